@@ -1,0 +1,146 @@
+/**
+ * The bot's settings, read once from environment variables (DESIGN §8). Locally they come from the shell; in AWS
+ * the same names arrive as function environment, except the two secrets, which arrive as Secrets Manager ARNs.
+ */
+export interface BotConfig {
+  /** Model name sent to the OpenAI-compatible endpoint. */
+  readonly model: string;
+  /** OpenAI-compatible endpoint; undefined means the SDK's default. */
+  readonly openaiBaseUrl: string | undefined;
+  readonly systemPrompt: string;
+  /** Tenant ids allowed to use the bot; empty means any tenant. */
+  readonly tenantIds: readonly string[];
+  /** Host patterns a responseUrl may point at: `host.example` or `*.example` (subdomains only). */
+  readonly responseUrlHosts: readonly string[];
+  readonly allowInsecureResponseUrl: boolean;
+  /** Upper bound on one model call; the worker also bounds it by the function's remaining time. */
+  readonly modelTimeoutMs: number;
+  readonly modelMaxRetries: number;
+  /** Cost ceiling per answer. */
+  readonly maxOutputTokens: number;
+  readonly maxQuestionChars: number;
+  /** Longest text we put in one Dooray message; longer answers are split on line breaks. */
+  readonly messageMaxChars: number;
+  /** Minimum gap between two progress updates of the same message. */
+  readonly progressIntervalMs: number;
+  /** A signed job older than this is dropped. */
+  readonly jobMaxAgeSeconds: number;
+  readonly logPrompts: boolean;
+  /** Local values of the secrets (development only). */
+  readonly localOpenaiApiKey: string | undefined;
+  readonly localAppToken: string | undefined;
+  /** In AWS: where the secrets live. */
+  readonly openaiApiKeySecretArn: string | undefined;
+  readonly appTokenSecretArn: string | undefined;
+}
+
+export const DEFAULT_MODEL = "gpt-4.1-mini";
+
+export const DEFAULT_SYSTEM_PROMPT =
+  "You are a helpful assistant inside the Dooray! messenger. Answer in the language of the question " +
+  "(usually Korean). Be concise and concrete. Write plain text that reads well without Markdown rendering: " +
+  "short paragraphs, simple '-' lists, no tables, no headings with '#'.";
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads and validates the configuration; throws ConfigError naming the variable and what is allowed. */
+export function readConfig(env: Env): BotConfig {
+  return {
+    model: text(env, "BOT_MODEL") ?? DEFAULT_MODEL,
+    openaiBaseUrl: httpUrl(env, "OPENAI_BASE_URL"),
+    systemPrompt: text(env, "BOT_SYSTEM_PROMPT") ?? DEFAULT_SYSTEM_PROMPT,
+    tenantIds: list(env, "DOORAY_TENANT_IDS"),
+    responseUrlHosts: hostPatterns(env, "RESPONSE_URL_HOSTS"),
+    allowInsecureResponseUrl: flag(env, "ALLOW_INSECURE_RESPONSE_URL"),
+    modelTimeoutMs: integer(env, "MODEL_TIMEOUT_MS", 60_000, 1_000, 900_000),
+    modelMaxRetries: integer(env, "MODEL_MAX_RETRIES", 1, 0, 5),
+    maxOutputTokens: integer(env, "BOT_MAX_OUTPUT_TOKENS", 2_000, 16, 100_000),
+    maxQuestionChars: integer(env, "BOT_MAX_QUESTION_CHARS", 4_000, 1, 50_000),
+    messageMaxChars: integer(env, "MESSAGE_MAX_CHARS", 3_000, 200, 40_000),
+    progressIntervalMs: integer(env, "PROGRESS_INTERVAL_MS", 1_000, 0, 60_000),
+    jobMaxAgeSeconds: integer(env, "JOB_MAX_AGE_SECONDS", 360, 10, 21_600),
+    logPrompts: flag(env, "LOG_PROMPTS"),
+    localOpenaiApiKey: text(env, "OPENAI_API_KEY"),
+    localAppToken: text(env, "DOORAY_APP_TOKEN"),
+    openaiApiKeySecretArn: text(env, "OPENAI_API_KEY_SECRET_ARN"),
+    appTokenSecretArn: text(env, "DOORAY_APP_TOKEN_SECRET_ARN"),
+  };
+}
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function flag(env: Env, name: string): boolean {
+  const value = text(env, name);
+  if (value === undefined || value === "0" || value === "false") return false;
+  if (value === "1" || value === "true") return true;
+  throw new ConfigError(name, `expected 1 or 0, got "${value}"`);
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = text(env, name);
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+    throw new ConfigError(name, `expected a whole number from ${min} to ${max}, got "${value}"`);
+  }
+  return parsed;
+}
+
+function list(env: Env, name: string): string[] {
+  return (text(env, name) ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+}
+
+function httpUrl(env: Env, name: string): string | undefined {
+  const value = text(env, name);
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(name, `expected an http(s) URL, got "${value}"`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new ConfigError(name, `expected an http(s) URL, got "${value}"`);
+  }
+  return value;
+}
+
+const HOST_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+
+/** `*.dooray.com`, `guide.dooray.com`, `127.0.0.1` or `[::1]`; a bare `*` or a wildcard in the middle is refused. */
+export function isValidHostPattern(pattern: string): boolean {
+  if (pattern.startsWith("[") && pattern.endsWith("]")) return pattern.length > 2 && /^[0-9a-f:.]+$/.test(pattern.slice(1, -1));
+  const rest = pattern.startsWith("*.") ? pattern.slice(2) : pattern;
+  const labels = rest.split(".");
+  return labels.length >= (pattern.startsWith("*.") ? 2 : 1) && labels.every((label) => HOST_LABEL.test(label));
+}
+
+function hostPatterns(env: Env, name: string): string[] {
+  const patterns = list(env, name).map((pattern) => pattern.toLowerCase());
+  if (patterns.length === 0) return ["*.dooray.com"];
+  for (const pattern of patterns) {
+    if (!isValidHostPattern(pattern)) {
+      throw new ConfigError(
+        name,
+        `"${pattern}" is not a host pattern; use a hostname (guide.dooray.com), *.domain (subdomains) or an IP`,
+      );
+    }
+  }
+  return patterns;
+}

@@ -1,0 +1,106 @@
+import type { BotConfig } from "../config.js";
+import { newJob, signJob, type SignedJob } from "../job/signedJob.js";
+import type { Logger } from "../log.js";
+import { messages } from "../messages.js";
+import type { DoorayCommand, HttpResult } from "../types.js";
+import { readBody, type FunctionUrlEvent } from "./functionUrlEvent.js";
+import { parseCommand } from "./parseCommand.js";
+import { responseUrlAllowed } from "./responseUrlAllowed.js";
+import { verifyAppToken } from "./verifyAppToken.js";
+
+export interface EdgeDeps {
+  readonly config: BotConfig;
+  /** The token requests must carry; undefined when none is configured (every request is then refused). */
+  readonly appToken: () => Promise<string | undefined>;
+  /** Hands a signed job to the worker without waiting for its answer. */
+  readonly dispatch: (job: SignedJob) => Promise<void>;
+  readonly log: Logger;
+  readonly now: () => number;
+}
+
+const HELP_WORDS = new Set(["", "help", "도움말", "-h", "--help", "?"]);
+
+/**
+ * The request edge: every check before any work, then a signed job handed off and an acknowledgement returned.
+ * Nothing here waits for the model.
+ */
+export async function handleCommand(event: FunctionUrlEvent, deps: EdgeDeps): Promise<HttpResult> {
+  const { config, log } = deps;
+  const refuse = (statusCode: number, text: string, reason: string, fields: Record<string, unknown> = {}): HttpResult => {
+    log("warn", "request.refused", { status: statusCode, reason, ...fields });
+    return { statusCode, body: { text } };
+  };
+
+  if (event.requestContext.http.method.toUpperCase() !== "POST") {
+    return refuse(405, messages.edge.methodNotAllowed, `method ${event.requestContext.http.method}`);
+  }
+  const body = readBody(event);
+  if (!body.ok) return refuse(413, messages.edge.tooLarge, "body over 64 KiB");
+
+  const parsed = parseCommand(body.text);
+  if (!parsed.ok) {
+    return parsed.problem === "unauthorized"
+      ? refuse(401, messages.edge.unauthorized, parsed.reason)
+      : refuse(400, messages.edge.malformed, parsed.reason);
+  }
+  const command = parsed.command;
+  const who = { tenantId: command.tenantId, channelId: command.channelId, userId: command.userId };
+
+  let expectedToken: string | undefined;
+  try {
+    expectedToken = await deps.appToken();
+  } catch (error) {
+    // Without the token nothing can be verified; say so rather than let Dooray time out.
+    deps.log("error", "request.secretUnavailable", { ...who, error });
+    return { statusCode: 503, body: { text: messages.secretUnavailable } };
+  }
+  if (!verifyAppToken(command.appToken, expectedToken)) {
+    return refuse(401, messages.edge.unauthorized, expectedToken ? "appToken mismatch" : "no appToken configured", who);
+  }
+  if (config.tenantIds.length > 0 && !config.tenantIds.includes(command.tenantId)) {
+    return refuse(403, messages.edge.tenantNotAllowed, "tenant not allowed", who);
+  }
+  const urlCheck = responseUrlAllowed(command.responseUrl, config.responseUrlHosts, config.allowInsecureResponseUrl);
+  if (!urlCheck.ok) return refuse(urlCheck.status, messages.edge.responseUrlNotAllowed, urlCheck.reason, who);
+
+  const question = command.text.trim();
+  if (HELP_WORDS.has(question.toLowerCase())) {
+    log("info", "request.help", who);
+    return ephemeral(messages.help);
+  }
+  if (question.length > config.maxQuestionChars) {
+    log("info", "request.tooLong", { ...who, textChars: question.length });
+    return ephemeral(messages.questionTooLong(config.maxQuestionChars));
+  }
+  return dispatchQuestion(command, question, expectedToken!, deps);
+}
+
+async function dispatchQuestion(command: DoorayCommand, question: string, appToken: string, deps: EdgeDeps): Promise<HttpResult> {
+  const job = signJob(
+    newJob(
+      { tenantId: command.tenantId, channelId: command.channelId, userId: command.userId, text: question, responseUrl: command.responseUrl },
+      deps.now(),
+    ),
+    appToken,
+  );
+  const fields = {
+    jobId: job.id,
+    tenantId: command.tenantId,
+    channelId: command.channelId,
+    userId: command.userId,
+    textChars: question.length,
+    ...(deps.config.logPrompts ? { text: question } : {}),
+  };
+  try {
+    await deps.dispatch(job);
+  } catch (error) {
+    deps.log("error", "request.dispatchFailed", { ...fields, error });
+    return ephemeral(messages.dispatchFailed);
+  }
+  deps.log("info", "request.accepted", fields);
+  return ephemeral(messages.ack);
+}
+
+function ephemeral(text: string): HttpResult {
+  return { statusCode: 200, body: { responseType: "ephemeral", text } };
+}

@@ -1,0 +1,12 @@
+/** A call to an AWS API failed; `code` is AWS's error type (ThrottlingException, AccessDeniedException, …). */
+export class AwsCallError extends Error {
+  override readonly name = "AwsCallError";
+  constructor(
+    readonly service: "lambda" | "secretsmanager",
+    readonly code: string,
+    readonly status: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`${service} call failed: ${code} (HTTP ${status})`, options);
+  }
+}

@@ -1,0 +1,68 @@
+import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
+
+/**
+ * The work the edge hands to the worker. It travels as the payload of an asynchronous Lambda invocation, which any
+ * principal allowed to invoke the function could also send (DESIGN §6), so it is signed with a key derived from the
+ * app token and carries its issue time. It never carries the app token itself.
+ */
+export interface Job {
+  readonly id: string;
+  readonly issuedAt: number;
+  readonly tenantId: string;
+  readonly channelId: string;
+  readonly userId: string;
+  readonly text: string;
+  readonly responseUrl: string;
+}
+
+export const JOB_TYPE = "dooray-gpt/job@1";
+
+export interface SignedJob extends Job {
+  readonly type: typeof JOB_TYPE;
+  readonly signature: string;
+}
+
+export function isSignedJobShape(event: unknown): event is { type: typeof JOB_TYPE } {
+  return typeof event === "object" && event !== null && (event as { type?: unknown }).type === JOB_TYPE;
+}
+
+export function newJob(fields: Omit<Job, "id" | "issuedAt">, now: number): Job {
+  return { id: randomUUID(), issuedAt: now, ...fields };
+}
+
+export function signJob(job: Job, appToken: string): SignedJob {
+  return { type: JOB_TYPE, ...job, signature: signatureOf(job, appToken) };
+}
+
+export type JobCheck = { readonly ok: true; readonly job: Job } | { readonly ok: false; readonly reason: string };
+
+/** Accepts a job only with a valid signature and an issue time within [now - maxAge, now + 60 s of clock skew]. */
+export function verifyJob(event: unknown, appToken: string, now: number, maxAgeSeconds: number): JobCheck {
+  const candidate = event as Partial<SignedJob>;
+  const stringFields = ["id", "tenantId", "channelId", "userId", "text", "responseUrl", "signature"] as const;
+  if (!isSignedJobShape(event) || stringFields.some((name) => typeof candidate[name] !== "string") || typeof candidate.issuedAt !== "number") {
+    return { ok: false, reason: "not a job" };
+  }
+  const job: Job = {
+    id: candidate.id!,
+    issuedAt: candidate.issuedAt,
+    tenantId: candidate.tenantId!,
+    channelId: candidate.channelId!,
+    userId: candidate.userId!,
+    text: candidate.text!,
+    responseUrl: candidate.responseUrl!,
+  };
+  const expected = Buffer.from(signatureOf(job, appToken), "utf8");
+  const presented = Buffer.from(candidate.signature!, "utf8");
+  if (expected.length !== presented.length || !timingSafeEqual(expected, presented)) return { ok: false, reason: "bad signature" };
+  if (now - job.issuedAt > maxAgeSeconds * 1000) return { ok: false, reason: "job too old" };
+  if (job.issuedAt - now > 60_000) return { ok: false, reason: "job from the future" };
+  return { ok: true, job };
+}
+
+function signatureOf(job: Job, appToken: string): string {
+  // A key of its own, so a leaked job signature says nothing about the token it came from.
+  const key = createHmac("sha256", appToken).update("dooray-gpt job signing key v1").digest();
+  const canonical = JSON.stringify([JOB_TYPE, job.id, job.issuedAt, job.tenantId, job.channelId, job.userId, job.text, job.responseUrl]);
+  return createHmac("sha256", key).update(canonical, "utf8").digest("base64url");
+}

@@ -1,0 +1,35 @@
+/** Everything a person in Dooray reads, in one place: short, kind, Korean. */
+export const messages = {
+  ack: "⏳ 답변을 준비하고 있어요…",
+  help: [
+    "🤖 /gpt 사용법",
+    "- /gpt 질문 : AI에게 질문해요. 답변은 준비되는 대로 이 메시지에 채워져요.",
+    "- /gpt help : 이 도움말을 보여 줘요.",
+    "예) /gpt 이번 주 배포 체크리스트 정리해줘",
+    "답변은 나에게만 보여요. 대화 내용은 기억하지 않으니 필요한 맥락은 질문에 함께 적어 주세요.",
+  ].join("\n"),
+  questionTooLong: (max: number) => `질문이 너무 길어요. ${max.toLocaleString("ko-KR")}자 이내로 줄여서 다시 물어봐 주세요.`,
+  dispatchFailed: "지금은 답변을 시작하지 못했어요. 잠시 후 다시 물어봐 주세요.",
+
+  notConfigured: "아직 AI 모델 키가 설정되지 않았어요. 관리자에게 설정을 부탁해 주세요.",
+  secretUnavailable: "봇 설정을 읽지 못했어요. 잠시 후 다시 물어보시고, 계속되면 관리자에게 알려 주세요.",
+  keyRejected: "AI 모델이 API 키를 받아 주지 않았어요. 관리자에게 키 확인을 부탁해 주세요.",
+  rateLimited: "지금 AI 모델에 요청이 몰려 있어요. 잠시 후 다시 물어봐 주세요.",
+  modelFailed: "AI 모델 쪽에 문제가 생겼어요. 잠시 후 다시 물어봐 주세요.",
+  timedOut: "답변이 너무 오래 걸려서 멈췄어요. 질문을 조금 나눠서 다시 물어봐 주세요.",
+  streamBroken: "답변을 받는 중에 연결이 끊겼어요. 다시 한 번 물어봐 주세요.",
+  emptyAnswer: "AI 모델이 빈 답변을 보냈어요. 질문을 조금 바꿔서 다시 물어봐 주세요.",
+  cutOffNote: "⚠️ 답변이 여기서 끊겼어요.",
+  writingMarker: " ▍",
+  moreComing: "(계속 작성 중…)",
+
+  edge: {
+    methodNotAllowed: "POST 요청만 받을 수 있어요.",
+    tooLarge: "요청이 너무 커요. 64KiB 이하로 보내 주세요.",
+    malformed: "요청 형식이 올바르지 않아요.",
+    unauthorized: "앱 토큰이 올바르지 않아요. Dooray 앱 설정을 확인해 주세요.",
+    tenantNotAllowed: "이 테넌트에서는 이 봇을 사용할 수 없어요.",
+    responseUrlNotAllowed: "응답 주소(responseUrl)가 허용 목록에 없어요.",
+    misconfigured: "봇 설정에 문제가 있어요. 관리자에게 알려 주세요.",
+  },
+} as const;

@@ -1,0 +1,146 @@
+import type { BotConfig } from "../config.js";
+import { responseUrlAllowed } from "../edge/responseUrlAllowed.js";
+import { verifyJob, type Job } from "../job/signedJob.js";
+import type { Logger } from "../log.js";
+import { messages } from "../messages.js";
+import type { Secrets } from "../secrets.js";
+import type { DoorayMessage } from "../types.js";
+import { askModel } from "./askModel.js";
+import { classifyModelError, failureMessage } from "./classifyModelError.js";
+import { FINAL_POST, PROGRESS_POST, postToDooray, type PostOptions, type PostResult } from "./postToDooray.js";
+import { ProgressUpdates } from "./progressUpdates.js";
+import { answerMessages } from "./splitAnswer.js";
+
+export interface WorkerDeps {
+  readonly config: BotConfig;
+  readonly secrets: Secrets;
+  readonly log: Logger;
+  readonly now: () => number;
+  /** Milliseconds left before the platform stops this invocation. */
+  readonly remainingMs: () => number;
+  readonly post?: (url: string, message: DoorayMessage, options: PostOptions) => Promise<PostResult>;
+}
+
+/** Time kept back from the function's deadline to tell the person what happened. */
+export const DEADLINE_MARGIN_MS = 10_000;
+const SEEN_MAX = 1_000;
+const seenJobIds = new Set<string>();
+
+/**
+ * The slow half: verify the job, ask the model with streaming, replace the acknowledgement as the answer grows,
+ * then deliver the whole answer. Every outcome ends in a message to the person or, when we cannot trust or reach
+ * the responseUrl, a log line.
+ */
+export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
+  const { config, log } = deps;
+  const startedAt = deps.now();
+
+  let appToken: string | undefined;
+  try {
+    appToken = await deps.secrets.appToken();
+  } catch (error) {
+    log("error", "job.dropped", { reason: "app token unavailable", error });
+    return;
+  }
+  const check = appToken ? verifyJob(event, appToken, deps.now(), config.jobMaxAgeSeconds) : { ok: false as const, reason: "no app token configured" };
+  if (!check.ok) {
+    log("warn", "job.dropped", { reason: check.reason });
+    return;
+  }
+  const job = check.job;
+  // Async invocations are at-least-once: a second delivery to the same container must not answer twice.
+  if (seenJobIds.has(job.id)) {
+    log("warn", "job.dropped", { jobId: job.id, reason: "duplicate delivery" });
+    return;
+  }
+  rememberJob(job.id);
+  const urlCheck = responseUrlAllowed(job.responseUrl, config.responseUrlHosts, config.allowInsecureResponseUrl);
+  if (!urlCheck.ok) {
+    log("warn", "job.dropped", { jobId: job.id, reason: urlCheck.reason });
+    return;
+  }
+
+  const post = deps.post ?? postToDooray;
+  const base = { jobId: job.id, tenantId: job.tenantId, channelId: job.channelId, userId: job.userId };
+  log("info", "job.started", { ...base, queuedMs: startedAt - job.issuedAt, ...(config.logPrompts ? { text: job.text } : {}) });
+
+  const finish = async (outcome: string, texts: string[], fields: Record<string, unknown> = {}) => {
+    const results = await deliver(job, texts, post);
+    const failed = results.find((result) => !result.ok);
+    log(failed ? "error" : "info", "job.finished", {
+      ...base,
+      outcome,
+      latencyMs: deps.now() - startedAt,
+      messages: texts.length,
+      postAttempts: results.reduce((sum, result) => sum + result.attempts, 0),
+      ...(failed && !failed.ok ? { postError: failed.reason } : {}),
+      ...fields,
+    });
+  };
+
+  let apiKey: string | undefined;
+  try {
+    apiKey = await deps.secrets.openaiApiKey();
+  } catch (error) {
+    log("error", "job.secretUnavailable", { ...base, error });
+    return finish("secretUnavailable", [messages.secretUnavailable]);
+  }
+  if (!apiKey) return finish("notConfigured", [messages.notConfigured]);
+
+  const budgetMs = Math.max(1_000, Math.min(config.modelTimeoutMs, deps.remainingMs() - DEADLINE_MARGIN_MS));
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), budgetMs);
+  const progress = new ProgressUpdates(
+    (message) => post(job.responseUrl, message, PROGRESS_POST),
+    config.progressIntervalMs,
+    config.messageMaxChars,
+    deps.now,
+  );
+  const modelStartedAt = deps.now();
+  let partial = "";
+  try {
+    const answer = await askModel(
+      {
+        apiKey,
+        question: job.text,
+        signal: deadline.signal,
+        onText: (soFar) => {
+          partial = soFar;
+          // The first update comes after one interval, so a quick answer goes straight to its final form.
+          if (deps.now() - modelStartedAt >= config.progressIntervalMs) progress.offer(soFar);
+        },
+      },
+      config,
+    );
+    clearTimeout(timer);
+    await progress.settle();
+    const modelMs = deps.now() - modelStartedAt;
+    const fields = { modelMs, answerChars: answer.text.length, finishReason: answer.finishReason, progressPosts: progress.posted, ...(config.logPrompts ? { answer: answer.text } : {}) };
+    if (answer.text.trim() === "") return finish("emptyAnswer", [messages.emptyAnswer], fields);
+    const texts = answerMessages(answer.text, config.messageMaxChars);
+    if (answer.finishReason === "length") texts[texts.length - 1] += `\n\n${messages.cutOffNote}`;
+    return finish("answered", texts, fields);
+  } catch (error) {
+    clearTimeout(timer);
+    await progress.settle();
+    const failure = classifyModelError(error, { deadlinePassed: deadline.signal.aborted, streamStarted: partial !== "" });
+    log("warn", "job.modelError", { ...base, failure, modelMs: deps.now() - modelStartedAt, error });
+    // What already arrived is kept: the person sees the partial answer and why it stopped.
+    const texts = partial.trim() === "" ? [failureMessage(failure)] : answerMessages(`${partial.trimEnd()}\n\n⚠️ ${failureMessage(failure)}`, config.messageMaxChars);
+    return finish(failure, texts, { partialChars: partial.length });
+  }
+}
+
+/** The first message replaces the acknowledgement; any further parts follow as new messages, in order. */
+async function deliver(job: Job, texts: string[], post: NonNullable<WorkerDeps["post"]>): Promise<PostResult[]> {
+  const results: PostResult[] = [];
+  for (const [index, text] of texts.entries()) {
+    results.push(await post(job.responseUrl, { text, responseType: "ephemeral", replaceOriginal: index === 0 }, FINAL_POST));
+  }
+  return results;
+}
+
+function rememberJob(id: string): void {
+  if (seenJobIds.size >= SEEN_MAX) seenJobIds.delete(seenJobIds.values().next().value!);
+  seenJobIds.add(id);
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { newJob, signJob, verifyJob } from "../../handler/job/signedJob.js";
+
+const TOKEN = "app-token-for-signing";
+const NOW = 1_800_000_000_000;
+const fields = { tenantId: "t1", channelId: "c1", userId: "u1", text: "배포 체크리스트", responseUrl: "https://guide.dooray.com/messenger/api/commands/hook/x" };
+
+describe("signed jobs", () => {
+  it("verifies a job signed with the same token, within its age", () => {
+    const job = signJob(newJob(fields, NOW), TOKEN);
+    const result = verifyJob(JSON.parse(JSON.stringify(job)), TOKEN, NOW + 5_000, 360);
+    expect(result).toMatchObject({ ok: true, job: { ...fields, id: job.id, issuedAt: NOW } });
+  });
+
+  it("never carries the app token", () => {
+    expect(JSON.stringify(signJob(newJob(fields, NOW), TOKEN))).not.toContain(TOKEN);
+  });
+
+  it.each([
+    ["responseUrl", "https://evil.example/hook"],
+    ["text", "다른 질문"],
+    ["userId", "u2"],
+    ["issuedAt", NOW + 1],
+    ["id", "other"],
+  ])("rejects a job whose %s was changed after signing", (field, value) => {
+    const job = { ...signJob(newJob(fields, NOW), TOKEN), [field]: value };
+    expect(verifyJob(job, TOKEN, NOW, 360)).toEqual({ ok: false, reason: "bad signature" });
+  });
+
+  it("rejects a job signed with another token", () => {
+    expect(verifyJob(signJob(newJob(fields, NOW), "another-token"), TOKEN, NOW, 360)).toEqual({ ok: false, reason: "bad signature" });
+  });
+
+  it("rejects a stale job and one from the future", () => {
+    const job = signJob(newJob(fields, NOW), TOKEN);
+    expect(verifyJob(job, TOKEN, NOW + 361_000, 360)).toEqual({ ok: false, reason: "job too old" });
+    expect(verifyJob(job, TOKEN, NOW - 61_000, 360)).toEqual({ ok: false, reason: "job from the future" });
+  });
+
+  it.each([null, 42, "job", {}, { type: "dooray-gpt/job@1" }, { ...fields, type: "dooray-gpt/job@1", issuedAt: "now", id: "x", signature: "y" }])(
+    "rejects something that is not a job: %j",
+    (event) => {
+      expect(verifyJob(event, TOKEN, NOW, 360)).toEqual({ ok: false, reason: "not a job" });
+    },
+  );
+});

@@ -1,0 +1,69 @@
+import { randomUUID } from "node:crypto";
+import { listen, readBody, sleep, type Listening } from "./listen.js";
+
+/** One POST Dooray received at a responseUrl. */
+export interface ReceivedPost {
+  readonly hookId: string;
+  readonly at: number;
+  readonly body: { text: string; responseType?: string; replaceOriginal?: boolean };
+}
+
+/**
+ * Plays Dooray's responseUrl hooks on loopback: `POST /messenger/api/commands/hook/<id>` answers Dooray's
+ * `{"header":{"isSuccessful":…}}`. `failNext(id, n)` makes the next n posts to a hook fail (isSuccessful false).
+ */
+export interface DoorayReceiver extends Listening {
+  readonly posts: ReceivedPost[];
+  newResponseUrl(): { hookId: string; responseUrl: string };
+  postsFor(hookId: string): ReceivedPost[];
+  failNext(hookId: string, count: number, how?: "isSuccessful" | "http500"): void;
+  /** Resolves once `predicate` holds for the hook's posts (polls), or rejects after the timeout. */
+  waitFor(hookId: string, predicate: (posts: ReceivedPost[]) => boolean, timeoutMs?: number): Promise<ReceivedPost[]>;
+}
+
+export async function startDoorayReceiver(): Promise<DoorayReceiver> {
+  const posts: ReceivedPost[] = [];
+  const failures = new Map<string, { count: number; how: "isSuccessful" | "http500" }>();
+  const listening = await listen((request, response) => {
+    void (async () => {
+      const raw = await readBody(request);
+      const match = /^\/messenger\/api\/commands\/hook\/([\w-]+)$/.exec(request.url ?? "");
+      if (request.method !== "POST" || !match) return response.writeHead(404).end();
+      const hookId = match[1]!;
+      const failure = failures.get(hookId);
+      if (failure && failure.count > 0) {
+        failure.count--;
+        if (failure.how === "http500") return response.writeHead(500).end("oops");
+        return response
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ header: { isSuccessful: false, resultCode: -100, resultMessage: "temporarily unavailable" } }));
+      }
+      posts.push({ hookId, at: Date.now(), body: JSON.parse(raw) as ReceivedPost["body"] });
+      response
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ header: { isSuccessful: true, resultCode: 0, resultMessage: "" } }));
+    })();
+  });
+  const postsFor = (hookId: string) => posts.filter((post) => post.hookId === hookId);
+  return {
+    ...listening,
+    posts,
+    postsFor,
+    newResponseUrl() {
+      const hookId = randomUUID();
+      return { hookId, responseUrl: `${listening.url}/messenger/api/commands/hook/${hookId}` };
+    },
+    failNext(hookId, count, how = "isSuccessful") {
+      failures.set(hookId, { count, how });
+    },
+    async waitFor(hookId, predicate, timeoutMs = 10_000) {
+      const until = Date.now() + timeoutMs;
+      while (Date.now() < until) {
+        const found = postsFor(hookId);
+        if (predicate(found)) return found;
+        await sleep(10);
+      }
+      throw new Error(`timed out waiting for posts to ${hookId}; got ${JSON.stringify(postsFor(hookId))}`);
+    },
+  };
+}

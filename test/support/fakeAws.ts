@@ -1,0 +1,74 @@
+import type { ServerResponse } from "node:http";
+import { listen, readBody, type Listening } from "./listen.js";
+
+/** A request as AWS would have received it. */
+export interface AwsRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: string;
+}
+
+export interface AwsFailure {
+  readonly status: number;
+  readonly type: string;
+}
+
+/**
+ * The two AWS APIs the function calls, on loopback: Lambda Invoke (REST, `/2015-03-31/functions/<name>/invocations`)
+ * and Secrets Manager GetSecretValue (JSON 1.1, `x-amz-target`). Requests without a SigV4 Authorization header are
+ * refused as AWS would. `onInvoke` lets a test run the invoked function, as Lambda would, after the 202.
+ */
+export interface FakeAws extends Listening {
+  readonly requests: AwsRequest[];
+  readonly secrets: Map<string, string>;
+  failInvoke: AwsFailure | undefined;
+  failGetSecret: AwsFailure | undefined;
+  onInvoke: ((functionName: string, payload: unknown) => void) | undefined;
+}
+
+export async function startFakeAws(): Promise<FakeAws> {
+  const requests: AwsRequest[] = [];
+  const state = {
+    secrets: new Map<string, string>(),
+    failInvoke: undefined as AwsFailure | undefined,
+    failGetSecret: undefined as AwsFailure | undefined,
+    onInvoke: undefined as FakeAws["onInvoke"],
+  };
+  const listening = await listen((request, response) => {
+    void (async () => {
+      const body = await readBody(request);
+      const path = request.url ?? "/";
+      requests.push({ method: request.method ?? "", path, headers: request.headers, body });
+      if (!/^AWS4-HMAC-SHA256 Credential=\S+, SignedHeaders=\S+, Signature=[0-9a-f]{64}$/.test(request.headers.authorization ?? "")) {
+        return awsError(response, 403, "MissingAuthenticationTokenException", "Missing Authentication Token");
+      }
+      const invoke = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(path);
+      if (request.method === "POST" && invoke) {
+        if (state.failInvoke) return awsError(response, state.failInvoke.status, state.failInvoke.type, "fake failure", true);
+        response.writeHead(request.headers["x-amz-invocation-type"] === "Event" ? 202 : 200).end();
+        state.onInvoke?.(decodeURIComponent(invoke[1]!), JSON.parse(body));
+        return;
+      }
+      if (request.method === "POST" && path === "/" && request.headers["x-amz-target"] === "secretsmanager.GetSecretValue") {
+        if (state.failGetSecret) return awsError(response, state.failGetSecret.status, state.failGetSecret.type, "fake failure");
+        const { SecretId } = JSON.parse(body) as { SecretId: string };
+        const value = state.secrets.get(SecretId);
+        if (value === undefined) return awsError(response, 400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
+        response.writeHead(200, { "content-type": "application/x-amz-json-1.1" }).end(
+          JSON.stringify({ ARN: SecretId, Name: SecretId.split(":").pop(), SecretString: value, VersionId: "v1", VersionStages: ["AWSCURRENT"] }),
+        );
+        return;
+      }
+      awsError(response, 404, "UnknownOperationException", "unknown operation");
+    })();
+  });
+  return Object.assign(state, listening, { requests }) as FakeAws;
+}
+
+/** AWS JSON errors: `__type` in the body; the Lambda REST API also sets `x-amzn-errortype`. */
+function awsError(response: ServerResponse, status: number, type: string, message: string, header = false): void {
+  response
+    .writeHead(status, { "content-type": "application/json", ...(header ? { "x-amzn-errortype": type } : {}) })
+    .end(JSON.stringify({ __type: type, message, Message: message }));
+}

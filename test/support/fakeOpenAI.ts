@@ -1,0 +1,102 @@
+import type { ServerResponse } from "node:http";
+import { listen, readBody, sleep, type Listening } from "./listen.js";
+
+/**
+ * An OpenAI-compatible chat completions server on loopback. It answers "답변: <question>" and takes directives
+ * from the question so one server can play every case at once:
+ *   [[status:429]]  fail with that HTTP status      [[slow:1500]]  wait before the first byte
+ *   [[gap:300]]     wait between stream chunks       [[broken]]     send part of the stream, then cut the socket
+ *   [[long:9000]]   answer that many characters      [[empty]]      answer nothing        [[length]]  finish_reason "length"
+ */
+export interface FakeOpenAIOptions {
+  /** Added before every answer (the bench's "model time"). */
+  readonly delayMs?: number;
+  /** Only this key is accepted; others get 401. */
+  readonly apiKey?: string;
+}
+
+export interface RecordedModelRequest {
+  readonly authorization: string | undefined;
+  readonly body: { model: string; stream?: boolean; messages: { role: string; content: string }[]; max_completion_tokens?: number };
+}
+
+export interface FakeOpenAI extends Listening {
+  /** Base URL for the SDK (`…/v1`). */
+  readonly baseUrl: string;
+  readonly requests: RecordedModelRequest[];
+}
+
+export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
+  const requests: RecordedModelRequest[] = [];
+  const listening = await listen((request, response) => {
+    void (async () => {
+      const raw = await readBody(request);
+      if (request.method !== "POST" || request.url !== "/v1/chat/completions") return json(response, 404, { error: { message: "not found" } });
+      const body = JSON.parse(raw) as RecordedModelRequest["body"];
+      requests.push({ authorization: request.headers.authorization, body });
+      if (options.apiKey && request.headers.authorization !== `Bearer ${options.apiKey}`) {
+        return json(response, 401, { error: { message: "Incorrect API key provided", type: "invalid_request_error", code: "invalid_api_key" } });
+      }
+      const question = body.messages.filter((message) => message.role === "user").at(-1)?.content ?? "";
+      const directive = (name: string) => new RegExp(`\\[\\[${name}(?::(\\d+))?\\]\\]`).exec(question);
+      await sleep(options.delayMs ?? 0);
+      const slow = directive("slow");
+      if (slow) await sleep(Number(slow[1]));
+      const status = directive("status");
+      if (status) {
+        const code = Number(status[1]);
+        response.setHeader("retry-after-ms", "10");
+        return json(response, code, { error: { message: `fake error ${code}`, type: "server_error" } });
+      }
+      const long = directive("long");
+      const answer = directive("empty") ? "" : long ? longAnswer(Number(long[1])) : `답변: ${question}`;
+      const finish = directive("length") ? "length" : "stop";
+      if (!body.stream) {
+        return json(response, 200, {
+          id: "chatcmpl-fake",
+          object: "chat.completion",
+          created: 0,
+          model: body.model,
+          choices: [{ index: 0, message: { role: "assistant", content: answer }, finish_reason: finish }],
+        });
+      }
+      await stream(response, body.model, answer, finish, Number(directive("gap")?.[1] ?? 0), Boolean(directive("broken")));
+    })().catch(() => response.destroy());
+  });
+  return { ...listening, baseUrl: `${listening.url}/v1`, requests };
+}
+
+async function stream(response: ServerResponse, model: string, answer: string, finish: string, gapMs: number, broken: boolean): Promise<void> {
+  response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+  const chunk = (delta: object, finishReason: string | null) =>
+    `data: ${JSON.stringify({ id: "chatcmpl-fake", object: "chat.completion.chunk", created: 0, model, choices: [{ index: 0, delta, finish_reason: finishReason }] })}\n\n`;
+  response.write(chunk({ role: "assistant", content: "" }, null));
+  const pieces = answer.match(/[\s\S]{1,16}/g) ?? [];
+  for (const [index, piece] of pieces.entries()) {
+    if (gapMs > 0) await sleep(gapMs);
+    response.write(chunk({ content: piece }, null));
+    if (broken && index >= Math.min(2, pieces.length - 1)) {
+      await sleep(20);
+      response.socket?.destroy();
+      return;
+    }
+  }
+  response.write(chunk({}, finish));
+  response.end("data: [DONE]\n\n");
+}
+
+/** Numbered lines, so a test can see that every line arrived, once, in order. */
+export function longAnswer(chars: number): string {
+  const lines: string[] = [];
+  let length = 0;
+  for (let n = 1; length < chars; n++) {
+    const line = `${n}번째 줄: 배포 전에 확인할 항목을 하나씩 점검합니다.`;
+    lines.push(line);
+    length += line.length + 1;
+  }
+  return lines.join("\n").slice(0, chars);
+}
+
+function json(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+}

@@ -1,0 +1,85 @@
+import { startDevServer, type DevServer } from "../../handler/local/devServer.js";
+import type { Logger } from "../../handler/log.js";
+import { createLogger } from "../../handler/log.js";
+import { startDoorayReceiver, type DoorayReceiver } from "./doorayReceiver.js";
+import { startFakeOpenAI, type FakeOpenAI, type FakeOpenAIOptions } from "./fakeOpenAI.js";
+
+export const APP_TOKEN = "app-token-7f3c9a2e-1b4d-4c8e-9f60-2d5a7b8c9e01";
+export const API_KEY = "sk-test-canary-5e8d1f0a9c7b6a5d4e3f2a1b";
+export const TENANT_ID = "1234567891234567891";
+
+/** The local Function URL wired to a fake model and a fake Dooray, with every log line kept. */
+export interface Harness {
+  readonly dev: DevServer;
+  readonly model: FakeOpenAI;
+  readonly dooray: DoorayReceiver;
+  readonly logs: string[];
+  /** POSTs a slash command; returns the HTTP status, the parsed answer and the hook it will be answered on. */
+  command(text: string, overrides?: Record<string, unknown>): Promise<{ status: number; body: { text: string; responseType?: string }; hookId: string }>;
+  /** Raw request to the local Function URL. */
+  send(init: RequestInit & { path?: string }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(env: Record<string, string> = {}, modelOptions: FakeOpenAIOptions = { apiKey: API_KEY }): Promise<Harness> {
+  const model = await startFakeOpenAI(modelOptions);
+  const dooray = await startDoorayReceiver();
+  const logs: string[] = [];
+  const log: Logger = createLogger((line) => logs.push(line));
+  const dev = await startDevServer({
+    env: {
+      DOORAY_APP_TOKEN: APP_TOKEN,
+      OPENAI_API_KEY: API_KEY,
+      OPENAI_BASE_URL: model.baseUrl,
+      RESPONSE_URL_HOSTS: "127.0.0.1",
+      ALLOW_INSECURE_RESPONSE_URL: "1",
+      MODEL_MAX_RETRIES: "0",
+      PROGRESS_INTERVAL_MS: "200",
+      ...env,
+    },
+    port: 0,
+    log,
+  });
+  const send = (init: RequestInit & { path?: string }) => fetch(dev.url + (init.path ?? "/"), init);
+  return {
+    dev,
+    model,
+    dooray,
+    logs,
+    send,
+    async command(text, overrides = {}) {
+      const { hookId, responseUrl } = dooray.newResponseUrl();
+      const response = await send({
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(commandPayload({ text, responseUrl, ...overrides })),
+      });
+      return { status: response.status, body: (await response.json()) as { text: string; responseType?: string }, hookId };
+    },
+    async close() {
+      await dev.idle();
+      await dev.close();
+      await model.close();
+      await dooray.close();
+    },
+  };
+}
+
+/** A command body as Dooray sends it (DESIGN §3). */
+export function commandPayload(fields: Record<string, unknown>): Record<string, unknown> {
+  return {
+    tenantId: TENANT_ID,
+    tenantDomain: "guide.dooray.com",
+    channelId: "2345678912345678912",
+    channelName: "배포",
+    userId: "3456789123456789123",
+    command: "/gpt",
+    text: "",
+    responseUrl: "https://guide.dooray.com/messenger/api/commands/hook/00000000-0000-0000-0000-000000000000",
+    appToken: APP_TOKEN,
+    triggerId: "1234567891234.abcdefghijklmnopqrst",
+    ...fields,
+  };
+}
+
+export const finalPosts = (posts: { body: { text: string } }[]) => posts.filter((post) => !post.body.text.endsWith(" ▍") && !post.body.text.endsWith("(계속 작성 중…)"));
