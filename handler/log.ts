@@ -25,6 +25,6 @@ export function createLogger(write: (line: string) => void = (line) => process.s
 }
 
 function errorsAsObjects(_key: string, value: unknown): unknown {
-  if (value instanceof Error) return { name: value.name, message: value.message };
+  if (value instanceof Error) return { name: value.constructor.name === "Error" ? value.name : value.constructor.name, message: value.message };
   return value;
 }

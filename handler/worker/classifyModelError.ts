@@ -8,7 +8,9 @@ export type ModelFailure = "keyRejected" | "rateLimited" | "modelFailed" | "unre
  */
 export function classifyModelError(error: unknown, context: { deadlinePassed: boolean; streamStarted: boolean }): ModelFailure {
   if (context.deadlinePassed) return "timedOut";
-  const { status, name } = (error ?? {}) as { status?: unknown; name?: unknown };
+  const { status } = (error ?? {}) as { status?: unknown };
+  // The SDK's classes keep Error's `name`; the constructor's name is the reliable one.
+  const name = (error as { constructor?: { name?: unknown } } | null)?.constructor?.name;
   if (name === "APIConnectionTimeoutError") return "timedOut";
   if (typeof status === "number") {
     if (status === 401 || status === 403) return "keyRejected";

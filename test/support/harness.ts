@@ -82,4 +82,4 @@ export function commandPayload(fields: Record<string, unknown>): Record<string, 
   };
 }
 
-export const finalPosts = (posts: { body: { text: string } }[]) => posts.filter((post) => !post.body.text.endsWith(" ▍") && !post.body.text.endsWith("(계속 작성 중…)"));
+export const finalPosts = <T extends { body: { text: string } }>(posts: T[]): T[] => posts.filter((post) => !post.body.text.endsWith(" ▍") && !post.body.text.endsWith("(계속 작성 중…)"));

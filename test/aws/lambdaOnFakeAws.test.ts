@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { getSecretValue } from "../../handler/aws/getSecretValue.js";
+import { invokeAsync } from "../../handler/aws/invokeAsync.js";
+import { resetAwsClient } from "../../handler/aws/signedFetch.js";
+import { AwsCallError } from "../../handler/errors.js";
+import { handler, resetRuntime } from "../../handler/index.js";
+import { messages } from "../../handler/messages.js";
+import { clearSecretCache } from "../../handler/secrets.js";
+import { startDoorayReceiver, type DoorayReceiver } from "../support/doorayReceiver.js";
+import { startFakeAws, type FakeAws } from "../support/fakeAws.js";
+import { startFakeOpenAI, type FakeOpenAI } from "../support/fakeOpenAI.js";
+import { API_KEY, APP_TOKEN, commandPayload, finalPosts } from "../support/harness.js";
+
+const REGION = "ap-northeast-2";
+const FUNCTION_NAME = "dooray-gpt-test-bot";
+const TOKEN_ARN = `arn:aws:secretsmanager:${REGION}:123456789012:secret:dooray-gpt-test/dooray-app-token-AbCdEf`;
+const KEY_ARN = `arn:aws:secretsmanager:${REGION}:123456789012:secret:dooray-gpt-test/openai-api-key-GhIjKl`;
+
+/** The function as Lambda runs it, with AWS, the model and Dooray all on loopback. */
+describe("the Lambda entry against AWS APIs on loopback", () => {
+  let aws: FakeAws;
+  let model: FakeOpenAI;
+  let dooray: DoorayReceiver;
+  const jobs: Promise<unknown>[] = [];
+  const logs: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+
+  beforeAll(async () => {
+    [aws, model, dooray] = await Promise.all([startFakeAws(), startFakeOpenAI({ apiKey: API_KEY }), startDoorayReceiver()]);
+    Object.assign(process.env, {
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: "AKIAFAKEFAKEFAKE0001",
+      AWS_SECRET_ACCESS_KEY: "fake-secret-access-key",
+      AWS_SESSION_TOKEN: "fake-session-token",
+      AWS_ENDPOINT_URL_LAMBDA: aws.url,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.url,
+      AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
+      DOORAY_APP_TOKEN_SECRET_ARN: TOKEN_ARN,
+      OPENAI_API_KEY_SECRET_ARN: KEY_ARN,
+      OPENAI_BASE_URL: model.baseUrl,
+      RESPONSE_URL_HOSTS: "127.0.0.1",
+      ALLOW_INSECURE_RESPONSE_URL: "1",
+      MODEL_MAX_RETRIES: "0",
+    });
+    // Lambda runs the async invocation after answering 202, as the real service does.
+    aws.onInvoke = (_name, payload) => void jobs.push(handler(payload, { getRemainingTimeInMillis: () => 60_000 }));
+    process.stdout.write = ((chunk: string) => (logs.push(String(chunk)), true)) as typeof process.stdout.write;
+  });
+  afterAll(async () => {
+    process.stdout.write = write;
+    await Promise.all([aws.close(), model.close(), dooray.close()]);
+  });
+  beforeEach(() => {
+    aws.secrets.clear();
+    aws.secrets.set(TOKEN_ARN, APP_TOKEN);
+    aws.secrets.set(KEY_ARN, API_KEY);
+    aws.failInvoke = undefined;
+    aws.failGetSecret = undefined;
+    aws.requests.length = 0;
+    clearSecretCache();
+    resetAwsClient();
+    resetRuntime();
+  });
+
+  const command = async (text: string) => {
+    const { hookId, responseUrl } = dooray.newResponseUrl();
+    const body = Buffer.from(JSON.stringify(commandPayload({ text, responseUrl }))).toString("base64");
+    const result = await handler({ requestContext: { http: { method: "POST" } }, headers: { "content-type": "application/json" }, body, isBase64Encoded: true });
+    return { result: result!, hookId };
+  };
+
+  it("acknowledges, invokes itself asynchronously with a signed job, and the job answers", async () => {
+    const { result, hookId } = await command("람다에서 답해 줘");
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body)).toEqual({ responseType: "ephemeral", text: messages.ack });
+
+    const posts = await dooray.waitFor(hookId, (found) => finalPosts(found).length === 1);
+    expect(posts.at(-1)!.body.text).toBe("답변: 람다에서 답해 줘");
+
+    const invoke = aws.requests.find((request) => request.path.includes("/invocations"))!;
+    expect(invoke.path).toBe(`/2015-03-31/functions/${FUNCTION_NAME}/invocations`);
+    expect(invoke.headers["x-amz-invocation-type"]).toBe("Event");
+    expect(invoke.headers.authorization).toMatch(new RegExp(`^AWS4-HMAC-SHA256 Credential=AKIAFAKEFAKEFAKE0001/\\d{8}/${REGION}/lambda/aws4_request, `));
+    expect(invoke.headers["x-amz-security-token"]).toBe("fake-session-token");
+    const job = JSON.parse(invoke.body) as Record<string, unknown>;
+    expect(job).toMatchObject({ type: "dooray-gpt/job@1", text: "람다에서 답해 줘", signature: expect.any(String) });
+    expect(invoke.body).not.toContain(APP_TOKEN);
+
+    const reads = aws.requests.filter((request) => request.headers["x-amz-target"] === "secretsmanager.GetSecretValue");
+    expect(reads.map((request) => JSON.parse(request.body))).toEqual([{ SecretId: TOKEN_ARN }, { SecretId: KEY_ARN }]);
+    expect(reads[0]!.headers.authorization).toContain(`/${REGION}/secretsmanager/aws4_request`);
+    expect(reads[0]!.headers["content-type"]).toBe("application/x-amz-json-1.1");
+  });
+
+  it("reads each secret once per container while its cache is fresh", async () => {
+    for (const text of ["하나", "둘", "셋"]) {
+      const { hookId } = await command(text);
+      await dooray.waitFor(hookId, (found) => finalPosts(found).length === 1);
+    }
+    await Promise.all(jobs);
+    expect(aws.requests.filter((request) => request.headers["x-amz-target"]).length).toBe(2);
+  });
+
+  it("tells the person when the self-invocation is throttled, and logs why", async () => {
+    aws.failInvoke = { status: 429, type: "TooManyRequestsException" };
+    const { result, hookId } = await command("질문");
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body).text).toBe(messages.dispatchFailed);
+    expect(logs.some((line) => line.includes('"request.dispatchFailed"') && line.includes("TooManyRequestsException"))).toBe(true);
+    expect(dooray.postsFor(hookId)).toEqual([]);
+  });
+
+  it("tells the person when the OpenAI key secret cannot be read (not found)", async () => {
+    aws.secrets.delete(KEY_ARN);
+    const { hookId } = await command("질문");
+    const posts = await dooray.waitFor(hookId, (found) => found.length === 1);
+    expect(posts[0]!.body.text).toBe(messages.secretUnavailable);
+    expect(logs.some((line) => line.includes('"job.secretUnavailable"') && line.includes("ResourceNotFoundException"))).toBe(true);
+  });
+
+  it("answers 503 with a readable text when the app token cannot be read, and logs the AWS error", async () => {
+    aws.failGetSecret = { status: 400, type: "AccessDeniedException" };
+    const { result } = await command("질문");
+    expect(result.statusCode).toBe(503);
+    expect(JSON.parse(result.body).text).toBe(messages.secretUnavailable);
+    expect(logs.some((line) => line.includes('"request.secretUnavailable"') && line.includes("AccessDeniedException"))).toBe(true);
+  });
+
+  it("drops a forged job with a log line and posts nothing", async () => {
+    const { hookId, responseUrl } = dooray.newResponseUrl();
+    const forged = { type: "dooray-gpt/job@1", id: "x", issuedAt: Date.now(), tenantId: "1", channelId: "2", userId: "3", text: "hi", responseUrl, signature: "AAAA" };
+    await handler(forged);
+    expect(logs.some((line) => line.includes('"job.dropped"') && line.includes("bad signature"))).toBe(true);
+    expect(dooray.postsFor(hookId)).toEqual([]);
+    expect(model.requests.some((request) => request.body.messages.at(-1)?.content === "hi")).toBe(false);
+  });
+});
+
+describe("the AWS calls themselves", () => {
+  let aws: FakeAws;
+  beforeAll(async () => {
+    aws = await startFakeAws();
+  });
+  afterAll(() => aws.close());
+  const env = () => ({ AWS_REGION: REGION, AWS_ACCESS_KEY_ID: "AKIAFAKE", AWS_SECRET_ACCESS_KEY: "s", AWS_ENDPOINT_URL: aws.url });
+
+  it("GetSecretValue returns the string and reports AWS's error codes", async () => {
+    resetAwsClient();
+    aws.secrets.set("arn:1", "value-1");
+    expect(await getSecretValue("arn:1", env())).toBe("value-1");
+    await expect(getSecretValue("arn:missing", env())).rejects.toMatchObject({ name: "AwsCallError", code: "ResourceNotFoundException", status: 400 });
+    aws.failGetSecret = { status: 400, type: "ThrottlingException" };
+    await expect(getSecretValue("arn:1", env())).rejects.toMatchObject({ code: "ThrottlingException" });
+    aws.failGetSecret = undefined;
+  });
+
+  it("Invoke sends the payload as an Event invocation and reports access denied", async () => {
+    resetAwsClient();
+    await invokeAsync("fn", { hello: "세계" }, env());
+    expect(aws.requests.at(-1)).toMatchObject({ path: "/2015-03-31/functions/fn/invocations", body: '{"hello":"세계"}' });
+    aws.failInvoke = { status: 403, type: "AccessDeniedException" };
+    const error = await invokeAsync("fn", {}, env()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AwsCallError);
+    expect(error).toMatchObject({ service: "lambda", code: "AccessDeniedException", status: 403 });
+  });
+
+  it("refuses nothing silently: a closed endpoint is a NetworkError", async () => {
+    resetAwsClient();
+    await expect(getSecretValue("arn:1", { ...env(), AWS_ENDPOINT_URL: "http://127.0.0.1:9" })).rejects.toMatchObject({ code: "NetworkError" });
+  });
+});

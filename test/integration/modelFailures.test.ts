@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { messages } from "../../handler/messages.js";
+import { finalPosts, startHarness, type Harness } from "../support/harness.js";
+
+describe("when the model fails, the person gets a short Korean message and the server keeps serving", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ MODEL_TIMEOUT_MS: "1000" });
+  });
+  afterAll(() => h.close());
+
+  it.each([
+    ["rate limited (429)", "[[status:429]] 질문", messages.rateLimited, "rateLimited"],
+    ["a server error (500)", "[[status:500]] 질문", messages.modelFailed, "modelFailed"],
+    ["a bad gateway (502)", "[[status:502]] 질문", messages.modelFailed, "modelFailed"],
+    ["the key refused (401)", "[[status:401]] 질문", messages.keyRejected, "keyRejected"],
+    ["slower than the time we allow", "[[slow:3000]] 질문", messages.timedOut, "timedOut"],
+  ])("%s", async (_label, question, expected, failure) => {
+    const { status, body, hookId } = await h.command(question);
+    expect(status).toBe(200);
+    expect(body.text).toBe(messages.ack);
+    const posts = await h.dooray.waitFor(hookId, (found) => found.length === 1, 5_000);
+    expect(posts[0]!.body).toEqual({ text: expected, responseType: "ephemeral", replaceOriginal: true });
+    await h.dev.idle();
+    const logged = h.logs.map((line) => JSON.parse(line)).find((entry) => entry.event === "job.finished" && entry.outcome === failure);
+    expect(logged).toBeDefined();
+  });
+
+  it("keeps what arrived before a broken stream, and says it broke", async () => {
+    const { hookId } = await h.command("[[broken]] 끊어지는 스트림에서 앞부분이라도 보여 주세요, 부탁해요");
+    const posts = await h.dooray.waitFor(hookId, (found) => finalPosts(found).length === 1, 5_000);
+    const text = finalPosts(posts)[0]!.body.text;
+    expect(text.startsWith("답변: [[broken]] 끊어지는")).toBe(true);
+    expect(text.endsWith(`⚠️ ${messages.streamBroken}`)).toBe(true);
+  });
+
+  it("still answers normally afterwards", async () => {
+    const { hookId } = await h.command("괜찮아요?");
+    const posts = await h.dooray.waitFor(hookId, (found) => finalPosts(found).length === 1);
+    expect(posts.at(-1)!.body.text).toBe("답변: 괜찮아요?");
+  });
+});
+
+describe("configuration problems reach the person too", () => {
+  it("says the key is not configured, with no model call", async () => {
+    const h = await startHarness({ OPENAI_API_KEY: "" });
+    try {
+      const { hookId } = await h.command("질문");
+      const posts = await h.dooray.waitFor(hookId, (found) => found.length === 1);
+      expect(posts[0]!.body.text).toBe(messages.notConfigured);
+      expect(h.model.requests).toHaveLength(0);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("says the key was refused when the endpoint rejects it", async () => {
+    const h = await startHarness({ OPENAI_API_KEY: "sk-wrong-key-000000" });
+    try {
+      const { hookId } = await h.command("질문");
+      const posts = await h.dooray.waitFor(hookId, (found) => found.length === 1);
+      expect(posts[0]!.body.text).toBe(messages.keyRejected);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("says the model failed when the endpoint cannot be reached", async () => {
+    const h = await startHarness({ OPENAI_BASE_URL: "http://127.0.0.1:9/v1" });
+    try {
+      const { hookId } = await h.command("질문");
+      const posts = await h.dooray.waitFor(hookId, (found) => found.length === 1);
+      expect(posts[0]!.body.text).toBe(messages.modelFailed);
+    } finally {
+      await h.close();
+    }
+  });
+});

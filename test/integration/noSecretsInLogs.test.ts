@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { API_KEY, APP_TOKEN, finalPosts, startHarness } from "../support/harness.js";
+
+describe("secrets and prompts stay out of logs and answers", () => {
+  it("never writes the app token, the API key or the question to a log line or a response", async () => {
+    const h = await startHarness();
+    const question = "극비 질문: 다음 분기 매출 목표 canary-prompt-31337";
+    const bodies: string[] = [];
+    try {
+      const ok = await h.command(question);
+      bodies.push(JSON.stringify(ok.body));
+      const wrong = await h.command("질문", { appToken: `${APP_TOKEN}x` });
+      bodies.push(JSON.stringify(wrong.body));
+      const failing = await h.command(`[[status:401]] ${question}`);
+      bodies.push(JSON.stringify(failing.body));
+      await h.dooray.waitFor(ok.hookId, (found) => finalPosts(found).length === 1);
+      await h.dev.idle();
+    } finally {
+      await h.close();
+    }
+    const events = h.logs.map((line) => JSON.parse(line) as { event: string });
+    expect(events.map((entry) => entry.event)).toEqual(expect.arrayContaining(["request.accepted", "request.refused", "job.started", "job.finished", "job.modelError"]));
+    for (const text of [...h.logs, ...bodies]) {
+      expect(text).not.toContain(APP_TOKEN);
+      expect(text).not.toContain(API_KEY);
+      expect(text).not.toContain("canary-prompt-31337");
+    }
+  });
+
+  it("logs the question and answer only when LOG_PROMPTS=1", async () => {
+    const h = await startHarness({ LOG_PROMPTS: "1" });
+    try {
+      const { hookId } = await h.command("canary-prompt-31337");
+      await h.dooray.waitFor(hookId, (found) => finalPosts(found).length === 1);
+      await h.dev.idle();
+    } finally {
+      await h.close();
+    }
+    expect(h.logs.filter((line) => line.includes("canary-prompt-31337")).length).toBeGreaterThanOrEqual(2);
+    for (const line of h.logs) expect(line).not.toContain(API_KEY);
+  });
+});
