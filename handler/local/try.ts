@@ -1,0 +1,90 @@
+import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ConfigError } from "../config.js";
+import { messages } from "../messages.js";
+import { startDevServer, type DevServer } from "./devServer.js";
+
+/**
+ * `npm run try -- "질문"`: plays Dooray. Posts a slash command to the local Function URL, receives the responseUrl
+ * posts on its own loopback hook, and prints what the person would see until the answer is final.
+ * Without `--url` it starts the dev server in this process (configured from the environment, plus this script's
+ * loopback hook); with `--url http://127.0.0.1:8787` it talks to a running `npm run dev`, which must then allow
+ * it: RESPONSE_URL_HOSTS=127.0.0.1 ALLOW_INSECURE_RESPONSE_URL=1.
+ */
+const args = process.argv.slice(2);
+const urlFlag = args.indexOf("--url");
+const targetUrl = urlFlag >= 0 ? args[urlFlag + 1] : undefined;
+const question = args.filter((_, index) => urlFlag < 0 || (index !== urlFlag && index !== urlFlag + 1)).join(" ");
+const TIMEOUT_MS = Number(process.env.TRY_TIMEOUT_MS ?? 180_000);
+
+type Post = { text: string; replaceOriginal?: boolean };
+const isProgress = (text: string) => text.endsWith(messages.writingMarker) || text.endsWith(messages.moreComing);
+
+let finish: () => void;
+const finished = new Promise<void>((resolve) => (finish = resolve));
+const hook = createServer((request, response) => {
+  const chunks: Buffer[] = [];
+  request.on("data", (chunk: Buffer) => chunks.push(chunk));
+  request.on("end", () => {
+    response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ header: { isSuccessful: true, resultCode: 0, resultMessage: "" } }));
+    const post = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Post;
+    const label = isProgress(post.text) ? "updating" : post.replaceOriginal === false ? "new message" : "answer";
+    console.log(`\n── ${label} ──\n${post.text}`);
+    const part = /^\((\d+)\/(\d+)\)\n/.exec(post.text);
+    if (!isProgress(post.text) && (!part || part[1] === part[2])) finish();
+  });
+});
+await new Promise<void>((resolve) => hook.listen(0, "127.0.0.1", resolve));
+const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/messenger/api/commands/hook/${randomUUID()}`;
+
+let dev: DevServer | undefined;
+let appToken = process.env.DOORAY_APP_TOKEN;
+try {
+  if (!targetUrl) {
+    appToken ??= randomUUID();
+    const hosts = [process.env.RESPONSE_URL_HOSTS, "127.0.0.1"].filter(Boolean).join(",");
+    dev = await startDevServer({
+      env: { ...process.env, DOORAY_APP_TOKEN: appToken, RESPONSE_URL_HOSTS: hosts, ALLOW_INSECURE_RESPONSE_URL: "1" },
+      port: 0,
+      log: process.env.TRY_LOGS === "1" ? undefined : () => undefined,
+    });
+  }
+} catch (error) {
+  console.error(error instanceof ConfigError ? `configuration error: ${error.message}` : error);
+  process.exit(2);
+}
+
+const url = targetUrl ?? dev!.url;
+console.log(`/gpt ${question}   → ${url}`);
+const response = await fetch(url, {
+  method: "POST",
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify({
+    tenantId: "1234567891234567891",
+    tenantDomain: "local.dooray.com",
+    channelId: "2345678912345678912",
+    userId: "3456789123456789123",
+    command: "/gpt",
+    text: question,
+    responseUrl: hookUrl,
+    appToken: appToken ?? "",
+    triggerId: `${Date.now()}.local`,
+  }),
+});
+const ack = (await response.json()) as { text: string };
+console.log(`\n── HTTP ${response.status} ──\n${ack.text}`);
+
+// Only an acknowledgement is followed by posts; help, refusals and errors are final as they are.
+if (response.status === 200 && ack.text === messages.ack) {
+  const timer = setTimeout(() => {
+    console.error(`\nno final answer within ${TIMEOUT_MS} ms`);
+    process.exit(1);
+  }, TIMEOUT_MS);
+  await finished;
+  clearTimeout(timer);
+}
+await dev?.idle();
+await dev?.close();
+hook.close();
+process.exit(response.status === 200 ? 0 : 1);

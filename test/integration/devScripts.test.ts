@@ -1,0 +1,47 @@
+import { execFile, spawn } from "node:child_process";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeOpenAI, type FakeOpenAI } from "../support/fakeOpenAI.js";
+
+const run = promisify(execFile);
+const tsx = "node_modules/.bin/tsx";
+
+describe("npm run dev and npm run try", () => {
+  let model: FakeOpenAI;
+  beforeAll(async () => {
+    model = await startFakeOpenAI();
+  });
+  afterAll(() => model.close());
+
+  it("dev prints its URL when ready, and try plays Dooray against it until the answer is final", async () => {
+    const env = { ...process.env, PORT: "0", DOORAY_APP_TOKEN: "local-token-123456", OPENAI_API_KEY: "sk-local", OPENAI_BASE_URL: model.baseUrl, RESPONSE_URL_HOSTS: "127.0.0.1", ALLOW_INSECURE_RESPONSE_URL: "1" };
+    const dev = spawn(tsx, ["handler/local/dev.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        dev.stdout.on("data", (chunk: Buffer) => {
+          out += chunk.toString();
+          const match = /ready: (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+          if (match) resolve(match[1]!);
+        });
+        dev.once("exit", (code) => reject(new Error(`dev exited with ${code}`)));
+      });
+      const { stdout } = await run(tsx, ["handler/local/try.ts", "--url", url, "배포", "체크리스트"], { env });
+      expect(stdout).toContain("⏳ 답변을 준비하고 있어요…");
+      expect(stdout).toMatch(/── answer ──\n답변: 배포 체크리스트\n/);
+    } finally {
+      dev.kill("SIGTERM");
+    }
+  });
+
+  it("try without a model shows the honest 'not configured' answer", async () => {
+    const { stdout } = await run(tsx, ["handler/local/try.ts", "질문"], { env: { ...process.env, OPENAI_API_KEY: "" } });
+    expect(stdout).toContain("아직 AI 모델 키가 설정되지 않았어요");
+  });
+
+  it("dev stops at startup with a message naming an invalid setting", async () => {
+    const failure = await run(tsx, ["handler/local/dev.ts"], { env: { ...process.env, PORT: "0", MODEL_TIMEOUT_MS: "soon" } }).catch((error: { code: number; stderr: string }) => error);
+    expect(failure).toMatchObject({ code: 2 });
+    expect((failure as { stderr: string }).stderr).toContain('MODEL_TIMEOUT_MS: expected a whole number from 1000 to 900000, got "soon"');
+  });
+});
