@@ -1,0 +1,35 @@
+import { App } from "cdktf";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { REPO_ROOT } from "./assets/buildHandler.js";
+import { parseEnvironments, StackConfigError } from "./config.js";
+import { DoorayGptStack } from "./DoorayGptStack.js";
+
+/**
+ * The cdktf app: one stack per environment in cdktf.json's context.environments. `npx cdktf synth|deploy` passes
+ * that context in; `npm run synth` (plain tsx, no CLI) reads it from cdktf.json itself.
+ */
+export function environmentsFromCdktfJson(): unknown {
+  const cdktf = JSON.parse(readFileSync(join(REPO_ROOT, "cdktf.json"), "utf8")) as { context?: { environments?: unknown } };
+  return cdktf.context?.environments;
+}
+
+export function synthApp(outdir?: string, environments: unknown = undefined): App {
+  const app = new App({ ...(outdir ? { outdir } : {}), skipValidation: false });
+  const raw = environments ?? app.node.tryGetContext("environments") ?? environmentsFromCdktfJson();
+  for (const env of parseEnvironments(raw)) new DoorayGptStack(app, `dooray-gpt-${env.name}`, env);
+  app.synth();
+  return app;
+}
+
+if (process.argv[1] && import.meta.filename === process.argv[1]) {
+  try {
+    synthApp();
+  } catch (error) {
+    if (error instanceof StackConfigError) {
+      console.error(`configuration error: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
