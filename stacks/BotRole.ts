@@ -6,6 +6,13 @@ import type { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanage
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 
+export interface PolicyStatement {
+  readonly Sid: string;
+  readonly Effect: "Allow";
+  readonly Action: readonly string[];
+  readonly Resource: readonly string[];
+}
+
 export interface BotRoleProps {
   readonly roleName: string;
 }
@@ -24,7 +31,8 @@ export interface BotRoleGrants {
  */
 export class BotRole extends Construct {
   readonly role: IamRole;
-  private policy: IamRolePolicy | undefined;
+  /** The policy's statements, as written (tests read them). */
+  statements: readonly PolicyStatement[] = [];
 
   constructor(scope: Construct, id: string, props: BotRoleProps) {
     super(scope, id);
@@ -39,18 +47,16 @@ export class BotRole extends Construct {
   }
 
   grant(grants: BotRoleGrants): IamRolePolicy {
-    this.policy = new IamRolePolicy(this, "policy", {
+    this.statements = [
+      // ":*" is the log group's streams, the narrowest resource PutLogEvents accepts.
+      { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${grants.logGroup.arn}:*`] },
+      { Sid: "ReadOwnSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: grants.secrets.map((secret) => secret.arn) },
+      { Sid: "InvokeSelf", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [grants.fn.arn] },
+    ];
+    return new IamRolePolicy(this, "policy", {
       name: "least-privilege",
       role: this.role.id,
-      policy: Fn.jsonencode({
-        Version: "2012-10-17",
-        Statement: [
-          { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${grants.logGroup.arn}:*`] },
-          { Sid: "ReadOwnSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: grants.secrets.map((secret) => secret.arn) },
-          { Sid: "InvokeSelf", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [grants.fn.arn] },
-        ],
-      }),
+      policy: Fn.jsonencode({ Version: "2012-10-17", Statement: this.statements }),
     });
-    return this.policy;
   }
 }

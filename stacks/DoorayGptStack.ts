@@ -11,6 +11,8 @@ import { OpenAILayer } from "./OpenAILayer.js";
 
 /** Everything one environment needs: secrets, role, layer, log group, function, URL; outputs for the operator. */
 export class DoorayGptStack extends TerraformStack {
+  readonly role: BotRole;
+
   constructor(scope: Construct, id: string, env: EnvironmentConfig) {
     super(scope, id);
     const prefix = `dooray-gpt-${env.name}`;
@@ -28,7 +30,7 @@ export class DoorayGptStack extends TerraformStack {
       doorayAppToken: secretVariables(this, "dooray_app_token", "Dooray app token"),
     });
     const logs = new BotLogGroup(this, "logs", { functionName, retentionDays: env.logRetentionDays });
-    const role = new BotRole(this, "role", { roleName: `${prefix}-function` });
+    const role = (this.role = new BotRole(this, "role", { roleName: `${prefix}-function` }));
     const layer = new OpenAILayer(this, "openai", { layerName: `${prefix}-openai` });
     const bot = new BotFunction(this, "bot", {
       functionName,

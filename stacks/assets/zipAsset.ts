@@ -1,6 +1,7 @@
 import { AssetType, TerraformAsset } from "cdktf";
 import type { Construct } from "constructs";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "./buildHandler.js";
 import { deterministicZip, type ZipEntry } from "./deterministicZip.js";
@@ -10,9 +11,15 @@ import { deterministicZip, type ZipEntry } from "./deterministicZip.js";
  * the file into the stack's output under a content hash, so an unchanged build never changes the plan.
  */
 export function zipAsset(scope: Construct, id: string, files: readonly ZipEntry[]): TerraformAsset {
-  const dir = join(REPO_ROOT, "dist", "assets");
-  mkdirSync(dir, { recursive: true });
+  const zip = deterministicZip(files);
+  // One folder per content: parallel syntheses (tests) never read a zip another is still writing.
+  const dir = join(REPO_ROOT, "dist", "assets", createHash("sha256").update(zip).digest("hex").slice(0, 16));
   const path = join(dir, `${id}.zip`);
-  writeFileSync(path, deterministicZip(files));
+  if (!existsSync(path)) {
+    mkdirSync(dir, { recursive: true });
+    const partial = `${path}.${process.pid}.partial`;
+    writeFileSync(partial, zip);
+    renameSync(partial, path);
+  }
   return new TerraformAsset(scope, id, { path, type: AssetType.FILE });
 }

@@ -1,0 +1,89 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/**
+ * Runs the real Terraform against a synthesized stack with no AWS account: providers from a local mirror
+ * (TF_PLUGIN_DIR), and a provider override that skips every credential and account lookup (DESIGN §7).
+ */
+export const OFFLINE_OVERRIDE = {
+  provider: {
+    aws: [
+      {
+        region: "ap-northeast-2",
+        access_key: "offline-plan",
+        secret_key: "offline-plan",
+        skip_credentials_validation: true,
+        skip_requesting_account_id: true,
+        skip_metadata_api_check: true,
+      },
+    ],
+  },
+};
+
+export class OfflineTerraformError extends Error {
+  override readonly name = "OfflineTerraformError";
+}
+
+export interface TerraformRun {
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export function pluginDir(env: NodeJS.ProcessEnv = process.env): string {
+  const dir = env.TF_PLUGIN_DIR;
+  if (!dir) {
+    throw new OfflineTerraformError(
+      "TF_PLUGIN_DIR is not set: point it at a Terraform provider mirror holding hashicorp/aws 5.100.0 " +
+        "(on our machines /opt/tf-plugins), or review with `npx cdktf diff` and AWS credentials instead.",
+    );
+  }
+  return dir;
+}
+
+/** Terraform with a CLI config of its own (the machine's may point at a missing file) and no colour. */
+export function terraform(stackDir: string, args: string[], extraEnv: Record<string, string> = {}): TerraformRun {
+  const cliConfig = join(mkdtempSync(join(tmpdir(), "tfrc-")), "empty.tfrc");
+  writeFileSync(cliConfig, "");
+  const result = spawnSync("terraform", args, {
+    cwd: stackDir,
+    env: { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1", ...extraEnv },
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.status !== 0) {
+    throw new OfflineTerraformError(`terraform ${args[0]} failed in ${stackDir}:\n${result.stderr}${result.stdout}`);
+  }
+  return { stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Writes the credential-free override next to cdk.tf.json, then init (from the mirror) and validate. */
+export function initOffline(stackDir: string): void {
+  writeFileSync(join(stackDir, "zz_offline_override.tf.json"), JSON.stringify(OFFLINE_OVERRIDE, null, 2));
+  terraform(stackDir, ["init", "-input=false", "-no-color", `-plugin-dir=${pluginDir()}`]);
+  terraform(stackDir, ["validate", "-no-color"]);
+}
+
+/** A saved plan (plan.bin) plus its text and its JSON form. */
+export function planOffline(stackDir: string, variables: Record<string, string> = {}): { text: string; json: PlanJson } {
+  const env = Object.fromEntries(Object.entries(variables).map(([name, value]) => [`TF_VAR_${name}`, value]));
+  const plan = terraform(stackDir, ["plan", "-input=false", "-lock=false", "-no-color", "-out=plan.bin"], env);
+  const json = JSON.parse(terraform(stackDir, ["show", "-json", "plan.bin"]).stdout) as PlanJson;
+  return { text: plan.stdout + plan.stderr, json };
+}
+
+export interface PlanJson {
+  readonly resource_changes: { address: string; type: string; change: { actions: string[]; after: Record<string, unknown> } }[];
+  readonly planned_values: unknown;
+  readonly variables?: Record<string, { value: unknown }>;
+}
+
+export function terraformAvailable(): boolean {
+  try {
+    execFileSync("terraform", ["version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
