@@ -60,9 +60,18 @@ export function verifyJob(event: unknown, appToken: string, now: number, maxAgeS
   return { ok: true, job };
 }
 
+let signingKey: { token: string; key: Buffer } | undefined;
+
+/** A key of its own, so a leaked job signature says nothing about the token it came from; derived once per token. */
+function keyFor(appToken: string): Buffer {
+  if (signingKey?.token !== appToken) {
+    signingKey = { token: appToken, key: createHmac("sha256", appToken).update("dooray-gpt job signing key v1").digest() };
+  }
+  return signingKey.key;
+}
+
 function signatureOf(job: Job, appToken: string): string {
-  // A key of its own, so a leaked job signature says nothing about the token it came from.
-  const key = createHmac("sha256", appToken).update("dooray-gpt job signing key v1").digest();
+  const key = keyFor(appToken);
   const canonical = JSON.stringify([JOB_TYPE, job.id, job.issuedAt, job.tenantId, job.channelId, job.userId, job.text, job.responseUrl]);
   return createHmac("sha256", key).update(canonical, "utf8").digest("base64url");
 }

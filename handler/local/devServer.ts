@@ -39,6 +39,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const secrets = secretsFor(config, () => Promise.reject(new Error("Secrets Manager is not used locally")));
   const functionTimeoutMs = options.functionTimeoutMs ?? config.modelTimeoutMs + 15_000;
   const running = new Set<Promise<void>>();
+  // A long-lived local server is a warm container: load the SDK now, not inside the first person's request.
+  void import("openai").catch(() => undefined);
 
   const dispatch = async (job: unknown) => {
     const dispatchedAt = Date.now();

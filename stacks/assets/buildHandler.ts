@@ -17,6 +17,9 @@ export function buildHandlerBundle(): Buffer {
     target: "node22",
     format: "cjs",
     external: ["openai"],
+    // import("openai") becomes require("openai"): Lambda finds layer packages through NODE_PATH, which only
+    // require honours; a real dynamic import of a bare name would not find the layer.
+    supported: { "dynamic-import": false },
     minify: true,
     // Error class names appear in the logs.
     keepNames: true,

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getSecretValue } from "../../handler/aws/getSecretValue.js";
 import { invokeAsync } from "../../handler/aws/invokeAsync.js";
-import { resetAwsClient } from "../../handler/aws/signedFetch.js";
 import { AwsCallError } from "../../handler/errors.js";
 import { handler, resetRuntime } from "../../handler/index.js";
 import { messages } from "../../handler/messages.js";
@@ -58,7 +57,6 @@ describe("the Lambda entry against AWS APIs on loopback", () => {
     aws.failGetSecret = undefined;
     aws.requests.length = 0;
     clearSecretCache();
-    resetAwsClient();
     resetRuntime();
   });
 
@@ -145,7 +143,6 @@ describe("the AWS calls themselves", () => {
   const env = () => ({ AWS_REGION: REGION, AWS_ACCESS_KEY_ID: "AKIAFAKE", AWS_SECRET_ACCESS_KEY: "s", AWS_ENDPOINT_URL: aws.url });
 
   it("GetSecretValue returns the string and reports AWS's error codes", async () => {
-    resetAwsClient();
     aws.secrets.set("arn:1", "value-1");
     expect(await getSecretValue("arn:1", env())).toBe("value-1");
     await expect(getSecretValue("arn:missing", env())).rejects.toMatchObject({ name: "AwsCallError", code: "ResourceNotFoundException", status: 400 });
@@ -155,7 +152,6 @@ describe("the AWS calls themselves", () => {
   });
 
   it("Invoke sends the payload as an Event invocation and reports access denied", async () => {
-    resetAwsClient();
     await invokeAsync("fn", { hello: "세계" }, env());
     expect(aws.requests.at(-1)).toMatchObject({ path: "/2015-03-31/functions/fn/invocations", body: '{"hello":"세계"}' });
     aws.failInvoke = { status: 403, type: "AccessDeniedException" };
@@ -165,7 +161,6 @@ describe("the AWS calls themselves", () => {
   });
 
   it("refuses nothing silently: a closed endpoint is a NetworkError", async () => {
-    resetAwsClient();
     await expect(getSecretValue("arn:1", { ...env(), AWS_ENDPOINT_URL: "http://127.0.0.1:9" })).rejects.toMatchObject({ code: "NetworkError" });
   });
 });

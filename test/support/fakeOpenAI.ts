@@ -24,11 +24,17 @@ export interface FakeOpenAI extends Listening {
   /** Base URL for the SDK (`…/v1`). */
   readonly baseUrl: string;
   readonly requests: RecordedModelRequest[];
+  /** Milliseconds from each request's arrival to its last byte, in arrival order (the "model time"). */
+  readonly durationsMs: number[];
 }
 
 export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
   const requests: RecordedModelRequest[] = [];
+  const durationsMs: number[] = [];
   const listening = await listen((request, response) => {
+    const arrived = performance.now();
+    const index = durationsMs.push(Number.NaN) - 1;
+    response.on("finish", () => (durationsMs[index] = performance.now() - arrived));
     void (async () => {
       const raw = await readBody(request);
       if (request.method !== "POST" || request.url !== "/v1/chat/completions") return json(response, 404, { error: { message: "not found" } });
@@ -63,7 +69,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       await stream(response, body.model, answer, finish, Number(directive("gap")?.[1] ?? 0), Boolean(directive("broken")));
     })().catch(() => response.destroy());
   });
-  return { ...listening, baseUrl: `${listening.url}/v1`, requests };
+  return { ...listening, baseUrl: `${listening.url}/v1`, requests, durationsMs };
 }
 
 async function stream(response: ServerResponse, model: string, answer: string, finish: string, gapMs: number, broken: boolean): Promise<void> {

@@ -1,0 +1,292 @@
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { newJob, signJob } from "../handler/job/signedJob.js";
+import { REPO_ROOT, handlerPackageFiles } from "../stacks/assets/buildHandler.js";
+import { openaiLayerFiles } from "../stacks/assets/buildOpenAILayer.js";
+import { deterministicZip } from "../stacks/assets/deterministicZip.js";
+import { startDoorayReceiver } from "../test/support/doorayReceiver.js";
+import { startFakeAws } from "../test/support/fakeAws.js";
+import { startFakeOpenAI } from "../test/support/fakeOpenAI.js";
+import { commandPayload, finalPosts } from "../test/support/harness.js";
+
+/**
+ * `npm run bench [-- --quick] [-- --json]`: our handler against the naive baseline (bench/baseline), both measured
+ * in this run, interleaved, with the fake model and Dooray receiver of test/support on loopback.
+ */
+const quick = process.argv.includes("--quick");
+const asJson = process.argv.includes("--json");
+const N = {
+  coldRounds: quick ? 6 : 25,
+  warmAcks: quick ? 300 : 1000,
+  baselineAcks: quick ? 200 : 1000,
+  workerJobs: quick ? 60 : 300,
+  load: quick ? 150 : 500,
+  loadConcurrency: 50,
+};
+const MODEL_DELAY_MS = 2000;
+const TOKEN = "bench-app-token-0f1e2d3c4b5a";
+const say = (line: string) => (asJson ? process.stderr : process.stdout).write(line + "\n");
+
+// ── build what ships: the function bundle and the pre-bundled layer, plus the raw package for comparison ──
+const work = mkdtempSync(join(tmpdir(), "dooray-gpt-bench-"));
+const functionFiles = handlerPackageFiles();
+const layerFiles = openaiLayerFiles();
+for (const [dir, files] of [["function", functionFiles], ["layer", layerFiles]] as const) {
+  for (const file of files) {
+    mkdirSync(join(work, dir, file.path, ".."), { recursive: true });
+    writeFileSync(join(work, dir, file.path), file.content);
+  }
+}
+const OURS = join(work, "function", "index.js");
+const BASELINE = join(REPO_ROOT, "bench", "baseline", "naiveHandler.cjs");
+const EMPTY = join(REPO_ROOT, "bench", "emptyHandler.cjs");
+const LAYER_BUNDLED = join(work, "layer", "nodejs", "node_modules");
+const LAYER_RAW = join(REPO_ROOT, "node_modules");
+
+// ── loopback peers ──
+const quickModel = await startFakeOpenAI();
+const slowModel = await startFakeOpenAI({ delayMs: MODEL_DELAY_MS });
+const dooray = await startDoorayReceiver();
+const aws = await startFakeAws();
+
+const commonEnv = {
+  PATH: process.env.PATH ?? "",
+  BENCH_QUIET: "1",
+  DOORAY_APP_TOKEN: TOKEN,
+  OPENAI_API_KEY: "sk-bench",
+  RESPONSE_URL_HOSTS: "127.0.0.1",
+  ALLOW_INSECURE_RESPONSE_URL: "1",
+  MODEL_MAX_RETRIES: "0",
+  AWS_REGION: "ap-northeast-2",
+  AWS_ACCESS_KEY_ID: "AKIABENCH",
+  AWS_SECRET_ACCESS_KEY: "bench",
+  AWS_LAMBDA_FUNCTION_NAME: "dooray-gpt-bench-bot",
+  AWS_ENDPOINT_URL_LAMBDA: aws.url,
+};
+
+const edgeEvent = () => {
+  const { responseUrl } = dooray.newResponseUrl();
+  return { requestContext: { http: { method: "POST" } }, headers: { "content-type": "application/json" }, body: JSON.stringify(commandPayload({ text: "이번 주 배포 체크리스트 정리해줘", responseUrl, appToken: TOKEN })), isBase64Encoded: false };
+};
+const job = () => {
+  const { responseUrl } = dooray.newResponseUrl();
+  return signJob(newJob({ tenantId: "1", channelId: "2", userId: "3", text: "이번 주 배포 체크리스트 정리해줘", responseUrl }, Date.now()), TOKEN);
+};
+
+interface ChildResult {
+  bootMs: number;
+  loadedMs: number;
+  coldMs: number;
+  rssKb: number;
+  loadedBytes: number;
+  latencies: number[];
+  ownMs: number[];
+  statuses: Record<string, number>;
+  error?: string;
+}
+
+/** One fresh Node process (the Node running this script: 22 under npm). */
+async function child(entry: string, mode: "cold" | "warm", events: unknown[], env: Record<string, string>): Promise<ChildResult> {
+  const eventsFile = join(work, `events-${randomUUID()}.json`);
+  const outFile = join(work, `out-${randomUUID()}.json`);
+  writeFileSync(eventsFile, JSON.stringify(events));
+  await new Promise<void>((resolve, reject) => {
+    const proc = spawn(process.execPath, [join(REPO_ROOT, "bench", "child.cjs")], {
+      env: { ...commonEnv, ...env, BENCH_MODE: mode, BENCH_ENTRY: entry, BENCH_EVENTS: eventsFile, BENCH_OUT: outFile },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    proc.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${entry} ${mode} exited ${code}: ${readFileSync(outFile, "utf8")}`))));
+  });
+  return JSON.parse(readFileSync(outFile, "utf8")) as ChildResult;
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+};
+const median = (values: number[]) => percentile(values, 50);
+
+// ── 1. cold starts, interleaved rounds ──
+say(`cold starts: ${N.coldRounds} rounds of fresh processes…`);
+const cold: Record<string, ChildResult[]> = { empty: [], edge: [], baseline: [], workerBundled: [], workerRaw: [] };
+for (let round = 0; round < N.coldRounds; round++) {
+  cold.empty!.push(await child(EMPTY, "cold", [edgeEvent()], {}));
+  cold.edge!.push(await child(OURS, "cold", [edgeEvent()], { OPENAI_BASE_URL: quickModel.baseUrl }));
+  cold.baseline!.push(await child(BASELINE, "cold", [edgeEvent()], { OPENAI_BASE_URL: quickModel.baseUrl }));
+  cold.workerBundled!.push(await child(OURS, "cold", [job()], { OPENAI_BASE_URL: quickModel.baseUrl, NODE_PATH: LAYER_BUNDLED }));
+  cold.workerRaw!.push(await child(OURS, "cold", [job()], { OPENAI_BASE_URL: quickModel.baseUrl, NODE_PATH: LAYER_RAW }));
+}
+for (const [name, runs] of Object.entries(cold)) {
+  const bad = runs.find((run) => run.error);
+  if (bad) throw new Error(`${name}: ${bad.error}`);
+}
+
+// ── 2. warm acknowledgement latency, model answering in 2 s ──
+say(`warm acknowledgements: ${N.warmAcks} ours, ${N.baselineAcks} baseline (model ${MODEL_DELAY_MS} ms)…`);
+const warmEmpty = await child(EMPTY, "warm", Array.from({ length: N.warmAcks + 1 }, edgeEvent), {});
+const warmOurs = await child(OURS, "warm", Array.from({ length: N.warmAcks + 1 }, edgeEvent), { OPENAI_BASE_URL: slowModel.baseUrl });
+// The baseline holds each request for the whole answer; 200 at a time keeps the run short without queueing.
+const warmBaseline = await child(BASELINE, "warm", Array.from({ length: N.baselineAcks + 1 }, edgeEvent), { OPENAI_BASE_URL: slowModel.baseUrl, BENCH_CONCURRENCY: "200" });
+
+// ── 3. worker overhead: wall time minus the model's own time, streaming on ──
+say(`worker overhead: ${N.workerJobs} jobs…`);
+const modelStart = quickModel.durationsMs.length;
+const worker = await child(OURS, "warm", Array.from({ length: N.workerJobs + 1 }, job), { OPENAI_BASE_URL: quickModel.baseUrl, NODE_PATH: LAYER_BUNDLED });
+// The first job only warmed the process up.
+const modelTimes = quickModel.durationsMs.slice(modelStart + 1);
+const overheads = worker.latencies.map((wall, index) => wall - (modelTimes[index] ?? Number.NaN));
+
+// ── 4. load through npm run dev ──
+say(`load: ${N.load} commands at concurrency ${N.loadConcurrency} through the dev server…`);
+const load = await loadThroughDevServer();
+
+await Promise.all([quickModel.close(), slowModel.close(), dooray.close(), aws.close()]);
+
+// ── report ──
+const coldMedian = (name: string, field: "coldMs" | "bootMs" | "rssKb" | "loadedBytes") => median(cold[name]!.map((run) => run[field]));
+const coldP90 = (name: string) => percentile(cold[name]!.map((run) => run.coldMs), 90);
+const functionZip = deterministicZip(functionFiles).length;
+const layerZip = deterministicZip(layerFiles).length;
+const result = {
+  machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? "unknown", node: process.version, quick },
+  node_boot_ms: round(coldMedian("empty", "bootMs")),
+  edge_cold_ms: { ours: round(coldMedian("edge", "coldMs")), baseline: round(coldMedian("baseline", "coldMs")), empty: round(coldMedian("empty", "coldMs")) },
+  edge_cold_p90_ms: { ours: round(coldP90("edge")), baseline: round(coldP90("baseline")), empty: round(coldP90("empty")) },
+  worker_cold_ms: { layer_bundled: round(coldMedian("workerBundled", "coldMs")), layer_raw: round(coldMedian("workerRaw", "coldMs")), p90_bundled: round(coldP90("workerBundled")), p90_raw: round(coldP90("workerRaw")) },
+  ack_ms: {
+    ours_p50: round(percentile(warmOurs.latencies, 50), 3),
+    ours_p99: round(percentile(warmOurs.latencies, 99), 3),
+    empty_p50: round(percentile(warmEmpty.latencies, 50), 3),
+    empty_p99: round(percentile(warmEmpty.latencies, 99), 3),
+    baseline_p50: round(percentile(warmBaseline.latencies, 50)),
+    baseline_p99: round(percentile(warmBaseline.latencies, 99)),
+    samples: { ours: warmOurs.latencies.length, baseline: warmBaseline.latencies.length },
+  },
+  edge_overhead_ms: {
+    p50: round(percentile(warmOurs.ownMs, 50), 3),
+    p99: round(percentile(warmOurs.ownMs, 99), 3),
+    invoke_round_trip_p50: round(percentile(warmOurs.latencies.map((total, i) => total - warmOurs.ownMs[i]!), 50), 3),
+    invoke_round_trip_p99: round(percentile(warmOurs.latencies.map((total, i) => total - warmOurs.ownMs[i]!), 99), 3),
+  },
+  worker_overhead_ms: { p50: round(percentile(overheads, 50), 2), p99: round(percentile(overheads, 99), 2), jobs: overheads.length },
+  peak_rss_mb: {
+    empty: round(coldMedian("empty", "rssKb") / 1024),
+    edge: round(coldMedian("edge", "rssKb") / 1024),
+    worker: round(coldMedian("workerBundled", "rssKb") / 1024),
+    baseline: round(coldMedian("baseline", "rssKb") / 1024),
+  },
+  bytes: {
+    edge: coldMedian("edge", "loadedBytes"),
+    worker: coldMedian("workerBundled", "loadedBytes"),
+    layer: layerZip,
+    layer_unzipped: layerFiles.reduce((sum, file) => sum + file.content.length, 0),
+    function_zip: functionZip,
+    baseline: coldMedian("baseline", "loadedBytes"),
+  },
+  load,
+};
+
+if (asJson) {
+  process.stdout.write(JSON.stringify(result) + "\n");
+} else {
+  say(table(result));
+}
+process.exit(0);
+
+async function loadThroughDevServer() {
+  const proc = spawn(join(REPO_ROOT, "node_modules", ".bin", "tsx"), [join(REPO_ROOT, "handler", "local", "dev.ts")], {
+    env: { ...commonEnv, PORT: "0", OPENAI_BASE_URL: slowModel.baseUrl, AWS_ENDPOINT_URL_LAMBDA: "" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      proc.stdout.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+        const match = /ready: (http:\/\/\S+)/.exec(out);
+        if (match) resolve(match[1]!);
+      });
+      proc.once("exit", (code) => reject(new Error(`dev server exited with ${code}`)));
+    });
+    const hooks: string[] = [];
+    const acks: number[] = [];
+    let ackFailures = 0;
+    let next = 0;
+    const lane = async () => {
+      while (next < N.load) {
+        next++;
+        const { hookId, responseUrl } = dooray.newResponseUrl();
+        hooks.push(hookId);
+        const started = performance.now();
+        const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(commandPayload({ text: `질문 ${hookId}`, responseUrl, appToken: TOKEN })) });
+        await response.arrayBuffer();
+        acks.push(performance.now() - started);
+        if (response.status !== 200) ackFailures++;
+      }
+    };
+    const startedAll = performance.now();
+    await Promise.all(Array.from({ length: N.loadConcurrency }, lane));
+    // Every answer takes the model's 2 s; give them all time to land, then a little more to catch duplicates.
+    const deadline = performance.now() + 30_000;
+    while (performance.now() < deadline && hooks.some((hook) => finalPosts(dooray.postsFor(hook)).length === 0)) await new Promise((r) => setTimeout(r, 50));
+    const allDeliveredMs = performance.now() - startedAll;
+    await new Promise((r) => setTimeout(r, 500));
+    const finals = hooks.map((hook) => finalPosts(dooray.postsFor(hook)));
+    const wrongText = finals.filter((posts, index) => posts.length === 1 && posts[0]!.body.text !== `답변: 질문 ${hooks[index]}`).length;
+    return {
+      sent: N.load,
+      concurrency: N.loadConcurrency,
+      delivered: finals.filter((posts) => posts.length >= 1).length,
+      lost: finals.filter((posts) => posts.length === 0).length,
+      duplicated: finals.filter((posts) => posts.length > 1).length,
+      wrong_answer: wrongText,
+      ack_failures: ackFailures,
+      ack_p50_ms: round(percentile(acks, 50), 2),
+      ack_p99_ms: round(percentile(acks, 99), 2),
+      ack_max_ms: round(Math.max(...acks), 2),
+      all_delivered_ms: round(allDeliveredMs),
+    };
+  } finally {
+    proc.kill("SIGTERM");
+  }
+}
+
+function round(value: number, digits = 1): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+function table(r: typeof result): string {
+  const ratio = (a: number, b: number) => (b > 0 ? `${round(a / b, 1)}×` : "–");
+  const kb = (bytes: number) => `${round(bytes / 1024, 1)} KiB`;
+  const rows: [string, string, string, string][] = [
+    ["measure", "ours", "naive baseline", "baseline ÷ ours"],
+    ["bytes loaded at cold start, edge", kb(r.bytes.edge), kb(r.bytes.baseline), ratio(r.bytes.baseline, r.bytes.edge)],
+    ["bytes loaded at cold start, worker", kb(r.bytes.worker), "(same process)", ""],
+    ["function zip / layer zip", `${kb(r.bytes.function_zip)} / ${kb(r.bytes.layer)}`, "", ""],
+    [`edge cold start, median (empty handler: ${r.edge_cold_ms.empty} ms)`, `${r.edge_cold_ms.ours} ms`, `${r.edge_cold_ms.baseline} ms`, ratio(r.edge_cold_ms.baseline, r.edge_cold_ms.ours)],
+    [`edge cold start, p90 (empty: ${r.edge_cold_p90_ms.empty} ms)`, `${r.edge_cold_p90_ms.ours} ms`, `${r.edge_cold_p90_ms.baseline} ms`, ratio(r.edge_cold_p90_ms.baseline, r.edge_cold_p90_ms.ours)],
+    ["worker cold start, median: layer pre-bundled / raw package", `${r.worker_cold_ms.layer_bundled} / ${r.worker_cold_ms.layer_raw} ms`, "", ""],
+    [`ack latency warm, p50 (model ${MODEL_DELAY_MS} ms)`, `${r.ack_ms.ours_p50} ms`, `${r.ack_ms.baseline_p50} ms`, ratio(r.ack_ms.baseline_p50, r.ack_ms.ours_p50)],
+    [`ack latency warm, p99 (empty handler p99: ${r.ack_ms.empty_p99} ms)`, `${r.ack_ms.ours_p99} ms`, `${r.ack_ms.baseline_p99} ms`, ratio(r.ack_ms.baseline_p99, r.ack_ms.ours_p99)],
+    ["warm edge overhead excl. the Invoke round trip, p50 / p99", `${r.edge_overhead_ms.p50} / ${r.edge_overhead_ms.p99} ms`, "", ""],
+    ["  (the loopback Invoke round trip itself, p50 / p99)", `${r.edge_overhead_ms.invoke_round_trip_p50} / ${r.edge_overhead_ms.invoke_round_trip_p99} ms`, "", ""],
+    ["worker overhead excl. model, p50 / p99", `${r.worker_overhead_ms.p50} / ${r.worker_overhead_ms.p99} ms`, "", ""],
+    ["peak RSS, edge cold / worker", `${r.peak_rss_mb.edge} / ${r.peak_rss_mb.worker} MB`, `${r.peak_rss_mb.baseline} MB`, ratio(r.peak_rss_mb.baseline, r.peak_rss_mb.edge)],
+    [`load: ${r.load.sent} at concurrency ${r.load.concurrency}, ack p50 / p99 / max`, `${r.load.ack_p50_ms} / ${r.load.ack_p99_ms} / ${r.load.ack_max_ms} ms`, "", ""],
+    ["load: delivered / lost / duplicated", `${r.load.delivered} / ${r.load.lost} / ${r.load.duplicated}`, "", ""],
+  ];
+  const widths = [0, 1, 2, 3].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const line = (row: string[]) => `| ${row.map((cell, column) => cell.padEnd(widths[column]!)).join(" | ")} |`;
+  return [
+    `machine: ${r.machine.cpus} × ${r.machine.cpu}, Node ${r.machine.node}${r.machine.quick ? " (--quick)" : ""}; Node boot (excluded above): ${r.node_boot_ms} ms`,
+    "",
+    line(rows[0]!),
+    `|${widths.map((width) => "-".repeat(width + 2)).join("|")}|`,
+    ...rows.slice(1).map(line),
+  ].join("\n");
+}
+

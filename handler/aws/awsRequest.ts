@@ -1,0 +1,81 @@
+import { AwsCallError } from "../errors.js";
+import { signV4 } from "./sigv4.js";
+
+type Env = Readonly<Record<string, string | undefined>>;
+type Service = "lambda" | "secretsmanager";
+
+export interface AwsResponse {
+  readonly status: number;
+  readonly body: string;
+}
+
+/** How long one AWS call may take before the person is told something went wrong. */
+const TIMEOUT_MS = 5_000;
+
+/** The service endpoint: AWS's standard endpoint-override variables first (the AWS SDKs honour the same). */
+export function endpointOf(service: Service, env: Env): string {
+  const override = service === "lambda" ? env.AWS_ENDPOINT_URL_LAMBDA : env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
+  const base = override || env.AWS_ENDPOINT_URL || `https://${service}.${regionOf(env)}.amazonaws.com`;
+  return base.replace(/\/+$/, "");
+}
+
+function regionOf(env: Env): string {
+  return env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1";
+}
+
+/**
+ * A SigV4-signed call with the function's own credentials (Lambda puts them in the environment), over node:http(s).
+ * One quick retry on throttling, 5xx or a network error; any lasting failure becomes an AwsCallError carrying AWS's
+ * error code, for the caller to turn into a message for the person.
+ */
+export async function awsRequest(service: Service, path: string, headers: Record<string, string>, body: string, env: Env = process.env): Promise<AwsResponse> {
+  const url = new URL(endpointOf(service, env) + path);
+  let last: AwsCallError | undefined;
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    const signed = signV4(
+      { method: "POST", url, headers, body, service, region: regionOf(env) },
+      { accessKeyId: env.AWS_ACCESS_KEY_ID ?? "", secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? "", sessionToken: env.AWS_SESSION_TOKEN },
+      new Date(),
+    );
+    let response: AwsResponse;
+    try {
+      response = await send(url, signed, body);
+    } catch (cause) {
+      last = new AwsCallError(service, "NetworkError", 0, { cause });
+      continue;
+    }
+    if (response.status >= 200 && response.status < 300) return response;
+    last = new AwsCallError(service, errorCode(response), response.status);
+    if (response.status !== 429 && response.status < 500 && !/Throttl/.test(last.code)) break;
+  }
+  throw last!;
+}
+
+async function send(url: URL, headers: Record<string, string>, body: string): Promise<AwsResponse> {
+  // Load only the client in use: node:https brings TLS, which a loopback endpoint (tests, bench) never needs.
+  const { request } = url.protocol === "http:" ? await import("node:http") : await import("node:https");
+  return new Promise((resolve, reject) => {
+    const outgoing = request(url, { method: "POST", headers: { ...headers, "content-length": String(Buffer.byteLength(body)) }, timeout: TIMEOUT_MS }, (incoming) => {
+      const chunks: Buffer[] = [];
+      incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
+      incoming.on("end", () => resolve({ status: incoming.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+      incoming.on("error", reject);
+    });
+    outgoing.on("timeout", () => outgoing.destroy(new Error(`no answer within ${TIMEOUT_MS} ms`)));
+    outgoing.on("error", reject);
+    outgoing.end(body);
+  });
+}
+
+/** AWS puts the error type in a header (REST APIs) or in the JSON body's `__type`, sometimes namespaced. */
+function errorCode(response: AwsResponse): string {
+  let type: string | undefined;
+  try {
+    const parsed = JSON.parse(response.body) as { __type?: unknown; code?: unknown };
+    type = [parsed.__type, parsed.code].find((value): value is string => typeof value === "string");
+  } catch {
+    // not JSON: fall back to the status
+  }
+  return (type ?? `HTTP${response.status}`).split(":")[0]!.split("#").pop()!;
+}
