@@ -18,7 +18,7 @@ async function main() {
   if (mode === "cold") {
     const result = await handler(events[0], context);
     const coldMs = performance.now() - t0;
-    return { bootMs, loadedMs, coldMs, status: result && result.statusCode, rssKb: process.resourceUsage().maxRSS, loadedBytes: loadedBytes() };
+    return { bootMs, loadedMs, coldMs, status: result && result.statusCode, rssKb: process.resourceUsage().maxRSS, loadedBytes: loadedBytes(), loadedFiles: loadedFiles() };
   }
   // Time spent waiting on HTTP calls the handler makes (Lambda Invoke, in the edge's case), seen through Node's
   // own diagnostics channels, so the handler's own overhead can be told apart from the network's.
@@ -53,10 +53,15 @@ async function main() {
   return { latencies, ownMs, statuses, rssKb: process.resourceUsage().maxRSS };
 }
 
-/** Bytes of every JavaScript file this process loaded (require cache), the size a cold start reads and parses. */
+/** Every JavaScript file the handler made this process load (the require cache, this script aside). */
+function loadedFiles() {
+  return Object.keys(require.cache).filter((file) => file !== __filename);
+}
+
+/** Their bytes: what a cold start reads and parses. */
 function loadedBytes() {
   const { statSync } = require("node:fs");
-  return Object.keys(require.cache).reduce((sum, file) => {
+  return loadedFiles().reduce((sum, file) => {
     try {
       return sum + statSync(file).size;
     } catch {

@@ -25,6 +25,7 @@ const N = {
   workerJobs: quick ? 60 : 300,
   load: quick ? 150 : 500,
   loadConcurrency: 50,
+  sequential: quick ? 50 : 200,
 };
 const MODEL_DELAY_MS = 2000;
 const TOKEN = "bench-app-token-0f1e2d3c4b5a";
@@ -211,6 +212,16 @@ async function loadThroughDevServer() {
       });
       proc.once("exit", (code) => reject(new Error(`dev server exited with ${code}`)));
     });
+    // One person at a time first: the acknowledgement as a single user sees it.
+    const sequentialAcks: number[] = [];
+    for (let i = 0; i < N.sequential; i++) {
+      const { responseUrl } = dooray.newResponseUrl();
+      const started = performance.now();
+      const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(commandPayload({ text: "한 명씩", responseUrl, appToken: TOKEN })) });
+      await response.arrayBuffer();
+      sequentialAcks.push(performance.now() - started);
+    }
+    await new Promise((r) => setTimeout(r, MODEL_DELAY_MS + 500));
     const hooks: string[] = [];
     const acks: number[] = [];
     let ackFailures = 0;
@@ -237,6 +248,9 @@ async function loadThroughDevServer() {
     const finals = hooks.map((hook) => finalPosts(dooray.postsFor(hook)));
     const wrongText = finals.filter((posts, index) => posts.length === 1 && posts[0]!.body.text !== `답변: 질문 ${hooks[index]}`).length;
     return {
+      sequential_ack_p50_ms: round(percentile(sequentialAcks, 50), 2),
+      sequential_ack_p99_ms: round(percentile(sequentialAcks, 99), 2),
+      sequential_commands: N.sequential,
       sent: N.load,
       concurrency: N.loadConcurrency,
       delivered: finals.filter((posts) => posts.length >= 1).length,
@@ -276,6 +290,7 @@ function table(r: typeof result): string {
     ["  (the loopback Invoke round trip itself, p50 / p99)", `${r.edge_overhead_ms.invoke_round_trip_p50} / ${r.edge_overhead_ms.invoke_round_trip_p99} ms`, "", ""],
     ["worker overhead excl. model, p50 / p99", `${r.worker_overhead_ms.p50} / ${r.worker_overhead_ms.p99} ms`, "", ""],
     ["peak RSS, edge cold / worker", `${r.peak_rss_mb.edge} / ${r.peak_rss_mb.worker} MB`, `${r.peak_rss_mb.baseline} MB`, ratio(r.peak_rss_mb.baseline, r.peak_rss_mb.edge)],
+    [`dev server ack, ${r.load.sequential_commands} commands one at a time, p50 / p99`, `${r.load.sequential_ack_p50_ms} / ${r.load.sequential_ack_p99_ms} ms`, "", ""],
     [`load: ${r.load.sent} at concurrency ${r.load.concurrency}, ack p50 / p99 / max`, `${r.load.ack_p50_ms} / ${r.load.ack_p99_ms} / ${r.load.ack_max_ms} ms`, "", ""],
     ["load: delivered / lost / duplicated", `${r.load.delivered} / ${r.load.lost} / ${r.load.duplicated}`, "", ""],
   ];

@@ -1,0 +1,92 @@
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newJob, signJob } from "../../handler/job/signedJob.js";
+import { handlerPackageFiles, REPO_ROOT } from "../../stacks/assets/buildHandler.js";
+import { openaiLayerFiles } from "../../stacks/assets/buildOpenAILayer.js";
+import { startDoorayReceiver, type DoorayReceiver } from "../support/doorayReceiver.js";
+import { startFakeAws, type FakeAws } from "../support/fakeAws.js";
+import { startFakeOpenAI, type FakeOpenAI } from "../support/fakeOpenAI.js";
+import { commandPayload, finalPosts } from "../support/harness.js";
+
+const TOKEN = "bundle-test-token-123456";
+
+/**
+ * The shipped artefacts, laid out as Lambda lays them out (/var/task = function zip, /opt = layer), each run in a
+ * fresh Node process: what the edge loads, and that the worker finds the SDK in the layer through NODE_PATH.
+ */
+describe("the function bundle and the layer, as Lambda runs them", () => {
+  let root: string;
+  let model: FakeOpenAI;
+  let dooray: DoorayReceiver;
+  let aws: FakeAws;
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), "dooray-gpt-bundle-"));
+    for (const [dir, files] of [["task", handlerPackageFiles()], ["opt", openaiLayerFiles()]] as const) {
+      for (const file of files) {
+        mkdirSync(join(root, dir, file.path, ".."), { recursive: true });
+        writeFileSync(join(root, dir, file.path), file.content);
+      }
+    }
+    [model, dooray, aws] = await Promise.all([startFakeOpenAI(), startDoorayReceiver(), startFakeAws()]);
+  });
+  afterAll(() => Promise.all([model.close(), dooray.close(), aws.close()]));
+
+  const runCold = async (event: unknown) => {
+    const events = join(root, `events-${Math.random()}.json`);
+    const out = join(root, `out-${Math.random()}.json`);
+    writeFileSync(events, JSON.stringify([event]));
+    // Asynchronous, so this process keeps serving the fakes while the child runs.
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(process.execPath, [join(REPO_ROOT, "bench", "child.cjs")], {
+        env: {
+          PATH: process.env.PATH,
+          NODE_PATH: join(root, "opt", "nodejs", "node_modules"),
+          BENCH_MODE: "cold",
+          BENCH_ENTRY: join(root, "task", "index.js"),
+          BENCH_EVENTS: events,
+          BENCH_OUT: out,
+          DOORAY_APP_TOKEN: TOKEN,
+          OPENAI_API_KEY: "sk-bundle",
+          OPENAI_BASE_URL: model.baseUrl,
+          RESPONSE_URL_HOSTS: "127.0.0.1",
+          ALLOW_INSECURE_RESPONSE_URL: "1",
+          AWS_REGION: "ap-northeast-2",
+          AWS_ACCESS_KEY_ID: "AKIABUNDLE",
+          AWS_SECRET_ACCESS_KEY: "x",
+          AWS_LAMBDA_FUNCTION_NAME: "dooray-gpt-test-bot",
+          AWS_ENDPOINT_URL_LAMBDA: aws.url,
+        },
+        stdio: "ignore",
+      });
+      child.once("exit", (code: number) => (code === 0 ? resolve() : reject(new Error(readFileSync(out, "utf8")))));
+    });
+    return JSON.parse(readFileSync(out, "utf8")) as { status?: number; loadedFiles: string[]; loadedBytes: number };
+  };
+
+  it("the edge path loads the bundle alone: no openai SDK, no AWS SDK, no other file", async () => {
+    const { responseUrl } = dooray.newResponseUrl();
+    const result = await runCold({ requestContext: { http: { method: "POST" } }, body: JSON.stringify(commandPayload({ text: "질문", responseUrl, appToken: TOKEN })), isBase64Encoded: false });
+    expect(result.status).toBe(200);
+    expect(result.loadedFiles).toEqual([join(root, "task", "index.js")]);
+    expect(result.loadedBytes).toBeLessThan(40 * 1024);
+    expect(aws.requests.some((request) => request.path === "/2015-03-31/functions/dooray-gpt-test-bot/invocations")).toBe(true);
+  });
+
+  it("the worker path finds the pre-bundled openai SDK in the layer and answers", async () => {
+    const { hookId, responseUrl } = dooray.newResponseUrl();
+    const job = signJob(newJob({ tenantId: "1", channelId: "2", userId: "3", text: "레이어에서", responseUrl }, Date.now()), TOKEN);
+    const result = await runCold(job);
+    expect(result.loadedFiles).toEqual([join(root, "task", "index.js"), join(root, "opt", "nodejs", "node_modules", "openai", "index.js")]);
+    expect(finalPosts(dooray.postsFor(hookId)).map((post) => post.body.text)).toEqual(["답변: 레이어에서"]);
+  });
+
+  it("the layer holds only the SDK, its license and a package.json naming its version", () => {
+    const files = openaiLayerFiles().map((file) => file.path);
+    expect(files.sort()).toEqual(["nodejs/node_modules/openai/LICENSE", "nodejs/node_modules/openai/index.js", "nodejs/node_modules/openai/package.json"]);
+    const pkg = JSON.parse(readFileSync(join(root, "opt", "nodejs", "node_modules", "openai", "package.json"), "utf8")) as { version: string };
+    expect(pkg.version).toBe((JSON.parse(readFileSync(join(REPO_ROOT, "node_modules", "openai", "package.json"), "utf8")) as { version: string }).version);
+  });
+});
