@@ -42,35 +42,17 @@ describe("when the model fails, the person gets a short Korean message and the s
 });
 
 describe("configuration problems reach the person too", () => {
-  it("says the key is not configured, with no model call", async () => {
-    const h = await startHarness({ OPENAI_API_KEY: "" });
+  it.each<[string, Record<string, string>, string]>([
+    ["says the key is not configured, with no model call", { OPENAI_API_KEY: "" }, messages.notConfigured],
+    ["says the key was refused when the endpoint rejects it", { OPENAI_API_KEY: "sk-wrong-key-000000" }, messages.keyRejected],
+    ["says the model failed when the endpoint cannot be reached", { OPENAI_BASE_URL: "http://127.0.0.1:9/v1" }, messages.modelFailed],
+  ])("%s", async (_label, env, expected) => {
+    const h = await startHarness(env);
     try {
       const { hookId } = await h.command("질문");
       const posts = await h.dooray.waitFor(hookId, (found) => found.length === 1);
-      expect(posts[0]!.body.text).toBe(messages.notConfigured);
-      expect(h.model.requests).toHaveLength(0);
-    } finally {
-      await h.close();
-    }
-  });
-
-  it("says the key was refused when the endpoint rejects it", async () => {
-    const h = await startHarness({ OPENAI_API_KEY: "sk-wrong-key-000000" });
-    try {
-      const { hookId } = await h.command("질문");
-      const posts = await h.dooray.waitFor(hookId, (found) => found.length === 1);
-      expect(posts[0]!.body.text).toBe(messages.keyRejected);
-    } finally {
-      await h.close();
-    }
-  });
-
-  it("says the model failed when the endpoint cannot be reached", async () => {
-    const h = await startHarness({ OPENAI_BASE_URL: "http://127.0.0.1:9/v1" });
-    try {
-      const { hookId } = await h.command("질문");
-      const posts = await h.dooray.waitFor(hookId, (found) => found.length === 1);
-      expect(posts[0]!.body.text).toBe(messages.modelFailed);
+      expect(posts[0]!.body.text).toBe(expected);
+      if (env.OPENAI_API_KEY === "") expect(h.model.requests).toHaveLength(0);
     } finally {
       await h.close();
     }

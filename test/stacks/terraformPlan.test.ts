@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { synthApp } from "../../stacks/main.js";
 import { initOffline, planOffline, terraformAvailable } from "../../stacks/tools/offlineTerraform.js";
+import { PLANNED_WITHOUT_SECRET_VALUES } from "../support/plannedResources.js";
 
 /**
  * The real Terraform on the synthesized stack, offline. Required wherever terraform and TF_PLUGIN_DIR exist
@@ -28,18 +29,7 @@ describe.skipIf(!available)("terraform init, validate and plan, offline", () => 
   it("plans the whole deployment with no variable set", () => {
     const { json, text } = planOffline(stackDir);
     const created = json.resource_changes.filter((change) => change.change.actions.join() === "create").map((change) => change.type).sort();
-    expect(created).toEqual([
-      "aws_cloudwatch_log_group",
-      "aws_iam_role",
-      "aws_iam_role_policy",
-      "aws_lambda_function",
-      "aws_lambda_function_event_invoke_config",
-      "aws_lambda_function_url",
-      "aws_lambda_layer_version",
-      "aws_lambda_permission",
-      "aws_secretsmanager_secret",
-      "aws_secretsmanager_secret",
-    ]);
+    expect(created).toEqual(PLANNED_WITHOUT_SECRET_VALUES);
     expect(text).toContain("Plan: 10 to add, 0 to change, 0 to destroy.");
     const fn = json.resource_changes.find((change) => change.type === "aws_lambda_function")!.change.after;
     expect(fn).toMatchObject({ runtime: "nodejs22.x", architectures: ["arm64"], reserved_concurrent_executions: 3, source_code_hash: expect.stringMatching(/^[A-Za-z0-9+/]{43}=$/) });
