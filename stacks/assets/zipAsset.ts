@@ -7,8 +7,9 @@ import { REPO_ROOT } from "./buildHandler.js";
 import { deterministicZip, type ZipEntry } from "./deterministicZip.js";
 
 /**
- * Writes the files as a deterministic zip under dist/assets and registers it as a Terraform asset. cdktf copies
- * the file into the stack's output under a content hash, so an unchanged build never changes the plan.
+ * Writes the files as a deterministic zip under dist/assets and registers it as a Terraform asset. Its place in the
+ * stack's output is fixed (assets/<id>/current/<id>.zip) rather than named after a content hash, so a changed build
+ * changes exactly one thing in the plan: the resource's source_code_hash (filebase64sha256 of the zip).
  */
 export function zipAsset(scope: Construct, id: string, files: readonly ZipEntry[]): TerraformAsset {
   const zip = deterministicZip(files);
@@ -21,5 +22,5 @@ export function zipAsset(scope: Construct, id: string, files: readonly ZipEntry[
     writeFileSync(partial, zip);
     renameSync(partial, path);
   }
-  return new TerraformAsset(scope, id, { path, type: AssetType.FILE });
+  return new TerraformAsset(scope, id, { path, type: AssetType.FILE, assetHash: "current" });
 }

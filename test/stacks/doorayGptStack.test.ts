@@ -44,7 +44,7 @@ describe("the dooray-gpt stack, as synthesized", () => {
       logging_config: { log_format: "JSON", log_group: `\${${addressOf(json, "aws_cloudwatch_log_group")}.name}` },
       layers: [`\${${addressOf(json, "aws_lambda_layer_version")}.arn}`],
     });
-    expect(fn.filename).toMatch(/^assets\/bot_handler_\w+\/[0-9A-F]+\/handler\.zip$/);
+    expect(fn.filename).toMatch(/^assets\/bot_handler_\w+\/current\/handler\.zip$/);
     expect(fn.source_code_hash).toBe(`\${filebase64sha256("${fn.filename}")}`);
   });
 

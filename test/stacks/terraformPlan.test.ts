@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { synthApp } from "../../stacks/main.js";
 import { initOffline, planOffline, terraformAvailable } from "../../stacks/tools/offlineTerraform.js";
+import { cloneAndSynth, differences, editMessage } from "../support/cloneAndSynth.js";
 import { PLANNED_WITHOUT_SECRET_VALUES } from "../support/plannedResources.js";
 
 /**
@@ -67,6 +68,23 @@ describe.skipIf(!available)("terraform init, validate and plan, offline", () => 
     const leaked = Object.entries({ "plan JSON": JSON.stringify(json), ...unzippedPlan(join(controlDir, "plan.bin")) }).filter(([, content]) => content.includes(CANARY_KEY));
     expect(leaked.length).toBeGreaterThan(0);
   });
+});
+
+describe.skipIf(!available)("a handler change, as Terraform plans it", () => {
+  it("changes the planned function's source_code_hash and nothing else in the whole plan", () => {
+    const plannedValues = (outdir: string) => {
+      const dir = join(outdir, "stacks", "dooray-gpt-dev");
+      initOffline(dir);
+      return planOffline(dir).json.planned_values;
+    };
+    const before = plannedValues(cloneAndSynth());
+    const after = plannedValues(cloneAndSynth(editMessage));
+    const changed = differences(before, after);
+    expect(changed).toHaveLength(1);
+    expect(changed[0]).toMatch(/^\/root_module\/resources\/\d+\/values\/source_code_hash$/);
+    const index = Number(changed[0]!.split("/")[3]);
+    expect((before as { root_module: { resources: { type: string }[] } }).root_module.resources[index]!.type).toBe("aws_lambda_function");
+  }, 180_000);
 });
 
 /** Every member of the saved plan (a zip), as text. */

@@ -1,0 +1,43 @@
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { REPO_ROOT } from "../../stacks/assets/buildHandler.js";
+
+const SOURCES = ["handler", "stacks", "cdktf.json", "package.json", "tsconfig.json"];
+
+/** A second checkout of the sources in another folder (node_modules shared), synthesized with the plain command. */
+export function cloneAndSynth(edit?: (root: string) => void): string {
+  const root = mkdtempSync(join(tmpdir(), "dooray-gpt-clone-"));
+  for (const source of SOURCES) cpSync(join(REPO_ROOT, source), join(root, source), { recursive: true });
+  symlinkSync(join(REPO_ROOT, "node_modules"), join(root, "node_modules"), "dir");
+  edit?.(root);
+  execFileSync(join(root, "node_modules", ".bin", "tsx"), ["stacks/main.ts"], { cwd: root, stdio: "pipe" });
+  return join(root, "cdktf.out");
+}
+
+export function filesUnder(dir: string): Record<string, Buffer> {
+  const files: Record<string, Buffer> = {};
+  const walk = (folder: string) => {
+    for (const name of readdirSync(folder)) {
+      const path = join(folder, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files[relative(dir, path)] = readFileSync(path);
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+/** Leaf paths where two JSON documents differ. */
+export function differences(a: unknown, b: unknown, path = ""): string[] {
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return a === b ? [] : [path];
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].flatMap((key) => differences((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${path}/${key}`));
+}
+
+/** A one-word change to a message the person reads: the handler bundle changes, nothing else does. */
+export function editMessage(root: string): void {
+  const file = join(root, "handler", "messages.ts");
+  writeFileSync(file, readFileSync(file, "utf8").replace("답변을 준비하고 있어요", "답변을 만들고 있어요"));
+}
