@@ -1,8 +1,11 @@
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
+import { signV4 } from "../handler/aws/sigv4.js";
+import { readConfig } from "../handler/config.js";
+import { handleCommand } from "../handler/edge/handleCommand.js";
 import { newJob, signJob } from "../handler/job/signedJob.js";
 import { REPO_ROOT, handlerPackageFiles } from "../stacks/assets/buildHandler.js";
 import { openaiLayerFiles } from "../stacks/assets/buildOpenAILayer.js";
@@ -140,6 +143,10 @@ const worker = await child(OURS, "warm", Array.from({ length: N.workerJobs + 1 }
 const modelTimes = quickModel.durationsMs.slice(modelStart + 1);
 const overheads = worker.latencies.map((wall, index) => wall - (modelTimes[index] ?? Number.NaN));
 
+// ── 3b. the edge's own logic, no I/O at all: parse, checks, job signature, SigV4 signing of the Invoke ──
+say("edge logic alone…");
+const edgeLogic = await edgeLogicAlone(quick ? 2_000 : 10_000);
+
 // ── 4. load through npm run dev ──
 say(`load: ${N.load} commands at concurrency ${N.loadConcurrency} through the dev server…`);
 const load = await loadThroughDevServer();
@@ -172,6 +179,7 @@ const result = {
     invoke_round_trip_p50: round(percentile(warmOurs.latencies.map((total, i) => total - warmOurs.ownMs[i]!), 50), 3),
     invoke_round_trip_p99: round(percentile(warmOurs.latencies.map((total, i) => total - warmOurs.ownMs[i]!), 99), 3),
   },
+  edge_logic_ms: { p50: round(percentile(edgeLogic, 50), 3), p99: round(percentile(edgeLogic, 99), 3), samples: edgeLogic.length },
   worker_overhead_ms: { p50: round(percentile(overheads, 50), 2), p99: round(percentile(overheads, 99), 2), jobs: overheads.length },
   peak_rss_mb: {
     empty: round(coldMedian("empty", "rssKb") / 1024),
@@ -197,21 +205,45 @@ if (asJson) {
 }
 process.exit(0);
 
+/** handleCommand in this process with a dispatcher that only signs the Invoke request, as the AWS one does. */
+async function edgeLogicAlone(samples: number): Promise<number[]> {
+  const config = readConfig({ DOORAY_APP_TOKEN: TOKEN });
+  const invokeUrl = new URL("https://lambda.ap-northeast-2.amazonaws.com/2015-03-31/functions/dooray-gpt-bench-bot/invocations");
+  const deps = {
+    config,
+    appToken: async () => TOKEN,
+    dispatch: async (signed: unknown) => {
+      signV4({ method: "POST", url: invokeUrl, headers: { "content-type": "application/json", "x-amz-invocation-type": "Event" }, body: JSON.stringify(signed), service: "lambda", region: "ap-northeast-2" }, { accessKeyId: "AKIABENCH", secretAccessKey: "bench" }, new Date());
+    },
+    log: () => undefined,
+    now: Date.now,
+  };
+  const event = () => ({ requestContext: { http: { method: "POST" } }, body: JSON.stringify(commandPayload({ text: "이번 주 배포 체크리스트 정리해줘", appToken: TOKEN })), isBase64Encoded: false });
+  for (let i = 0; i < 1_000; i++) await handleCommand(event(), deps);
+  const latencies: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const input = event();
+    const started = performance.now();
+    await handleCommand(input, deps);
+    latencies.push(performance.now() - started);
+  }
+  return latencies;
+}
+
 async function loadThroughDevServer() {
+  // The server's log goes to a file: a pipe would make it wait on this (busy) process to read each line.
+  const logFile = join(work, "dev-server.log");
   const proc = spawn(join(REPO_ROOT, "node_modules", ".bin", "tsx"), [join(REPO_ROOT, "handler", "local", "dev.ts")], {
     env: { ...commonEnv, PORT: "0", OPENAI_BASE_URL: slowModel.baseUrl, AWS_ENDPOINT_URL_LAMBDA: "" },
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: ["ignore", openSync(logFile, "w"), "inherit"],
   });
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = "";
-      proc.stdout.on("data", (chunk: Buffer) => {
-        out += chunk.toString();
-        const match = /ready: (http:\/\/\S+)/.exec(out);
-        if (match) resolve(match[1]!);
-      });
-      proc.once("exit", (code) => reject(new Error(`dev server exited with ${code}`)));
-    });
+    let url: string | undefined;
+    for (const until = Date.now() + 30_000; !url && Date.now() < until; await new Promise((r) => setTimeout(r, 50))) {
+      if (proc.exitCode !== null) throw new Error(`dev server exited with ${proc.exitCode}`);
+      url = /ready: (http:\/\/\S+)/.exec(readFileSync(logFile, "utf8"))?.[1];
+    }
+    if (!url) throw new Error("dev server did not start within 30 s");
     // One person at a time first: the acknowledgement as a single user sees it.
     const sequentialAcks: number[] = [];
     for (let i = 0; i < N.sequential; i++) {
@@ -222,24 +254,24 @@ async function loadThroughDevServer() {
       sequentialAcks.push(performance.now() - started);
     }
     await new Promise((r) => setTimeout(r, MODEL_DELAY_MS + 500));
-    const hooks: string[] = [];
-    const acks: number[] = [];
-    let ackFailures = 0;
-    let next = 0;
-    const lane = async () => {
-      while (next < N.load) {
-        next++;
-        const { hookId, responseUrl } = dooray.newResponseUrl();
-        hooks.push(hookId);
-        const started = performance.now();
-        const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(commandPayload({ text: `질문 ${hookId}`, responseUrl, appToken: TOKEN })) });
-        await response.arrayBuffer();
-        acks.push(performance.now() - started);
-        if (response.status !== 200) ackFailures++;
-      }
-    };
     const startedAll = performance.now();
-    await Promise.all(Array.from({ length: N.loadConcurrency }, lane));
+    const outFile = join(work, "load.json");
+    await new Promise<void>((resolve, reject) => {
+      const client = spawn(process.execPath, [join(REPO_ROOT, "bench", "loadClient.cjs")], {
+        env: {
+          PATH: commonEnv.PATH,
+          BENCH_URL: url,
+          BENCH_COUNT: String(N.load),
+          BENCH_CONCURRENCY: String(N.loadConcurrency),
+          BENCH_TOKEN: TOKEN,
+          BENCH_HOOK_BASE: `${dooray.url}/messenger/api/commands/hook`,
+          BENCH_OUT: outFile,
+        },
+        stdio: ["ignore", "ignore", "inherit"],
+      });
+      client.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`load client exited ${code}`))));
+    });
+    const { hookIds: hooks, acks, failures: ackFailures } = JSON.parse(readFileSync(outFile, "utf8")) as { hookIds: string[]; acks: number[]; failures: number };
     // Every answer takes the model's 2 s; give them all time to land, then a little more to catch duplicates.
     const deadline = performance.now() + 30_000;
     while (performance.now() < deadline && hooks.some((hook) => finalPosts(dooray.postsFor(hook)).length === 0)) await new Promise((r) => setTimeout(r, 50));
@@ -287,6 +319,7 @@ function table(r: typeof result): string {
     [`ack latency warm, p50 (model ${MODEL_DELAY_MS} ms)`, `${r.ack_ms.ours_p50} ms`, `${r.ack_ms.baseline_p50} ms`, ratio(r.ack_ms.baseline_p50, r.ack_ms.ours_p50)],
     [`ack latency warm, p99 (empty handler p99: ${r.ack_ms.empty_p99} ms)`, `${r.ack_ms.ours_p99} ms`, `${r.ack_ms.baseline_p99} ms`, ratio(r.ack_ms.baseline_p99, r.ack_ms.ours_p99)],
     ["warm edge overhead excl. the Invoke round trip, p50 / p99", `${r.edge_overhead_ms.p50} / ${r.edge_overhead_ms.p99} ms`, "", ""],
+    ["warm edge logic alone (no I/O: parse, checks, signing), p50 / p99", `${r.edge_logic_ms.p50} / ${r.edge_logic_ms.p99} ms`, "", ""],
     ["  (the loopback Invoke round trip itself, p50 / p99)", `${r.edge_overhead_ms.invoke_round_trip_p50} / ${r.edge_overhead_ms.invoke_round_trip_p99} ms`, "", ""],
     ["worker overhead excl. model, p50 / p99", `${r.worker_overhead_ms.p50} / ${r.worker_overhead_ms.p99} ms`, "", ""],
     ["peak RSS, edge cold / worker", `${r.peak_rss_mb.edge} / ${r.peak_rss_mb.worker} MB`, `${r.peak_rss_mb.baseline} MB`, ratio(r.peak_rss_mb.baseline, r.peak_rss_mb.edge)],

@@ -44,7 +44,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 
   const dispatch = async (job: unknown) => {
     const dispatchedAt = Date.now();
-    const work = runJob(job, { config, secrets, log, now: Date.now, remainingMs: () => functionTimeoutMs - (Date.now() - dispatchedAt) })
+    // Like Lambda's queue: the acknowledgement goes out first, the job starts on a later turn of the event loop.
+    const work = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => runJob(job, { config, secrets, log, now: Date.now, remainingMs: () => functionTimeoutMs - (Date.now() - dispatchedAt) }))
       .catch((error: unknown) => log("error", "job.crashed", { error }))
       .finally(() => running.delete(work));
     running.add(work);

@@ -98,6 +98,7 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
   );
   const modelStartedAt = deps.now();
   let partial = "";
+  let firstTextAt: number | undefined;
   try {
     const answer = await askModel(
       {
@@ -106,8 +107,10 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
         signal: deadline.signal,
         onText: (soFar) => {
           partial = soFar;
-          // The first update comes after one interval, so a quick answer goes straight to its final form.
-          if (deps.now() - modelStartedAt >= config.progressIntervalMs) progress.offer(soFar);
+          firstTextAt ??= deps.now();
+          // The first update comes one interval after the first words: an answer that arrives in one burst goes
+          // straight to its final form instead of costing an extra post.
+          if (deps.now() - firstTextAt >= config.progressIntervalMs) progress.offer(soFar);
         },
       },
       config,
