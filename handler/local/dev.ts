@@ -7,6 +7,8 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`PORT: expected a port number from 0 to 65535, got "${process.env.PORT}"`);
   process.exit(2);
 }
+// Logs piped into a reader that went away (`npm run dev | head`) must not stop the server.
+process.stdout.on("error", () => undefined);
 try {
   const server = await startDevServer({ env: process.env, port });
   if (!process.env.DOORAY_APP_TOKEN) console.error("warning: DOORAY_APP_TOKEN is not set: every request will be refused with 401");
