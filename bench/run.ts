@@ -47,6 +47,7 @@ for (const [dir, files] of [["function", functionFiles], ["layer", layerFiles]] 
 const OURS = join(work, "function", "index.js");
 const BASELINE = join(REPO_ROOT, "bench", "baseline", "naiveHandler.cjs");
 const EMPTY = join(REPO_ROOT, "bench", "emptyHandler.cjs");
+const FLOOR = join(REPO_ROOT, "bench", "floorHandler.cjs");
 const LAYER_BUNDLED = join(work, "layer", "nodejs", "node_modules");
 const LAYER_RAW = join(REPO_ROOT, "node_modules");
 
@@ -115,9 +116,10 @@ const median = (values: number[]) => percentile(values, 50);
 
 // ── 1. cold starts, interleaved rounds ──
 say(`cold starts: ${N.coldRounds} rounds of fresh processes…`);
-const cold: Record<string, ChildResult[]> = { empty: [], edge: [], baseline: [], workerBundled: [], workerRaw: [] };
+const cold: Record<string, ChildResult[]> = { empty: [], floor: [], edge: [], baseline: [], workerBundled: [], workerRaw: [] };
 for (let round = 0; round < N.coldRounds; round++) {
   cold.empty!.push(await child(EMPTY, "cold", [edgeEvent()], {}));
+  cold.floor!.push(await child(FLOOR, "cold", [edgeEvent()], {}));
   cold.edge!.push(await child(OURS, "cold", [edgeEvent()], { OPENAI_BASE_URL: quickModel.baseUrl }));
   cold.baseline!.push(await child(BASELINE, "cold", [edgeEvent()], { OPENAI_BASE_URL: quickModel.baseUrl }));
   cold.workerBundled!.push(await child(OURS, "cold", [job()], { OPENAI_BASE_URL: quickModel.baseUrl, NODE_PATH: LAYER_BUNDLED }));
@@ -161,7 +163,7 @@ const layerZip = deterministicZip(layerFiles).length;
 const result = {
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? "unknown", node: process.version, quick },
   node_boot_ms: round(coldMedian("empty", "bootMs")),
-  edge_cold_ms: { ours: round(coldMedian("edge", "coldMs")), baseline: round(coldMedian("baseline", "coldMs")), empty: round(coldMedian("empty", "coldMs")) },
+  edge_cold_ms: { ours: round(coldMedian("edge", "coldMs")), baseline: round(coldMedian("baseline", "coldMs")), empty: round(coldMedian("empty", "coldMs")), floor: round(coldMedian("floor", "coldMs")) },
   edge_cold_p90_ms: { ours: round(coldP90("edge")), baseline: round(coldP90("baseline")), empty: round(coldP90("empty")) },
   worker_cold_ms: { layer_bundled: round(coldMedian("workerBundled", "coldMs")), layer_raw: round(coldMedian("workerRaw", "coldMs")), p90_bundled: round(coldP90("workerBundled")), p90_raw: round(coldP90("workerRaw")) },
   ack_ms: {
@@ -314,6 +316,7 @@ function table(r: typeof result): string {
     ["bytes loaded at cold start, worker", kb(r.bytes.worker), "(same process)", ""],
     ["function zip / layer zip", `${kb(r.bytes.function_zip)} / ${kb(r.bytes.layer)}`, "", ""],
     [`edge cold start, median (empty handler: ${r.edge_cold_ms.empty} ms)`, `${r.edge_cold_ms.ours} ms`, `${r.edge_cold_ms.baseline} ms`, ratio(r.edge_cold_ms.baseline, r.edge_cold_ms.ours)],
+    [`  realistic floor: node:crypto + one HTTP POST, median`, `${r.edge_cold_ms.floor} ms`, "", ""],
     [`edge cold start, p90 (empty: ${r.edge_cold_p90_ms.empty} ms)`, `${r.edge_cold_p90_ms.ours} ms`, `${r.edge_cold_p90_ms.baseline} ms`, ratio(r.edge_cold_p90_ms.baseline, r.edge_cold_p90_ms.ours)],
     ["worker cold start, median: layer pre-bundled / raw package", `${r.worker_cold_ms.layer_bundled} / ${r.worker_cold_ms.layer_raw} ms`, "", ""],
     [`ack latency warm, p50 (model ${MODEL_DELAY_MS} ms)`, `${r.ack_ms.ours_p50} ms`, `${r.ack_ms.baseline_p50} ms`, ratio(r.ack_ms.baseline_p50, r.ack_ms.ours_p50)],
