@@ -108,12 +108,29 @@ describe("the Lambda entry against AWS APIs on loopback", () => {
     expect(dooray.postsFor(hookId)).toEqual([]);
   });
 
-  it("tells the person when the OpenAI key secret cannot be read (not found)", async () => {
+  it("says 'not configured' while the OpenAI key secret has no value yet, without a model call", async () => {
     aws.secrets.delete(KEY_ARN);
+    const before = model.requests.length;
     const { hookId } = await command("질문");
     const posts = await dooray.waitFor(hookId, (found) => found.length === 1);
+    expect(posts[0]!.body.text).toBe(messages.notConfigured);
+    expect(model.requests.length).toBe(before);
+  });
+
+  it("refuses every request with 401 while the app token secret has no value yet, and logs why", async () => {
+    aws.secrets.delete(TOKEN_ARN);
+    const { result } = await command("질문");
+    expect(result.statusCode).toBe(401);
+    expect(logs.some((line) => line.includes('"request.refused"') && line.includes("no appToken configured"))).toBe(true);
+  });
+
+  it("tells the person when reading the OpenAI key is denied, and logs AWS's reason", async () => {
+    aws.failGetSecret = { status: 400, type: "AccessDeniedException", secretId: KEY_ARN };
+    const { result, hookId } = await command("질문");
+    expect(result.statusCode).toBe(200);
+    const posts = await dooray.waitFor(hookId, (found) => found.length === 1);
     expect(posts[0]!.body.text).toBe(messages.secretUnavailable);
-    expect(logs.some((line) => line.includes('"job.secretUnavailable"') && line.includes("ResourceNotFoundException"))).toBe(true);
+    expect(logs.some((line) => line.includes('"job.secretUnavailable"') && line.includes("AccessDeniedException"))).toBe(true);
   });
 
   it("answers 503 with a readable text when the app token cannot be read, and logs the AWS error", async () => {
@@ -142,10 +159,10 @@ describe("the AWS calls themselves", () => {
   afterAll(() => aws.close());
   const env = () => ({ AWS_REGION: REGION, AWS_ACCESS_KEY_ID: "AKIAFAKE", AWS_SECRET_ACCESS_KEY: "s", AWS_ENDPOINT_URL: aws.url });
 
-  it("GetSecretValue returns the string and reports AWS's error codes", async () => {
+  it("GetSecretValue returns the string, undefined for a secret without a value, and AWS's error codes", async () => {
     aws.secrets.set("arn:1", "value-1");
     expect(await getSecretValue("arn:1", env())).toBe("value-1");
-    await expect(getSecretValue("arn:missing", env())).rejects.toMatchObject({ name: "AwsCallError", code: "ResourceNotFoundException", status: 400 });
+    expect(await getSecretValue("arn:missing", env())).toBeUndefined();
     aws.failGetSecret = { status: 400, type: "ThrottlingException" };
     await expect(getSecretValue("arn:1", env())).rejects.toMatchObject({ code: "ThrottlingException" });
     aws.failGetSecret = undefined;

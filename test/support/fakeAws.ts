@@ -12,6 +12,8 @@ export interface AwsRequest {
 export interface AwsFailure {
   readonly status: number;
   readonly type: string;
+  /** GetSecretValue only: fail for this secret alone. */
+  readonly secretId?: string;
 }
 
 /**
@@ -51,8 +53,9 @@ export async function startFakeAws(): Promise<FakeAws> {
         return;
       }
       if (request.method === "POST" && path === "/" && request.headers["x-amz-target"] === "secretsmanager.GetSecretValue") {
-        if (state.failGetSecret) return awsError(response, state.failGetSecret.status, state.failGetSecret.type, "fake failure");
         const { SecretId } = JSON.parse(body) as { SecretId: string };
+        const failure = state.failGetSecret;
+        if (failure && (!failure.secretId || failure.secretId === SecretId)) return awsError(response, failure.status, failure.type, "fake failure");
         const value = state.secrets.get(SecretId);
         if (value === undefined) return awsError(response, 400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
         response.writeHead(200, { "content-type": "application/x-amz-json-1.1" }).end(
