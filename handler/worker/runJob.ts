@@ -87,20 +87,32 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
   }
   if (!apiKey) return finish("notConfigured", [messages.notConfigured]);
 
+  const { outcome, texts, fields } = await answer(job, apiKey, post, deps);
+  return finish(outcome, texts, fields);
+}
+
+interface Answered {
+  readonly outcome: string;
+  readonly texts: string[];
+  readonly fields: Record<string, unknown>;
+}
+
+/**
+ * Streams the model's answer, replacing the acknowledgement as it grows, and returns the messages to deliver: the
+ * answer in parts, or what arrived plus why it stopped. Bounded by our deadline: the function's remaining time
+ * minus a margin, so the person always hears back before Lambda stops us.
+ */
+async function answer(job: Job, apiKey: string, post: NonNullable<WorkerDeps["post"]>, deps: WorkerDeps): Promise<Answered> {
+  const { config, log } = deps;
   const budgetMs = Math.max(1_000, Math.min(config.modelTimeoutMs, deps.remainingMs() - DEADLINE_MARGIN_MS));
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), budgetMs);
-  const progress = new ProgressUpdates(
-    (message) => post(job.responseUrl, message, PROGRESS_POST),
-    config.progressIntervalMs,
-    config.messageMaxChars,
-    deps.now,
-  );
-  const modelStartedAt = deps.now();
+  const progress = new ProgressUpdates((message) => post(job.responseUrl, message, PROGRESS_POST), config.progressIntervalMs, config.messageMaxChars, deps.now);
+  const startedAt = deps.now();
   let partial = "";
   let firstTextAt: number | undefined;
   try {
-    const answer = await askModel(
+    const result = await askModel(
       {
         apiKey,
         question: job.text,
@@ -115,22 +127,30 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
       },
       config,
     );
-    clearTimeout(timer);
-    await progress.settle();
-    const modelMs = deps.now() - modelStartedAt;
-    const fields = { modelMs, answerChars: answer.text.length, finishReason: answer.finishReason, progressPosts: progress.posted, ...(config.logPrompts ? { answer: answer.text } : {}) };
-    if (answer.text.trim() === "") return finish("emptyAnswer", [messages.emptyAnswer], fields);
-    const texts = answerMessages(answer.text, config.messageMaxChars);
-    if (answer.finishReason === "length") texts[texts.length - 1] += `\n\n${messages.cutOffNote}`;
-    return finish("answered", texts, fields);
+    const fields = {
+      modelMs: deps.now() - startedAt,
+      answerChars: result.text.length,
+      finishReason: result.finishReason,
+      progressPosts: progress.posted,
+      ...(config.logPrompts ? { answer: result.text } : {}),
+    };
+    if (result.text.trim() === "") return { outcome: "emptyAnswer", texts: [messages.emptyAnswer], fields };
+    const texts = answerMessages(result.text, config.messageMaxChars);
+    if (result.finishReason === "length") texts[texts.length - 1] += `\n\n${messages.cutOffNote}`;
+    return { outcome: "answered", texts, fields };
   } catch (error) {
-    clearTimeout(timer);
-    await progress.settle();
     const failure = classifyModelError(error, { deadlinePassed: deadline.signal.aborted, streamStarted: partial !== "" });
-    log("warn", "job.modelError", { ...base, failure, modelMs: deps.now() - modelStartedAt, error });
+    log("warn", "job.modelError", { jobId: job.id, failure, modelMs: deps.now() - startedAt, error });
     // What already arrived is kept: the person sees the partial answer and why it stopped.
-    const texts = partial.trim() === "" ? [failureMessage(failure)] : answerMessages(`${partial.trimEnd()}\n\n⚠️ ${failureMessage(failure)}`, config.messageMaxChars);
-    return finish(failure, texts, { partialChars: partial.length });
+    const texts =
+      partial.trim() === ""
+        ? [failureMessage(failure)]
+        : answerMessages(`${partial.trimEnd()}\n\n⚠️ ${failureMessage(failure)}`, config.messageMaxChars);
+    return { outcome: failure, texts, fields: { partialChars: partial.length } };
+  } finally {
+    clearTimeout(timer);
+    // The last progress update lands before the final message, never after it.
+    await progress.settle();
   }
 }
 
