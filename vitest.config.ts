@@ -5,7 +5,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 120_000,
-    // Terraform tests are heavy on two cores: one file at a time keeps timings honest.
+    // Two cores: two files at a time. The slow ones (terraform, cdktf-cli, clones) then overlap with the fast ones.
     fileParallelism: true,
     maxWorkers: 2,
   },
