@@ -319,6 +319,7 @@ function table(r: typeof result): string {
     [`  realistic floor: node:crypto + one HTTP POST, median`, `${r.edge_cold_ms.floor} ms`, "", ""],
     [`edge cold start, p90 (empty: ${r.edge_cold_p90_ms.empty} ms)`, `${r.edge_cold_p90_ms.ours} ms`, `${r.edge_cold_p90_ms.baseline} ms`, ratio(r.edge_cold_p90_ms.baseline, r.edge_cold_p90_ms.ours)],
     ["worker cold start, median: layer pre-bundled / raw package", `${r.worker_cold_ms.layer_bundled} / ${r.worker_cold_ms.layer_raw} ms`, "", ""],
+    ["worker cold start, p90: layer pre-bundled / raw package", `${r.worker_cold_ms.p90_bundled} / ${r.worker_cold_ms.p90_raw} ms`, "", ""],
     [`ack latency warm, p50 (model ${MODEL_DELAY_MS} ms)`, `${r.ack_ms.ours_p50} ms`, `${r.ack_ms.baseline_p50} ms`, ratio(r.ack_ms.baseline_p50, r.ack_ms.ours_p50)],
     [`ack latency warm, p99 (empty handler p99: ${r.ack_ms.empty_p99} ms)`, `${r.ack_ms.ours_p99} ms`, `${r.ack_ms.baseline_p99} ms`, ratio(r.ack_ms.baseline_p99, r.ack_ms.ours_p99)],
     ["warm edge overhead excl. the Invoke round trip, p50 / p99", `${r.edge_overhead_ms.p50} / ${r.edge_overhead_ms.p99} ms`, "", ""],
