@@ -9,6 +9,7 @@ import { openaiLayerFiles } from "../../stacks/assets/buildOpenAILayer.js";
 import { startDoorayReceiver, type DoorayReceiver } from "../support/doorayReceiver.js";
 import { startFakeAws, type FakeAws } from "../support/fakeAws.js";
 import { startFakeOpenAI, type FakeOpenAI } from "../support/fakeOpenAI.js";
+import { selfSignedCert } from "../support/selfSignedCert.js";
 import { commandPayload, finalPosts } from "../support/harness.js";
 
 const TOKEN = "bundle-test-token-123456";
@@ -34,7 +35,7 @@ describe("the function bundle and the layer, as Lambda runs them", () => {
   });
   afterAll(() => Promise.all([model.close(), dooray.close(), aws.close()]));
 
-  const runCold = async (event: unknown) => {
+  const runCold = async (event: unknown, extraEnv: Record<string, string> = {}) => {
     const events = join(root, `events-${Math.random()}.json`);
     const out = join(root, `out-${Math.random()}.json`);
     writeFileSync(events, JSON.stringify([event]));
@@ -58,6 +59,7 @@ describe("the function bundle and the layer, as Lambda runs them", () => {
           AWS_SECRET_ACCESS_KEY: "x",
           AWS_LAMBDA_FUNCTION_NAME: "dooray-gpt-test-bot",
           AWS_ENDPOINT_URL_LAMBDA: aws.url,
+          ...extraEnv,
         },
         stdio: "ignore",
       });
@@ -73,6 +75,23 @@ describe("the function bundle and the layer, as Lambda runs them", () => {
     expect(result.loadedFiles).toEqual([join(root, "task", "index.js")]);
     expect(result.loadedBytes).toBeLessThan(40 * 1024);
     expect(aws.requests.some((request) => request.path === "/2015-03-31/functions/dooray-gpt-test-bot/invocations")).toBe(true);
+  });
+
+  it("speaks HTTPS to AWS, as in Lambda, verifying the endpoint's certificate", async () => {
+    const cert = selfSignedCert();
+    const secure = await startFakeAws(cert);
+    try {
+      const { responseUrl } = dooray.newResponseUrl();
+      const event = { requestContext: { http: { method: "POST" } }, body: JSON.stringify(commandPayload({ text: "질문", responseUrl, appToken: TOKEN })), isBase64Encoded: false };
+      // Node trusts the throwaway certificate only through NODE_EXTRA_CA_CERTS: verification stays on (without it,
+      // no request reaches the endpoint).
+      const result = await runCold(event, { AWS_ENDPOINT_URL_LAMBDA: secure.url, NODE_EXTRA_CA_CERTS: cert.caFile });
+      expect(result.status).toBe(200);
+      expect(secure.requests.map((request) => request.path)).toEqual(["/2015-03-31/functions/dooray-gpt-test-bot/invocations"]);
+      expect(secure.requests[0]!.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 /);
+    } finally {
+      await secure.close();
+    }
   });
 
   it("the worker path finds the pre-bundled openai SDK in the layer and answers", async () => {

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { listen, readBody, type Listening } from "./listen.js";
+import { listen, readBody, type Listening, type Tls } from "./listen.js";
 
 /** A request as AWS would have received it. */
 export interface AwsRequest {
@@ -29,7 +29,8 @@ export interface FakeAws extends Listening {
   onInvoke: ((functionName: string, payload: unknown) => void) | undefined;
 }
 
-export async function startFakeAws(): Promise<FakeAws> {
+/** With `tls`, it speaks HTTPS, as the real endpoints do. */
+export async function startFakeAws(tls?: Tls): Promise<FakeAws> {
   const requests: AwsRequest[] = [];
   const state = {
     secrets: new Map<string, string>(),
@@ -65,7 +66,7 @@ export async function startFakeAws(): Promise<FakeAws> {
       }
       awsError(response, 404, "UnknownOperationException", "unknown operation");
     })();
-  });
+  }, tls);
   return Object.assign(state, listening, { requests }) as FakeAws;
 }
 

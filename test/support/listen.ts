@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 
 export interface Listening {
@@ -7,13 +8,19 @@ export interface Listening {
   readonly close: () => Promise<void>;
 }
 
-/** Starts an HTTP server on a free loopback port. */
-export async function listen(handler: RequestListener): Promise<Listening> {
-  const server = createServer(handler);
+/** A certificate and key (PEM) for an HTTPS server. */
+export interface Tls {
+  readonly cert: string;
+  readonly key: string;
+}
+
+/** Starts an HTTP server (HTTPS when given a certificate) on a free loopback port. */
+export async function listen(handler: RequestListener, tls?: Tls): Promise<Listening> {
+  const server: Server = tls ? createTlsServer(tls, handler) : createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? "https" : "http"}://127.0.0.1:${port}`,
     server,
     close: () =>
       new Promise((resolve) => {
