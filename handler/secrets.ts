@@ -44,6 +44,8 @@ function cached(key: string, load: () => Promise<string | undefined>, now: () =>
   // Concurrent callers share one request; a failure is not cached.
   const value = load();
   cache.set(key, { value, expiresAt: now() + SECRET_MAX_AGE_MS });
-  value.catch(() => cache.delete(key));
+  value.catch(() => {
+    if (cache.get(key)?.value === value) cache.delete(key);
+  });
   return value;
 }

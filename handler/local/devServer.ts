@@ -100,7 +100,7 @@ async function toEvent(request: IncomingMessage): Promise<FunctionUrlEvent> {
   }
   const url = new URL(request.url ?? "/", "http://localhost");
   // Like a Function URL: text bodies arrive as text, anything else base64-encoded.
-  const isText = /^(application\/json|text\/)/i.test(headers["content-type"] ?? "") && body.toString("utf8").length === body.length;
+  const isText = /^(application\/json|text\/)/i.test(headers["content-type"] ?? "");
   return {
     requestContext: { http: { method: request.method ?? "GET" } },
     rawPath: url.pathname,
