@@ -34,17 +34,19 @@ const MODEL_DELAY_MS = 2000;
 const TOKEN = "bench-app-token-0f1e2d3c4b5a";
 const say = (line: string) => (asJson ? process.stderr : process.stdout).write(line + "\n");
 
-// ── build what ships: the function bundle and the pre-bundled layer, plus the raw package for comparison ──
+// ── build what ships: the two function bundles and the pre-bundled layer, plus the raw package for comparison ──
 const work = mkdtempSync(join(tmpdir(), "dooray-gpt-bench-"));
-const functionFiles = handlerPackageFiles();
+const edgeFiles = handlerPackageFiles("edge");
+const workerFiles = handlerPackageFiles("worker");
 const layerFiles = openaiLayerFiles();
-for (const [dir, files] of [["function", functionFiles], ["layer", layerFiles]] as const) {
+for (const [dir, files] of [["edge", edgeFiles], ["worker", workerFiles], ["layer", layerFiles]] as const) {
   for (const file of files) {
     mkdirSync(join(work, dir, file.path, ".."), { recursive: true });
     writeFileSync(join(work, dir, file.path), file.content);
   }
 }
-const OURS = join(work, "function", "index.js");
+const OURS = join(work, "edge", "index.js");
+const WORKER = join(work, "worker", "index.js");
 const BASELINE = join(REPO_ROOT, "bench", "baseline", "naiveHandler.cjs");
 const EMPTY = join(REPO_ROOT, "bench", "emptyHandler.cjs");
 const FLOOR = join(REPO_ROOT, "bench", "floorHandler.cjs");
@@ -68,7 +70,8 @@ const commonEnv = {
   AWS_REGION: "ap-northeast-2",
   AWS_ACCESS_KEY_ID: "AKIABENCH",
   AWS_SECRET_ACCESS_KEY: "bench",
-  AWS_LAMBDA_FUNCTION_NAME: "dooray-gpt-bench-bot",
+  WORKER_FUNCTION_NAME: "dooray-gpt-bench-worker",
+  AWS_LAMBDA_FUNCTION_NAME: "dooray-gpt-bench-worker",
   AWS_ENDPOINT_URL_LAMBDA: aws.url,
 };
 
@@ -122,8 +125,8 @@ for (let round = 0; round < N.coldRounds; round++) {
   cold.floor!.push(await child(FLOOR, "cold", [edgeEvent()], {}));
   cold.edge!.push(await child(OURS, "cold", [edgeEvent()], { OPENAI_BASE_URL: quickModel.baseUrl }));
   cold.baseline!.push(await child(BASELINE, "cold", [edgeEvent()], { OPENAI_BASE_URL: quickModel.baseUrl }));
-  cold.workerBundled!.push(await child(OURS, "cold", [job()], { OPENAI_BASE_URL: quickModel.baseUrl, NODE_PATH: LAYER_BUNDLED }));
-  cold.workerRaw!.push(await child(OURS, "cold", [job()], { OPENAI_BASE_URL: quickModel.baseUrl, NODE_PATH: LAYER_RAW }));
+  cold.workerBundled!.push(await child(WORKER, "cold", [job()], { OPENAI_BASE_URL: quickModel.baseUrl, NODE_PATH: LAYER_BUNDLED }));
+  cold.workerRaw!.push(await child(WORKER, "cold", [job()], { OPENAI_BASE_URL: quickModel.baseUrl, NODE_PATH: LAYER_RAW }));
 }
 for (const [name, runs] of Object.entries(cold)) {
   const bad = runs.find((run) => run.error);
@@ -140,7 +143,7 @@ const warmBaseline = await child(BASELINE, "warm", Array.from({ length: N.baseli
 // ── 3. worker overhead: wall time minus the model's own time, streaming on ──
 say(`worker overhead: ${N.workerJobs} jobs…`);
 const modelStart = quickModel.durationsMs.length;
-const worker = await child(OURS, "warm", Array.from({ length: N.workerJobs + 1 }, job), { OPENAI_BASE_URL: quickModel.baseUrl, NODE_PATH: LAYER_BUNDLED });
+const worker = await child(WORKER, "warm", Array.from({ length: N.workerJobs + 1 }, job), { OPENAI_BASE_URL: quickModel.baseUrl, NODE_PATH: LAYER_BUNDLED });
 // The first job only warmed the process up.
 const modelTimes = quickModel.durationsMs.slice(modelStart + 1);
 const overheads = worker.latencies.map((wall, index) => wall - (modelTimes[index] ?? Number.NaN));
@@ -158,7 +161,8 @@ await Promise.all([quickModel.close(), slowModel.close(), dooray.close(), aws.cl
 // ── report ──
 const coldMedian = (name: string, field: "coldMs" | "bootMs" | "rssKb" | "loadedBytes") => median(cold[name]!.map((run) => run[field]));
 const coldP90 = (name: string) => percentile(cold[name]!.map((run) => run.coldMs), 90);
-const functionZip = deterministicZip(functionFiles).length;
+const functionZip = deterministicZip(edgeFiles).length;
+const workerZip = deterministicZip(workerFiles).length;
 const layerZip = deterministicZip(layerFiles).length;
 const result = {
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? "unknown", node: process.version, quick },
@@ -195,6 +199,7 @@ const result = {
     layer: layerZip,
     layer_unzipped: layerFiles.reduce((sum, file) => sum + file.content.length, 0),
     function_zip: functionZip,
+    worker_zip: workerZip,
     baseline: coldMedian("baseline", "loadedBytes"),
   },
   load,
@@ -210,7 +215,7 @@ process.exit(0);
 /** handleCommand in this process with a dispatcher that only signs the Invoke request, as the AWS one does. */
 async function edgeLogicAlone(samples: number): Promise<number[]> {
   const config = readConfig({ DOORAY_APP_TOKEN: TOKEN });
-  const invokeUrl = new URL("https://lambda.ap-northeast-2.amazonaws.com/2015-03-31/functions/dooray-gpt-bench-bot/invocations");
+  const invokeUrl = new URL("https://lambda.ap-northeast-2.amazonaws.com/2015-03-31/functions/dooray-gpt-bench-worker/invocations");
   const deps = {
     config,
     appToken: async () => TOKEN,
@@ -314,7 +319,7 @@ function table(r: typeof result): string {
     ["measure", "ours", "naive baseline", "baseline ÷ ours"],
     ["bytes loaded at cold start, edge", kb(r.bytes.edge), kb(r.bytes.baseline), ratio(r.bytes.baseline, r.bytes.edge)],
     ["bytes loaded at cold start, worker", kb(r.bytes.worker), "(same process)", ""],
-    ["function zip / layer zip", `${kb(r.bytes.function_zip)} / ${kb(r.bytes.layer)}`, "", ""],
+    ["zip: edge / worker / layer", `${kb(r.bytes.function_zip)} / ${kb(r.bytes.worker_zip)} / ${kb(r.bytes.layer)}`, "", ""],
     [`edge cold start, median (empty handler: ${r.edge_cold_ms.empty} ms)`, `${r.edge_cold_ms.ours} ms`, `${r.edge_cold_ms.baseline} ms`, ratio(r.edge_cold_ms.baseline, r.edge_cold_ms.ours)],
     [`  realistic floor: node:crypto + one HTTP POST, median`, `${r.edge_cold_ms.floor} ms`, "", ""],
     [`edge cold start, p90 (empty: ${r.edge_cold_p90_ms.empty} ms)`, `${r.edge_cold_p90_ms.ours} ms`, `${r.edge_cold_p90_ms.baseline} ms`, ratio(r.edge_cold_p90_ms.baseline, r.edge_cold_p90_ms.ours)],

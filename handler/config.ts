@@ -1,6 +1,6 @@
 /**
- * The bot's settings, read once from environment variables (DESIGN §8). Locally they come from the shell; in AWS
- * the same names arrive as function environment, except the two secrets, which arrive as Secrets Manager ARNs.
+ * The bot's settings, read once from environment variables (docs/architecture.md, "Configuration"). Locally they come from the shell; in AWS
+ * the same names arrive as function environment, except the two secrets, which arrive as Secrets Manager names.
  */
 export interface BotConfig {
   /** Model name sent to the OpenAI-compatible endpoint. */
@@ -23,15 +23,19 @@ export interface BotConfig {
   readonly messageMaxChars: number;
   /** Minimum gap between two progress updates of the same message. */
   readonly progressIntervalMs: number;
-  /** A signed job older than this is dropped. */
+  /** A signed job older than this is not answered (the person is told the bot was busy). */
   readonly jobMaxAgeSeconds: number;
+  /** The on-failure path still tells the person about a job up to this old (queue wait + worker time + retries). */
+  readonly failedJobMaxAgeSeconds: number;
   readonly logPrompts: boolean;
   /** Local values of the secrets (development only). */
   readonly localOpenaiApiKey: string | undefined;
   readonly localAppToken: string | undefined;
-  /** In AWS: where the secrets live. */
-  readonly openaiApiKeySecretArn: string | undefined;
-  readonly appTokenSecretArn: string | undefined;
+  /** In AWS: the secrets' names (or ARNs) in Secrets Manager. */
+  readonly openaiApiKeySecretId: string | undefined;
+  readonly appTokenSecretId: string | undefined;
+  /** In AWS, on the edge: the private worker function that answers questions. */
+  readonly workerFunctionName: string | undefined;
 }
 
 export const DEFAULT_MODEL = "gpt-4.1-mini";
@@ -51,7 +55,7 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
+export type Env = Readonly<Record<string, string | undefined>>;
 
 /** Reads and validates the configuration; throws ConfigError naming the variable and what is allowed. */
 export function readConfig(env: Env): BotConfig {
@@ -69,11 +73,13 @@ export function readConfig(env: Env): BotConfig {
     messageMaxChars: integer(env, "MESSAGE_MAX_CHARS", 3_000, 200, 40_000),
     progressIntervalMs: integer(env, "PROGRESS_INTERVAL_MS", 1_000, 0, 60_000),
     jobMaxAgeSeconds: integer(env, "JOB_MAX_AGE_SECONDS", 360, 10, 21_600),
+    failedJobMaxAgeSeconds: integer(env, "FAILED_JOB_MAX_AGE_SECONDS", 3_600, 60, 43_200),
     logPrompts: flag(env, "LOG_PROMPTS"),
     localOpenaiApiKey: text(env, "OPENAI_API_KEY"),
     localAppToken: text(env, "DOORAY_APP_TOKEN"),
-    openaiApiKeySecretArn: text(env, "OPENAI_API_KEY_SECRET_ARN"),
-    appTokenSecretArn: text(env, "DOORAY_APP_TOKEN_SECRET_ARN"),
+    openaiApiKeySecretId: text(env, "OPENAI_API_KEY_SECRET_ID"),
+    appTokenSecretId: text(env, "DOORAY_APP_TOKEN_SECRET_ID"),
+    workerFunctionName: text(env, "WORKER_FUNCTION_NAME"),
   };
 }
 
@@ -89,7 +95,7 @@ function flag(env: Env, name: string): boolean {
   throw new ConfigError(name, `expected 1 or 0, got "${value}"`);
 }
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+export function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const value = text(env, name);
   if (value === undefined) return fallback;
   const parsed = Number(value);

@@ -33,8 +33,8 @@ export function secretsFor(config: BotConfig, read: () => Promise<SecretReader>,
     return value;
   };
   return {
-    appToken: fromArnOrLocal(config.appTokenSecretArn, config.localAppToken),
-    openaiApiKey: fromArnOrLocal(config.openaiApiKeySecretArn, config.localOpenaiApiKey),
+    appToken: fromArnOrLocal(config.appTokenSecretId, config.localAppToken),
+    openaiApiKey: fromArnOrLocal(config.openaiApiKeySecretId, config.localOpenaiApiKey),
   };
 }
 

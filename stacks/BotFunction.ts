@@ -1,67 +1,76 @@
-import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
-import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
-import type { LambdaLayerVersion } from "@cdktf/provider-aws/lib/lambda-layer-version";
-import type { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
-import { handlerPackageFiles } from "./assets/buildHandler.js";
+import { functionArn, logStreamsArn, type Place } from "./arns.js";
+import { handlerPackageFiles, type FunctionEntry } from "./assets/buildHandler.js";
 import { zipAsset } from "./assets/zipAsset.js";
+import { BotRole, type PolicyStatement } from "./BotRole.js";
 
-export interface BotFunctionProps {
-  readonly functionName: string;
-  readonly role: IamRole;
-  readonly layer: LambdaLayerVersion;
-  /** Created first; the function depends on it. */
-  readonly logGroup: CloudwatchLogGroup;
-  readonly openaiApiKeySecret: SecretsmanagerSecret;
-  readonly doorayAppTokenSecret: SecretsmanagerSecret;
+export interface FunctionSizing {
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
+  /** At most this many instances at once; for the worker, the cost ceiling. */
   readonly reservedConcurrency: number;
-  /** Non-secret settings, passed as environment (handler/config.ts names). */
-  readonly settings: Readonly<Record<string, string>>;
 }
 
-/** Oldest a queued job may get before Lambda discards it; the job's own signature allows a little more. */
-export const MAX_EVENT_AGE_SECONDS = 300;
+export interface BotFunctionProps {
+  readonly place: Place;
+  readonly functionName: string;
+  readonly description: string;
+  /** Which bundle it runs: handler/<entry>/index.ts. */
+  readonly entry: FunctionEntry;
+  readonly sizing: FunctionSizing;
+  readonly logRetentionDays: number;
+  /** What it may do beyond writing its own logs. */
+  readonly statements: readonly PolicyStatement[];
+  /** Settings, passed as environment (handler/config.ts names); never a secret value. */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly layers?: readonly string[];
+}
 
-/** The one function with both paths (edge and worker), its code a hashed asset of the esbuild bundle. */
+/**
+ * One Lambda function with everything that belongs to it alone: its code (a hashed asset of its esbuild bundle),
+ * its log group with retention (created first), and its execution role (its own logs, plus the given statements).
+ */
 export class BotFunction extends Construct {
   readonly fn: LambdaFunction;
+  readonly role: BotRole;
+  readonly logGroup: CloudwatchLogGroup;
+  /** Known at plan time: built from the account, region and name. */
+  readonly arn: string;
 
   constructor(scope: Construct, id: string, props: BotFunctionProps) {
     super(scope, id);
-    const code = zipAsset(this, "handler", handlerPackageFiles());
+    const logGroupName = `/aws/lambda/${props.functionName}`;
+    this.arn = functionArn(props.place, props.functionName);
+    // Created before the function, so Lambda never creates it without retention (or outside Terraform).
+    this.logGroup = new CloudwatchLogGroup(this, "log_group", { name: logGroupName, retentionInDays: props.logRetentionDays });
+    this.role = new BotRole(this, "role", {
+      roleName: `${props.functionName}`,
+      description: props.description,
+      statements: [
+        { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [logStreamsArn(props.place, logGroupName)] },
+        ...props.statements,
+      ],
+    });
+    const code = zipAsset(this, "handler", handlerPackageFiles(props.entry));
     this.fn = new LambdaFunction(this, "function", {
       functionName: props.functionName,
-      description: "dooray-gpt: Dooray /gpt slash command",
-      role: props.role.arn,
+      description: props.description,
+      role: this.role.role.arn,
       runtime: "nodejs22.x",
       architectures: ["arm64"],
       handler: "index.handler",
       filename: code.path,
       sourceCodeHash: Fn.filebase64sha256(code.path),
-      layers: [props.layer.arn],
-      memorySize: props.memoryMb,
-      timeout: props.timeoutSeconds,
-      reservedConcurrentExecutions: props.reservedConcurrency,
-      loggingConfig: { logFormat: "JSON", logGroup: props.logGroup.name },
-      environment: {
-        variables: {
-          ...props.settings,
-          OPENAI_API_KEY_SECRET_ARN: props.openaiApiKeySecret.arn,
-          DOORAY_APP_TOKEN_SECRET_ARN: props.doorayAppTokenSecret.arn,
-        },
-      },
-      dependsOn: [props.logGroup],
-    });
-    // A retry would post a second answer; a job older than this is of no use to the person waiting.
-    new LambdaFunctionEventInvokeConfig(this, "async_invoke", {
-      functionName: this.fn.functionName,
-      maximumRetryAttempts: 0,
-      maximumEventAgeInSeconds: MAX_EVENT_AGE_SECONDS,
+      ...(props.layers ? { layers: [...props.layers] } : {}),
+      memorySize: props.sizing.memoryMb,
+      timeout: props.sizing.timeoutSeconds,
+      reservedConcurrentExecutions: props.sizing.reservedConcurrency,
+      loggingConfig: { logFormat: "JSON", logGroup: logGroupName },
+      environment: { variables: { ...props.environment } },
+      dependsOn: [this.logGroup],
     });
   }
 }

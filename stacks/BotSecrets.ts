@@ -22,11 +22,14 @@ export interface BotSecretsProps {
 export class BotSecrets extends Construct {
   readonly openaiApiKey: SecretsmanagerSecret;
   readonly doorayAppToken: SecretsmanagerSecret;
+  /** Known at plan time, so policies and environments can name them. */
+  readonly names: { readonly openaiApiKey: string; readonly doorayAppToken: string };
 
   constructor(scope: Construct, id: string, props: BotSecretsProps) {
     super(scope, id);
-    this.openaiApiKey = this.secret("openai_api_key", `${props.namePrefix}/openai-api-key`, "OpenAI (or compatible) API key for dooray-gpt", props.openaiApiKey);
-    this.doorayAppToken = this.secret("dooray_app_token", `${props.namePrefix}/dooray-app-token`, "Dooray app token that slash-command requests must carry", props.doorayAppToken);
+    this.names = { openaiApiKey: `${props.namePrefix}/openai-api-key`, doorayAppToken: `${props.namePrefix}/dooray-app-token` };
+    this.openaiApiKey = this.secret("openai_api_key", this.names.openaiApiKey, "OpenAI (or compatible) API key for dooray-gpt", props.openaiApiKey);
+    this.doorayAppToken = this.secret("dooray_app_token", this.names.doorayAppToken, "Dooray app token that slash-command requests must carry", props.doorayAppToken);
   }
 
   private secret(id: string, name: string, description: string, input: SecretInput): SecretsmanagerSecret {

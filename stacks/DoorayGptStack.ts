@@ -1,25 +1,31 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
-import { BotFunction } from "./BotFunction.js";
-import { BotFunctionUrl } from "./BotFunctionUrl.js";
-import { BotLogGroup } from "./BotLogGroup.js";
-import { BotRole } from "./BotRole.js";
+import { functionArn, secretArnPattern, type Place } from "./arns.js";
 import { BotSecrets, type SecretInput } from "./BotSecrets.js";
 import type { EnvironmentConfig } from "./config.js";
+import { EDGE_FAILURE_RECORD_MAX_AGE_SECONDS, EdgeFunction } from "./EdgeFunction.js";
 import { OpenAILayer } from "./OpenAILayer.js";
+import { WorkerFunction } from "./WorkerFunction.js";
 
-/** Everything one environment needs: secrets, role, layer, log group, function, URL; outputs for the operator. */
+/**
+ * Everything one environment needs: the two secrets, the `openai` layer, the public edge and the private worker
+ * (each with its own role, log group and reserved concurrency), and outputs for the operator.
+ */
 export class DoorayGptStack extends TerraformStack {
-  readonly role: BotRole;
+  readonly edge: EdgeFunction;
+  readonly worker: WorkerFunction;
 
   constructor(scope: Construct, id: string, env: EnvironmentConfig) {
     super(scope, id);
     const prefix = `dooray-gpt-${env.name}`;
-    const functionName = `${prefix}-bot`;
+    const place: Place = { accountId: env.accountId, region: env.region };
+    const names = { edge: `${prefix}-edge`, worker: `${prefix}-worker` };
 
     new AwsProvider(this, "aws", {
       region: env.region,
+      // Credentials for any other account stop the deploy before anything changes.
+      allowedAccountIds: [env.accountId],
       defaultTags: [{ tags: { Project: "dooray-gpt", Environment: env.name, ManagedBy: "cdktf", ...env.tags } }],
     });
     declareBackend(this, env);
@@ -29,42 +35,64 @@ export class DoorayGptStack extends TerraformStack {
       openaiApiKey: secretVariables(this, "openai_api_key", "OpenAI API key"),
       doorayAppToken: secretVariables(this, "dooray_app_token", "Dooray app token"),
     });
-    const logs = new BotLogGroup(this, "logs", { functionName, retentionDays: env.logRetentionDays });
-    const role = (this.role = new BotRole(this, "role", { roleName: `${prefix}-function` }));
     const layer = new OpenAILayer(this, "openai", { layerName: `${prefix}-openai` });
-    const bot = new BotFunction(this, "bot", {
-      functionName,
-      role: role.role,
-      layer: layer.layer,
-      logGroup: logs.logGroup,
-      openaiApiKeySecret: secrets.openaiApiKey,
-      doorayAppTokenSecret: secrets.doorayAppToken,
-      memoryMb: env.memoryMb,
-      timeoutSeconds: env.timeoutSeconds,
-      reservedConcurrency: env.reservedConcurrency,
-      settings: functionSettings(env),
-    });
-    role.grant({ logGroup: logs.logGroup, secrets: [secrets.openaiApiKey, secrets.doorayAppToken], fn: bot.fn });
-    const url = new BotFunctionUrl(this, "url", { fn: bot.fn });
 
-    output(this, "function_url", url.url.functionUrl, "Request URL to register for the /gpt command in Dooray");
-    output(this, "function_name", bot.fn.functionName, "Lambda function");
-    output(this, "log_group_name", logs.logGroup.name, "CloudWatch log group of the function");
-    output(this, "openai_api_key_secret_arn", secrets.openaiApiKey.arn, "Secret holding the OpenAI API key");
-    output(this, "dooray_app_token_secret_arn", secrets.doorayAppToken.arn, "Secret holding the Dooray app token");
+    this.edge = new EdgeFunction(this, "edge", {
+      place,
+      functionName: names.edge,
+      sizing: env.edge,
+      logRetentionDays: env.logRetentionDays,
+      appTokenSecretArn: secretArnPattern(place, secrets.names.doorayAppToken),
+      workerArn: functionArn(place, names.worker),
+      environment: edgeSettings(env, secrets.names.doorayAppToken, names.worker),
+    });
+    this.worker = new WorkerFunction(this, "worker", {
+      place,
+      functionName: names.worker,
+      sizing: env.worker,
+      logRetentionDays: env.logRetentionDays,
+      secretArns: [secretArnPattern(place, secrets.names.doorayAppToken), secretArnPattern(place, secrets.names.openaiApiKey)],
+      edge: this.edge.function,
+      layerArn: layer.layer.arn,
+      environment: workerSettings(env, secrets.names),
+    });
+
+    output(this, "function_url", this.edge.url.functionUrl, "Request URL to register for the /gpt command in Dooray");
+    output(this, "edge_function_name", names.edge, "Public Lambda function: Dooray's requests and failure records");
+    output(this, "worker_function_name", names.worker, "Private Lambda function: the answers");
+    output(this, "edge_log_group_name", this.edge.function.logGroup.name, "CloudWatch log group of the edge");
+    output(this, "worker_log_group_name", this.worker.function.logGroup.name, "CloudWatch log group of the worker");
+    output(this, "openai_api_key_secret_name", secrets.names.openaiApiKey, "Secret holding the OpenAI API key");
+    output(this, "dooray_app_token_secret_name", secrets.names.doorayAppToken, "Secret holding the Dooray app token");
   }
 }
 
-/** Settings the handler reads from its environment (handler/config.ts); never a secret value. */
-export function functionSettings(env: EnvironmentConfig): Record<string, string> {
+/** The edge's settings (handler/config.ts names): what it checks, where it sends jobs. */
+export function edgeSettings(env: EnvironmentConfig, appTokenSecretName: string, workerName: string): Record<string, string> {
   return {
+    DOORAY_APP_TOKEN_SECRET_ID: appTokenSecretName,
+    WORKER_FUNCTION_NAME: workerName,
+    RESPONSE_URL_HOSTS: env.responseUrlHosts.join(","),
+    ...(env.tenantIds.length > 0 ? { DOORAY_TENANT_IDS: env.tenantIds.join(",") } : {}),
+    // A failure record can arrive after the queue wait, the worker's whole run and Lambda's retries to the edge.
+    FAILED_JOB_MAX_AGE_SECONDS: String(env.worker.maxEventAgeSeconds + env.worker.timeoutSeconds + EDGE_FAILURE_RECORD_MAX_AGE_SECONDS + 60),
+  };
+}
+
+/** The worker's settings: the model, its limits, and the same checks the edge made. */
+export function workerSettings(env: EnvironmentConfig, secretNames: { openaiApiKey: string; doorayAppToken: string }): Record<string, string> {
+  return {
+    DOORAY_APP_TOKEN_SECRET_ID: secretNames.doorayAppToken,
+    OPENAI_API_KEY_SECRET_ID: secretNames.openaiApiKey,
     BOT_MODEL: env.model,
     ...(env.openaiBaseUrl ? { OPENAI_BASE_URL: env.openaiBaseUrl } : {}),
     BOT_MAX_OUTPUT_TOKENS: String(env.maxOutputTokens),
     RESPONSE_URL_HOSTS: env.responseUrlHosts.join(","),
     ...(env.tenantIds.length > 0 ? { DOORAY_TENANT_IDS: env.tenantIds.join(",") } : {}),
     // Leave the worker time to tell the person that the model was too slow.
-    MODEL_TIMEOUT_MS: String(Math.min(900_000, (env.timeoutSeconds - 20) * 1000)),
+    MODEL_TIMEOUT_MS: String(Math.min(900_000, (env.worker.timeoutSeconds - 20) * 1000)),
+    // Lambda drops older events to the on-failure path; a minute more covers clock differences.
+    JOB_MAX_AGE_SECONDS: String(env.worker.maxEventAgeSeconds + 60),
   };
 }
 
@@ -73,7 +101,7 @@ function secretVariables(stack: TerraformStack, name: string, what: string): Sec
   const value = new TerraformVariable(stack, name, { type: "string", sensitive: true, nullable: true, description: `${what}; written only when ${name}_version is raised` });
   value.overrideLogicalId(name);
   value.addOverride("ephemeral", true);
-  // new TerraformVariable({default: null}) crashes synth; an override writes it (DESIGN §5).
+  // new TerraformVariable({default: null}) crashes synth; an override writes it.
   value.addOverride("default", null);
   const version = new TerraformVariable(stack, `${name}_version`, {
     type: "number",
@@ -92,7 +120,7 @@ function secretVariables(stack: TerraformStack, name: string, what: string): Sec
 
 function declareBackend(stack: TerraformStack, env: EnvironmentConfig): void {
   if (!env.backend) {
-    // Explicit, relative: the default local backend writes an absolute path into cdk.tf.json (DESIGN §6).
+    // Explicit, relative: the default local backend writes an absolute path into cdk.tf.json.
     new LocalBackend(stack, { path: `terraform.dooray-gpt-${env.name}.tfstate` });
     return;
   }

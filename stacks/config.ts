@@ -1,3 +1,6 @@
+import type { FunctionSizing } from "./BotFunction.js";
+import type { WorkerSizing } from "./WorkerFunction.js";
+
 /**
  * Deployment settings, one entry per environment, from the `environments` object in cdktf.json's `context`
  * (README "Deploy"). Each environment becomes its own stack, `dooray-gpt-<name>`. Everything is validated before
@@ -6,11 +9,13 @@
 export interface EnvironmentConfig {
   /** Used in every resource name: dooray-gpt-<name>-…; lower-case letters, digits, dashes. */
   readonly name: string;
+  /** The AWS account this environment deploys to (12 digits): ARNs are built from it, and the provider refuses others. */
+  readonly accountId: string;
   readonly region: string;
-  readonly memoryMb: number;
-  readonly timeoutSeconds: number;
-  /** Cost ceiling: at most this many instances run at once (edge and worker together). */
-  readonly reservedConcurrency: number;
+  /** The public function: Dooray's requests and failure records. Short work, so small and quick. */
+  readonly edge: FunctionSizing;
+  /** The private function: one answer per instance; its reserved concurrency is the cost ceiling. */
+  readonly worker: WorkerSizing;
   readonly logRetentionDays: number;
   readonly model: string;
   readonly openaiBaseUrl: string | undefined;
@@ -39,9 +44,6 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
 
 const DEFAULTS = {
   region: "ap-northeast-2",
-  memoryMb: 256,
-  timeoutSeconds: 120,
-  reservedConcurrency: 10,
   logRetentionDays: 30,
   model: "gpt-4.1-mini",
   maxOutputTokens: 2000,
@@ -49,9 +51,15 @@ const DEFAULTS = {
 } as const;
 
 const KNOWN_KEYS = new Set([
-  "region", "memoryMb", "timeoutSeconds", "reservedConcurrency", "logRetentionDays", "model", "openaiBaseUrl",
-  "maxOutputTokens", "responseUrlHosts", "tenantIds", "tags", "backend",
+  "accountId", "region", "edge", "worker", "logRetentionDays", "model", "openaiBaseUrl", "maxOutputTokens",
+  "responseUrlHosts", "tenantIds", "tags", "backend",
 ]);
+/** Settings of the one-function design, and where they live now. */
+const MOVED_KEYS: Record<string, string> = {
+  memoryMb: "edge.memoryMb and worker.memoryMb",
+  timeoutSeconds: "edge.timeoutSeconds and worker.timeoutSeconds",
+  reservedConcurrency: "edge.reservedConcurrency and worker.reservedConcurrency",
+};
 
 export function parseEnvironments(raw: unknown): EnvironmentConfig[] {
   if (!isObject(raw) || Object.keys(raw).length === 0) {
@@ -67,19 +75,19 @@ function parseEnvironment(name: string, raw: unknown): EnvironmentConfig {
   }
   if (!isObject(raw)) throw new StackConfigError(`${at}: expected an object of settings`);
   for (const key of Object.keys(raw)) {
+    if (MOVED_KEYS[key]) throw new StackConfigError(`${at}.${key}: there are two functions now; set ${MOVED_KEYS[key]}`);
     if (!KNOWN_KEYS.has(key)) throw new StackConfigError(`${at}.${key}: unknown setting; allowed: ${[...KNOWN_KEYS].join(", ")}`);
   }
-  const timeoutSeconds = int(raw, at, "timeoutSeconds", DEFAULTS.timeoutSeconds, 30, 900);
   const logRetentionDays = int(raw, at, "logRetentionDays", DEFAULTS.logRetentionDays, 1, 3653);
   if (!LOG_RETENTION_DAYS.includes(logRetentionDays)) {
     throw new StackConfigError(`${at}.logRetentionDays: CloudWatch allows ${LOG_RETENTION_DAYS.join(", ")}; got ${logRetentionDays}`);
   }
   return {
     name,
+    accountId: str(raw, at, "accountId", undefined, /^\d{12}$/, "the 12-digit AWS account id to deploy to"),
     region: str(raw, at, "region", DEFAULTS.region, /^[a-z]{2}(-gov)?-[a-z]+-\d$/, "an AWS region such as ap-northeast-2"),
-    memoryMb: int(raw, at, "memoryMb", DEFAULTS.memoryMb, 128, 10240),
-    timeoutSeconds,
-    reservedConcurrency: int(raw, at, "reservedConcurrency", DEFAULTS.reservedConcurrency, 1, 1000),
+    edge: edgeSizing(raw.edge, `${at}.edge`),
+    worker: workerSizing(raw.worker, `${at}.worker`),
     logRetentionDays,
     model: str(raw, at, "model", DEFAULTS.model, /^\S{1,100}$/, "a model name without spaces"),
     openaiBaseUrl: optionalStr(raw, at, "openaiBaseUrl", /^https:\/\/\S+$/, "an https URL"),
@@ -89,6 +97,36 @@ function parseEnvironment(name: string, raw: unknown): EnvironmentConfig {
     tags: tags(raw, at),
     backend: backend(raw.backend, `${at}.backend`, name),
   };
+}
+
+/** The edge answers in well under a second; its timeout only bounds telling the person about a failed job. */
+function edgeSizing(raw: unknown, at: string): FunctionSizing {
+  const settings = sizingObject(raw, at, ["memoryMb", "timeoutSeconds", "reservedConcurrency"]);
+  return {
+    memoryMb: int(settings, at, "memoryMb", 256, 128, 3008),
+    timeoutSeconds: int(settings, at, "timeoutSeconds", 30, 5, 60),
+    reservedConcurrency: int(settings, at, "reservedConcurrency", 10, 1, 1000),
+  };
+}
+
+function workerSizing(raw: unknown, at: string): WorkerSizing {
+  const settings = sizingObject(raw, at, ["memoryMb", "timeoutSeconds", "reservedConcurrency", "maxEventAgeSeconds"]);
+  return {
+    memoryMb: int(settings, at, "memoryMb", 256, 128, 10240),
+    timeoutSeconds: int(settings, at, "timeoutSeconds", 120, 30, 900),
+    reservedConcurrency: int(settings, at, "reservedConcurrency", 5, 1, 1000),
+    // Lambda's own bounds for an asynchronous event's age.
+    maxEventAgeSeconds: int(settings, at, "maxEventAgeSeconds", 300, 60, 21600),
+  };
+}
+
+function sizingObject(raw: unknown, at: string, allowed: readonly string[]): Obj {
+  if (raw === undefined) return {};
+  if (!isObject(raw)) throw new StackConfigError(`${at}: expected an object with ${allowed.join(", ")}`);
+  for (const key of Object.keys(raw)) {
+    if (!allowed.includes(key)) throw new StackConfigError(`${at}.${key}: unknown setting; allowed: ${allowed.join(", ")}`);
+  }
+  return raw;
 }
 
 function backend(raw: unknown, at: string, environment: string): S3BackendConfig | undefined {

@@ -1,3 +1,5 @@
+import type { HttpResult } from "../types.js";
+
 /** The parts of a Lambda Function URL event (payload format 2.0) the edge reads. */
 export interface FunctionUrlEvent {
   readonly requestContext: { readonly http: { readonly method: string }; readonly requestId?: string };
@@ -32,4 +34,12 @@ export function readBody(event: FunctionUrlEvent): BodyResult {
   const bytes = event.isBase64Encoded ? Buffer.from(raw, "base64") : Buffer.from(raw, "utf8");
   if (bytes.length > MAX_BODY_BYTES) return { ok: false, tooLarge: true };
   return { ok: true, text: bytes.toString("utf8") };
+}
+
+export function toFunctionUrlResult(result: HttpResult): FunctionUrlResult {
+  return {
+    statusCode: result.statusCode,
+    headers: { "content-type": "application/json; charset=utf-8" },
+    body: JSON.stringify(result.body),
+  };
 }

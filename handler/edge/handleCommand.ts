@@ -1,7 +1,7 @@
 import type { BotConfig } from "../config.js";
 import { newJob, signJob, type SignedJob } from "../job/signedJob.js";
 import type { Logger } from "../log.js";
-import { messages } from "../messages.js";
+import { messages } from "../dooray/messages.js";
 import type { DoorayCommand, HttpResult } from "../types.js";
 import { readBody, type FunctionUrlEvent } from "./functionUrlEvent.js";
 import { parseCommand } from "./parseCommand.js";

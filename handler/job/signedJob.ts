@@ -2,8 +2,9 @@ import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 
 /**
  * The work the edge hands to the worker. It travels as the payload of an asynchronous Lambda invocation, which any
- * principal allowed to invoke the function could also send (DESIGN §6), so it is signed with a key derived from the
- * app token and carries its issue time. It never carries the app token itself.
+ * principal allowed to invoke the worker (or, as an on-failure record, the public edge) could also send
+ * (docs/architecture.md, "Trust"), so it is signed with a key derived from the app token and carries its issue
+ * time. It never carries the app token itself.
  */
 export interface Job {
   readonly id: string;
@@ -34,7 +35,11 @@ export function signJob(job: Job, appToken: string): SignedJob {
   return { type: JOB_TYPE, ...job, signature: signatureOf(job, appToken) };
 }
 
-export type JobCheck = { readonly ok: true; readonly job: Job } | { readonly ok: false; readonly reason: string };
+export type JobCheck =
+  | { readonly ok: true; readonly job: Job }
+  | { readonly ok: false; readonly reason: "not a job" | "bad signature" | "job from the future" }
+  /** Genuine but stale: too old to answer, not too old to tell the person why. */
+  | { readonly ok: false; readonly reason: "job too old"; readonly job: Job };
 
 /** Accepts a job only with a valid signature and an issue time within [now - maxAge, now + 60 s of clock skew]. */
 export function verifyJob(event: unknown, appToken: string, now: number, maxAgeSeconds: number): JobCheck {
@@ -55,7 +60,7 @@ export function verifyJob(event: unknown, appToken: string, now: number, maxAgeS
   const expected = Buffer.from(signatureOf(job, appToken), "utf8");
   const presented = Buffer.from(candidate.signature!, "utf8");
   if (expected.length !== presented.length || !timingSafeEqual(expected, presented)) return { ok: false, reason: "bad signature" };
-  if (now - job.issuedAt > maxAgeSeconds * 1000) return { ok: false, reason: "job too old" };
+  if (now - job.issuedAt > maxAgeSeconds * 1000) return { ok: false, reason: "job too old", job };
   if (job.issuedAt - now > 60_000) return { ok: false, reason: "job from the future" };
   return { ok: true, job };
 }

@@ -1,25 +1,45 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { readConfig, type BotConfig } from "../config.js";
+import { integer, readConfig, type BotConfig, type Env } from "../config.js";
+import { postToDooray } from "../dooray/postToDooray.js";
+import { handleFailedJob } from "../edge/handleFailedJob.js";
 import { handleCommand } from "../edge/handleCommand.js";
-import type { FunctionUrlEvent } from "../edge/functionUrlEvent.js";
-import { toFunctionUrlResult } from "../index.js";
+import { toFunctionUrlResult, type FunctionUrlEvent } from "../edge/functionUrlEvent.js";
 import { createLogger, type Logger } from "../log.js";
 import { secretsFor } from "../secrets.js";
 import { runJob } from "../worker/runJob.js";
+import { createWorkerPool, type WorkerPool } from "./workerPool.js";
 
 export interface DevServerOptions {
-  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly env: Env;
   readonly port?: number;
   readonly host?: string;
   readonly log?: Logger;
-  /** The local stand-in for the function's timeout, which bounds each job as Lambda would. */
-  readonly functionTimeoutMs?: number;
+}
+
+/** How the local worker pool plays Lambda's limits (README "Local server"). */
+export interface LocalLimits {
+  /** WORKER_CONCURRENCY: answers at once (the worker's reserved concurrency). */
+  readonly workerConcurrency: number;
+  /** MAX_EVENT_AGE_SECONDS: longest wait for a free worker before the busy message. */
+  readonly maxEventAgeSeconds: number;
+  /** WORKER_TIMEOUT_SECONDS: the worker's time limit; a run past it is stopped and the person told. */
+  readonly workerTimeoutSeconds: number;
+}
+
+export function readLocalLimits(env: Env, config: BotConfig): LocalLimits {
+  return {
+    workerConcurrency: integer(env, "WORKER_CONCURRENCY", 4, 1, 1000),
+    maxEventAgeSeconds: integer(env, "MAX_EVENT_AGE_SECONDS", 300, 1, 21_600),
+    workerTimeoutSeconds: integer(env, "WORKER_TIMEOUT_SECONDS", Math.ceil(config.modelTimeoutMs / 1000) + 15, 1, 900),
+  };
 }
 
 export interface DevServer {
   readonly url: string;
   readonly config: BotConfig;
+  readonly limits: LocalLimits;
+  readonly workers: WorkerPool;
   /** Resolves when every job dispatched so far has finished. */
   readonly idle: () => Promise<void>;
   readonly close: () => Promise<void>;
@@ -29,35 +49,43 @@ export interface DevServer {
 const READ_LIMIT_BYTES = 64 * 1024 + 1;
 
 /**
- * The local Function URL (DESIGN §8): each HTTP request becomes a payload-format-2.0 event for the same edge code
- * that runs in Lambda, and the dispatcher runs the worker in this process instead of through Lambda Invoke.
+ * The local Function URL: each HTTP request becomes a payload-format-2.0 event for the same edge code that runs in
+ * Lambda, and the dispatcher hands jobs to a local worker pool with Lambda's limits instead of Lambda Invoke.
  * Throws ConfigError for an invalid environment before it listens.
  */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const config = readConfig(options.env);
+  const limits = readLocalLimits(options.env, config);
   const log = options.log ?? createLogger();
   const secrets = secretsFor(config, () => Promise.reject(new Error("Secrets Manager is not used locally")));
-  const functionTimeoutMs = options.functionTimeoutMs ?? config.modelTimeoutMs + 15_000;
-  const running = new Set<Promise<void>>();
   // A long-lived local server is a warm container: load the SDK now, not inside the first person's request.
   void import("openai").catch(() => undefined);
 
-  const dispatch = async (job: unknown) => {
-    const dispatchedAt = Date.now();
-    // Like Lambda's queue: the acknowledgement goes out first, the job starts on a later turn of the event loop.
-    const work = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => runJob(job, { config, secrets, log, now: Date.now, remainingMs: () => functionTimeoutMs - (Date.now() - dispatchedAt) }))
-      .catch((error: unknown) => log("error", "job.crashed", { error }))
-      .finally(() => running.delete(work));
-    running.add(work);
-  };
+  const workers = createWorkerPool({
+    concurrency: limits.workerConcurrency,
+    maxEventAgeMs: limits.maxEventAgeSeconds * 1000,
+    timeoutMs: limits.workerTimeoutSeconds * 1000,
+    log,
+    run: (job, invocation) =>
+      runJob(job, {
+        config,
+        secrets,
+        log,
+        now: Date.now,
+        remainingMs: invocation.remainingMs,
+        // A run stopped at its time limit is gone, as in Lambda: nothing it still tries to post arrives.
+        post: (url, message, postOptions) =>
+          invocation.alive() ? postToDooray(url, message, postOptions) : Promise.resolve({ ok: false, attempts: 0, reason: "worker stopped" }),
+      }),
+    onFailure: (record) => handleFailedJob(record, { config, appToken: secrets.appToken, log, now: Date.now }),
+  });
 
   const server: Server = createServer((request, response) => {
     void (async () => {
       let result;
       try {
         const event = await toEvent(request);
-        result = toFunctionUrlResult(await handleCommand(event, { config, appToken: secrets.appToken, dispatch, log, now: Date.now }));
+        result = toFunctionUrlResult(await handleCommand(event, { config, appToken: secrets.appToken, dispatch: workers.dispatch, log, now: Date.now }));
       } catch (error) {
         log("error", "request.crashed", { error });
         result = toFunctionUrlResult({ statusCode: 500, body: { text: "internal error" } });
@@ -75,9 +103,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   return {
     url: `http://${address.address}:${address.port}`,
     config,
-    idle: async () => {
-      while (running.size > 0) await Promise.all(running);
-    },
+    limits,
+    workers,
+    idle: workers.idle,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

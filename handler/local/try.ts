@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ConfigError } from "../config.js";
-import { messages } from "../messages.js";
+import { messages } from "../dooray/messages.js";
 import { startDevServer, type DevServer } from "./devServer.js";
 
 /**

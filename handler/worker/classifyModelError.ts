@@ -1,4 +1,4 @@
-import { messages } from "../messages.js";
+import { messages } from "../dooray/messages.js";
 
 export type ModelFailure = "keyRejected" | "rateLimited" | "modelFailed" | "unreachable" | "timedOut" | "streamBroken";
 

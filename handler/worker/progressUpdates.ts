@@ -1,6 +1,6 @@
-import { messages } from "../messages.js";
+import { messages } from "../dooray/messages.js";
 import type { DoorayMessage } from "../types.js";
-import type { PostResult } from "./postToDooray.js";
+import type { PostResult } from "../dooray/postToDooray.js";
 
 /**
  * Replaces the acknowledgement with the answer as it grows: at most one update per interval and never two in

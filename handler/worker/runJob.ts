@@ -2,12 +2,12 @@ import type { BotConfig } from "../config.js";
 import { responseUrlAllowed } from "../edge/responseUrlAllowed.js";
 import { verifyJob, type Job } from "../job/signedJob.js";
 import type { Logger } from "../log.js";
-import { messages } from "../messages.js";
+import { messages } from "../dooray/messages.js";
 import type { Secrets } from "../secrets.js";
 import type { DoorayMessage } from "../types.js";
 import { askModel } from "./askModel.js";
 import { classifyModelError, failureMessage } from "./classifyModelError.js";
-import { FINAL_POST, PROGRESS_POST, postToDooray, type PostOptions, type PostResult } from "./postToDooray.js";
+import { FINAL_POST, PROGRESS_POST, postToDooray, type PostOptions, type PostResult } from "../dooray/postToDooray.js";
 import { ProgressUpdates } from "./progressUpdates.js";
 import { answerMessages } from "./splitAnswer.js";
 
@@ -43,7 +43,7 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
     return;
   }
   const check = appToken ? verifyJob(event, appToken, deps.now(), config.jobMaxAgeSeconds) : { ok: false as const, reason: "no app token configured" };
-  if (!check.ok) {
+  if (!check.ok && !("job" in check)) {
     log("warn", "job.dropped", { reason: check.reason });
     return;
   }
@@ -62,7 +62,6 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
 
   const post = deps.post ?? postToDooray;
   const base = { jobId: job.id, tenantId: job.tenantId, channelId: job.channelId, userId: job.userId };
-  log("info", "job.started", { ...base, queuedMs: startedAt - job.issuedAt, ...(config.logPrompts ? { text: job.text } : {}) });
 
   const finish = async (outcome: string, texts: string[], fields: Record<string, unknown> = {}) => {
     const results = await deliver(job, texts, post);
@@ -77,6 +76,10 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
       ...fields,
     });
   };
+
+  // Genuine, but it waited too long for a free worker: the person hears that, not silence.
+  if (!check.ok) return finish("busy", [messages.busy], { queuedMs: startedAt - job.issuedAt });
+  log("info", "job.started", { ...base, queuedMs: startedAt - job.issuedAt, ...(config.logPrompts ? { text: job.text } : {}) });
 
   let apiKey: string | undefined;
   try {

@@ -1,17 +1,26 @@
-import { buildSync } from "esbuild";
+import { buildSync, type Metafile } from "esbuild";
 import { join } from "node:path";
 
 export const REPO_ROOT = join(import.meta.dirname, "..", "..");
 
+/** The two Lambda functions built from this repository, each from its own entry. */
+export type FunctionEntry = "edge" | "worker";
+
+export interface HandlerBundle {
+  readonly code: Buffer;
+  /** The source files inside the bundle, relative to the repository (tests read it: no worker code in the edge). */
+  readonly inputs: readonly string[];
+}
+
 /**
- * Bundles the Lambda entry into one CommonJS file. The `openai` SDK stays outside (it comes from the layer, and
- * only the worker path loads it); everything else the handler uses is small and inside. CommonJS, because the
- * layer's packages are found through NODE_PATH, which `require` honours.
+ * Bundles one entry (handler/<entry>/index.ts) into one CommonJS file. The `openai` SDK stays outside (it comes
+ * from the worker's layer); everything else is small and inside. CommonJS, because the layer's packages are found
+ * through NODE_PATH, which `require` honours.
  */
-export function buildHandlerBundle(): Buffer {
+export function buildHandlerBundle(entry: FunctionEntry): HandlerBundle {
   const result = buildSync({
     absWorkingDir: REPO_ROOT,
-    entryPoints: ["handler/index.ts"],
+    entryPoints: [`handler/${entry}/index.ts`],
     bundle: true,
     platform: "node",
     target: "node22",
@@ -24,16 +33,18 @@ export function buildHandlerBundle(): Buffer {
     // Error class names appear in the logs.
     keepNames: true,
     legalComments: "none",
+    metafile: true,
     write: false,
     logLevel: "silent",
   });
-  return Buffer.from(result.outputFiles[0]!.contents);
+  const metafile: Metafile = result.metafile!;
+  return { code: Buffer.from(result.outputFiles[0]!.contents), inputs: Object.keys(metafile.inputs).sort() };
 }
 
-/** The files of the function package: the bundle, and a package.json that pins it to CommonJS wherever it sits. */
-export function handlerPackageFiles(): { path: string; content: Buffer }[] {
+/** The files of one function's package: the bundle, and a package.json that pins it to CommonJS wherever it sits. */
+export function handlerPackageFiles(entry: FunctionEntry): { path: string; content: Buffer }[] {
   return [
-    { path: "index.js", content: buildHandlerBundle() },
+    { path: "index.js", content: buildHandlerBundle(entry).code },
     { path: "package.json", content: Buffer.from('{"type":"commonjs"}\n') },
   ];
 }

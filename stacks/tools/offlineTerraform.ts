@@ -17,6 +17,8 @@ export const OFFLINE_OVERRIDE = {
         skip_credentials_validation: true,
         skip_requesting_account_id: true,
         skip_metadata_api_check: true,
+        // With no account to ask, the provider cannot check the account; a real deploy does.
+        allowed_account_ids: null,
       },
     ],
   },

@@ -2,8 +2,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getSecretValue } from "../../handler/aws/getSecretValue.js";
 import { invokeAsync } from "../../handler/aws/invokeAsync.js";
 import { AwsCallError } from "../../handler/errors.js";
-import { handler, resetRuntime } from "../../handler/index.js";
-import { messages } from "../../handler/messages.js";
+import { handler } from "../../handler/edge/index.js";
+import { resetRuntime } from "../../handler/runtime.js";
+import { handler as workerHandler } from "../../handler/worker/index.js";
+import { messages } from "../../handler/dooray/messages.js";
 import { clearSecretCache } from "../../handler/secrets.js";
 import { startDoorayReceiver, type DoorayReceiver } from "../support/doorayReceiver.js";
 import { startFakeAws, type FakeAws } from "../support/fakeAws.js";
@@ -11,9 +13,9 @@ import { startFakeOpenAI, type FakeOpenAI } from "../support/fakeOpenAI.js";
 import { API_KEY, APP_TOKEN, commandPayload, finalPosts } from "../support/harness.js";
 
 const REGION = "ap-northeast-2";
-const FUNCTION_NAME = "dooray-gpt-test-bot";
-const TOKEN_ARN = `arn:aws:secretsmanager:${REGION}:123456789012:secret:dooray-gpt-test/dooray-app-token-AbCdEf`;
-const KEY_ARN = `arn:aws:secretsmanager:${REGION}:123456789012:secret:dooray-gpt-test/openai-api-key-GhIjKl`;
+const FUNCTION_NAME = "dooray-gpt-test-worker";
+const TOKEN_ARN = "dooray-gpt/test/dooray-app-token";
+const KEY_ARN = "dooray-gpt/test/openai-api-key";
 
 /** The function as Lambda runs it, with AWS, the model and Dooray all on loopback. */
 describe("the Lambda entry against AWS APIs on loopback", () => {
@@ -33,16 +35,16 @@ describe("the Lambda entry against AWS APIs on loopback", () => {
       AWS_SESSION_TOKEN: "fake-session-token",
       AWS_ENDPOINT_URL_LAMBDA: aws.url,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.url,
-      AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
-      DOORAY_APP_TOKEN_SECRET_ARN: TOKEN_ARN,
-      OPENAI_API_KEY_SECRET_ARN: KEY_ARN,
+      WORKER_FUNCTION_NAME: FUNCTION_NAME,
+      DOORAY_APP_TOKEN_SECRET_ID: TOKEN_ARN,
+      OPENAI_API_KEY_SECRET_ID: KEY_ARN,
       OPENAI_BASE_URL: model.baseUrl,
       RESPONSE_URL_HOSTS: "127.0.0.1",
       ALLOW_INSECURE_RESPONSE_URL: "1",
       MODEL_MAX_RETRIES: "0",
     });
     // Lambda runs the async invocation after answering 202, as the real service does.
-    aws.onInvoke = (_name, payload) => void jobs.push(handler(payload, { getRemainingTimeInMillis: () => 60_000 }));
+    aws.onInvoke = (_name, payload) => void jobs.push(workerHandler(payload, { getRemainingTimeInMillis: () => 60_000 }));
     process.stdout.write = ((chunk: string) => (logs.push(String(chunk)), true)) as typeof process.stdout.write;
   });
   afterAll(async () => {
@@ -67,7 +69,7 @@ describe("the Lambda entry against AWS APIs on loopback", () => {
     return { result: result!, hookId };
   };
 
-  it("acknowledges, invokes itself asynchronously with a signed job, and the job answers", async () => {
+  it("acknowledges, invokes the worker asynchronously with a signed job, and the worker answers", async () => {
     const { result, hookId } = await command("람다에서 답해 줘");
     expect(result.statusCode).toBe(200);
     expect(JSON.parse(result.body)).toEqual({ responseType: "ephemeral", text: messages.ack });
@@ -99,7 +101,7 @@ describe("the Lambda entry against AWS APIs on loopback", () => {
     expect(aws.requests.filter((request) => request.headers["x-amz-target"]).length).toBe(2);
   });
 
-  it("tells the person when the self-invocation is throttled, and logs why", async () => {
+  it("tells the person when invoking the worker is throttled, and logs why", async () => {
     aws.failInvoke = { status: 429, type: "TooManyRequestsException" };
     const { result, hookId } = await command("질문");
     expect(result.statusCode).toBe(200);
@@ -144,7 +146,7 @@ describe("the Lambda entry against AWS APIs on loopback", () => {
   it("drops a forged job with a log line and posts nothing", async () => {
     const { hookId, responseUrl } = dooray.newResponseUrl();
     const forged = { type: "dooray-gpt/job@1", id: "x", issuedAt: Date.now(), tenantId: "1", channelId: "2", userId: "3", text: "hi", responseUrl, signature: "AAAA" };
-    await handler(forged);
+    await workerHandler(forged);
     expect(logs.some((line) => line.includes('"job.dropped"') && line.includes("bad signature"))).toBe(true);
     expect(dooray.postsFor(hookId)).toEqual([]);
     expect(model.requests.some((request) => request.body.messages.at(-1)?.content === "hi")).toBe(false);

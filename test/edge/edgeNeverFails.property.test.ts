@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { readConfig } from "../../handler/config.js";
 import type { FunctionUrlEvent } from "../../handler/edge/functionUrlEvent.js";
 import { handleCommand } from "../../handler/edge/handleCommand.js";
-import { toFunctionUrlResult } from "../../handler/index.js";
+import { toFunctionUrlResult } from "../../handler/edge/functionUrlEvent.js";
 import { APP_TOKEN, commandPayload } from "../support/harness.js";
 
 const config = readConfig({ DOORAY_APP_TOKEN: APP_TOKEN, DOORAY_TENANT_IDS: "1234567891234567891" });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { messages } from "../../handler/messages.js";
+import { messages } from "../../handler/dooray/messages.js";
 import { longAnswer } from "../support/fakeOpenAI.js";
 import { API_KEY, finalPosts, startHarness, type Harness } from "../support/harness.js";
 

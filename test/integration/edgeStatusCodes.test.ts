@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { messages } from "../../handler/messages.js";
+import { messages } from "../../handler/dooray/messages.js";
 import { commandPayload, startHarness, TENANT_ID, type Harness } from "../support/harness.js";
 
 describe("the edge refuses bad requests with DESIGN §8's status codes and reaches no one", () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { messages } from "../../handler/messages.js";
+import { messages } from "../../handler/dooray/messages.js";
 import { finalPosts, startHarness, type Harness } from "../support/harness.js";
 
 describe("when the model fails, the person gets a short Korean message and the server keeps serving", () => {

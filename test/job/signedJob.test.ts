@@ -33,7 +33,7 @@ describe("signed jobs", () => {
 
   it("rejects a stale job and one from the future", () => {
     const job = signJob(newJob(fields, NOW), TOKEN);
-    expect(verifyJob(job, TOKEN, NOW + 361_000, 360)).toEqual({ ok: false, reason: "job too old" });
+    expect(verifyJob(job, TOKEN, NOW + 361_000, 360)).toMatchObject({ ok: false, reason: "job too old", job: { id: job.id } });
     expect(verifyJob(job, TOKEN, NOW - 61_000, 360)).toEqual({ ok: false, reason: "job from the future" });
   });
 

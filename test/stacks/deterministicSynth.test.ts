@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { cloneAndSynth, differences, editMessage, filesUnder } from "../support/cloneAndSynth.js";
+import { cloneAndSynth, differences, editWorker, filesUnder } from "../support/cloneAndSynth.js";
 
 describe("synthesis is deterministic", () => {
   let first: Record<string, Buffer>;
@@ -11,14 +11,14 @@ describe("synthesis is deterministic", () => {
 
   it("gives byte-identical cdk.tf.json and asset zips in two clones in different folders", () => {
     const interesting = Object.keys(first).filter((path) => path.endsWith("cdk.tf.json") || path.endsWith(".zip"));
-    expect(interesting.filter((path) => path.endsWith(".zip")).length).toBe(4); // handler + layer, dev + prod
+    expect(interesting.filter((path) => path.endsWith(".zip")).length).toBe(6); // edge + worker + layer, dev + prod
     expect(Object.keys(second).sort()).toEqual(Object.keys(first).sort());
     for (const path of interesting) expect(second[path]!.equals(first[path]!), path).toBe(true);
   });
 
-  it("a changed handler changes only the function's code hash, nothing else", () => {
+  it("a changed worker changes only the worker's zip, nothing else", () => {
     const changed = filesUnder(
-      cloneAndSynth(editMessage),
+      cloneAndSynth(editWorker),
     );
     const before = JSON.parse(first["stacks/dooray-gpt-dev/cdk.tf.json"]!.toString()) as unknown;
     const after = JSON.parse(changed["stacks/dooray-gpt-dev/cdk.tf.json"]!.toString()) as unknown;
@@ -27,6 +27,6 @@ describe("synthesis is deterministic", () => {
     expect(differences(before, after)).toEqual([]);
     const changedFiles = Object.keys(first).filter((path) => !changed[path]!.equals(first[path]!));
     expect(changedFiles).toHaveLength(2); // dev and prod
-    for (const path of changedFiles) expect(path).toMatch(/^stacks\/dooray-gpt-(dev|prod)\/assets\/bot_handler_\w+\/current\/handler\.zip$/);
+    for (const path of changedFiles) expect(path).toMatch(/^stacks\/dooray-gpt-(dev|prod)\/assets\/worker_handler_\w+\/current\/handler\.zip$/);
   });
 });

@@ -5,69 +5,148 @@ import { DoorayGptStack } from "../../stacks/DoorayGptStack.js";
 import { PLANNED_WITHOUT_SECRET_VALUES } from "../support/plannedResources.js";
 
 type Json = Record<string, any>;
+const ACCOUNT = "123456789012";
+const REGION = "ap-northeast-2";
+const resources = (json: Json, type: string): Json[] => Object.values(json.resource?.[type] ?? {}) as Json[];
 const only = (json: Json, type: string): Json => {
-  const resources = Object.values(json.resource?.[type] ?? {}) as Json[];
-  expect(resources, type).toHaveLength(1);
-  return resources[0]!;
+  const found = resources(json, type);
+  expect(found, type).toHaveLength(1);
+  return found[0]!;
 };
-const addressOf = (json: Json, type: string) => `${type}.${Object.keys(json.resource[type])[0]}`;
+const named = (json: Json, type: string, key: string, value: string): Json => {
+  const found = resources(json, type).filter((resource) => resource[key] === value);
+  expect(found, `${type} with ${key} ${value}`).toHaveLength(1);
+  return found[0]!;
+};
+const addressOf = (json: Json, type: string, resource: Json) => `${type}.${Object.entries(json.resource[type]).find(([, value]) => value === resource)![0]}`;
+const policyOf = (json: Json, roleName: string) => {
+  const role = named(json, "aws_iam_role", "name", roleName);
+  const policy = resources(json, "aws_iam_role_policy").find((candidate) => candidate.role === `\${${addressOf(json, "aws_iam_role", role)}.id}`)!;
+  return JSON.parse(policy.policy as string) as { Statement: { Sid: string; Effect: string; Action: string[]; Resource: string[] }[] };
+};
 
 function synth(settings: Json = {}): { json: Json; stack: DoorayGptStack } {
-  const [env] = parseEnvironments({ test: settings });
+  const [env] = parseEnvironments({ test: { accountId: ACCOUNT, ...settings } });
   const stack = new DoorayGptStack(Testing.app(), "dooray-gpt-test", env!);
   return { json: JSON.parse(Testing.synth(stack)) as Json, stack };
 }
 
 describe("the dooray-gpt stack, as synthesized", () => {
   let json: Json;
-  let stack: DoorayGptStack;
+  let edge: Json;
+  let worker: Json;
   beforeAll(() => {
-    ({ json, stack } = synth({ memoryMb: 384, timeoutSeconds: 90, reservedConcurrency: 7, logRetentionDays: 60, tenantIds: ["111", "222"], tags: { Team: "ops" } }));
+    ({ json } = synth({
+      edge: { memoryMb: 192, timeoutSeconds: 20, reservedConcurrency: 9 },
+      worker: { memoryMb: 384, timeoutSeconds: 90, reservedConcurrency: 4, maxEventAgeSeconds: 240 },
+      logRetentionDays: 60,
+      tenantIds: ["111", "222"],
+      tags: { Team: "ops" },
+    }));
+    edge = named(json, "aws_lambda_function", "function_name", "dooray-gpt-test-edge");
+    worker = named(json, "aws_lambda_function", "function_name", "dooray-gpt-test-worker");
   });
 
-  it("holds exactly the resources of DESIGN §6, and no data source", () => {
+  it("holds exactly the planned resources, and no data source", () => {
     const declared = [...new Set(PLANNED_WITHOUT_SECRET_VALUES), "aws_secretsmanager_secret_version"].sort();
     expect(Object.keys(json.resource).sort()).toEqual(declared);
+    expect(resources(json, "aws_lambda_function")).toHaveLength(2);
     expect(json.data).toBeUndefined();
   });
 
-  it("runs the bundle on nodejs22.x arm64 with the layer, JSON logs, and the configured sizes", () => {
-    const fn = only(json, "aws_lambda_function");
-    expect(fn).toMatchObject({
-      function_name: "dooray-gpt-test-bot",
-      runtime: "nodejs22.x",
-      architectures: ["arm64"],
-      handler: "index.handler",
-      memory_size: 384,
-      timeout: 90,
-      reserved_concurrent_executions: 7,
-      logging_config: { log_format: "JSON", log_group: `\${${addressOf(json, "aws_cloudwatch_log_group")}.name}` },
-      layers: [`\${${addressOf(json, "aws_lambda_layer_version")}.arn}`],
+  it("sizes each function from its own settings: nodejs22.x, arm64, JSON logs, own reserved concurrency", () => {
+    const common = { runtime: "nodejs22.x", architectures: ["arm64"], handler: "index.handler" };
+    expect(edge).toMatchObject({ ...common, memory_size: 192, timeout: 20, reserved_concurrent_executions: 9, logging_config: { log_format: "JSON", log_group: "/aws/lambda/dooray-gpt-test-edge" } });
+    expect(worker).toMatchObject({ ...common, memory_size: 384, timeout: 90, reserved_concurrent_executions: 4, logging_config: { log_format: "JSON", log_group: "/aws/lambda/dooray-gpt-test-worker" } });
+    for (const fn of [edge, worker]) expect(fn.source_code_hash).toBe(`\${filebase64sha256("${fn.filename}")}`);
+    expect(edge.filename).not.toBe(worker.filename);
+  });
+
+  it("gives the layer to the worker only", () => {
+    expect(edge.layers).toBeUndefined();
+    expect(worker.layers).toEqual([`\${${addressOf(json, "aws_lambda_layer_version", only(json, "aws_lambda_layer_version"))}.arn}`]);
+    expect(only(json, "aws_lambda_layer_version")).toMatchObject({ layer_name: "dooray-gpt-test-openai", compatible_runtimes: ["nodejs22.x"], compatible_architectures: ["arm64"] });
+  });
+
+  it("creates each function's log group first, with the configured retention", () => {
+    for (const fn of [edge, worker]) {
+      const group = named(json, "aws_cloudwatch_log_group", "name", `/aws/lambda/${fn.function_name}`);
+      expect(group.retention_in_days).toBe(60);
+      expect(fn.depends_on).toEqual([addressOf(json, "aws_cloudwatch_log_group", group)]);
+    }
+  });
+
+  it("gives each function plain settings and secret names, never a value, all known before apply", () => {
+    expect(edge.environment.variables).toEqual({
+      DOORAY_APP_TOKEN_SECRET_ID: "dooray-gpt/test/dooray-app-token",
+      WORKER_FUNCTION_NAME: "dooray-gpt-test-worker",
+      RESPONSE_URL_HOSTS: "*.dooray.com",
+      DOORAY_TENANT_IDS: "111,222",
+      FAILED_JOB_MAX_AGE_SECONDS: String(240 + 90 + 900 + 60),
     });
-    expect(fn.filename).toMatch(/^assets\/bot_handler_\w+\/current\/handler\.zip$/);
-    expect(fn.source_code_hash).toBe(`\${filebase64sha256("${fn.filename}")}`);
+    expect(worker.environment.variables).toEqual({
+      DOORAY_APP_TOKEN_SECRET_ID: "dooray-gpt/test/dooray-app-token",
+      OPENAI_API_KEY_SECRET_ID: "dooray-gpt/test/openai-api-key",
+      BOT_MODEL: "gpt-4.1-mini",
+      BOT_MAX_OUTPUT_TOKENS: "2000",
+      RESPONSE_URL_HOSTS: "*.dooray.com",
+      DOORAY_TENANT_IDS: "111,222",
+      MODEL_TIMEOUT_MS: "70000",
+      JOB_MAX_AGE_SECONDS: "300",
+    });
+    expect(JSON.stringify([edge.environment, worker.environment])).not.toContain("${");
   });
 
-  it("depends on its log group, which has the configured retention", () => {
-    const fn = only(json, "aws_lambda_function");
-    expect(fn.depends_on).toEqual([addressOf(json, "aws_cloudwatch_log_group")]);
-    expect(only(json, "aws_cloudwatch_log_group")).toMatchObject({ name: "/aws/lambda/dooray-gpt-test-bot", retention_in_days: 60 });
-  });
-
-  it("gives the function settings and secret ARNs only, never a secret value", () => {
-    const variables = only(json, "aws_lambda_function").environment.variables as Record<string, string>;
-    expect(Object.keys(variables).sort()).toEqual([
-      "BOT_MAX_OUTPUT_TOKENS",
-      "BOT_MODEL",
-      "DOORAY_APP_TOKEN_SECRET_ARN",
-      "DOORAY_TENANT_IDS",
-      "MODEL_TIMEOUT_MS",
-      "OPENAI_API_KEY_SECRET_ARN",
-      "RESPONSE_URL_HOSTS",
+  it("grants the edge exactly: its logs, the app token, invoking the worker; never the OpenAI key", () => {
+    expect(policyOf(json, "dooray-gpt-test-edge").Statement).toEqual([
+      { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/dooray-gpt-test-edge:*`] },
+      { Sid: "ReadAppToken", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [`arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:dooray-gpt/test/dooray-app-token-??????`] },
+      { Sid: "InvokeWorker", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [`arn:aws:lambda:${REGION}:${ACCOUNT}:function:dooray-gpt-test-worker`] },
     ]);
-    expect(variables).toMatchObject({ DOORAY_TENANT_IDS: "111,222", RESPONSE_URL_HOSTS: "*.dooray.com", MODEL_TIMEOUT_MS: "70000" });
-    expect(variables.OPENAI_API_KEY_SECRET_ARN).toMatch(/^\$\{aws_secretsmanager_secret\.\w+\.arn\}$/);
-    expect(variables.DOORAY_APP_TOKEN_SECRET_ARN).toMatch(/^\$\{aws_secretsmanager_secret\.\w+\.arn\}$/);
+  });
+
+  it("grants the worker exactly: its logs, both secrets, sending failure records to the edge", () => {
+    expect(policyOf(json, "dooray-gpt-test-worker").Statement).toEqual([
+      { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/dooray-gpt-test-worker:*`] },
+      {
+        Sid: "ReadBothSecrets",
+        Effect: "Allow",
+        Action: ["secretsmanager:GetSecretValue"],
+        Resource: [`arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:dooray-gpt/test/dooray-app-token-??????`, `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:dooray-gpt/test/openai-api-key-??????`],
+      },
+      { Sid: "SendFailuresToEdge", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [`arn:aws:lambda:${REGION}:${ACCOUNT}:function:dooray-gpt-test-edge`] },
+    ]);
+  });
+
+  it("lets only Lambda assume either role, with no managed policy attached", () => {
+    for (const role of resources(json, "aws_iam_role")) {
+      expect(JSON.parse(role.assume_role_policy)).toEqual({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+    }
+    expect(json.resource.aws_iam_role_policy_attachment).toBeUndefined();
+  });
+
+  it("serves a Function URL on the edge only, and grants the public InvokeFunction on the edge only", () => {
+    const edgeName = `\${${addressOf(json, "aws_lambda_function", edge)}.function_name}`;
+    expect(only(json, "aws_lambda_function_url")).toMatchObject({ function_name: edgeName, authorization_type: "NONE", invoke_mode: "BUFFERED" });
+    expect(only(json, "aws_lambda_permission")).toMatchObject({ function_name: edgeName, action: "lambda:InvokeFunction", principal: "*" });
+    expect(JSON.stringify(json.resource.aws_lambda_permission)).not.toContain("worker");
+  });
+
+  it("never retries the worker, bounds its queue wait, and sends what failed to the edge", () => {
+    const workerConfig = resources(json, "aws_lambda_function_event_invoke_config").find((config) => config.function_name.includes("worker"))!;
+    expect(workerConfig).toMatchObject({
+      maximum_retry_attempts: 0,
+      maximum_event_age_in_seconds: 240,
+      destination_config: { on_failure: { destination: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:dooray-gpt-test-edge` } },
+    });
+    expect(workerConfig.depends_on).toEqual([addressOf(json, "aws_lambda_function", edge)]);
+    const edgeConfig = resources(json, "aws_lambda_function_event_invoke_config").find((config) => config !== workerConfig)!;
+    expect(edgeConfig).toMatchObject({ maximum_retry_attempts: 2, maximum_event_age_in_seconds: 900 });
+    expect(edgeConfig.destination_config).toBeUndefined();
+  });
+
+  it("refuses credentials for any other account, and tags everything through the provider", () => {
+    expect(json.provider.aws[0]).toMatchObject({ region: REGION, allowed_account_ids: [ACCOUNT], default_tags: [{ tags: { Project: "dooray-gpt", Environment: "test", Team: "ops" } }] });
   });
 
   it("writes secret values only through ephemeral variables into write-only arguments, counted by a plain version", () => {
@@ -76,55 +155,20 @@ describe("the dooray-gpt stack, as synthesized", () => {
       expect(json.variable[name]).toEqual(expect.objectContaining({ type: "string", sensitive: true, ephemeral: true, default: null, nullable: true }));
       expect(json.variable[`${name}_version`]).toMatchObject({ type: "number", default: 0 });
     }
-    const versions = Object.values(json.resource.aws_secretsmanager_secret_version) as Json[];
-    expect(versions.map((version) => version.secret_string_wo).sort()).toEqual(["${var.dooray_app_token}", "${var.openai_api_key}"]);
-    expect(versions.map((version) => version.count).sort()).toEqual(["${(var.dooray_app_token_version >= 1) ? 1 : 0}", "${(var.openai_api_key_version >= 1) ? 1 : 0}"]);
-    expect(versions.map((version) => version.secret_string_wo_version).sort()).toEqual(["${var.dooray_app_token_version}", "${var.openai_api_key_version}"]);
-    const secrets = Object.values(json.resource.aws_secretsmanager_secret) as Json[];
-    expect(secrets.map((secret) => secret.name).sort()).toEqual(["dooray-gpt/test/dooray-app-token", "dooray-gpt/test/openai-api-key"]);
+    expect(resources(json, "aws_secretsmanager_secret").map((secret) => secret.name).sort()).toEqual(["dooray-gpt/test/dooray-app-token", "dooray-gpt/test/openai-api-key"]);
   });
 
-  it("grants least privilege: its logs, its two secrets, itself; exact actions and resources, nothing wild", () => {
-    const statements = stack.role.statements;
-    expect(statements.map((statement) => [statement.Sid, statement.Action])).toEqual([
-      ["WriteOwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"]],
-      ["ReadOwnSecrets", ["secretsmanager:GetSecretValue"]],
-      ["InvokeSelf", ["lambda:InvokeFunction"]],
+  it("outputs the Request URL, both functions, both log groups and both secret names", () => {
+    expect(Object.keys(json.output).sort()).toEqual([
+      "dooray_app_token_secret_name",
+      "edge_function_name",
+      "edge_log_group_name",
+      "function_url",
+      "openai_api_key_secret_name",
+      "worker_function_name",
+      "worker_log_group_name",
     ]);
-    for (const statement of statements) {
-      expect(statement.Effect).toBe("Allow");
-      for (const action of statement.Action) expect(action).not.toContain("*");
-      for (const resource of statement.Resource) expect(resource).not.toBe("*");
-    }
-    const policy = only(json, "aws_iam_role_policy").policy as string;
-    expect(policy).toContain(`\${${addressOf(json, "aws_cloudwatch_log_group")}.arn}:*`);
-    expect(policy).toContain(`aws_lambda_function.${Object.keys(json.resource.aws_lambda_function)[0]}.arn`);
-    expect(policy.match(/aws_secretsmanager_secret\.\w+\.arn/g)).toHaveLength(2);
-    expect(policy).not.toMatch(/"\*"|"[a-z]+:\*"/);
-    expect(json.resource.aws_iam_role_policy_attachment).toBeUndefined();
-    expect(only(json, "aws_iam_role").assume_role_policy).toContain('"Service" = "lambda.amazonaws.com"');
-  });
-
-  it("serves a Function URL without auth, plus the InvokeFunction permission new URLs need", () => {
-    expect(only(json, "aws_lambda_function_url")).toMatchObject({ authorization_type: "NONE", invoke_mode: "BUFFERED" });
-    expect(only(json, "aws_lambda_permission")).toMatchObject({ action: "lambda:InvokeFunction", principal: "*" });
-  });
-
-  it("never retries an async job and bounds its age", () => {
-    expect(only(json, "aws_lambda_function_event_invoke_config")).toMatchObject({ maximum_retry_attempts: 0, maximum_event_age_in_seconds: 300 });
-  });
-
-  it("ships the layer for nodejs22.x on arm64", () => {
-    expect(only(json, "aws_lambda_layer_version")).toMatchObject({ layer_name: "dooray-gpt-test-openai", compatible_runtimes: ["nodejs22.x"], compatible_architectures: ["arm64"] });
-  });
-
-  it("tags everything through the provider's default tags", () => {
-    expect(json.provider.aws[0]).toMatchObject({ region: "ap-northeast-2", default_tags: [{ tags: { Project: "dooray-gpt", Environment: "test", Team: "ops" } }] });
-  });
-
-  it("outputs the Request URL, the secret ARNs and the log group", () => {
-    expect(Object.keys(json.output).sort()).toEqual(["dooray_app_token_secret_arn", "function_name", "function_url", "log_group_name", "openai_api_key_secret_arn"]);
-    expect(json.output.function_url.value).toBe(`\${${addressOf(json, "aws_lambda_function_url")}.function_url}`);
+    expect(json.output.function_url.value).toBe(`\${${addressOf(json, "aws_lambda_function_url", only(json, "aws_lambda_function_url"))}.function_url}`);
   });
 
   it("keeps state in an explicit, relative local path by default", () => {
@@ -132,29 +176,39 @@ describe("the dooray-gpt stack, as synthesized", () => {
   });
 
   it("uses an S3 backend with S3-native locking when configured", () => {
-    const { json: withS3 } = synth({ backend: { bucket: "acme-tfstate", region: "ap-northeast-2" } });
-    expect(withS3.terraform.backend).toEqual({ s3: { bucket: "acme-tfstate", key: "dooray-gpt/test/terraform.tfstate", region: "ap-northeast-2", encrypt: true, use_lockfile: true } });
+    const { json: withS3 } = synth({ backend: { bucket: "acme-tfstate", region: REGION } });
+    expect(withS3.terraform.backend).toEqual({ s3: { bucket: "acme-tfstate", key: "dooray-gpt/test/terraform.tfstate", region: REGION, encrypt: true, use_lockfile: true } });
   });
 });
 
 describe("stack configuration", () => {
-  it("gives every environment its own stack and names", () => {
-    const envs = parseEnvironments({ dev: {}, prod: { memoryMb: 512 } });
-    expect(envs.map((env) => [env.name, env.memoryMb, env.region])).toEqual([
-      ["dev", 256, "ap-northeast-2"],
-      ["prod", 512, "ap-northeast-2"],
+  it("gives every environment its own stack, names and sizes, with defaults", () => {
+    const envs = parseEnvironments({ dev: { accountId: ACCOUNT }, prod: { accountId: ACCOUNT, worker: { memoryMb: 512 } } });
+    expect(envs.map((env) => [env.name, env.edge, env.worker, env.region])).toEqual([
+      ["dev", { memoryMb: 256, timeoutSeconds: 30, reservedConcurrency: 10 }, { memoryMb: 256, timeoutSeconds: 120, reservedConcurrency: 5, maxEventAgeSeconds: 300 }, REGION],
+      ["prod", { memoryMb: 256, timeoutSeconds: 30, reservedConcurrency: 10 }, { memoryMb: 512, timeoutSeconds: 120, reservedConcurrency: 5, maxEventAgeSeconds: 300 }, REGION],
     ]);
   });
 
   it.each([
-    [{ dev: { memoryMb: 64 } }, "environments.dev.memoryMb: expected a whole number from 128 to 10240, got 64"],
-    [{ dev: { logRetentionDays: 10 } }, "environments.dev.logRetentionDays: CloudWatch allows 1, 3, 5"],
-    [{ dev: { region: "seoul" } }, "environments.dev.region: expected an AWS region such as ap-northeast-2"],
-    [{ dev: { memorySize: 256 } }, "environments.dev.memorySize: unknown setting"],
+    [{ dev: {} }, "environments.dev.accountId: required (the 12-digit AWS account id to deploy to)"],
+    [{ dev: { accountId: "12345678901" } }, "environments.dev.accountId: expected the 12-digit AWS account id"],
+    [{ dev: { accountId: 123456789012 } }, "environments.dev.accountId: expected the 12-digit AWS account id"],
+    [{ dev: { accountId: ACCOUNT, memoryMb: 256 } }, "environments.dev.memoryMb: there are two functions now; set edge.memoryMb and worker.memoryMb"],
+    [{ dev: { accountId: ACCOUNT, edge: { memoryMb: 64 } } }, "environments.dev.edge.memoryMb: expected a whole number from 128 to 3008, got 64"],
+    [{ dev: { accountId: ACCOUNT, edge: { timeoutSeconds: 120 } } }, "environments.dev.edge.timeoutSeconds: expected a whole number from 5 to 60, got 120"],
+    [{ dev: { accountId: ACCOUNT, edge: { maxEventAgeSeconds: 60 } } }, "environments.dev.edge.maxEventAgeSeconds: unknown setting; allowed: memoryMb, timeoutSeconds, reservedConcurrency"],
+    [{ dev: { accountId: ACCOUNT, worker: { reservedConcurrency: 0 } } }, "environments.dev.worker.reservedConcurrency: expected a whole number from 1 to 1000, got 0"],
+    [{ dev: { accountId: ACCOUNT, worker: { maxEventAgeSeconds: 30 } } }, "environments.dev.worker.maxEventAgeSeconds: expected a whole number from 60 to 21600, got 30"],
+    [{ dev: { accountId: ACCOUNT, worker: { timeoutSeconds: 1000 } } }, "environments.dev.worker.timeoutSeconds: expected a whole number from 30 to 900, got 1000"],
+    [{ dev: { accountId: ACCOUNT, worker: 5 } }, "environments.dev.worker: expected an object with memoryMb"],
+    [{ dev: { accountId: ACCOUNT, logRetentionDays: 10 } }, "environments.dev.logRetentionDays: CloudWatch allows 1, 3, 5"],
+    [{ dev: { accountId: ACCOUNT, region: "seoul" } }, "environments.dev.region: expected an AWS region such as ap-northeast-2"],
+    [{ dev: { accountId: ACCOUNT, memorySize: 256 } }, "environments.dev.memorySize: unknown setting"],
     [{ Prod: {} }, "environments.Prod: an environment name is"],
-    [{ dev: { responseUrlHosts: ["*"] } }, "environments.dev.responseUrlHosts: expected a list of hostnames"],
-    [{ dev: { backend: { bucket: "b", region: "ap-northeast-2" } } }, "environments.dev.backend.bucket: expected an S3 bucket name"],
-    [{ dev: { backend: { bucket: "acme-state", region: "ap-northeast-2", lock: "dynamodb" } } }, "environments.dev.backend.dynamodbTable: required"],
+    [{ dev: { accountId: ACCOUNT, responseUrlHosts: ["*"] } }, "environments.dev.responseUrlHosts: expected a list of hostnames"],
+    [{ dev: { accountId: ACCOUNT, backend: { bucket: "b", region: REGION } } }, "environments.dev.backend.bucket: expected an S3 bucket name"],
+    [{ dev: { accountId: ACCOUNT, backend: { bucket: "acme-state", region: REGION, lock: "dynamodb" } } }, "environments.dev.backend.dynamodbTable: required"],
     [{}, "environments: expected an object with at least one environment"],
   ])("refuses %j, naming the setting", (raw, message) => {
     expect(() => parseEnvironments(raw)).toThrowError(StackConfigError);

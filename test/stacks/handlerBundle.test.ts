@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newJob, signJob } from "../../handler/job/signedJob.js";
-import { handlerPackageFiles, REPO_ROOT } from "../../stacks/assets/buildHandler.js";
+import { buildHandlerBundle, handlerPackageFiles, REPO_ROOT } from "../../stacks/assets/buildHandler.js";
 import { openaiLayerFiles } from "../../stacks/assets/buildOpenAILayer.js";
 import { startDoorayReceiver, type DoorayReceiver } from "../support/doorayReceiver.js";
 import { startFakeAws, type FakeAws } from "../support/fakeAws.js";
@@ -25,7 +25,7 @@ describe("the function bundle and the layer, as Lambda runs them", () => {
   let aws: FakeAws;
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), "dooray-gpt-bundle-"));
-    for (const [dir, files] of [["task", handlerPackageFiles()], ["opt", openaiLayerFiles()]] as const) {
+    for (const [dir, files] of [["edge", handlerPackageFiles("edge")], ["worker", handlerPackageFiles("worker")], ["opt", openaiLayerFiles()]] as const) {
       for (const file of files) {
         mkdirSync(join(root, dir, file.path, ".."), { recursive: true });
         writeFileSync(join(root, dir, file.path), file.content);
@@ -35,7 +35,7 @@ describe("the function bundle and the layer, as Lambda runs them", () => {
   });
   afterAll(() => Promise.all([model.close(), dooray.close(), aws.close()]));
 
-  const runCold = async (event: unknown, extraEnv: Record<string, string> = {}) => {
+  const runCold = async (entry: "edge" | "worker", event: unknown, extraEnv: Record<string, string> = {}) => {
     const events = join(root, `events-${Math.random()}.json`);
     const out = join(root, `out-${Math.random()}.json`);
     writeFileSync(events, JSON.stringify([event]));
@@ -46,7 +46,7 @@ describe("the function bundle and the layer, as Lambda runs them", () => {
           PATH: process.env.PATH,
           NODE_PATH: join(root, "opt", "nodejs", "node_modules"),
           BENCH_MODE: "cold",
-          BENCH_ENTRY: join(root, "task", "index.js"),
+          BENCH_ENTRY: join(root, entry, "index.js"),
           BENCH_EVENTS: events,
           BENCH_OUT: out,
           DOORAY_APP_TOKEN: TOKEN,
@@ -57,7 +57,7 @@ describe("the function bundle and the layer, as Lambda runs them", () => {
           AWS_REGION: "ap-northeast-2",
           AWS_ACCESS_KEY_ID: "AKIABUNDLE",
           AWS_SECRET_ACCESS_KEY: "x",
-          AWS_LAMBDA_FUNCTION_NAME: "dooray-gpt-test-bot",
+          WORKER_FUNCTION_NAME: "dooray-gpt-test-worker",
           AWS_ENDPOINT_URL_LAMBDA: aws.url,
           ...extraEnv,
         },
@@ -70,11 +70,11 @@ describe("the function bundle and the layer, as Lambda runs them", () => {
 
   it("the edge path loads the bundle alone: no openai SDK, no AWS SDK, no other file", async () => {
     const { responseUrl } = dooray.newResponseUrl();
-    const result = await runCold({ requestContext: { http: { method: "POST" } }, body: JSON.stringify(commandPayload({ text: "질문", responseUrl, appToken: TOKEN })), isBase64Encoded: false });
+    const result = await runCold("edge", { requestContext: { http: { method: "POST" } }, body: JSON.stringify(commandPayload({ text: "질문", responseUrl, appToken: TOKEN })), isBase64Encoded: false });
     expect(result.status).toBe(200);
-    expect(result.loadedFiles).toEqual([join(root, "task", "index.js")]);
+    expect(result.loadedFiles).toEqual([join(root, "edge", "index.js")]);
     expect(result.loadedBytes).toBeLessThan(40 * 1024);
-    expect(aws.requests.some((request) => request.path === "/2015-03-31/functions/dooray-gpt-test-bot/invocations")).toBe(true);
+    expect(aws.requests.some((request) => request.path === "/2015-03-31/functions/dooray-gpt-test-worker/invocations")).toBe(true);
   });
 
   it("speaks HTTPS to AWS, as in Lambda, verifying the endpoint's certificate", async () => {
@@ -85,9 +85,9 @@ describe("the function bundle and the layer, as Lambda runs them", () => {
       const event = { requestContext: { http: { method: "POST" } }, body: JSON.stringify(commandPayload({ text: "질문", responseUrl, appToken: TOKEN })), isBase64Encoded: false };
       // Node trusts the throwaway certificate only through NODE_EXTRA_CA_CERTS: verification stays on (without it,
       // no request reaches the endpoint).
-      const result = await runCold(event, { AWS_ENDPOINT_URL_LAMBDA: secure.url, NODE_EXTRA_CA_CERTS: cert.caFile });
+      const result = await runCold("edge", event, { AWS_ENDPOINT_URL_LAMBDA: secure.url, NODE_EXTRA_CA_CERTS: cert.caFile });
       expect(result.status).toBe(200);
-      expect(secure.requests.map((request) => request.path)).toEqual(["/2015-03-31/functions/dooray-gpt-test-bot/invocations"]);
+      expect(secure.requests.map((request) => request.path)).toEqual(["/2015-03-31/functions/dooray-gpt-test-worker/invocations"]);
       expect(secure.requests[0]!.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 /);
     } finally {
       await secure.close();
@@ -97,9 +97,20 @@ describe("the function bundle and the layer, as Lambda runs them", () => {
   it("the worker path finds the pre-bundled openai SDK in the layer and answers", async () => {
     const { hookId, responseUrl } = dooray.newResponseUrl();
     const job = signJob(newJob({ tenantId: "1", channelId: "2", userId: "3", text: "레이어에서", responseUrl }, Date.now()), TOKEN);
-    const result = await runCold(job);
-    expect(result.loadedFiles).toEqual([join(root, "task", "index.js"), join(root, "opt", "nodejs", "node_modules", "openai", "index.js")]);
+    const result = await runCold("worker", job);
+    expect(result.loadedFiles).toEqual([join(root, "worker", "index.js"), join(root, "opt", "nodejs", "node_modules", "openai", "index.js")]);
     expect(finalPosts(dooray.postsFor(hookId)).map((post) => post.body.text)).toEqual(["답변: 레이어에서"]);
+  });
+
+  it("the edge bundle holds no worker code and no SDK; the worker bundle holds no request parsing", () => {
+    const edge = buildHandlerBundle("edge").inputs;
+    const worker = buildHandlerBundle("worker").inputs;
+    expect(edge).toContain("handler/edge/index.ts");
+    expect(edge.filter((file) => file.startsWith("handler/worker/") || file.includes("node_modules"))).toEqual([]);
+    expect(worker).toContain("handler/worker/runJob.ts");
+    expect(worker.filter((file) => /handler\/edge\/(parseCommand|handleCommand|verifyAppToken)/.test(file))).toEqual([]);
+    // A control: the check above would see worker code if the edge imported it.
+    expect(worker.some((file) => file.startsWith("handler/worker/"))).toBe(true);
   });
 
   it("the layer holds only the SDK, its license and a package.json naming its version", () => {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { synthApp } from "../../stacks/main.js";
 import { initOffline, planOffline, terraformAvailable } from "../../stacks/tools/offlineTerraform.js";
-import { cloneAndSynth, differences, editMessage } from "../support/cloneAndSynth.js";
+import { cloneAndSynth, differences, editWorker } from "../support/cloneAndSynth.js";
 import { PLANNED_WITHOUT_SECRET_VALUES } from "../support/plannedResources.js";
 
 /**
@@ -22,7 +22,7 @@ describe.skipIf(!available)("terraform init, validate and plan, offline", () => 
   let stackDir: string;
   beforeAll(() => {
     const outdir = mkdtempSync(join(tmpdir(), "dooray-gpt-synth-"));
-    synthApp(outdir, { ci: { reservedConcurrency: 3 } });
+    synthApp(outdir, { ci: { accountId: "123456789012", worker: { reservedConcurrency: 3 } } });
     stackDir = join(outdir, "stacks", "dooray-gpt-ci");
     initOffline(stackDir);
   });
@@ -31,8 +31,8 @@ describe.skipIf(!available)("terraform init, validate and plan, offline", () => 
     const { json, text } = planOffline(stackDir);
     const created = json.resource_changes.filter((change) => change.change.actions.join() === "create").map((change) => change.type).sort();
     expect(created).toEqual(PLANNED_WITHOUT_SECRET_VALUES);
-    expect(text).toContain("Plan: 10 to add, 0 to change, 0 to destroy.");
-    const fn = json.resource_changes.find((change) => change.type === "aws_lambda_function")!.change.after;
+    expect(text).toContain("Plan: 15 to add, 0 to change, 0 to destroy.");
+    const fn = json.resource_changes.find((change) => change.type === "aws_lambda_function" && change.change.after.function_name === "dooray-gpt-ci-worker")!.change.after;
     expect(fn).toMatchObject({ runtime: "nodejs22.x", architectures: ["arm64"], reserved_concurrent_executions: 3, source_code_hash: expect.stringMatching(/^[A-Za-z0-9+/]{43}=$/) });
   });
 
@@ -71,19 +71,20 @@ describe.skipIf(!available)("terraform init, validate and plan, offline", () => 
 });
 
 describe.skipIf(!available)("a handler change, as Terraform plans it", () => {
-  it("changes the planned function's source_code_hash and nothing else in the whole plan", () => {
+  it("changes the planned worker's source_code_hash and nothing else in the whole plan", () => {
     const plannedValues = (outdir: string) => {
       const dir = join(outdir, "stacks", "dooray-gpt-dev");
       initOffline(dir);
       return planOffline(dir).json.planned_values;
     };
     const before = plannedValues(cloneAndSynth());
-    const after = plannedValues(cloneAndSynth(editMessage));
+    const after = plannedValues(cloneAndSynth(editWorker));
     const changed = differences(before, after);
     expect(changed).toHaveLength(1);
     expect(changed[0]).toMatch(/^\/root_module\/resources\/\d+\/values\/source_code_hash$/);
     const index = Number(changed[0]!.split("/")[3]);
-    expect((before as { root_module: { resources: { type: string }[] } }).root_module.resources[index]!.type).toBe("aws_lambda_function");
+    const resource = (before as { root_module: { resources: { type: string; values: { function_name?: string } }[] } }).root_module.resources[index]!;
+    expect([resource.type, resource.values.function_name]).toEqual(["aws_lambda_function", "dooray-gpt-dev-worker"]);
   }, 180_000);
 });
 

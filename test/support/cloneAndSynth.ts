@@ -36,8 +36,10 @@ export function differences(a: unknown, b: unknown, path = ""): string[] {
   return [...keys].flatMap((key) => differences((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${path}/${key}`));
 }
 
-/** A one-word change to a message the person reads: the handler bundle changes, nothing else does. */
-export function editMessage(root: string): void {
-  const file = join(root, "handler", "messages.ts");
-  writeFileSync(file, readFileSync(file, "utf8").replace("답변을 준비하고 있어요", "답변을 만들고 있어요"));
+/** A change to how the worker numbers answer parts: the worker's bundle changes, nothing else does. */
+export function editWorker(root: string): void {
+  const file = join(root, "handler", "worker", "splitAnswer.ts");
+  const source = readFileSync(file, "utf8");
+  if (!source.includes("`(${index}/${total})\\n`")) throw new Error("editWorker: the header template moved; update this helper");
+  writeFileSync(file, source.replace("`(${index}/${total})\\n`", "`[${index}/${total}]\\n`"));
 }

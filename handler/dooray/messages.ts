@@ -10,6 +10,10 @@ export const messages = {
   ].join("\n"),
   questionTooLong: (max: number) => `질문이 너무 길어요. ${max.toLocaleString("ko-KR")}자 이내로 줄여서 다시 물어봐 주세요.`,
   dispatchFailed: "지금은 답변을 시작하지 못했어요. 잠시 후 다시 물어봐 주세요.",
+  /** The job waited longer than the queue allows for a free worker. */
+  busy: "지금 질문이 많아 차례가 오기 전에 멈췄어요. 잠시 후 다시 물어봐 주세요.",
+  /** The worker crashed or was stopped at its time limit before it could answer. */
+  workerFailed: "답변을 만들다가 문제가 생겨 멈췄어요. 다시 한 번 물어봐 주시고, 계속되면 관리자에게 알려 주세요.",
 
   notConfigured: "아직 AI 모델 키가 설정되지 않았어요. 관리자에게 설정을 부탁해 주세요.",
   secretUnavailable: "봇 설정을 읽지 못했어요. 잠시 후 다시 물어보시고, 계속되면 관리자에게 알려 주세요.",

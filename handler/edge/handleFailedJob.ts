@@ -1,0 +1,72 @@
+import type { BotConfig } from "../config.js";
+import { messages } from "../dooray/messages.js";
+import { FINAL_POST, postToDooray, type PostOptions, type PostResult } from "../dooray/postToDooray.js";
+import { verifyJob } from "../job/signedJob.js";
+import type { Logger } from "../log.js";
+import type { DoorayMessage } from "../types.js";
+import { errorTypeOf, type FailureRecordEvent } from "./failureRecord.js";
+import { responseUrlAllowed } from "./responseUrlAllowed.js";
+
+export interface FailedJobDeps {
+  readonly config: BotConfig;
+  readonly appToken: () => Promise<string | undefined>;
+  readonly log: Logger;
+  readonly now: () => number;
+  readonly post?: (url: string, message: DoorayMessage, options: PostOptions) => Promise<PostResult>;
+}
+
+const SEEN_MAX = 1_000;
+const seenJobIds = new Set<string>();
+
+/**
+ * The on-failure path: a job the worker never answered. Because the edge is publicly invokable, the record is
+ * untrusted until its job's signature checks out; only then does the person get the busy or the failure message,
+ * replacing the acknowledgement. Writes the job's one `job.finished` line.
+ */
+export async function handleFailedJob(record: FailureRecordEvent, deps: FailedJobDeps): Promise<void> {
+  const { config, log } = deps;
+  const condition = record.requestContext.condition;
+  const errorType = errorTypeOf(record);
+  let appToken: string | undefined;
+  try {
+    appToken = await deps.appToken();
+  } catch (error) {
+    log("error", "failedJob.dropped", { reason: "app token unavailable", condition, error });
+    return;
+  }
+  // A job's age here includes its wait in the queue and the worker's run, hence the longer bound.
+  const check = appToken ? verifyJob(record.requestPayload, appToken, deps.now(), config.failedJobMaxAgeSeconds) : { ok: false as const, reason: "no app token configured" };
+  if (!check.ok) {
+    log("warn", "failedJob.dropped", { reason: check.reason, condition });
+    return;
+  }
+  const job = check.job;
+  const urlCheck = responseUrlAllowed(job.responseUrl, config.responseUrlHosts, config.allowInsecureResponseUrl);
+  if (!urlCheck.ok) {
+    log("warn", "failedJob.dropped", { jobId: job.id, reason: urlCheck.reason, condition });
+    return;
+  }
+  // Destinations are delivered at least once; a second record for the same job changes nothing for the person.
+  if (seenJobIds.has(job.id)) {
+    log("warn", "failedJob.dropped", { jobId: job.id, reason: "duplicate delivery", condition });
+    return;
+  }
+  if (seenJobIds.size >= SEEN_MAX) seenJobIds.delete(seenJobIds.values().next().value!);
+  seenJobIds.add(job.id);
+
+  const busy = condition === "EventAgeExceeded";
+  const post = deps.post ?? postToDooray;
+  const result = await post(job.responseUrl, { text: busy ? messages.busy : messages.workerFailed, responseType: "ephemeral", replaceOriginal: true }, FINAL_POST);
+  log(result.ok ? "info" : "error", "job.finished", {
+    jobId: job.id,
+    tenantId: job.tenantId,
+    channelId: job.channelId,
+    userId: job.userId,
+    outcome: busy ? "busy" : "workerFailed",
+    condition,
+    ...(errorType ? { errorType } : {}),
+    ageMs: deps.now() - job.issuedAt,
+    postAttempts: result.attempts,
+    ...(result.ok ? {} : { postError: result.reason }),
+  });
+}

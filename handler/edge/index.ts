@@ -1,0 +1,45 @@
+import { messages } from "../dooray/messages.js";
+import { createLogger } from "../log.js";
+import { loadRuntime, type Runtime } from "../runtime.js";
+import { isFailureRecord } from "./failureRecord.js";
+import { isFunctionUrlEvent, toFunctionUrlResult, type FunctionUrlResult } from "./functionUrlEvent.js";
+import { handleCommand } from "./handleCommand.js";
+
+/**
+ * The edge function's entry: Dooray's requests through the Function URL, and the worker's on-failure records.
+ * Thin by design (docs/architecture.md, "Cold start"): no SDK, no worker code; the on-failure path and the
+ * Lambda Invoke client are loaded only when used.
+ */
+const log = createLogger();
+
+export async function handler(event: unknown): Promise<FunctionUrlResult | undefined> {
+  let runtime: Runtime;
+  try {
+    runtime = loadRuntime();
+  } catch (error) {
+    log("error", "config.invalid", { error });
+    return isFunctionUrlEvent(event) ? toFunctionUrlResult({ statusCode: 500, body: { text: messages.edge.misconfigured } }) : undefined;
+  }
+  const { config, secrets } = runtime;
+
+  if (isFunctionUrlEvent(event)) {
+    const result = await handleCommand(event, {
+      config,
+      appToken: secrets.appToken,
+      dispatch: async (job) => {
+        if (!config.workerFunctionName) throw new Error("WORKER_FUNCTION_NAME is not set");
+        await (await import("../aws/invokeAsync.js")).invokeAsync(config.workerFunctionName, job);
+      },
+      log,
+      now: Date.now,
+    });
+    return toFunctionUrlResult(result);
+  }
+  if (isFailureRecord(event)) {
+    const { handleFailedJob } = await import("./handleFailedJob.js");
+    await handleFailedJob(event, { config, appToken: secrets.appToken, log, now: Date.now });
+    return undefined;
+  }
+  log("warn", "event.ignored", { reason: "neither a Function URL request nor an on-failure record" });
+  return undefined;
+}

@@ -1,0 +1,69 @@
+import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
+import { LambdaFunctionUrl } from "@cdktf/provider-aws/lib/lambda-function-url";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { Construct } from "constructs";
+import type { Place } from "./arns.js";
+import { BotFunction, type FunctionSizing } from "./BotFunction.js";
+import type { PolicyStatement } from "./BotRole.js";
+
+export interface EdgeFunctionProps {
+  readonly place: Place;
+  readonly functionName: string;
+  readonly sizing: FunctionSizing;
+  readonly logRetentionDays: number;
+  /** ARN pattern of the app-token secret: the one secret the edge reads. */
+  readonly appTokenSecretArn: string;
+  /** The worker it hands jobs to: the one function it may invoke. */
+  readonly workerArn: string;
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+/** How long Lambda keeps retrying to deliver a failure record to the edge (throttled or failed). */
+export const EDGE_FAILURE_RECORD_MAX_AGE_SECONDS = 900;
+
+/**
+ * The public half: the Function URL Dooray posts to, and the target of the worker's on-failure records. Small,
+ * no layer; its role reads the app token and invokes the worker, nothing else. It never sees the OpenAI key.
+ */
+export class EdgeFunction extends Construct {
+  readonly function: BotFunction;
+  readonly url: LambdaFunctionUrl;
+
+  constructor(scope: Construct, id: string, props: EdgeFunctionProps) {
+    super(scope, id);
+    const statements: PolicyStatement[] = [
+      { Sid: "ReadAppToken", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [props.appTokenSecretArn] },
+      { Sid: "InvokeWorker", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [props.workerArn] },
+    ];
+    this.function = new BotFunction(this, "edge", {
+      place: props.place,
+      functionName: props.functionName,
+      description: "dooray-gpt edge: Dooray's /gpt requests (public URL) and the worker's failure records",
+      entry: "edge",
+      sizing: props.sizing,
+      logRetentionDays: props.logRetentionDays,
+      statements,
+      environment: props.environment,
+    });
+    const functionName = this.function.fn.functionName;
+    // AuthType NONE: Dooray cannot sign requests, so the handler is the gate (app token first, then the rest).
+    this.url = new LambdaFunctionUrl(this, "url", { functionName, authorizationType: "NONE", invokeMode: "BUFFERED" });
+    // Since October 2025 a new function URL also needs lambda:InvokeFunction in the resource policy, or every request
+    // gets 403; provider 5.100.0 adds only lambda:InvokeFunctionUrl and cannot express the InvokedViaFunctionUrl
+    // condition. So any principal may invoke the edge directly: it treats every event as untrusted (a request needs
+    // the app token, a failure record a job signed with it), and its reserved concurrency caps what abuse costs.
+    // The worker has no such grant (docs/architecture.md, "Trust").
+    new LambdaPermission(this, "public_invoke", {
+      statementId: "FunctionUrlNeedsInvokeFunction",
+      action: "lambda:InvokeFunction",
+      functionName,
+      principal: "*",
+    });
+    // Failure records arrive as asynchronous invocations: a retry only repeats the same replacing message.
+    new LambdaFunctionEventInvokeConfig(this, "async_invoke", {
+      functionName,
+      maximumRetryAttempts: 2,
+      maximumEventAgeInSeconds: EDGE_FAILURE_RECORD_MAX_AGE_SECONDS,
+    });
+  }
+}

@@ -1,0 +1,61 @@
+import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
+import { Construct } from "constructs";
+import type { Place } from "./arns.js";
+import { BotFunction, type FunctionSizing } from "./BotFunction.js";
+
+export interface WorkerSizing extends FunctionSizing {
+  /** Longest a job waits in Lambda's queue for a free worker before the person gets the busy message. */
+  readonly maxEventAgeSeconds: number;
+}
+
+export interface WorkerFunctionProps {
+  readonly place: Place;
+  readonly functionName: string;
+  readonly sizing: WorkerSizing;
+  readonly logRetentionDays: number;
+  /** ARN patterns of both secrets: the app token (to verify jobs) and the OpenAI key. */
+  readonly secretArns: readonly string[];
+  /** The on-failure destination: the edge, which tells the person. */
+  readonly edge: BotFunction;
+  /** The `openai` SDK layer. */
+  readonly layerArn: string;
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+/**
+ * The private half: answers one signed job per asynchronous invocation. No URL and no resource policy, so only
+ * principals of this account whose own policy allows it (the edge's role) can invoke it. Its reserved concurrency
+ * is the cost ceiling; a job that cannot run goes to the edge as a failure record.
+ */
+export class WorkerFunction extends Construct {
+  readonly function: BotFunction;
+
+  constructor(scope: Construct, id: string, props: WorkerFunctionProps) {
+    super(scope, id);
+    this.function = new BotFunction(this, "worker", {
+      place: props.place,
+      functionName: props.functionName,
+      description: "dooray-gpt worker (private): asks the model, streams the answer to Dooray",
+      entry: "worker",
+      sizing: props.sizing,
+      logRetentionDays: props.logRetentionDays,
+      statements: [
+        { Sid: "ReadBothSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [...props.secretArns] },
+        // Lambda sends the on-failure record with the worker's own role.
+        { Sid: "SendFailuresToEdge", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [props.edge.arn] },
+      ],
+      environment: props.environment,
+      layers: [props.layerArn],
+    });
+    // A retry would post a second answer. A job that waited past the maximum event age (every worker busy), or a
+    // run that threw or was stopped, goes to the edge, which tells the person (docs/architecture.md, "Nothing lost").
+    new LambdaFunctionEventInvokeConfig(this, "async_invoke", {
+      functionName: this.function.fn.functionName,
+      maximumRetryAttempts: 0,
+      maximumEventAgeInSeconds: props.sizing.maxEventAgeSeconds,
+      destinationConfig: { onFailure: { destination: props.edge.arn } },
+      // Lambda checks that the destination exists when the config is written.
+      dependsOn: [props.edge.fn],
+    });
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * ARNs built from plan-time values (account id, region, names) rather than read from resources after apply, so a
+ * reviewer sees every policy and environment variable in full in `terraform plan` (docs/operations.md, "Reviewing
+ * a plan").
+ */
+export interface Place {
+  readonly accountId: string;
+  readonly region: string;
+}
+
+export function partitionOf(region: string): string {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  return "aws";
+}
+
+export function functionArn(place: Place, functionName: string): string {
+  return `arn:${partitionOf(place.region)}:lambda:${place.region}:${place.accountId}:function:${functionName}`;
+}
+
+/** The log group's streams (`…:*`), the narrowest resource CreateLogStream and PutLogEvents accept. */
+export function logStreamsArn(place: Place, logGroupName: string): string {
+  return `arn:${partitionOf(place.region)}:logs:${place.region}:${place.accountId}:log-group:${logGroupName}:*`;
+}
+
+/** Secrets Manager appends a dash and six random characters to every secret's ARN; `??????` matches exactly those. */
+export function secretArnPattern(place: Place, secretName: string): string {
+  return `arn:${partitionOf(place.region)}:secretsmanager:${place.region}:${place.accountId}:secret:${secretName}-??????`;
+}
