@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getSecretValue } from "../../handler/aws/getSecretValue.js";
 import { invokeAsync } from "../../handler/aws/invokeAsync.js";
+import { failureRecord } from "../../handler/edge/failureRecord.js";
 import { AwsCallError } from "../../handler/errors.js";
 import { handler } from "../../handler/edge/index.js";
 import { resetRuntime } from "../../handler/runtime.js";
@@ -141,6 +142,29 @@ describe("the Lambda entry against AWS APIs on loopback", () => {
     expect(result.statusCode).toBe(503);
     expect(JSON.parse(result.body).text).toBe(messages.secretUnavailable);
     expect(logs.some((line) => line.includes('"request.secretUnavailable"') && line.includes("AccessDeniedException"))).toBe(true);
+  });
+
+  it("a job Lambda could not run comes back to the edge as a failure record, and the person is told", async () => {
+    let job: unknown;
+    aws.onInvoke = (_name, payload) => (job = payload);
+    try {
+      const { hookId } = await command("대기열에서 오래 기다린 질문");
+      expect(job).toBeDefined();
+      expect(await handler(failureRecord(job, "EventAgeExceeded"))).toBeUndefined();
+      expect(dooray.postsFor(hookId).map((post) => post.body.text)).toEqual([messages.busy]);
+      expect(logs.some((line) => line.includes('"job.finished"') && line.includes('"outcome":"busy"'))).toBe(true);
+    } finally {
+      aws.onInvoke = (_name, payload) => void jobs.push(workerHandler(payload, { getRemainingTimeInMillis: () => 60_000 }));
+    }
+  });
+
+  it("a worker with an invalid configuration fails loudly, so Lambda sends its job to the edge", async () => {
+    process.env.BOT_MAX_OUTPUT_TOKENS = "lots";
+    try {
+      await expect(workerHandler({})).rejects.toMatchObject({ name: "ConfigError", variable: "BOT_MAX_OUTPUT_TOKENS" });
+    } finally {
+      delete process.env.BOT_MAX_OUTPUT_TOKENS;
+    }
   });
 
   it("drops a forged job with a log line and posts nothing", async () => {
