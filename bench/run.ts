@@ -5,6 +5,7 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { signV4 } from "../handler/aws/sigv4.js";
 import { readConfig } from "../handler/config.js";
+import { messages } from "../handler/dooray/messages.js";
 import { handleCommand } from "../handler/edge/handleCommand.js";
 import { newJob, signJob } from "../handler/job/signedJob.js";
 import { REPO_ROOT, handlerPackageFiles } from "../stacks/assets/buildHandler.js";
@@ -31,6 +32,8 @@ const N = {
   sequential: quick ? 50 : 200,
 };
 const MODEL_DELAY_MS = 2000;
+/** The saturation row: the worker's reserved concurrency and maximum event age, played by the dev server. */
+const SATURATION = { workers: 10, maxEventAgeSeconds: 5 };
 const TOKEN = "bench-app-token-0f1e2d3c4b5a";
 const say = (line: string) => (asJson ? process.stderr : process.stdout).write(line + "\n");
 
@@ -154,7 +157,10 @@ const edgeLogic = await edgeLogicAlone(quick ? 2_000 : 10_000);
 
 // ── 4. load through npm run dev ──
 say(`load: ${N.load} commands at concurrency ${N.loadConcurrency} through the dev server…`);
-const load = await loadThroughDevServer();
+// No ceiling on answers at once, as Lambda scales a worker without reserved concurrency.
+const load = await loadThroughDevServer({ WORKER_CONCURRENCY: "1000" }, true);
+say(`saturation: ${N.load} commands at concurrency ${N.loadConcurrency}, ${SATURATION.workers} workers, ${SATURATION.maxEventAgeSeconds} s max wait…`);
+const saturation = await loadThroughDevServer({ WORKER_CONCURRENCY: String(SATURATION.workers), MAX_EVENT_AGE_SECONDS: String(SATURATION.maxEventAgeSeconds) }, false);
 
 await Promise.all([quickModel.close(), slowModel.close(), dooray.close(), aws.close()]);
 
@@ -203,6 +209,7 @@ const result = {
     baseline: coldMedian("baseline", "loadedBytes"),
   },
   load,
+  saturation,
 };
 
 if (asJson) {
@@ -237,11 +244,11 @@ async function edgeLogicAlone(samples: number): Promise<number[]> {
   return latencies;
 }
 
-async function loadThroughDevServer() {
+async function loadThroughDevServer(devEnv: Record<string, string>, sequentialFirst: boolean) {
   // The server's log goes to a file: a pipe would make it wait on this (busy) process to read each line.
   const logFile = join(work, "dev-server.log");
   const proc = spawn(join(REPO_ROOT, "node_modules", ".bin", "tsx"), [join(REPO_ROOT, "handler", "local", "dev.ts")], {
-    env: { ...commonEnv, PORT: "0", OPENAI_BASE_URL: slowModel.baseUrl, AWS_ENDPOINT_URL_LAMBDA: "" },
+    env: { ...commonEnv, ...devEnv, PORT: "0", OPENAI_BASE_URL: slowModel.baseUrl, AWS_ENDPOINT_URL_LAMBDA: "", PROGRESS_INTERVAL_MS: "10000" },
     stdio: ["ignore", openSync(logFile, "w"), "inherit"],
   });
   try {
@@ -253,14 +260,14 @@ async function loadThroughDevServer() {
     if (!url) throw new Error("dev server did not start within 30 s");
     // One person at a time first: the acknowledgement as a single user sees it.
     const sequentialAcks: number[] = [];
-    for (let i = 0; i < N.sequential; i++) {
+    for (let i = 0; sequentialFirst && i < N.sequential; i++) {
       const { responseUrl } = dooray.newResponseUrl();
       const started = performance.now();
       const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(commandPayload({ text: "한 명씩", responseUrl, appToken: TOKEN })) });
       await response.arrayBuffer();
       sequentialAcks.push(performance.now() - started);
     }
-    await new Promise((r) => setTimeout(r, MODEL_DELAY_MS + 500));
+    if (sequentialFirst) await new Promise((r) => setTimeout(r, MODEL_DELAY_MS + 500));
     const startedAll = performance.now();
     const outFile = join(work, "load.json");
     await new Promise<void>((resolve, reject) => {
@@ -285,7 +292,9 @@ async function loadThroughDevServer() {
     const allDeliveredMs = performance.now() - startedAll;
     await new Promise((r) => setTimeout(r, 500));
     const finals = hooks.map((hook) => finalPosts(dooray.postsFor(hook)));
-    const wrongText = finals.filter((posts, index) => posts.length === 1 && posts[0]!.body.text !== `답변: 질문 ${hooks[index]}`).length;
+    const answered = finals.filter((posts, index) => posts.length === 1 && posts[0]!.body.text === `답변: 질문 ${hooks[index]}`).length;
+    const busy = finals.filter((posts) => posts.length === 1 && posts[0]!.body.text === messages.busy).length;
+    const wrongText = finals.filter((posts) => posts.length === 1).length - answered - busy;
     return {
       sequential_ack_p50_ms: round(percentile(sequentialAcks, 50), 2),
       sequential_ack_p99_ms: round(percentile(sequentialAcks, 99), 2),
@@ -293,6 +302,8 @@ async function loadThroughDevServer() {
       sent: N.load,
       concurrency: N.loadConcurrency,
       delivered: finals.filter((posts) => posts.length >= 1).length,
+      answered,
+      busy,
       lost: finals.filter((posts) => posts.length === 0).length,
       duplicated: finals.filter((posts) => posts.length > 1).length,
       wrong_answer: wrongText,
@@ -335,6 +346,8 @@ function table(r: typeof result): string {
     [`dev server ack, ${r.load.sequential_commands} commands one at a time, p50 / p99`, `${r.load.sequential_ack_p50_ms} / ${r.load.sequential_ack_p99_ms} ms`, "", ""],
     [`load: ${r.load.sent} at concurrency ${r.load.concurrency}, ack p50 / p99 / max`, `${r.load.ack_p50_ms} / ${r.load.ack_p99_ms} / ${r.load.ack_max_ms} ms`, "", ""],
     ["load: delivered / lost / duplicated", `${r.load.delivered} / ${r.load.lost} / ${r.load.duplicated}`, "", ""],
+    [`saturation: ${r.saturation.sent} at concurrency ${r.saturation.concurrency}, ${SATURATION.workers} workers, ${SATURATION.maxEventAgeSeconds} s max wait: ack p50 / p99 / max`, `${r.saturation.ack_p50_ms} / ${r.saturation.ack_p99_ms} / ${r.saturation.ack_max_ms} ms`, "", ""],
+    ["saturation: answered + busy = sent; lost / duplicated", `${r.saturation.answered} + ${r.saturation.busy} = ${r.saturation.answered + r.saturation.busy}; ${r.saturation.lost} / ${r.saturation.duplicated}`, "", ""],
   ];
   const widths = [0, 1, 2, 3].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
   const line = (row: string[]) => `| ${row.map((cell, column) => cell.padEnd(widths[column]!)).join(" | ")} |`;

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from "node:crypto";
+import { createHmac, hash } from "node:crypto";
 
 export interface AwsCredentials {
   readonly accessKeyId: string;
@@ -69,7 +69,7 @@ function encodeRfc3986(value: string): string {
 }
 
 function sha256Hex(data: string): string {
-  return createHash("sha256").update(data, "utf8").digest("hex");
+  return hash("sha256", data, "hex");
 }
 
 function hmac(key: string | Buffer, data: string): Buffer {
