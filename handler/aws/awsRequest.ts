@@ -1,4 +1,5 @@
 import { AwsCallError } from "../errors.js";
+import { httpPost } from "../net/httpPost.js";
 import { signV4 } from "./sigv4.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -11,6 +12,8 @@ export interface AwsResponse {
 
 /** How long one AWS call may take before the person is told something went wrong. */
 const TIMEOUT_MS = 5_000;
+/** Our calls' answers are small (a secret, an error); anything bigger is not an answer we want. */
+const MAX_RESPONSE_BYTES = 256 * 1024;
 
 /** The service endpoint: AWS's standard endpoint-override variables first (the AWS SDKs honour the same). */
 export function endpointOf(service: Service, env: Env): string {
@@ -53,19 +56,8 @@ export async function awsRequest(service: Service, path: string, headers: Record
 }
 
 async function send(url: URL, headers: Record<string, string>, body: string): Promise<AwsResponse> {
-  // Load only the client in use: node:https brings TLS, which a loopback endpoint (tests, bench) never needs.
-  const { request } = url.protocol === "http:" ? await import("node:http") : await import("node:https");
-  return new Promise((resolve, reject) => {
-    const outgoing = request(url, { method: "POST", headers: { ...headers, "content-length": String(Buffer.byteLength(body)) }, timeout: TIMEOUT_MS }, (incoming) => {
-      const chunks: Buffer[] = [];
-      incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
-      incoming.on("end", () => resolve({ status: incoming.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
-      incoming.on("error", reject);
-    });
-    outgoing.on("timeout", () => outgoing.destroy(new Error(`no answer within ${TIMEOUT_MS} ms`)));
-    outgoing.on("error", reject);
-    outgoing.end(body);
-  });
+  const { status, body: text } = await httpPost(url, body, { headers, timeoutMs: TIMEOUT_MS, maxResponseBytes: MAX_RESPONSE_BYTES });
+  return { status, body: text };
 }
 
 /** AWS puts the error type in a header (REST APIs) or in the JSON body's `__type`, sometimes namespaced. */

@@ -1,3 +1,4 @@
+import { httpPost } from "../net/httpPost.js";
 import type { DoorayMessage } from "../types.js";
 
 export type PostResult = { readonly ok: true; readonly attempts: number } | { readonly ok: false; readonly attempts: number; readonly reason: string };
@@ -13,34 +14,39 @@ export const FINAL_POST: PostOptions = { attempts: 4, backoffMs: 250, timeoutMs:
 /** A progress update that fails is simply superseded by the next one. */
 export const PROGRESS_POST: PostOptions = { attempts: 1, backoffMs: 0, timeoutMs: 5_000 };
 
+/** Dooray answers with a small JSON header; a few KiB is plenty, and more is never read. */
+const MAX_RESPONSE_BYTES = 8 * 1024;
+
 /**
  * POSTs a message to a Dooray responseUrl. Success means HTTP 2xx *and* `header.isSuccessful` in Dooray's answer;
- * anything else is retried with backoff, then reported (the caller logs it).
+ * anything else is retried with backoff, then reported (the caller logs it). A redirect is a failure, never
+ * followed: the answer's text must not travel to a host the responseUrl check never saw.
  */
 export async function postToDooray(responseUrl: string, message: DoorayMessage, options: PostOptions = FINAL_POST): Promise<PostResult> {
   let reason = "";
-  for (let attempt = 1; attempt <= options.attempts; attempt++) {
+  let attempt = 1;
+  for (; attempt <= options.attempts; attempt++) {
     if (attempt > 1) await sleep(options.backoffMs * 2 ** (attempt - 2));
     try {
-      const response = await fetch(responseUrl, {
-        method: "POST",
+      const response = await httpPost(new URL(responseUrl), JSON.stringify(message), {
         headers: { "content-type": "application/json; charset=utf-8" },
-        body: JSON.stringify(message),
-        signal: AbortSignal.timeout(options.timeoutMs),
+        timeoutMs: options.timeoutMs,
+        maxResponseBytes: MAX_RESPONSE_BYTES,
       });
-      const text = await response.text();
-      if (!response.ok) {
+      if (response.status < 200 || response.status > 299) {
         reason = `HTTP ${response.status}`;
-        continue;
+        // A redirect or a refusal will not change on a second try; an overloaded server might.
+        if (response.status === 429 || response.status >= 500) continue;
+        break;
       }
-      const header = parseHeader(text);
+      const header = parseHeader(response.body);
       if (header?.isSuccessful === true) return { ok: true, attempts: attempt };
       reason = header ? `isSuccessful false (${String(header.resultCode)} ${String(header.resultMessage ?? "")})`.trim() : "answer without header";
     } catch (error) {
       reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     }
   }
-  return { ok: false, attempts: options.attempts, reason };
+  return { ok: false, attempts: Math.min(attempt, options.attempts), reason };
 }
 
 function parseHeader(text: string): { isSuccessful?: unknown; resultCode?: unknown; resultMessage?: unknown } | undefined {
