@@ -31,6 +31,14 @@ async function openai(apiKey: string, settings: ModelSettings): Promise<OpenAI> 
   return client.instance;
 }
 
+/** Our deadline passed while the answer was streaming (or before its first words). */
+export class ModelDeadlineError extends Error {
+  override readonly name = "ModelDeadlineError";
+  constructor(readonly charsReceived: number) {
+    super(`deadline passed after ${charsReceived} characters`);
+  }
+}
+
 /** Streams one answer; errors (HTTP, connection, abort, a broken stream) propagate to the caller to classify. */
 export async function askModel(request: ModelRequest, settings: ModelSettings): Promise<ModelAnswer> {
   const sdk = await openai(request.apiKey, settings);
@@ -57,5 +65,7 @@ export async function askModel(request: ModelRequest, settings: ModelSettings): 
     }
     if (choice?.finish_reason) finishReason = choice.finish_reason;
   }
+  // The SDK ends a stream quietly when its signal aborts: a cut-off answer must not pass for a finished one.
+  if (request.signal.aborted) throw new ModelDeadlineError(text.length);
   return { text, finishReason };
 }

@@ -34,6 +34,28 @@ describe("when the model fails, the person gets a short Korean message and the s
     expect(text.endsWith(`⚠️ ${messages.streamBroken}`)).toBe(true);
   });
 
+  it("a deadline in the middle of the stream is a timeout: the partial answer plus the timeout notice", async () => {
+    const question = "[[gap:250]] 천천히 길게 답해 주세요. 배포 전에 확인할 항목을 하나씩 자세히 설명해 주세요.";
+    const logsBefore = h.logs.length;
+    const { hookId } = await h.command(question);
+    const posts = await h.dooray.waitFor(hookId, (found) => finalPosts(found).length === 1, 5_000);
+    const text = finalPosts(posts)[0]!.body.text;
+    expect(text.startsWith("답변: [[gap:250]]")).toBe(true);
+    expect(text.endsWith(`\n\n⚠️ ${messages.timedOut}`)).toBe(true);
+    const partial = text.slice(0, -`\n\n⚠️ ${messages.timedOut}`.length);
+    expect(`답변: ${question}`.startsWith(partial)).toBe(true);
+    expect(partial.length).toBeLessThan(`답변: ${question}`.length);
+    await h.dev.idle();
+    const finished = h.logs.slice(logsBefore).map((line) => JSON.parse(line)).find((entry) => entry.event === "job.finished");
+    expect(finished).toMatchObject({ outcome: "timedOut" });
+  });
+
+  it("a deadline after the stream opened but before the first words is a timeout, not an empty answer", async () => {
+    const { hookId } = await h.command("[[gap:1500]] 첫 글자가 늦어요");
+    const posts = await h.dooray.waitFor(hookId, (found) => finalPosts(found).length === 1, 5_000);
+    expect(finalPosts(posts)[0]!.body.text).toBe(messages.timedOut);
+  });
+
   it("still answers normally afterwards", async () => {
     const { hookId } = await h.command("괜찮아요?");
     const posts = await h.dooray.waitFor(hookId, (found) => finalPosts(found).length === 1);
