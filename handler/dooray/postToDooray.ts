@@ -8,6 +8,8 @@ export interface PostOptions {
   /** Wait before the second attempt; doubles after each failure. */
   readonly backoffMs: number;
   readonly timeoutMs: number;
+  /** Epoch ms after which no attempt starts and none runs on: the caller's own deadline. */
+  readonly deadlineAt?: number;
 }
 
 export const FINAL_POST: PostOptions = { attempts: 4, backoffMs: 250, timeoutMs: 10_000 };
@@ -25,12 +27,17 @@ const MAX_RESPONSE_BYTES = 8 * 1024;
 export async function postToDooray(responseUrl: string, message: DoorayMessage, options: PostOptions = FINAL_POST): Promise<PostResult> {
   let reason = "";
   let attempt = 1;
+  const left = () => (options.deadlineAt ?? Infinity) - Date.now();
   for (; attempt <= options.attempts; attempt++) {
-    if (attempt > 1) await sleep(options.backoffMs * 2 ** (attempt - 2));
+    if (attempt > 1) await sleep(Math.min(options.backoffMs * 2 ** (attempt - 2), Math.max(0, left())));
+    if (left() <= 0) {
+      reason = reason ? `${reason}; then out of time` : "out of time";
+      break;
+    }
     try {
       const response = await httpPost(new URL(responseUrl), JSON.stringify(message), {
         headers: { "content-type": "application/json; charset=utf-8" },
-        timeoutMs: options.timeoutMs,
+        timeoutMs: Math.min(options.timeoutMs, left()),
         maxResponseBytes: MAX_RESPONSE_BYTES,
       });
       if (response.status < 200 || response.status > 299) {

@@ -12,6 +12,8 @@ export interface FailedJobDeps {
   readonly appToken: () => Promise<string | undefined>;
   readonly log: Logger;
   readonly now: () => number;
+  /** Milliseconds left before the platform stops the edge; the post ends a second before. */
+  readonly remainingMs?: () => number;
   readonly post?: (url: string, message: DoorayMessage, options: PostOptions) => Promise<PostResult>;
 }
 
@@ -56,7 +58,8 @@ export async function handleFailedJob(record: FailureRecordEvent, deps: FailedJo
 
   const busy = condition === "EventAgeExceeded";
   const post = deps.post ?? postToDooray;
-  const result = await post(job.responseUrl, { text: busy ? messages.busy : messages.workerFailed, responseType: "ephemeral", replaceOriginal: true }, FINAL_POST);
+  const deadlineAt = deps.remainingMs ? Date.now() + deps.remainingMs() - 1_000 : undefined;
+  const result = await post(job.responseUrl, { text: busy ? messages.busy : messages.workerFailed, responseType: "ephemeral", replaceOriginal: true }, { ...FINAL_POST, deadlineAt });
   log(result.ok ? "info" : "error", "job.finished", {
     jobId: job.id,
     tenantId: job.tenantId,

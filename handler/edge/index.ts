@@ -12,7 +12,11 @@ import { handleCommand } from "./handleCommand.js";
  */
 const log = createLogger();
 
-export async function handler(event: unknown): Promise<FunctionUrlResult | undefined> {
+interface LambdaContext {
+  readonly getRemainingTimeInMillis?: () => number;
+}
+
+export async function handler(event: unknown, context: LambdaContext = {}): Promise<FunctionUrlResult | undefined> {
   let runtime: Runtime;
   try {
     runtime = loadRuntime();
@@ -37,7 +41,8 @@ export async function handler(event: unknown): Promise<FunctionUrlResult | undef
   }
   if (isFailureRecord(event)) {
     const { handleFailedJob } = await import("./handleFailedJob.js");
-    await handleFailedJob(event, { config, appToken: secrets.appToken, log, now: Date.now });
+    const remainingMs = context.getRemainingTimeInMillis?.bind(context);
+    await handleFailedJob(event, { config, appToken: secrets.appToken, log, now: Date.now, ...(remainingMs ? { remainingMs } : {}) });
     return undefined;
   }
   log("warn", "event.ignored", { reason: "neither a Function URL request nor an on-failure record" });

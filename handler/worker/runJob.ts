@@ -23,6 +23,8 @@ export interface WorkerDeps {
 
 /** Time kept back from the function's deadline to tell the person what happened. */
 export const DEADLINE_MARGIN_MS = 10_000;
+/** Time kept back at the very end, so the closing log line is written before Lambda stops the function. */
+export const CLOSING_MARGIN_MS = 1_000;
 const SEEN_MAX = 1_000;
 const seenJobIds = new Set<string>();
 
@@ -34,6 +36,8 @@ const seenJobIds = new Set<string>();
 export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
   const { config, log } = deps;
   const startedAt = deps.now();
+  // Everything this job does, deliveries included, ends by then (Date.now based, like the posts' own clocks).
+  const deadlineAt = Date.now() + deps.remainingMs() - CLOSING_MARGIN_MS;
 
   let appToken: string | undefined;
   try {
@@ -64,7 +68,7 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
   const base = { jobId: job.id, tenantId: job.tenantId, channelId: job.channelId, userId: job.userId };
 
   const finish = async (outcome: string, texts: string[], fields: Record<string, unknown> = {}) => {
-    const results = await deliver(job, texts, post);
+    const results = await deliver(job, texts, post, deadlineAt);
     const failed = results.find((result) => !result.ok);
     log(failed ? "error" : "info", "job.finished", {
       ...base,
@@ -90,7 +94,7 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
   }
   if (!apiKey) return finish("notConfigured", [messages.notConfigured]);
 
-  const { outcome, texts, fields } = await answer(job, apiKey, post, deps);
+  const { outcome, texts, fields } = await answer(job, apiKey, post, deps, deadlineAt);
   return finish(outcome, texts, fields);
 }
 
@@ -105,12 +109,12 @@ interface Answered {
  * answer in parts, or what arrived plus why it stopped. Bounded by our deadline: the function's remaining time
  * minus a margin, so the person always hears back before Lambda stops us.
  */
-async function answer(job: Job, apiKey: string, post: NonNullable<WorkerDeps["post"]>, deps: WorkerDeps): Promise<Answered> {
+async function answer(job: Job, apiKey: string, post: NonNullable<WorkerDeps["post"]>, deps: WorkerDeps, deadlineAt: number): Promise<Answered> {
   const { config, log } = deps;
   const budgetMs = Math.max(1_000, Math.min(config.modelTimeoutMs, deps.remainingMs() - DEADLINE_MARGIN_MS));
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), budgetMs);
-  const progress = new ProgressUpdates((message) => post(job.responseUrl, message, PROGRESS_POST), config.progressIntervalMs, config.messageMaxChars, deps.now);
+  const progress = new ProgressUpdates((message) => post(job.responseUrl, message, { ...PROGRESS_POST, deadlineAt }), config.progressIntervalMs, config.messageMaxChars, deps.now);
   const startedAt = deps.now();
   let partial = "";
   let firstTextAt: number | undefined;
@@ -158,10 +162,10 @@ async function answer(job: Job, apiKey: string, post: NonNullable<WorkerDeps["po
 }
 
 /** The first message replaces the acknowledgement; any further parts follow as new messages, in order. */
-async function deliver(job: Job, texts: string[], post: NonNullable<WorkerDeps["post"]>): Promise<PostResult[]> {
+async function deliver(job: Job, texts: string[], post: NonNullable<WorkerDeps["post"]>, deadlineAt: number): Promise<PostResult[]> {
   const results: PostResult[] = [];
   for (const [index, text] of texts.entries()) {
-    results.push(await post(job.responseUrl, { text, responseType: "ephemeral", replaceOriginal: index === 0 }, FINAL_POST));
+    results.push(await post(job.responseUrl, { text, responseType: "ephemeral", replaceOriginal: index === 0 }, { ...FINAL_POST, deadlineAt }));
   }
   return results;
 }

@@ -17,6 +17,8 @@ export interface DoorayReceiver extends Listening {
   newResponseUrl(): { hookId: string; responseUrl: string };
   postsFor(hookId: string): ReceivedPost[];
   failNext(hookId: string, count: number, how?: "isSuccessful" | "http500"): void;
+  /** Posts to this hook get no answer at all (until the receiver closes). */
+  hang(hookId: string): void;
   /** Resolves once `predicate` holds for the hook's posts (polls), or rejects after the timeout. */
   waitFor(hookId: string, predicate: (posts: ReceivedPost[]) => boolean, timeoutMs?: number): Promise<ReceivedPost[]>;
 }
@@ -24,12 +26,14 @@ export interface DoorayReceiver extends Listening {
 export async function startDoorayReceiver(): Promise<DoorayReceiver> {
   const posts: ReceivedPost[] = [];
   const failures = new Map<string, { count: number; how: "isSuccessful" | "http500" }>();
+  const hanging = new Set<string>();
   const listening = await listen((request, response) => {
     void (async () => {
       const raw = await readBody(request);
       const match = /^\/messenger\/api\/commands\/hook\/([\w-]+)$/.exec(request.url ?? "");
       if (request.method !== "POST" || !match) return response.writeHead(404).end();
       const hookId = match[1]!;
+      if (hanging.has(hookId)) return;
       const failure = failures.get(hookId);
       if (failure && failure.count > 0) {
         failure.count--;
@@ -52,6 +56,9 @@ export async function startDoorayReceiver(): Promise<DoorayReceiver> {
     newResponseUrl() {
       const hookId = randomUUID();
       return { hookId, responseUrl: `${listening.url}/messenger/api/commands/hook/${hookId}` };
+    },
+    hang(hookId) {
+      hanging.add(hookId);
     },
     failNext(hookId, count, how = "isSuccessful") {
       failures.set(hookId, { count, how });
