@@ -24,6 +24,7 @@ export const messages = {
   streamBroken: "답변을 받는 중에 연결이 끊겼어요. 다시 한 번 물어봐 주세요.",
   emptyAnswer: "AI 모델이 빈 답변을 보냈어요. 질문을 조금 바꿔서 다시 물어봐 주세요.",
   cutOffNote: "⚠️ 답변이 여기서 끊겼어요.",
+  answerTooLong: "⚠️ 답변이 너무 길어 여기까지만 보여 드려요. 더 필요한 부분을 좁혀서 다시 물어봐 주세요.",
   writingMarker: " ▍",
   moreComing: "(계속 작성 중…)",
 

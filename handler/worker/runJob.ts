@@ -142,8 +142,7 @@ async function answer(job: Job, apiKey: string, post: NonNullable<WorkerDeps["po
       ...(config.logPrompts ? { answer: result.text } : {}),
     };
     if (result.text.trim() === "") return { outcome: "emptyAnswer", texts: [messages.emptyAnswer], fields };
-    const texts = answerMessages(result.text, config.messageMaxChars);
-    if (result.finishReason === "length") texts[texts.length - 1] += `\n\n${messages.cutOffNote}`;
+    const texts = answerMessages(result.text, config.messageMaxChars, result.finishReason === "length" ? messages.cutOffNote : undefined);
     return { outcome: "answered", texts, fields };
   } catch (error) {
     const failure = classifyModelError(error, { deadlinePassed: deadline.signal.aborted, streamStarted: partial !== "" });
@@ -152,7 +151,7 @@ async function answer(job: Job, apiKey: string, post: NonNullable<WorkerDeps["po
     const texts =
       partial.trim() === ""
         ? [failureMessage(failure)]
-        : answerMessages(`${partial.trimEnd()}\n\n⚠️ ${failureMessage(failure)}`, config.messageMaxChars);
+        : answerMessages(partial, config.messageMaxChars, `⚠️ ${failureMessage(failure)}`);
     return { outcome: failure, texts, fields: { partialChars: partial.length } };
   } finally {
     clearTimeout(timer);

@@ -1,3 +1,5 @@
+import { messages } from "../dooray/messages.js";
+
 /**
  * Splits an answer into pieces of at most `max` characters, preferring line breaks, then spaces, then a hard cut.
  * Nothing is dropped: the pieces joined give back the answer exactly.
@@ -22,12 +24,30 @@ function cutAfter(window: string, separator: string): number | undefined {
   return at >= window.length / 2 ? at + 1 : undefined;
 }
 
-/** The messages a person sees: "(1/3)" headers when there is more than one, without trailing blank lines. */
-export function answerMessages(answer: string, max: number): string[] {
-  const header = (index: number, total: number) => `(${index}/${total})\n`;
-  const single = answer.trim();
-  if (single.length <= max) return [single];
-  // Leave room for the longest header, "(99/99)\n".
-  const pieces = splitAnswer(single, max - 8);
-  return pieces.map((piece, index) => header(index + 1, pieces.length) + piece.trimEnd());
+/** The most messages one answer becomes: a model that ignores its token limit must not flood a person. */
+export const MAX_PARTS = 10;
+
+/**
+ * The messages a person sees: the answer in parts of at most `max` characters, "(1/3)" headers when there is more
+ * than one, at most MAX_PARTS of them, and `note` (why it stopped, say) at the very end. Past MAX_PARTS the answer
+ * is cut and says so. No message is ever longer than `max`, headers and notes included.
+ */
+export function answerMessages(answer: string, max: number, note?: string): string[] {
+  const body = answer.trim();
+  const ending = note ? `\n\n${note}` : "";
+  if (body.length + ending.length <= max) return [body + ending];
+  // Every header fits in this: "(10/10)\n".
+  const width = max - `(${MAX_PARTS}/${MAX_PARTS})\n`.length;
+  let pieces = splitAnswer(body, width).map((piece) => piece.trimEnd());
+  let tail = ending;
+  if (pieces.length > MAX_PARTS) {
+    pieces = pieces.slice(0, MAX_PARTS);
+    tail = `\n\n${messages.answerTooLong}${note ? `\n${note}` : ""}`;
+  }
+  const last = pieces.length - 1;
+  if (pieces[last]!.length + tail.length <= width) pieces[last] += tail;
+  else if (pieces.length < MAX_PARTS) pieces.push(tail.trimStart());
+  else pieces[last] = pieces[last]!.slice(0, Math.max(0, width - tail.length)).trimEnd() + tail;
+  if (pieces.length === 1) return pieces;
+  return pieces.map((piece, index) => `(${index + 1}/${pieces.length})\n${piece}`);
 }
