@@ -28,7 +28,8 @@ export function secretsFor(config: BotConfig, read: () => Promise<SecretReader>,
       redact(local);
       return local;
     }
-    const value = await cached(arn, async () => (await read())(arn), now);
+    // Trimmed like the local values: a value pasted with a trailing newline must not lock everyone out.
+    const value = await cached(arn, async () => (await (await read())(arn))?.trim() || undefined, now);
     redact(value);
     return value;
   };

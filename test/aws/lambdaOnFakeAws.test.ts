@@ -93,6 +93,15 @@ describe("the Lambda entry against AWS APIs on loopback", () => {
     expect(reads[0]!.headers["content-type"]).toBe("application/x-amz-json-1.1");
   });
 
+  it("trims stored secrets, as the local ones are: a token saved with a trailing newline still lets people in", async () => {
+    aws.secrets.set(TOKEN_ARN, `${APP_TOKEN}\n`);
+    aws.secrets.set(KEY_ARN, ` ${API_KEY}\r\n`);
+    const { result, hookId } = await command("줄바꿈이 붙은 비밀");
+    expect(result.statusCode).toBe(200);
+    const posts = await dooray.waitFor(hookId, (found) => finalPosts(found).length === 1);
+    expect(posts.at(-1)!.body.text).toBe("답변: 줄바꿈이 붙은 비밀");
+  });
+
   it("reads each secret once per container while its cache is fresh", async () => {
     for (const text of ["하나", "둘", "셋"]) {
       const { hookId } = await command(text);
