@@ -4,7 +4,7 @@ import type { Logger } from "../log.js";
 import { messages } from "../dooray/messages.js";
 import type { DoorayCommand, HttpResult } from "../types.js";
 import { readBody, type FunctionUrlEvent } from "./functionUrlEvent.js";
-import { parseCommand } from "./parseCommand.js";
+import { parseJsonBody, presentedToken, readCommand } from "./parseCommand.js";
 import { responseUrlAllowed } from "./responseUrlAllowed.js";
 import { verifyAppToken } from "./verifyAppToken.js";
 
@@ -37,26 +37,29 @@ export async function handleCommand(event: FunctionUrlEvent, deps: EdgeDeps): Pr
   const body = readBody(event);
   if (!body.ok) return refuse(413, messages.edge.tooLarge, "body over 64 KiB");
 
-  const parsed = parseCommand(body.text);
-  if (!parsed.ok) {
-    return parsed.problem === "unauthorized"
-      ? refuse(401, messages.edge.unauthorized, parsed.reason)
-      : refuse(400, messages.edge.malformed, parsed.reason);
-  }
-  const command = parsed.command;
-  const who = { tenantId: command.tenantId, channelId: command.channelId, userId: command.userId };
+  const parsed = parseJsonBody(body.text);
+  if (!parsed.ok) return refuse(400, messages.edge.malformed, parsed.reason);
 
+  // The token first, whatever else the body holds: a caller without it learns nothing about the schema.
+  const presented = presentedToken(parsed.fields);
+  if (presented === undefined) return refuse(401, messages.edge.unauthorized, "appToken missing");
   let expectedToken: string | undefined;
   try {
     expectedToken = await deps.appToken();
   } catch (error) {
     // Without the token nothing can be verified; say so rather than let Dooray time out.
-    deps.log("error", "request.secretUnavailable", { ...who, error });
+    deps.log("error", "request.secretUnavailable", { error });
     return { statusCode: 503, body: { text: messages.secretUnavailable } };
   }
-  if (!verifyAppToken(command.appToken, expectedToken)) {
-    return refuse(401, messages.edge.unauthorized, expectedToken ? "appToken mismatch" : "no appToken configured", who);
+  if (!verifyAppToken(presented, expectedToken)) {
+    return refuse(401, messages.edge.unauthorized, expectedToken ? "appToken mismatch" : "no appToken configured");
   }
+
+  const read = readCommand(parsed.fields);
+  if (!read.ok) return refuse(400, messages.edge.malformed, read.reason);
+  const command = read.command;
+  const who = { tenantId: command.tenantId, channelId: command.channelId, userId: command.userId };
+
   if (config.tenantIds.length > 0 && !config.tenantIds.includes(command.tenantId)) {
     return refuse(403, messages.edge.tenantNotAllowed, "tenant not allowed", who);
   }

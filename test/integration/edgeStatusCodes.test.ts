@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { messages } from "../../handler/dooray/messages.js";
 import { commandPayload, startHarness, TENANT_ID, type Harness } from "../support/harness.js";
 
-describe("the edge refuses bad requests with DESIGN §8's status codes and reaches no one", () => {
+describe("the edge refuses bad requests with the documented status codes and reaches no one", () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({ DOORAY_TENANT_IDS: `${TENANT_ID},42`, RESPONSE_URL_HOSTS: "127.0.0.1,*.dooray.com" });
@@ -48,6 +48,17 @@ describe("the edge refuses bad requests with DESIGN §8's status codes and reach
     ["a number", 1],
   ])("401 for a %s appToken", async (_label, appToken) => {
     const response = await json({ appToken });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ text: messages.edge.unauthorized });
+  });
+
+  it.each([
+    ["a wrong token and missing fields", { appToken: "wrong-token-000000", channelId: undefined, responseUrl: undefined }],
+    ["a wrong token and mistyped fields", { appToken: "wrong-token-000000", userId: 5, text: [] }],
+    ["no token and missing fields", { appToken: undefined, tenantId: undefined }],
+    ["an empty token and a bad responseUrl", { appToken: "", responseUrl: "::not a url::" }],
+  ])("401 for %s: the token is checked before the schema, which stays unknown to the caller", async (_label, fields) => {
+    const response = await json(fields);
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ text: messages.edge.unauthorized });
   });
