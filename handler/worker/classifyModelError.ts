@@ -37,3 +37,20 @@ export function failureMessage(failure: ModelFailure): string {
       return messages.streamBroken;
   }
 }
+
+/**
+ * What a log line may say about a model error: its class, HTTP status, and the provider's error code and type. Not
+ * its message: some endpoints echo the request (the question) or a masked key in it. With LOG_PROMPTS=1 (debug
+ * only) the message is added.
+ */
+export function describeModelError(error: unknown, withMessage: boolean): Record<string, unknown> {
+  const { status, code, type } = (error ?? {}) as { status?: unknown; code?: unknown; type?: unknown };
+  const name = (error as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+  return {
+    class: typeof name === "string" && name !== "Object" ? name : typeof error,
+    ...(typeof status === "number" ? { status } : {}),
+    ...(typeof code === "string" ? { code: code.slice(0, 100) } : {}),
+    ...(typeof type === "string" ? { type: type.slice(0, 100) } : {}),
+    ...(withMessage && error instanceof Error ? { message: error.message } : {}),
+  };
+}

@@ -6,7 +6,7 @@ import { messages } from "../dooray/messages.js";
 import type { Secrets } from "../secrets.js";
 import type { DoorayMessage } from "../types.js";
 import { askModel } from "./askModel.js";
-import { classifyModelError, failureMessage } from "./classifyModelError.js";
+import { classifyModelError, describeModelError, failureMessage } from "./classifyModelError.js";
 import { FINAL_POST, PROGRESS_POST, postToDooray, type PostOptions, type PostResult } from "../dooray/postToDooray.js";
 import { ProgressUpdates } from "./progressUpdates.js";
 import { answerMessages } from "./splitAnswer.js";
@@ -146,7 +146,7 @@ async function answer(job: Job, apiKey: string, post: NonNullable<WorkerDeps["po
     return { outcome: "answered", texts, fields };
   } catch (error) {
     const failure = classifyModelError(error, { deadlinePassed: deadline.signal.aborted, streamStarted: partial !== "" });
-    log("warn", "job.modelError", { jobId: job.id, failure, modelMs: deps.now() - startedAt, error });
+    log("warn", "job.modelError", { jobId: job.id, failure, modelMs: deps.now() - startedAt, error: describeModelError(error, config.logPrompts) });
     // What already arrived is kept: the person sees the partial answer and why it stopped.
     const texts =
       partial.trim() === ""

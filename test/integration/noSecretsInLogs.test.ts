@@ -27,6 +27,30 @@ describe("secrets and prompts stay out of logs and answers", () => {
     }
   });
 
+  it("logs a model error's class, status and code, never the provider's message (it may echo the prompt or the key)", async () => {
+    const h = await startHarness({ OPENAI_API_KEY: "sk-wrong-key-canary-q7z9" });
+    const echoing = await startHarness();
+    try {
+      const refused = await h.command("canary-prompt-31337 키가 틀렸을 때");
+      await h.dooray.waitFor(refused.hookId, (found) => found.length === 1);
+      const echoed = await echoing.command("[[echo:400]] canary-prompt-31337 되돌려 보내는 오류");
+      await echoing.dooray.waitFor(echoed.hookId, (found) => found.length === 1);
+      await Promise.all([h.dev.idle(), echoing.dev.idle()]);
+    } finally {
+      await Promise.all([h.close(), echoing.close()]);
+    }
+    const logs = [...h.logs, ...echoing.logs];
+    const modelErrors = logs.map((line) => JSON.parse(line)).filter((entry) => entry.event === "job.modelError");
+    expect(modelErrors.map((entry) => entry.error)).toEqual([
+      { class: "AuthenticationError", status: 401, code: "invalid_api_key", type: "invalid_request_error" },
+      { class: "BadRequestError", status: 400, code: "bad_request", type: "invalid_request_error" },
+    ]);
+    for (const line of logs) {
+      expect(line).not.toContain("canary-prompt-31337");
+      expect(line).not.toContain("q7z9");
+    }
+  });
+
   it("logs the question and answer only when LOG_PROMPTS=1", async () => {
     const h = await startHarness({ LOG_PROMPTS: "1" });
     try {

@@ -7,6 +7,8 @@ import { listen, readBody, sleep, type Listening } from "./listen.js";
  *   [[status:429]]  fail with that HTTP status      [[slow:1500]]  wait before the first byte
  *   [[gap:300]]     wait between stream chunks       [[broken]]     send part of the stream, then cut the socket
  *   [[long:9000]]   answer that many characters      [[empty]]      answer nothing        [[length]]  finish_reason "length"
+ *   [[echo:400]]    fail with that status, echoing the question in the error message (as some endpoints do)
+ * A refused key gets OpenAI's own 401 text, which shows the key's last four characters.
  */
 export interface FakeOpenAIOptions {
   /** Added before every answer (the bench's "model time"). */
@@ -41,13 +43,16 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       const body = JSON.parse(raw) as RecordedModelRequest["body"];
       requests.push({ authorization: request.headers.authorization, body });
       if (options.apiKey && request.headers.authorization !== `Bearer ${options.apiKey}`) {
-        return json(response, 401, { error: { message: "Incorrect API key provided", type: "invalid_request_error", code: "invalid_api_key" } });
+        const presented = (request.headers.authorization ?? "").replace(/^Bearer /, "");
+        return json(response, 401, { error: { message: `Incorrect API key provided: ${presented.slice(0, 3)}*********${presented.slice(-4)}.`, type: "invalid_request_error", code: "invalid_api_key" } });
       }
       const question = body.messages.filter((message) => message.role === "user").at(-1)?.content ?? "";
       const directive = (name: string) => new RegExp(`\\[\\[${name}(?::(\\d+))?\\]\\]`).exec(question);
       await sleep(options.delayMs ?? 0);
       const slow = directive("slow");
       if (slow) await sleep(Number(slow[1]));
+      const echo = directive("echo");
+      if (echo) return json(response, Number(echo[1]), { error: { message: `invalid request: content=${question}`, type: "invalid_request_error", code: "bad_request" } });
       const status = directive("status");
       if (status) {
         const code = Number(status[1]);
