@@ -31,6 +31,8 @@ export interface BotConfig {
   /** Local values of the secrets (development only). */
   readonly localOpenaiApiKey: string | undefined;
   readonly localAppToken: string | undefined;
+  /** Locally, the token before the last rotation: jobs signed with it still verify (Secrets Manager's AWSPREVIOUS). */
+  readonly localPreviousAppToken: string | undefined;
   /** In AWS: the secrets' names (or ARNs) in Secrets Manager. */
   readonly openaiApiKeySecretId: string | undefined;
   readonly appTokenSecretId: string | undefined;
@@ -77,6 +79,7 @@ export function readConfig(env: Env): BotConfig {
     logPrompts: flag(env, "LOG_PROMPTS"),
     localOpenaiApiKey: text(env, "OPENAI_API_KEY"),
     localAppToken: text(env, "DOORAY_APP_TOKEN"),
+    localPreviousAppToken: text(env, "DOORAY_APP_TOKEN_PREVIOUS"),
     openaiApiKeySecretId: text(env, "OPENAI_API_KEY_SECRET_ID"),
     appTokenSecretId: text(env, "DOORAY_APP_TOKEN_SECRET_ID"),
     workerFunctionName: text(env, "WORKER_FUNCTION_NAME"),

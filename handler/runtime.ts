@@ -13,7 +13,10 @@ let runtime: Runtime | undefined;
 export function loadRuntime(): Runtime {
   if (!runtime) {
     const config = readConfig(process.env);
-    const secrets = secretsFor(config, async () => (await import("./aws/getSecretValue.js")).getSecretValue);
+    const secrets = secretsFor(config, async () => {
+      const { getSecretValue } = await import("./aws/getSecretValue.js");
+      return (id, stage) => getSecretValue(id, process.env, stage);
+    });
     runtime = { config, secrets };
   }
   return runtime;

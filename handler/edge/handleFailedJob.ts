@@ -1,7 +1,7 @@
 import type { BotConfig } from "../config.js";
 import { messages } from "../dooray/messages.js";
 import { FINAL_POST, postToDooray, type PostOptions, type PostResult } from "../dooray/postToDooray.js";
-import { verifyJob } from "../job/signedJob.js";
+import { verifyJobAcrossRotation } from "../job/signedJob.js";
 import type { Logger } from "../log.js";
 import type { DoorayMessage } from "../types.js";
 import { errorTypeOf, type FailureRecordEvent } from "./failureRecord.js";
@@ -9,7 +9,8 @@ import { responseUrlAllowed } from "./responseUrlAllowed.js";
 
 export interface FailedJobDeps {
   readonly config: BotConfig;
-  readonly appToken: () => Promise<string | undefined>;
+  /** Tokens a job may be signed with (current, previous); `fresh` re-reads them. */
+  readonly jobTokens: (options?: { fresh?: boolean }) => Promise<string[]>;
   readonly log: Logger;
   readonly now: () => number;
   /** Milliseconds left before the platform stops the edge; the post ends a second before. */
@@ -29,15 +30,14 @@ export async function handleFailedJob(record: FailureRecordEvent, deps: FailedJo
   const { config, log } = deps;
   const condition = record.requestContext.condition;
   const errorType = errorTypeOf(record);
-  let appToken: string | undefined;
+  let check;
   try {
-    appToken = await deps.appToken();
+    // A job's age here includes its wait in the queue and the worker's run, hence the longer bound.
+    check = await verifyJobAcrossRotation(record.requestPayload, deps.jobTokens, deps.now, config.failedJobMaxAgeSeconds);
   } catch (error) {
     log("error", "failedJob.dropped", { reason: "app token unavailable", condition, error });
     return;
   }
-  // A job's age here includes its wait in the queue and the worker's run, hence the longer bound.
-  const check = appToken ? verifyJob(record.requestPayload, appToken, deps.now(), config.failedJobMaxAgeSeconds) : { ok: false as const, reason: "no app token configured" };
   if (!check.ok) {
     log("warn", "failedJob.dropped", { reason: check.reason, condition });
     return;

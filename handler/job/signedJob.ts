@@ -41,8 +41,11 @@ export type JobCheck =
   /** Genuine but stale: too old to answer, not too old to tell the person why. */
   | { readonly ok: false; readonly reason: "job too old"; readonly job: Job };
 
-/** Accepts a job only with a valid signature and an issue time within [now - maxAge, now + 60 s of clock skew]. */
-export function verifyJob(event: unknown, appToken: string, now: number, maxAgeSeconds: number): JobCheck {
+/**
+ * Accepts a job only with a valid signature, made with any of `appTokens` (current, then previous: a rotation drops
+ * nothing), and an issue time within [now - maxAge, now + 60 s of clock skew].
+ */
+export function verifyJob(event: unknown, appTokens: readonly string[], now: number, maxAgeSeconds: number): JobCheck {
   const candidate = event as Partial<SignedJob>;
   const stringFields = ["id", "tenantId", "channelId", "userId", "text", "responseUrl", "signature"] as const;
   if (!isSignedJobShape(event) || stringFields.some((name) => typeof candidate[name] !== "string") || typeof candidate.issuedAt !== "number") {
@@ -57,26 +60,53 @@ export function verifyJob(event: unknown, appToken: string, now: number, maxAgeS
     text: candidate.text!,
     responseUrl: candidate.responseUrl!,
   };
-  const expected = Buffer.from(signatureOf(job, appToken), "utf8");
   const presented = Buffer.from(candidate.signature!, "utf8");
-  if (expected.length !== presented.length || !timingSafeEqual(expected, presented)) return { ok: false, reason: "bad signature" };
+  const signedWith = (token: string) => {
+    const expected = Buffer.from(signatureOf(job, token), "utf8");
+    return expected.length === presented.length && timingSafeEqual(expected, presented);
+  };
+  if (!appTokens.some(signedWith)) return { ok: false, reason: "bad signature" };
   if (now - job.issuedAt > maxAgeSeconds * 1000) return { ok: false, reason: "job too old", job };
   if (job.issuedAt - now > 60_000) return { ok: false, reason: "job from the future" };
   return { ok: true, job };
 }
 
-let signingKey: { token: string; key: Buffer } | undefined;
+const signingKeys = new Map<string, Buffer>();
 
 /** A key of its own, so a leaked job signature says nothing about the token it came from; derived once per token. */
 function keyFor(appToken: string): Buffer {
-  if (signingKey?.token !== appToken) {
-    signingKey = { token: appToken, key: createHmac("sha256", appToken).update("dooray-gpt job signing key v1").digest() };
+  let key = signingKeys.get(appToken);
+  if (!key) {
+    // Two live tokens during a rotation; never more than a few.
+    if (signingKeys.size >= 4) signingKeys.clear();
+    key = createHmac("sha256", appToken).update("dooray-gpt job signing key v1").digest();
+    signingKeys.set(appToken, key);
   }
-  return signingKey.key;
+  return key;
 }
 
 function signatureOf(job: Job, appToken: string): string {
   const key = keyFor(appToken);
   const canonical = JSON.stringify([JOB_TYPE, job.id, job.issuedAt, job.tenantId, job.channelId, job.userId, job.text, job.responseUrl]);
   return createHmac("sha256", key).update(canonical, "utf8").digest("base64url");
+}
+
+/**
+ * verifyJob with the tokens the secrets hold; when the signature matches none of them, the tokens are read again
+ * once (this container may still hold the token from before a rotation that the signer already saw).
+ */
+export async function verifyJobAcrossRotation(
+  event: unknown,
+  tokens: (options?: { fresh?: boolean }) => Promise<string[]>,
+  now: () => number,
+  maxAgeSeconds: number,
+): Promise<JobCheck | { readonly ok: false; readonly reason: "no app token configured" }> {
+  let known = await tokens();
+  if (known.length === 0) return { ok: false, reason: "no app token configured" };
+  let check = verifyJob(event, known, now(), maxAgeSeconds);
+  if (!check.ok && check.reason === "bad signature") {
+    known = await tokens({ fresh: true });
+    check = verifyJob(event, known, now(), maxAgeSeconds);
+  }
+  return check;
 }

@@ -1,6 +1,6 @@
 import type { BotConfig } from "../config.js";
 import { responseUrlAllowed } from "../edge/responseUrlAllowed.js";
-import { verifyJob, type Job } from "../job/signedJob.js";
+import { verifyJobAcrossRotation, type Job } from "../job/signedJob.js";
 import type { Logger } from "../log.js";
 import { messages } from "../dooray/messages.js";
 import type { Secrets } from "../secrets.js";
@@ -39,14 +39,13 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
   // Everything this job does, deliveries included, ends by then (Date.now based, like the posts' own clocks).
   const deadlineAt = Date.now() + deps.remainingMs() - CLOSING_MARGIN_MS;
 
-  let appToken: string | undefined;
+  let check;
   try {
-    appToken = await deps.secrets.appToken();
+    check = await verifyJobAcrossRotation(event, deps.secrets.jobTokens, deps.now, config.jobMaxAgeSeconds);
   } catch (error) {
     log("error", "job.dropped", { reason: "app token unavailable", error });
     return;
   }
-  const check = appToken ? verifyJob(event, appToken, deps.now(), config.jobMaxAgeSeconds) : { ok: false as const, reason: "no app token configured" };
   if (!check.ok && !("job" in check)) {
     log("warn", "job.dropped", { reason: check.reason });
     return;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getSecretValue } from "../../handler/aws/getSecretValue.js";
 import { invokeAsync } from "../../handler/aws/invokeAsync.js";
 import { failureRecord } from "../../handler/edge/failureRecord.js";
+import { newJob, signJob } from "../../handler/job/signedJob.js";
 import { AwsCallError } from "../../handler/errors.js";
 import { handler } from "../../handler/edge/index.js";
 import { resetRuntime } from "../../handler/runtime.js";
@@ -54,6 +55,7 @@ describe("the Lambda entry against AWS APIs on loopback", () => {
   });
   beforeEach(() => {
     aws.secrets.clear();
+    aws.previousSecrets.clear();
     aws.secrets.set(TOKEN_ARN, APP_TOKEN);
     aws.secrets.set(KEY_ARN, API_KEY);
     aws.failInvoke = undefined;
@@ -88,7 +90,8 @@ describe("the Lambda entry against AWS APIs on loopback", () => {
     expect(invoke.body).not.toContain(APP_TOKEN);
 
     const reads = aws.requests.filter((request) => request.headers["x-amz-target"] === "secretsmanager.GetSecretValue");
-    expect(reads.map((request) => JSON.parse(request.body))).toEqual([{ SecretId: TOKEN_ARN }, { SecretId: KEY_ARN }]);
+    // The edge reads the current token; the worker the current and previous ones (to verify across a rotation) and the key.
+    expect(reads.map((request) => JSON.parse(request.body))).toEqual([{ SecretId: TOKEN_ARN }, { SecretId: TOKEN_ARN, VersionStage: "AWSPREVIOUS" }, { SecretId: KEY_ARN }]);
     expect(reads[0]!.headers.authorization).toContain(`/${REGION}/secretsmanager/aws4_request`);
     expect(reads[0]!.headers["content-type"]).toBe("application/x-amz-json-1.1");
   });
@@ -102,13 +105,35 @@ describe("the Lambda entry against AWS APIs on loopback", () => {
     expect(posts.at(-1)!.body.text).toBe("답변: 줄바꿈이 붙은 비밀");
   });
 
+  it("rotating the app token drops no job: one signed with the previous token (AWSPREVIOUS) is still answered", async () => {
+    aws.secrets.set(TOKEN_ARN, "new-app-token-after-rotation");
+    aws.previousSecrets.set(TOKEN_ARN, APP_TOKEN);
+    const { hookId, responseUrl } = dooray.newResponseUrl();
+    await workerHandler(signJob(newJob({ tenantId: "1", channelId: "2", userId: "3", text: "회전 직전에 서명된 질문", responseUrl }, Date.now()), APP_TOKEN), { getRemainingTimeInMillis: () => 60_000 });
+    expect(finalPosts(dooray.postsFor(hookId)).map((post) => post.body.text)).toEqual(["답변: 회전 직전에 서명된 질문"]);
+  });
+
+  it("a worker still holding the old token re-reads it once when a job is signed with the new one", async () => {
+    const warmUp = dooray.newResponseUrl();
+    await workerHandler(signJob(newJob({ tenantId: "1", channelId: "2", userId: "3", text: "회전 전", responseUrl: warmUp.responseUrl }, Date.now()), APP_TOKEN), { getRemainingTimeInMillis: () => 60_000 });
+    aws.secrets.set(TOKEN_ARN, "new-app-token-after-rotation");
+    aws.previousSecrets.set(TOKEN_ARN, APP_TOKEN);
+    const { hookId, responseUrl } = dooray.newResponseUrl();
+    await workerHandler(signJob(newJob({ tenantId: "1", channelId: "2", userId: "3", text: "회전 후", responseUrl }, Date.now()), "new-app-token-after-rotation"), { getRemainingTimeInMillis: () => 60_000 });
+    expect(finalPosts(dooray.postsFor(hookId)).map((post) => post.body.text)).toEqual(["답변: 회전 후"]);
+    // A forged job cannot make it re-read the secret on every invocation: at most once a minute.
+    const readsBefore = aws.requests.filter((request) => request.headers["x-amz-target"] === "secretsmanager.GetSecretValue").length;
+    await workerHandler(signJob(newJob({ tenantId: "1", channelId: "2", userId: "3", text: "위조", responseUrl }, Date.now()), "forged-token"));
+    expect(aws.requests.filter((request) => request.headers["x-amz-target"] === "secretsmanager.GetSecretValue").length).toBe(readsBefore);
+  });
+
   it("reads each secret once per container while its cache is fresh", async () => {
     for (const text of ["하나", "둘", "셋"]) {
       const { hookId } = await command(text);
       await dooray.waitFor(hookId, (found) => finalPosts(found).length === 1);
     }
     await Promise.all(jobs);
-    expect(aws.requests.filter((request) => request.headers["x-amz-target"]).length).toBe(2);
+    expect(aws.requests.filter((request) => request.headers["x-amz-target"]).length).toBe(3);
   });
 
   it("tells the person when invoking the worker is throttled, and logs why", async () => {

@@ -14,7 +14,7 @@ describe("a failure record at the edge", () => {
   let dooray: DoorayReceiver;
   const logs: string[] = [];
   const config = readConfig({ DOORAY_APP_TOKEN: TOKEN, RESPONSE_URL_HOSTS: "127.0.0.1", ALLOW_INSECURE_RESPONSE_URL: "1", FAILED_JOB_MAX_AGE_SECONDS: "600" });
-  const deps = { config, appToken: async () => TOKEN, log: createLogger((line) => logs.push(line)), now: Date.now };
+  const deps = { config, jobTokens: async () => [TOKEN], log: createLogger((line) => logs.push(line)), now: Date.now };
   const signed = (responseUrl: string, issuedAt = Date.now(), token = TOKEN) => signJob(newJob({ tenantId: "1", channelId: "2", userId: "3", text: "질문", responseUrl }, issuedAt), token);
   const lastLog = () => JSON.parse(logs.at(-1)!) as Record<string, unknown>;
   beforeAll(async () => {

@@ -8,7 +8,7 @@ const fields = { tenantId: "t1", channelId: "c1", userId: "u1", text: "배포 �
 describe("signed jobs", () => {
   it("verifies a job signed with the same token, within its age", () => {
     const job = signJob(newJob(fields, NOW), TOKEN);
-    const result = verifyJob(JSON.parse(JSON.stringify(job)), TOKEN, NOW + 5_000, 360);
+    const result = verifyJob(JSON.parse(JSON.stringify(job)), [TOKEN], NOW + 5_000, 360);
     expect(result).toMatchObject({ ok: true, job: { ...fields, id: job.id, issuedAt: NOW } });
   });
 
@@ -24,23 +24,30 @@ describe("signed jobs", () => {
     ["id", "other"],
   ])("rejects a job whose %s was changed after signing", (field, value) => {
     const job = { ...signJob(newJob(fields, NOW), TOKEN), [field]: value };
-    expect(verifyJob(job, TOKEN, NOW, 360)).toEqual({ ok: false, reason: "bad signature" });
+    expect(verifyJob(job, [TOKEN], NOW, 360)).toEqual({ ok: false, reason: "bad signature" });
   });
 
   it("rejects a job signed with another token", () => {
-    expect(verifyJob(signJob(newJob(fields, NOW), "another-token"), TOKEN, NOW, 360)).toEqual({ ok: false, reason: "bad signature" });
+    expect(verifyJob(signJob(newJob(fields, NOW), "another-token"), [TOKEN], NOW, 360)).toEqual({ ok: false, reason: "bad signature" });
+  });
+
+  it("verifies a job signed with the previous token during a rotation, and with none of the given ones not at all", () => {
+    const signedBefore = signJob(newJob(fields, NOW), "old-token");
+    expect(verifyJob(signedBefore, [TOKEN, "old-token"], NOW, 360)).toMatchObject({ ok: true });
+    expect(verifyJob(signedBefore, [TOKEN], NOW, 360)).toEqual({ ok: false, reason: "bad signature" });
+    expect(verifyJob(signedBefore, [], NOW, 360)).toEqual({ ok: false, reason: "bad signature" });
   });
 
   it("rejects a stale job and one from the future", () => {
     const job = signJob(newJob(fields, NOW), TOKEN);
-    expect(verifyJob(job, TOKEN, NOW + 361_000, 360)).toMatchObject({ ok: false, reason: "job too old", job: { id: job.id } });
-    expect(verifyJob(job, TOKEN, NOW - 61_000, 360)).toEqual({ ok: false, reason: "job from the future" });
+    expect(verifyJob(job, [TOKEN], NOW + 361_000, 360)).toMatchObject({ ok: false, reason: "job too old", job: { id: job.id } });
+    expect(verifyJob(job, [TOKEN], NOW - 61_000, 360)).toEqual({ ok: false, reason: "job from the future" });
   });
 
   it.each([null, 42, "job", {}, { type: "dooray-gpt/job@1" }, { ...fields, type: "dooray-gpt/job@1", issuedAt: "now", id: "x", signature: "y" }])(
     "rejects something that is not a job: %j",
     (event) => {
-      expect(verifyJob(event, TOKEN, NOW, 360)).toEqual({ ok: false, reason: "not a job" });
+      expect(verifyJob(event, [TOKEN], NOW, 360)).toEqual({ ok: false, reason: "not a job" });
     },
   );
 });

@@ -16,7 +16,7 @@ describe("the local worker pool", () => {
   const logs: string[] = [];
   const log = createLogger((line) => logs.push(line));
   const config = readConfig({ DOORAY_APP_TOKEN: TOKEN, RESPONSE_URL_HOSTS: "127.0.0.1", ALLOW_INSECURE_RESPONSE_URL: "1" });
-  const onFailure = (record: Parameters<typeof handleFailedJob>[0]) => handleFailedJob(record, { config, appToken: async () => TOKEN, log, now: Date.now });
+  const onFailure = (record: Parameters<typeof handleFailedJob>[0]) => handleFailedJob(record, { config, jobTokens: async () => [TOKEN], log, now: Date.now });
   const job = () => {
     const { hookId, responseUrl } = dooray.newResponseUrl();
     return { hookId, job: signJob(newJob({ tenantId: "1", channelId: "2", userId: "3", text: "질문", responseUrl }, Date.now()), TOKEN) };

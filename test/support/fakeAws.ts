@@ -23,7 +23,10 @@ export interface AwsFailure {
  */
 export interface FakeAws extends Listening {
   readonly requests: AwsRequest[];
+  /** Values at AWSCURRENT, by secret id. */
   readonly secrets: Map<string, string>;
+  /** Values at AWSPREVIOUS (a rotated secret), by secret id. */
+  readonly previousSecrets: Map<string, string>;
   failInvoke: AwsFailure | undefined;
   failGetSecret: AwsFailure | undefined;
   onInvoke: ((functionName: string, payload: unknown) => void) | undefined;
@@ -34,6 +37,7 @@ export async function startFakeAws(tls?: Tls): Promise<FakeAws> {
   const requests: AwsRequest[] = [];
   const state = {
     secrets: new Map<string, string>(),
+    previousSecrets: new Map<string, string>(),
     failInvoke: undefined as AwsFailure | undefined,
     failGetSecret: undefined as AwsFailure | undefined,
     onInvoke: undefined as FakeAws["onInvoke"],
@@ -54,13 +58,13 @@ export async function startFakeAws(tls?: Tls): Promise<FakeAws> {
         return;
       }
       if (request.method === "POST" && path === "/" && request.headers["x-amz-target"] === "secretsmanager.GetSecretValue") {
-        const { SecretId } = JSON.parse(body) as { SecretId: string };
+        const { SecretId, VersionStage = "AWSCURRENT" } = JSON.parse(body) as { SecretId: string; VersionStage?: string };
         const failure = state.failGetSecret;
         if (failure && (!failure.secretId || failure.secretId === SecretId)) return awsError(response, failure.status, failure.type, "fake failure");
-        const value = state.secrets.get(SecretId);
+        const value = (VersionStage === "AWSPREVIOUS" ? state.previousSecrets : state.secrets).get(SecretId);
         if (value === undefined) return awsError(response, 400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
         response.writeHead(200, { "content-type": "application/x-amz-json-1.1" }).end(
-          JSON.stringify({ ARN: SecretId, Name: SecretId.split(":").pop(), SecretString: value, VersionId: "v1", VersionStages: ["AWSCURRENT"] }),
+          JSON.stringify({ ARN: SecretId, Name: SecretId.split(":").pop(), SecretString: value, VersionId: VersionStage === "AWSPREVIOUS" ? "v1" : "v2", VersionStages: [VersionStage] }),
         );
         return;
       }
