@@ -36,10 +36,10 @@ export function differences(a: unknown, b: unknown, path = ""): string[] {
   return [...keys].flatMap((key) => differences((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${path}/${key}`));
 }
 
-/** A change to how the worker numbers answer parts: the worker's bundle changes, nothing else does. */
+/** A change to how many parts the worker sends at most: the worker's bundle changes, nothing else does. */
 export function editWorker(root: string): void {
   const file = join(root, "handler", "worker", "splitAnswer.ts");
   const source = readFileSync(file, "utf8");
-  if (!source.includes("`(${index}/${total})\\n`")) throw new Error("editWorker: the header template moved; update this helper");
-  writeFileSync(file, source.replace("`(${index}/${total})\\n`", "`[${index}/${total}]\\n`"));
+  if (!source.includes("export const MAX_PARTS = 10;")) throw new Error("editWorker: MAX_PARTS moved; update this helper");
+  writeFileSync(file, source.replace("export const MAX_PARTS = 10;", "export const MAX_PARTS = 11;"));
 }
