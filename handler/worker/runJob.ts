@@ -82,6 +82,13 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
 
   // Genuine, but it waited too long for a free worker: the person hears that, not silence.
   if (!check.ok) return finish("busy", [messages.busy], { queuedMs: startedAt - job.issuedAt });
+  // The edge checked these against its settings; the worker holds to its own (they may differ during a deploy).
+  if (config.tenantIds.length > 0 && !config.tenantIds.includes(job.tenantId)) {
+    return finish("refused", [messages.edge.tenantNotAllowed], { reason: "tenant not allowed" });
+  }
+  if (job.text.length > config.maxQuestionChars) {
+    return finish("refused", [messages.questionTooLong(config.maxQuestionChars)], { reason: "question too long", textChars: job.text.length });
+  }
   log("info", "job.started", { ...base, queuedMs: startedAt - job.issuedAt, ...(config.logPrompts ? { text: job.text } : {}) });
 
   let apiKey: string | undefined;
