@@ -1,5 +1,5 @@
 import { App } from "cdktf";
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "./assets/buildHandler.js";
 import { parseEnvironments, StackConfigError } from "./config.js";
@@ -19,7 +19,22 @@ export function synthApp(outdir?: string, environments: unknown = undefined): Ap
   const raw = environments ?? app.node.tryGetContext("environments") ?? environmentsFromCdktfJson();
   for (const env of parseEnvironments(raw)) new DoorayGptStack(app, `dooray-gpt-${env.name}`, env);
   app.synth();
+  removeStaleFiles(app);
   return app;
+}
+
+/**
+ * Terraform reads every .tf and .tf.json in a stack's folder. A JSON synth after an HCL one (or the reverse) would
+ * leave the other form beside it (every block declared twice), and versions before 0.2 of this project left their
+ * offline-plan override (fake credentials) there: remove whatever this synth did not write.
+ */
+function removeStaleFiles(app: App): void {
+  const stacksDir = join(app.outdir, "stacks");
+  if (!existsSync(stacksDir)) return;
+  const stale = [app.hclOutput ? "cdk.tf.json" : "cdk.tf", "zz_offline_override.tf.json"];
+  for (const stack of readdirSync(stacksDir)) {
+    for (const name of stale) rmSync(join(stacksDir, stack, name), { force: true });
+  }
 }
 
 if (process.argv[1] && import.meta.filename === process.argv[1]) {

@@ -1,11 +1,13 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 /**
  * Runs the real Terraform against a synthesized stack with no AWS account: providers from a local mirror
- * (TF_PLUGIN_DIR), and a provider override that skips every credential and account lookup (DESIGN §7).
+ * (TF_PLUGIN_DIR), and a provider override that skips every credential and account lookup, in a working folder of
+ * its own, so nothing it writes (the override's fake credentials, .terraform, plan files) can reach the folder
+ * that `cdktf diff` and `cdktf deploy` run in (docs/operations.md, "Reviewing a plan").
  */
 export const OFFLINE_OVERRIDE = {
   provider: {
@@ -60,11 +62,23 @@ export function terraform(stackDir: string, args: string[], extraEnv: Record<str
   return { stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Writes the credential-free override next to cdk.tf.json, then init (from the mirror) and validate. */
-export function initOffline(stackDir: string): void {
-  writeFileSync(join(stackDir, "zz_offline_override.tf.json"), JSON.stringify(OFFLINE_OVERRIDE, null, 2));
-  terraform(stackDir, ["init", "-input=false", "-no-color", `-plugin-dir=${pluginDir()}`]);
-  terraform(stackDir, ["validate", "-no-color"]);
+/**
+ * Copies a synthesized stack (cdk.tf.json and its assets) into `workDir` and adds the credential-free override
+ * there. A .terraform folder from an earlier run is kept: init is then quicker.
+ */
+export function offlineWorkspace(stackDir: string, workDir: string): string {
+  mkdirSync(workDir, { recursive: true });
+  for (const name of ["cdk.tf.json", "assets", "plan.bin"]) rmSync(join(workDir, name), { recursive: true, force: true });
+  cpSync(join(stackDir, "cdk.tf.json"), join(workDir, "cdk.tf.json"));
+  cpSync(join(stackDir, "assets"), join(workDir, "assets"), { recursive: true });
+  writeFileSync(join(workDir, "zz_offline_override.tf.json"), JSON.stringify(OFFLINE_OVERRIDE, null, 2));
+  return workDir;
+}
+
+/** terraform init (providers from the mirror) and validate, in a workspace made by offlineWorkspace. */
+export function initOffline(workDir: string): void {
+  terraform(workDir, ["init", "-input=false", "-no-color", `-plugin-dir=${pluginDir()}`]);
+  terraform(workDir, ["validate", "-no-color"]);
 }
 
 /** A saved plan (plan.bin) plus its text and its JSON form. */

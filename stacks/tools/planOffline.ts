@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { REPO_ROOT } from "../assets/buildHandler.js";
 import { StackConfigError } from "../config.js";
 import { synthApp } from "../main.js";
-import { initOffline, OfflineTerraformError, planOffline } from "./offlineTerraform.js";
+import { initOffline, OfflineTerraformError, offlineWorkspace, planOffline } from "./offlineTerraform.js";
 
 /**
  * `npm run plan:offline [-- <stack>…]`: synth, then terraform init/validate/plan for each stack with no AWS
@@ -19,7 +19,8 @@ try {
   if (stacks.length === 0) throw new OfflineTerraformError(`no stack named ${wanted.join(", ")}; have ${readdirSync(stacksDir).join(", ")}`);
   console.log(`synthesized in ${Date.now() - started} ms`);
   for (const stack of stacks) {
-    const dir = join(stacksDir, stack);
+    // A folder of its own, never the stack's: cdktf diff and deploy must not see the offline override.
+    const dir = offlineWorkspace(join(stacksDir, stack), join(REPO_ROOT, "dist", "offline-plan", stack));
     const t0 = Date.now();
     initOffline(dir);
     const { text, json } = planOffline(dir);

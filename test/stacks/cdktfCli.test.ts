@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -24,5 +24,18 @@ describe("cdktf-cli", () => {
       expect(existsSync(join(hcl, "stacks", stack, "cdk.tf"))).toBe(true);
       expect(readFileSync(join(hcl, "stacks", stack, "cdk.tf"), "utf8")).toContain('resource "aws_lambda_function_url"');
     }
+  }, 120_000);
+
+  it("leaves nothing stale that changes what terraform sees: JSON after HCL, HCL after JSON, into the same folder", async () => {
+    const out = mkdtempSync(join(tmpdir(), "cdktf-both-"));
+    const env = { ...process.env, CHECKPOINT_DISABLE: "1", CI: "1" };
+    const stack = join(out, "stacks", "dooray-gpt-dev");
+    await run(cdktf, ["synth", "--hcl", "--output", out], { cwd: REPO_ROOT, env });
+    // A file an older plan:offline left beside the stack: fake credentials that would reach cdktf deploy.
+    writeFileSync(join(stack, "zz_offline_override.tf.json"), "{}");
+    await run(cdktf, ["synth", "--output", out], { cwd: REPO_ROOT, env });
+    expect(readdirSync(stack).filter((name) => name.endsWith(".tf") || name.endsWith(".tf.json"))).toEqual(["cdk.tf.json"]);
+    await run(cdktf, ["synth", "--hcl", "--output", out], { cwd: REPO_ROOT, env });
+    expect(readdirSync(stack).filter((name) => name.endsWith(".tf") || name.endsWith(".tf.json"))).toEqual(["cdk.tf"]);
   }, 120_000);
 });

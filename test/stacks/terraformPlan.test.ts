@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { synthApp } from "../../stacks/main.js";
-import { initOffline, planOffline, terraformAvailable } from "../../stacks/tools/offlineTerraform.js";
+import { initOffline, offlineWorkspace, planOffline, terraformAvailable } from "../../stacks/tools/offlineTerraform.js";
 import { cloneAndSynth, differences, editWorker } from "../support/cloneAndSynth.js";
 import { PLANNED_WITHOUT_SECRET_VALUES } from "../support/plannedResources.js";
 
@@ -23,7 +23,7 @@ describe.skipIf(!available)("terraform init, validate and plan, offline", () => 
   beforeAll(() => {
     const outdir = mkdtempSync(join(tmpdir(), "dooray-gpt-synth-"));
     synthApp(outdir, { ci: { accountId: "123456789012", worker: { reservedConcurrency: 3 } } });
-    stackDir = join(outdir, "stacks", "dooray-gpt-ci");
+    stackDir = offlineWorkspace(join(outdir, "stacks", "dooray-gpt-ci"), join(outdir, "offline", "dooray-gpt-ci"));
     initOffline(stackDir);
   });
 
@@ -73,7 +73,7 @@ describe.skipIf(!available)("terraform init, validate and plan, offline", () => 
 describe.skipIf(!available)("a handler change, as Terraform plans it", () => {
   it("changes the planned worker's source_code_hash and nothing else in the whole plan", () => {
     const plannedValues = (outdir: string) => {
-      const dir = join(outdir, "stacks", "dooray-gpt-dev");
+      const dir = offlineWorkspace(join(outdir, "stacks", "dooray-gpt-dev"), join(outdir, "offline", "dooray-gpt-dev"));
       initOffline(dir);
       return planOffline(dir).json.planned_values;
     };

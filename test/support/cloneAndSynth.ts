@@ -6,12 +6,18 @@ import { REPO_ROOT } from "../../stacks/assets/buildHandler.js";
 
 const SOURCES = ["handler", "stacks", "cdktf.json", "package.json", "tsconfig.json"];
 
-/** A second checkout of the sources in another folder (node_modules shared), synthesized with the plain command. */
-export function cloneAndSynth(edit?: (root: string) => void): string {
+/** A second checkout of the sources in another folder (node_modules shared); returns its root. */
+export function cloneSources(edit?: (root: string) => void): string {
   const root = mkdtempSync(join(tmpdir(), "dooray-gpt-clone-"));
   for (const source of SOURCES) cpSync(join(REPO_ROOT, source), join(root, source), { recursive: true });
   symlinkSync(join(REPO_ROOT, "node_modules"), join(root, "node_modules"), "dir");
   edit?.(root);
+  return root;
+}
+
+/** A second checkout, synthesized with the plain command; returns its cdktf.out. */
+export function cloneAndSynth(edit?: (root: string) => void): string {
+  const root = cloneSources(edit);
   execFileSync(join(root, "node_modules", ".bin", "tsx"), ["stacks/main.ts"], { cwd: root, stdio: "pipe" });
   return join(root, "cdktf.out");
 }
