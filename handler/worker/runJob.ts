@@ -26,6 +26,8 @@ export const DEADLINE_MARGIN_MS = 10_000;
 /** Time kept back at the very end, so the closing log line is written before Lambda stops the function. */
 export const CLOSING_MARGIN_MS = 1_000;
 const SEEN_MAX = 1_000;
+/** Sent as the key to an OPENAI_BASE_URL endpoint when no key is set. */
+export const NO_KEY = "no-key-configured";
 const seenJobIds = new Set<string>();
 
 /**
@@ -98,7 +100,12 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
     log("error", "job.secretUnavailable", { ...base, error });
     return finish("secretUnavailable", [messages.secretUnavailable]);
   }
-  if (!apiKey) return finish("notConfigured", [messages.notConfigured]);
+  if (!apiKey) {
+    // OpenAI's own endpoint needs a key; a self-hosted OpenAI-compatible one usually does not (the SDK insists on
+    // sending something, so it sends a placeholder; an endpoint that wants a real key answers 401: keyRejected).
+    if (!config.openaiBaseUrl) return finish("notConfigured", [messages.notConfigured]);
+    apiKey = NO_KEY;
+  }
 
   const { outcome, texts, fields } = await answer(job, apiKey, post, deps, deadlineAt);
   return finish(outcome, texts, fields);

@@ -63,9 +63,22 @@ describe("when the model fails, the person gets a short Korean message and the s
   });
 });
 
+describe("a local OpenAI-compatible server needs no key", () => {
+  it("answers with OPENAI_BASE_URL set and OPENAI_API_KEY unset", async () => {
+    const h = await startHarness({ OPENAI_API_KEY: "" }, {});
+    try {
+      const { hookId } = await h.command("로컬 모델에게");
+      const posts = await h.dooray.waitFor(hookId, (found) => finalPosts(found).length === 1);
+      expect(finalPosts(posts)[0]!.body.text).toBe("답변: 로컬 모델에게");
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe("configuration problems reach the person too", () => {
   it.each<[string, Record<string, string>, string]>([
-    ["says the key is not configured, with no model call", { OPENAI_API_KEY: "" }, messages.notConfigured],
+    ["says the key is not configured (the default endpoint needs one), with no model call", { OPENAI_API_KEY: "", OPENAI_BASE_URL: "" }, messages.notConfigured],
     ["says the key was refused when the endpoint rejects it", { OPENAI_API_KEY: "sk-wrong-key-000000" }, messages.keyRejected],
     ["says the model failed when the endpoint cannot be reached", { OPENAI_BASE_URL: "http://127.0.0.1:9/v1" }, messages.modelFailed],
   ])("%s", async (_label, env, expected) => {
