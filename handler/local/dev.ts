@@ -1,18 +1,14 @@
-import { ConfigError } from "../config.js";
+import { ConfigError, integer, type Env } from "../config.js";
 import { startDevServer } from "./devServer.js";
 
 /** `npm run dev`: the local Function URL on http://127.0.0.1:$PORT (default 8787). */
-const port = Number(process.env.PORT ?? 8787);
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`PORT: expected a port number from 0 to 65535, got "${process.env.PORT}"`);
-  process.exit(2);
-}
+const env = process.env;
 // Logs piped into a reader that went away (`npm run dev | head`) must not stop the server.
 process.stdout.on("error", () => undefined);
 try {
-  const server = await startDevServer({ env: process.env, port });
-  if (!process.env.DOORAY_APP_TOKEN) console.error("warning: DOORAY_APP_TOKEN is not set: every request will be refused with 401");
-  if (!process.env.OPENAI_API_KEY) console.error('warning: OPENAI_API_KEY is not set: every question is answered with "not configured"');
+  const port = integer(env, "PORT", 8787, 0, 65535);
+  for (const note of startupNotes(env)) console.error(note);
+  const server = await startDevServer({ env, port });
   console.log(`dooray-gpt dev server ready: ${server.url}`);
   const stop = () => void server.close().then(() => process.exit(0));
   process.on("SIGINT", stop);
@@ -23,4 +19,21 @@ try {
     process.exit(2);
   }
   throw error;
+}
+
+/** What a setting's absence or emptiness means, said once at startup rather than discovered later. */
+function startupNotes(env: Env): string[] {
+  const notes: string[] = [];
+  const setButEmpty = (name: string) => env[name] !== undefined && (env[name] ?? "").split(",").every((item) => item.trim() === "");
+  if (setButEmpty("RESPONSE_URL_HOSTS")) notes.push("note: RESPONSE_URL_HOSTS is set but empty: answers may go to the default, *.dooray.com");
+  if (setButEmpty("DOORAY_TENANT_IDS")) notes.push("note: DOORAY_TENANT_IDS is set but lists no tenant: every tenant may use the bot");
+  if (!env.DOORAY_APP_TOKEN?.trim()) notes.push("warning: DOORAY_APP_TOKEN is not set: every request will be refused with 401");
+  if (!env.OPENAI_API_KEY?.trim()) {
+    notes.push(
+      env.OPENAI_BASE_URL?.trim()
+        ? "note: OPENAI_API_KEY is not set: OPENAI_BASE_URL is asked without a key (fine for most local servers)"
+        : 'warning: OPENAI_API_KEY is not set: every question is answered with "not configured"',
+    );
+  }
+  return notes;
 }

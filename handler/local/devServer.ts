@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { integer, readConfig, type BotConfig, type Env } from "../config.js";
+import { ConfigError, integer, readConfig, type BotConfig, type Env } from "../config.js";
 import { postToDooray } from "../dooray/postToDooray.js";
 import { handleFailedJob } from "../edge/handleFailedJob.js";
 import { handleCommand } from "../edge/handleCommand.js";
@@ -95,9 +95,13 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   });
   server.keepAliveTimeout = 5_000;
 
+  const host = options.host ?? "127.0.0.1";
+  const port = options.port ?? 8787;
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 8787, options.host ?? "127.0.0.1", resolve);
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      reject(error.code === "EADDRINUSE" ? new ConfigError("PORT", `${port} is already in use on ${host}; set PORT to a free port (or 0 for any)`) : error);
+    });
+    server.listen(port, host, resolve);
   });
   const address = server.address() as AddressInfo;
   return {

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ConfigError } from "../config.js";
+import { ConfigError, integer } from "../config.js";
+import { createLogger } from "../log.js";
 import { messages } from "../dooray/messages.js";
 import { startDevServer, type DevServer } from "./devServer.js";
 
@@ -10,13 +11,21 @@ import { startDevServer, type DevServer } from "./devServer.js";
  * posts on its own loopback hook, and prints what the person would see until the answer is final.
  * Without `--url` it starts the dev server in this process (configured from the environment, plus this script's
  * loopback hook); with `--url http://127.0.0.1:8787` it talks to a running `npm run dev`, which must then allow
- * it: RESPONSE_URL_HOSTS=127.0.0.1 ALLOW_INSECURE_RESPONSE_URL=1.
+ * it: RESPONSE_URL_HOSTS=127.0.0.1 ALLOW_INSECURE_RESPONSE_URL=1. In-process, it ends with the job's outcome
+ * (answered, notConfigured, keyRejected, …). TRY_LOGS=1 prints the server's log lines; TRY_TIMEOUT_MS (default
+ * 180000) bounds the wait for the final answer.
  */
 const args = process.argv.slice(2);
 const urlFlag = args.indexOf("--url");
 const targetUrl = urlFlag >= 0 ? args[urlFlag + 1] : undefined;
 const question = args.filter((_, index) => urlFlag < 0 || (index !== urlFlag && index !== urlFlag + 1)).join(" ");
-const TIMEOUT_MS = Number(process.env.TRY_TIMEOUT_MS ?? 180_000);
+let TIMEOUT_MS: number;
+try {
+  TIMEOUT_MS = integer(process.env, "TRY_TIMEOUT_MS", 180_000, 1_000, 3_600_000);
+} catch (error) {
+  console.error(`configuration error: ${(error as Error).message}`);
+  process.exit(2);
+}
 
 type Post = { text: string; replaceOriginal?: boolean };
 const isProgress = (text: string) => text.endsWith(messages.writingMarker) || text.endsWith(messages.moreComing);
@@ -39,6 +48,7 @@ await new Promise<void>((resolve) => hook.listen(0, "127.0.0.1", resolve));
 const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/messenger/api/commands/hook/${randomUUID()}`;
 
 let dev: DevServer | undefined;
+const serverLogs: string[] = [];
 let appToken = process.env.DOORAY_APP_TOKEN;
 try {
   if (!targetUrl) {
@@ -47,7 +57,10 @@ try {
     dev = await startDevServer({
       env: { ...process.env, DOORAY_APP_TOKEN: appToken, RESPONSE_URL_HOSTS: hosts, ALLOW_INSECURE_RESPONSE_URL: "1" },
       port: 0,
-      log: process.env.TRY_LOGS === "1" ? undefined : () => undefined,
+      log: createLogger((line) => {
+        serverLogs.push(line);
+        if (process.env.TRY_LOGS === "1") console.log(line);
+      }),
     });
   }
 } catch (error) {
@@ -85,6 +98,9 @@ if (response.status === 200 && ack.text === messages.ack) {
   clearTimeout(timer);
 }
 await dev?.idle();
+// The person sees a kind sentence; the one trying it out also wants to know which case it was.
+const outcome = serverLogs.map((line) => JSON.parse(line) as { event?: string; outcome?: string }).findLast((entry) => entry.event === "job.finished")?.outcome;
+if (outcome) console.log(`\n(outcome: ${outcome})`);
 await dev?.close();
 hook.close();
 process.exit(response.status === 200 ? 0 : 1);

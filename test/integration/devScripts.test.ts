@@ -1,4 +1,6 @@
 import { execFile, spawn } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeOpenAI, type FakeOpenAI } from "../support/fakeOpenAI.js";
@@ -37,6 +39,50 @@ describe("npm run dev and npm run try", () => {
   it("try without a model shows the honest 'not configured' answer", async () => {
     const { stdout } = await run(tsx, ["handler/local/try.ts", "질문"], { env: { ...process.env, OPENAI_API_KEY: "" } });
     expect(stdout).toContain("아직 AI 모델 키가 설정되지 않았어요");
+  });
+
+  it("try shows the outcome's class beside the person's message", async () => {
+    const { stdout } = await run(tsx, ["handler/local/try.ts", "질문"], { env: { ...process.env, OPENAI_API_KEY: "", OPENAI_BASE_URL: "" } });
+    expect(stdout).toContain("(outcome: notConfigured)");
+  });
+
+  it("dev says which variable to set when the port is taken, without a stack trace", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const failure = await run(tsx, ["handler/local/dev.ts"], { env: { ...process.env, PORT: String(port) } }).catch((error: { code: number; stderr: string }) => error);
+      expect(failure).toMatchObject({ code: 2 });
+      const stderr = (failure as { stderr: string }).stderr;
+      expect(stderr).toContain(`configuration error: PORT: ${port} is already in use on 127.0.0.1; set PORT to a free port`);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      taken.close();
+    }
+  });
+
+  it("dev refuses PORT=abc with the same prefix as every other setting", async () => {
+    const failure = await run(tsx, ["handler/local/dev.ts"], { env: { ...process.env, PORT: "abc" } }).catch((error: { code: number; stderr: string }) => error);
+    expect(failure).toMatchObject({ code: 2 });
+    expect((failure as { stderr: string }).stderr).toContain('configuration error: PORT: expected a whole number from 0 to 65535, got "abc"');
+  });
+
+  it("dev says at startup when an empty list means the default", async () => {
+    const dev = spawn(tsx, ["handler/local/dev.ts"], { env: { ...process.env, PORT: "0", RESPONSE_URL_HOSTS: "", DOORAY_TENANT_IDS: "," }, stdio: ["ignore", "pipe", "pipe"] });
+    try {
+      const stderr = await new Promise<string>((resolve, reject) => {
+        let err = "";
+        dev.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+        dev.stdout.on("data", (chunk: Buffer) => {
+          if (chunk.toString().includes("ready:")) setTimeout(() => resolve(err), 50);
+        });
+        dev.once("exit", (code) => reject(new Error(`dev exited with ${code}: ${err}`)));
+      });
+      expect(stderr).toContain("note: RESPONSE_URL_HOSTS is set but empty: answers may go to the default, *.dooray.com");
+      expect(stderr).toContain("note: DOORAY_TENANT_IDS is set but lists no tenant: every tenant may use the bot");
+    } finally {
+      dev.kill("SIGTERM");
+    }
   });
 
   it("dev stops at startup with a message naming an invalid setting", async () => {
