@@ -2,7 +2,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
-import { functionArn, logStreamsArn, type Place } from "./arns.js";
+import { functionArn, logStreamsArn, roleArn, type Place } from "./arns.js";
 import { handlerPackageFiles, type FunctionEntry } from "./assets/buildHandler.js";
 import { zipAsset } from "./assets/zipAsset.js";
 import { BotRole, type PolicyStatement } from "./BotRole.js";
@@ -44,7 +44,6 @@ export class BotFunction extends Construct {
     super(scope, id);
     const logGroupName = `/aws/lambda/${props.functionName}`;
     this.arn = functionArn(props.place, props.functionName);
-    // Created before the function, so Lambda never creates it without retention (or outside Terraform).
     this.logGroup = new CloudwatchLogGroup(this, "log_group", { name: logGroupName, retentionInDays: props.logRetentionDays });
     this.role = new BotRole(this, "role", {
       roleName: `${props.functionName}`,
@@ -58,7 +57,8 @@ export class BotFunction extends Construct {
     this.fn = new LambdaFunction(this, "function", {
       functionName: props.functionName,
       description: props.description,
-      role: this.role.role.arn,
+      // Built from the account and name, so the plan shows it; dependsOn keeps the order a reference would give.
+      role: roleArn(props.place, props.functionName),
       runtime: "nodejs22.x",
       architectures: ["arm64"],
       handler: "index.handler",
@@ -70,7 +70,9 @@ export class BotFunction extends Construct {
       reservedConcurrentExecutions: props.sizing.reservedConcurrency,
       loggingConfig: { logFormat: "JSON", logGroup: logGroupName },
       environment: { variables: { ...props.environment } },
-      dependsOn: [this.logGroup],
+      // The log group first (Lambda never creates one without retention); the role with its policy first (the
+      // function can write logs from its first run).
+      dependsOn: [this.logGroup, this.role.role, this.role.policy],
     });
   }
 }

@@ -22,6 +22,7 @@ export interface BotRoleProps {
  */
 export class BotRole extends Construct {
   readonly role: IamRole;
+  readonly policy: IamRolePolicy;
   readonly statements: readonly PolicyStatement[];
 
   constructor(scope: Construct, id: string, props: BotRoleProps) {
@@ -35,9 +36,10 @@ export class BotRole extends Construct {
         Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
       }),
     });
-    new IamRolePolicy(this, "policy", {
+    this.policy = new IamRolePolicy(this, "policy", {
       name: "least-privilege",
-      role: this.role.id,
+      // The name, not the id: known before apply, so the plan shows which role each policy belongs to.
+      role: this.role.name,
       policy: JSON.stringify({ Version: "2012-10-17", Statement: props.statements }),
     });
   }

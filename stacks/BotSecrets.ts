@@ -1,24 +1,17 @@
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
-import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
-import { Fn, Op, Token, type TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
-
-/** One secret's value, as Terraform variables: the write-only value and the version that drives it. */
-export interface SecretInput {
-  /** Ephemeral, sensitive string: reaches AWS without entering state or plan. */
-  readonly value: TerraformVariable;
-  /** 0 = value managed out of band (put-secret-value); raise it to write a new value. */
-  readonly version: TerraformVariable;
-}
+import { secretNameOf } from "./secretNames.js";
 
 export interface BotSecretsProps {
-  /** Prefix of both secret names, e.g. dooray-gpt/prod. */
-  readonly namePrefix: string;
-  readonly openaiApiKey: SecretInput;
-  readonly doorayAppToken: SecretInput;
+  readonly environment: string;
 }
 
-/** The OpenAI API key and the Dooray app token, each in its own secret (DESIGN §5). */
+/**
+ * The OpenAI API key and the Dooray app token, each in its own secret. Terraform manages the containers only:
+ * values are written with `npm run secret -- put`, so no value ever enters Terraform (state, plan, variables, the
+ * provider's debug log), an ordinary deploy needs no secret input and plans no change to either, and rotating one
+ * needs only its own new value (docs/operations.md, "Secrets").
+ */
 export class BotSecrets extends Construct {
   readonly openaiApiKey: SecretsmanagerSecret;
   readonly doorayAppToken: SecretsmanagerSecret;
@@ -27,20 +20,16 @@ export class BotSecrets extends Construct {
 
   constructor(scope: Construct, id: string, props: BotSecretsProps) {
     super(scope, id);
-    this.names = { openaiApiKey: `${props.namePrefix}/openai-api-key`, doorayAppToken: `${props.namePrefix}/dooray-app-token` };
-    this.openaiApiKey = this.secret("openai_api_key", this.names.openaiApiKey, "OpenAI (or compatible) API key for dooray-gpt", props.openaiApiKey);
-    this.doorayAppToken = this.secret("dooray_app_token", this.names.doorayAppToken, "Dooray app token that slash-command requests must carry", props.doorayAppToken);
-  }
-
-  private secret(id: string, name: string, description: string, input: SecretInput): SecretsmanagerSecret {
-    const secret = new SecretsmanagerSecret(this, id, { name, description, recoveryWindowInDays: 7 });
-    // count, not a conditional value: an ephemeral variable may not drive count, a plain number may (DESIGN §5).
-    new SecretsmanagerSecretVersion(this, `${id}_version`, {
-      count: Token.asNumber(Fn.conditional(Op.gte(input.version.numberValue, 1), 1, 0)),
-      secretId: secret.id,
-      secretStringWo: input.value.stringValue,
-      secretStringWoVersion: input.version.numberValue,
+    this.names = { openaiApiKey: secretNameOf(props.environment, "openai-api-key"), doorayAppToken: secretNameOf(props.environment, "dooray-app-token") };
+    this.openaiApiKey = new SecretsmanagerSecret(this, "openai_api_key", {
+      name: this.names.openaiApiKey,
+      description: "OpenAI (or compatible) API key for dooray-gpt; set with: npm run secret -- put <env> openai-api-key",
+      recoveryWindowInDays: 7,
     });
-    return secret;
+    this.doorayAppToken = new SecretsmanagerSecret(this, "dooray_app_token", {
+      name: this.names.doorayAppToken,
+      description: "Dooray app token that slash-command requests must carry; set with: npm run secret -- put <env> dooray-app-token",
+      recoveryWindowInDays: 7,
+    });
   }
 }

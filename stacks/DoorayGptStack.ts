@@ -1,8 +1,8 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
+import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { functionArn, secretArnPattern, type Place } from "./arns.js";
-import { BotSecrets, type SecretInput } from "./BotSecrets.js";
+import { BotSecrets } from "./BotSecrets.js";
 import type { EnvironmentConfig } from "./config.js";
 import { EDGE_FAILURE_RECORD_MAX_AGE_SECONDS, EdgeFunction } from "./EdgeFunction.js";
 import { OpenAILayer } from "./OpenAILayer.js";
@@ -30,11 +30,7 @@ export class DoorayGptStack extends TerraformStack {
     });
     declareBackend(this, env);
 
-    const secrets = new BotSecrets(this, "secrets", {
-      namePrefix: `dooray-gpt/${env.name}`,
-      openaiApiKey: secretVariables(this, "openai_api_key", "OpenAI API key"),
-      doorayAppToken: secretVariables(this, "dooray_app_token", "Dooray app token"),
-    });
+    const secrets = new BotSecrets(this, "secrets", { environment: env.name });
     const layer = new OpenAILayer(this, "openai", { layerName: `${prefix}-openai` });
 
     this.edge = new EdgeFunction(this, "edge", {
@@ -94,28 +90,6 @@ export function workerSettings(env: EnvironmentConfig, secretNames: { openaiApiK
     // Lambda drops older events to the on-failure path; a minute more covers clock differences.
     JOB_MAX_AGE_SECONDS: String(env.worker.maxEventAgeSeconds + 60),
   };
-}
-
-/** The write-only value (ephemeral: never in state or plan) and the plain number that decides whether it is written. */
-function secretVariables(stack: TerraformStack, name: string, what: string): SecretInput {
-  const value = new TerraformVariable(stack, name, { type: "string", sensitive: true, nullable: true, description: `${what}; written only when ${name}_version is raised` });
-  value.overrideLogicalId(name);
-  value.addOverride("ephemeral", true);
-  // new TerraformVariable({default: null}) crashes synth; an override writes it.
-  value.addOverride("default", null);
-  const version = new TerraformVariable(stack, `${name}_version`, {
-    type: "number",
-    default: 0,
-    description: `Version of ${what}: 0 = set out of band (aws secretsmanager put-secret-value); raise it to write ${name}`,
-    validation: [
-      {
-        condition: `\${var.${name}_version >= 0 && floor(var.${name}_version) == var.${name}_version}`,
-        errorMessage: `${name}_version must be a whole number, 0 or more.`,
-      },
-    ],
-  });
-  version.overrideLogicalId(`${name}_version`);
-  return { value, version };
 }
 
 function declareBackend(stack: TerraformStack, env: EnvironmentConfig): void {

@@ -27,3 +27,8 @@ export function logStreamsArn(place: Place, logGroupName: string): string {
 export function secretArnPattern(place: Place, secretName: string): string {
   return `arn:${partitionOf(place.region)}:secretsmanager:${place.region}:${place.accountId}:secret:${secretName}-??????`;
 }
+
+/** IAM is global: no region in a role's ARN. */
+export function roleArn(place: Place, roleName: string): string {
+  return `arn:${partitionOf(place.region)}:iam::${place.accountId}:role/${roleName}`;
+}

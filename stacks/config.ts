@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { FunctionSizing } from "./BotFunction.js";
 import type { WorkerSizing } from "./WorkerFunction.js";
 
@@ -33,6 +35,12 @@ export interface S3BackendConfig {
   /** "s3": S3-native lock file (Terraform ≥ 1.10); "dynamodb": a lock table (dynamodbTable required). */
   readonly lock: "s3" | "dynamodb";
   readonly dynamodbTable: string | undefined;
+}
+
+/** The environments object of cdktf.json's context, unparsed. */
+export function environmentsFromCdktfJson(repoRoot = join(import.meta.dirname, "..")): unknown {
+  const cdktf = JSON.parse(readFileSync(join(repoRoot, "cdktf.json"), "utf8")) as { context?: { environments?: unknown } };
+  return cdktf.context?.environments;
 }
 
 export class StackConfigError extends Error {

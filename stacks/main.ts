@@ -1,18 +1,13 @@
 import { App } from "cdktf";
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT } from "./assets/buildHandler.js";
-import { parseEnvironments, StackConfigError } from "./config.js";
+import { environmentsFromCdktfJson, parseEnvironments, StackConfigError } from "./config.js";
 import { DoorayGptStack } from "./DoorayGptStack.js";
 
 /**
  * The cdktf app: one stack per environment in cdktf.json's context.environments. `npx cdktf synth|deploy` passes
  * that context in; `npm run synth` (plain tsx, no CLI) reads it from cdktf.json itself.
  */
-export function environmentsFromCdktfJson(): unknown {
-  const cdktf = JSON.parse(readFileSync(join(REPO_ROOT, "cdktf.json"), "utf8")) as { context?: { environments?: unknown } };
-  return cdktf.context?.environments;
-}
 
 export function synthApp(outdir?: string, environments: unknown = undefined): App {
   const app = new App({ ...(outdir ? { outdir } : {}), skipValidation: false });

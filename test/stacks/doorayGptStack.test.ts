@@ -2,7 +2,7 @@ import { Testing } from "cdktf";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseEnvironments, StackConfigError } from "../../stacks/config.js";
 import { DoorayGptStack } from "../../stacks/DoorayGptStack.js";
-import { PLANNED_WITHOUT_SECRET_VALUES } from "../support/plannedResources.js";
+import { PLANNED_RESOURCES } from "../support/plannedResources.js";
 
 type Json = Record<string, any>;
 const ACCOUNT = "123456789012";
@@ -21,7 +21,7 @@ const named = (json: Json, type: string, key: string, value: string): Json => {
 const addressOf = (json: Json, type: string, resource: Json) => `${type}.${Object.entries(json.resource[type]).find(([, value]) => value === resource)![0]}`;
 const policyOf = (json: Json, roleName: string) => {
   const role = named(json, "aws_iam_role", "name", roleName);
-  const policy = resources(json, "aws_iam_role_policy").find((candidate) => candidate.role === `\${${addressOf(json, "aws_iam_role", role)}.id}`)!;
+  const policy = resources(json, "aws_iam_role_policy").find((candidate) => candidate.role === `\${${addressOf(json, "aws_iam_role", role)}.name}`)!;
   return JSON.parse(policy.policy as string) as { Statement: { Sid: string; Effect: string; Action: string[]; Resource: string[] }[] };
 };
 
@@ -48,7 +48,7 @@ describe("the dooray-gpt stack, as synthesized", () => {
   });
 
   it("holds exactly the planned resources, and no data source", () => {
-    const declared = [...new Set(PLANNED_WITHOUT_SECRET_VALUES), "aws_secretsmanager_secret_version"].sort();
+    const declared = [...new Set(PLANNED_RESOURCES)].sort();
     expect(Object.keys(json.resource).sort()).toEqual(declared);
     expect(resources(json, "aws_lambda_function")).toHaveLength(2);
     expect(json.data).toBeUndefined();
@@ -68,11 +68,17 @@ describe("the dooray-gpt stack, as synthesized", () => {
     expect(only(json, "aws_lambda_layer_version")).toMatchObject({ layer_name: "dooray-gpt-test-openai", compatible_runtimes: ["nodejs22.x"], compatible_architectures: ["arm64"] });
   });
 
-  it("creates each function's log group first, with the configured retention", () => {
+  it("creates each function's log group and role (with its policy) first, the log group with the configured retention", () => {
     for (const fn of [edge, worker]) {
       const group = named(json, "aws_cloudwatch_log_group", "name", `/aws/lambda/${fn.function_name}`);
       expect(group.retention_in_days).toBe(60);
-      expect(fn.depends_on).toEqual([addressOf(json, "aws_cloudwatch_log_group", group)]);
+      const role = named(json, "aws_iam_role", "name", fn.function_name);
+      expect(fn.role).toBe(`arn:aws:iam::${ACCOUNT}:role/${fn.function_name}`);
+      expect(fn.depends_on).toEqual([
+        addressOf(json, "aws_cloudwatch_log_group", group),
+        addressOf(json, "aws_iam_role", role),
+        expect.stringMatching(/^aws_iam_role_policy\./),
+      ]);
     }
   });
 
@@ -149,13 +155,14 @@ describe("the dooray-gpt stack, as synthesized", () => {
     expect(json.provider.aws[0]).toMatchObject({ region: REGION, allowed_account_ids: [ACCOUNT], default_tags: [{ tags: { Project: "dooray-gpt", Environment: "test", Team: "ops" } }] });
   });
 
-  it("writes secret values only through ephemeral variables into write-only arguments, counted by a plain version", () => {
-    expect(JSON.stringify(json)).not.toMatch(/"secret_string"|"secret_binary"/);
-    for (const name of ["openai_api_key", "dooray_app_token"]) {
-      expect(json.variable[name]).toEqual(expect.objectContaining({ type: "string", sensitive: true, ephemeral: true, default: null, nullable: true }));
-      expect(json.variable[`${name}_version`]).toMatchObject({ type: "number", default: 0 });
-    }
-    expect(resources(json, "aws_secretsmanager_secret").map((secret) => secret.name).sort()).toEqual(["dooray-gpt/test/dooray-app-token", "dooray-gpt/test/openai-api-key"]);
+  it("manages the two secret containers only: no value, no variable, no version resource", () => {
+    expect(resources(json, "aws_secretsmanager_secret").map((secret) => [secret.name, secret.recovery_window_in_days]).sort()).toEqual([
+      ["dooray-gpt/test/dooray-app-token", 7],
+      ["dooray-gpt/test/openai-api-key", 7],
+    ]);
+    expect(json.resource.aws_secretsmanager_secret_version).toBeUndefined();
+    expect(json.variable).toBeUndefined();
+    expect(JSON.stringify(json)).not.toMatch(/secret_string|secret_binary/);
   });
 
   it("outputs the Request URL, both functions, both log groups and both secret names", () => {

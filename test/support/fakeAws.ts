@@ -17,8 +17,8 @@ export interface AwsFailure {
 }
 
 /**
- * The two AWS APIs the function calls, on loopback: Lambda Invoke (REST, `/2015-03-31/functions/<name>/invocations`)
- * and Secrets Manager GetSecretValue (JSON 1.1, `x-amz-target`). Requests without a SigV4 Authorization header are
+ * The AWS APIs we call, on loopback: Lambda Invoke (REST, `/2015-03-31/functions/<name>/invocations`), Secrets
+ * Manager GetSecretValue with version stages and PutSecretValue (JSON 1.1, `x-amz-target`). Requests without a SigV4 Authorization header are
  * refused as AWS would. `onInvoke` lets a test run the invoked function, as Lambda would, after the 202.
  */
 export interface FakeAws extends Listening {
@@ -29,6 +29,7 @@ export interface FakeAws extends Listening {
   readonly previousSecrets: Map<string, string>;
   failInvoke: AwsFailure | undefined;
   failGetSecret: AwsFailure | undefined;
+  failPutSecret: AwsFailure | undefined;
   onInvoke: ((functionName: string, payload: unknown) => void) | undefined;
 }
 
@@ -40,6 +41,7 @@ export async function startFakeAws(tls?: Tls): Promise<FakeAws> {
     previousSecrets: new Map<string, string>(),
     failInvoke: undefined as AwsFailure | undefined,
     failGetSecret: undefined as AwsFailure | undefined,
+    failPutSecret: undefined as AwsFailure | undefined,
     onInvoke: undefined as FakeAws["onInvoke"],
   };
   const listening = await listen((request, response) => {
@@ -66,6 +68,16 @@ export async function startFakeAws(tls?: Tls): Promise<FakeAws> {
         response.writeHead(200, { "content-type": "application/x-amz-json-1.1" }).end(
           JSON.stringify({ ARN: SecretId, Name: SecretId.split(":").pop(), SecretString: value, VersionId: VersionStage === "AWSPREVIOUS" ? "v1" : "v2", VersionStages: [VersionStage] }),
         );
+        return;
+      }
+      if (request.method === "POST" && path === "/" && request.headers["x-amz-target"] === "secretsmanager.PutSecretValue") {
+        const { SecretId, SecretString } = JSON.parse(body) as { SecretId: string; SecretString: string };
+        const failure = state.failPutSecret;
+        if (failure) return awsError(response, failure.status, failure.type, "fake failure");
+        const current = state.secrets.get(SecretId);
+        if (current !== undefined) state.previousSecrets.set(SecretId, current);
+        state.secrets.set(SecretId, SecretString);
+        response.writeHead(200, { "content-type": "application/x-amz-json-1.1" }).end(JSON.stringify({ ARN: `arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:${SecretId}-AbCdEf`, Name: SecretId, VersionId: "v-new", VersionStages: ["AWSCURRENT"] }));
         return;
       }
       awsError(response, 404, "UnknownOperationException", "unknown operation");

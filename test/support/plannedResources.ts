@@ -1,6 +1,6 @@
-/** What a plan with no variable set creates: two functions with a role, policy and log group each; one layer, URL and
- * public permission (the edge); two async-invoke configs; two secrets. Versions appear only with values. */
-export const PLANNED_WITHOUT_SECRET_VALUES = [
+/** What a plan creates: two functions with a role, policy, log group and async-invoke config each; one layer; the
+ * edge's URL and public permission; two secret containers (values are never Terraform's). */
+export const PLANNED_RESOURCES = [
   "aws_cloudwatch_log_group",
   "aws_cloudwatch_log_group",
   "aws_iam_role",

@@ -1,0 +1,68 @@
+import { createInterface } from "node:readline";
+import { putSecretValue } from "../../handler/aws/putSecretValue.js";
+import { AwsCallError } from "../../handler/errors.js";
+import { environmentsFromCdktfJson, parseEnvironments, StackConfigError } from "../config.js";
+import { secretNameOf, SECRET_KEYS, type SecretKey } from "../secretNames.js";
+
+/**
+ * `npm run secret -- put <env> <openai-api-key|dooray-app-token>`: writes a new value of one secret with
+ * PutSecretValue, signed like the functions' own calls (SigV4 from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+ * AWS_SESSION_TOKEN). The value is read from the terminal without echo, or from stdin when piped, so it never
+ * appears in shell history, a process list, Terraform state, a plan or a log. Only that one secret changes.
+ */
+class UsageError extends Error {}
+
+const USAGE = `usage: npm run secret -- put <environment> <${SECRET_KEYS.join("|")}>
+  the value is read from the terminal (not echoed) or from stdin:  pbpaste | npm run secret -- put prod openai-api-key
+  credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN in the environment, e.g.
+    eval "$(aws configure export-credentials --profile <profile> --format env)"`;
+
+async function main(args: string[]): Promise<void> {
+  const [verb, environment, key] = args;
+  if (verb !== "put" || !environment || !key) throw new UsageError(USAGE);
+  if (!(SECRET_KEYS as readonly string[]).includes(key)) throw new UsageError(`unknown secret "${key}"; one of: ${SECRET_KEYS.join(", ")}`);
+  const env = parseEnvironments(environmentsFromCdktfJson()).find((candidate) => candidate.name === environment);
+  if (!env) throw new UsageError(`no environment "${environment}" in cdktf.json`);
+  if (!process.env.AWS_ACCESS_KEY_ID || !process.env.AWS_SECRET_ACCESS_KEY) {
+    throw new UsageError(`AWS credentials are not in the environment (account ${env.accountId} expected)\n${USAGE}`);
+  }
+  const secretId = secretNameOf(env.name, key as SecretKey);
+  const value = (process.stdin.isTTY ? await readHidden(`new value of ${secretId} (not shown): `) : await readAll()).trim();
+  if (value === "") throw new UsageError("the value is empty; nothing was written");
+  const { versionId } = await putSecretValue(secretId, value, { ...process.env, AWS_REGION: env.region });
+  console.log(`stored a new value of ${secretId} in ${env.region} (version ${versionId ?? "?"}); the functions use it within 5 minutes`);
+}
+
+async function readAll(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** One line from the terminal with echo off: what is typed or pasted never appears on screen. */
+function readHidden(prompt: string): Promise<string> {
+  process.stderr.write(prompt);
+  const terminal = createInterface({ input: process.stdin, terminal: true });
+  (terminal as unknown as { _writeToOutput: (text: string) => void })._writeToOutput = () => undefined;
+  return new Promise((resolve) =>
+    terminal.once("line", (line) => {
+      terminal.close();
+      process.stderr.write("\n");
+      resolve(line);
+    }),
+  );
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError || error instanceof StackConfigError) {
+    console.error(error.message);
+    process.exit(2);
+  }
+  if (error instanceof AwsCallError) {
+    // AWS's error code only: never the request, which holds the value.
+    console.error(`Secrets Manager refused: ${error.code} (HTTP ${error.status}). Does the secret exist (deploy first), and may these credentials write it?`);
+    process.exit(1);
+  }
+  console.error(`failed: ${error instanceof Error ? error.name : "error"}`);
+  process.exit(1);
+});
