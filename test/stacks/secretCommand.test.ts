@@ -1,0 +1,69 @@
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../../stacks/assets/buildHandler.js";
+import { startFakeAws, type FakeAws } from "../support/fakeAws.js";
+
+const VALUE = "sk-canary-put-secret-7e3d9b1a";
+
+/** `npm run secret -- put …` against Secrets Manager on loopback. */
+describe("npm run secret -- put", () => {
+  let aws: FakeAws;
+  beforeAll(async () => {
+    aws = await startFakeAws();
+  });
+  afterAll(() => aws.close());
+
+  const put = (args: string[], stdin: string, env: Record<string, string> = {}) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(join(REPO_ROOT, "node_modules", ".bin", "tsx"), ["stacks/tools/secret.ts", ...args], {
+        cwd: REPO_ROOT,
+        env: { PATH: process.env.PATH, AWS_ACCESS_KEY_ID: "AKIAOPERATOR", AWS_SECRET_ACCESS_KEY: "operator-secret", AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.url, ...env },
+        stdio: ["pipe", "pipe", "pipe"],
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      child.once("exit", (code) => resolve({ code, stdout, stderr }));
+      child.stdin.end(stdin);
+    });
+
+  it("writes the value from stdin to that one secret, signed, in the environment's region, and never prints it", async () => {
+    const result = await put(["put", "dev", "openai-api-key"], `${VALUE}\n`);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("stored a new value of dooray-gpt/dev/openai-api-key in ap-northeast-2");
+    const writes = aws.requests.filter((request) => request.headers["x-amz-target"] === "secretsmanager.PutSecretValue");
+    expect(writes).toHaveLength(1);
+    expect(JSON.parse(writes[0]!.body)).toEqual({ SecretId: "dooray-gpt/dev/openai-api-key", SecretString: VALUE });
+    expect(writes[0]!.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIAOPERATOR\/\d{8}\/ap-northeast-2\/secretsmanager\/aws4_request, /);
+    expect(aws.secrets.get("dooray-gpt/dev/openai-api-key")).toBe(VALUE);
+    expect(result.stdout + result.stderr).not.toContain(VALUE);
+  });
+
+  it("reports AWS's refusal by its code, without the value", async () => {
+    aws.failPutSecret = { status: 400, type: "AccessDeniedException" };
+    try {
+      const result = await put(["put", "prod", "dooray-app-token"], VALUE);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain("Secrets Manager refused: AccessDeniedException");
+      expect(result.stdout + result.stderr).not.toContain(VALUE);
+    } finally {
+      aws.failPutSecret = undefined;
+    }
+  });
+
+  it.each([
+    [["put", "dev", "password"], VALUE, {}, 'unknown secret "password"'],
+    [["put", "staging", "openai-api-key"], VALUE, {}, 'no environment "staging" in cdktf.json'],
+    [["put", "dev", "openai-api-key"], "  \n", {}, "the value is empty; nothing was written"],
+    [["put", "dev", "openai-api-key"], VALUE, { AWS_ACCESS_KEY_ID: "" }, "AWS credentials are not in the environment (account 111111111111 expected)"],
+    [["get", "dev", "openai-api-key"], VALUE, {}, "usage: npm run secret -- put <environment>"],
+  ])("refuses %j with a clear message, writing nothing", async (args, stdin, env, message) => {
+    const before = aws.requests.length;
+    const result = await put(args, stdin, env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(aws.requests.length).toBe(before);
+  });
+});
