@@ -1,33 +1,42 @@
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../assets/buildHandler.js";
 import { StackConfigError } from "../config.js";
 import { synthApp } from "../main.js";
 import { initOffline, OfflineTerraformError, offlineWorkspace, planOffline } from "./offlineTerraform.js";
+import { formatSummary, reviewSummary, type ReviewSummary } from "./reviewSummary.js";
 
 /**
- * `npm run plan:offline [-- <stack>…]`: synth, then terraform init/validate/plan for each stack with no AWS
- * credentials, printing the plan a reviewer would see. Secret values are never needed (and never shown):
- * TF_VAR_openai_api_key and friends are passed through if you set them.
+ * `npm run plan:offline [-- <stack>…] [-- --json]`: synth, then terraform init/validate/plan for each stack with no
+ * AWS credentials, in dist/offline-plan/<stack>; prints the plan a reviewer would see and ends each stack with a
+ * reviewer's summary read from the plan (public surface, every IAM statement, secrets by name, cost ceilings, log
+ * retention). With --json, stdout holds one JSON object of the summaries, and everything else goes to stderr.
  */
+const asJson = process.argv.includes("--json");
+const say = (text: string) => (asJson ? process.stderr : process.stdout).write(text + "\n");
 try {
   const started = Date.now();
   synthApp();
   const stacksDir = join(REPO_ROOT, "cdktf.out", "stacks");
-  const wanted = process.argv.slice(2);
+  const wanted = process.argv.slice(2).filter((arg) => arg !== "--json");
+  const summaries: ReviewSummary[] = [];
   const stacks = readdirSync(stacksDir).filter((name) => wanted.length === 0 || wanted.includes(name));
   if (stacks.length === 0) throw new OfflineTerraformError(`no stack named ${wanted.join(", ")}; have ${readdirSync(stacksDir).join(", ")}`);
-  console.log(`synthesized in ${Date.now() - started} ms`);
+  say(`synthesized in ${Date.now() - started} ms`);
   for (const stack of stacks) {
     // A folder of its own, never the stack's: cdktf diff and deploy must not see the offline override.
     const dir = offlineWorkspace(join(stacksDir, stack), join(REPO_ROOT, "dist", "offline-plan", stack));
     const t0 = Date.now();
     initOffline(dir);
     const { text, json } = planOffline(dir);
-    console.log(`\n════ ${stack} (init+validate+plan in ${Date.now() - t0} ms) ════\n${text}`);
-    const created = json.resource_changes.filter((change) => change.change.actions.includes("create"));
-    console.log(`${stack}: ${created.length} resources to create:\n${created.map((change) => `  + ${change.address}`).join("\n")}`);
+    say(`\n════ ${stack} (init+validate+plan in ${Date.now() - t0} ms) ════\n${text}`);
+    // The provider's account guard lives in cdk.tf.json; the offline override turns it off for the plan alone.
+    const synthesized = JSON.parse(readFileSync(join(stacksDir, stack, "cdk.tf.json"), "utf8")) as { provider: { aws: { allowed_account_ids?: string[] }[] } };
+    const summary = reviewSummary(stack, json, synthesized.provider.aws[0]?.allowed_account_ids ?? []);
+    summaries.push(summary);
+    say(formatSummary(summary));
   }
+  if (asJson) process.stdout.write(JSON.stringify({ stacks: summaries }, null, 2) + "\n");
 } catch (error) {
   if (error instanceof StackConfigError || error instanceof OfflineTerraformError) {
     console.error(`${error instanceof StackConfigError ? "configuration error" : "offline plan"}: ${error.message}`);
