@@ -1,4 +1,4 @@
-/** A slash command as Dooray sends it (DESIGN §3), after validation. Unknown fields are dropped. */
+/** A slash command as Dooray sends it (docs/architecture.md, "Dooray protocol"), after validation. Unknown fields are dropped. */
 export interface DoorayCommand {
   readonly tenantId: string;
   readonly tenantDomain: string | undefined;

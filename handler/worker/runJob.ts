@@ -101,9 +101,10 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
     return finish("secretUnavailable", [messages.secretUnavailable]);
   }
   if (!apiKey) {
-    // OpenAI's own endpoint needs a key; a self-hosted OpenAI-compatible one usually does not (the SDK insists on
+    // OpenAI's own endpoint needs a key; a local OpenAI-compatible server usually does not (the SDK insists on
     // sending something, so it sends a placeholder; an endpoint that wants a real key answers 401: keyRejected).
-    if (!config.openaiBaseUrl) return finish("notConfigured", [messages.notConfigured]);
+    // In AWS a key secret without a value means the operator has not set it yet.
+    if (!config.openaiBaseUrl || config.openaiApiKeySecretId) return finish("notConfigured", [messages.notConfigured]);
     apiKey = NO_KEY;
   }
 

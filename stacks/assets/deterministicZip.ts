@@ -13,7 +13,7 @@ const DOS_DATE = (0 << 9) | (1 << 5) | 1;
 /**
  * A zip whose bytes depend only on the entries' paths and contents: sorted entries, a fixed timestamp, fixed
  * permissions (0644), level-9 deflate. cdktf's own asset zips record file mtimes, so two clones would differ
- * (DESIGN §6); this is the fix, and it needs nothing beyond node:zlib.
+ * (docs/architecture.md, "Deterministic builds"); this is the fix, and it needs nothing beyond node:zlib.
  */
 export function deterministicZip(entries: readonly ZipEntry[]): Buffer {
   const sorted = [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

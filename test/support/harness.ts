@@ -65,7 +65,7 @@ export async function startHarness(env: Record<string, string> = {}, modelOption
   };
 }
 
-/** A command body as Dooray sends it (DESIGN §3). */
+/** A command body as Dooray sends it (docs/architecture.md, "Dooray protocol"). */
 export function commandPayload(fields: Record<string, unknown>): Record<string, unknown> {
   return {
     tenantId: TENANT_ID,
