@@ -80,7 +80,8 @@ const commonEnv = {
 
 const edgeEvent = () => {
   const { responseUrl } = dooray.newResponseUrl();
-  return { requestContext: { http: { method: "POST" } }, headers: { "content-type": "application/json" }, body: JSON.stringify(commandPayload({ text: "이번 주 배포 체크리스트 정리해줘", responseUrl, appToken: TOKEN })), isBase64Encoded: false };
+  // As a Function URL delivers it: every request has its own requestId.
+  return { requestContext: { requestId: randomUUID(), http: { method: "POST" } }, rawPath: "/", headers: { "content-type": "application/json" }, body: JSON.stringify(commandPayload({ text: "이번 주 배포 체크리스트 정리해줘", responseUrl, appToken: TOKEN })), isBase64Encoded: false };
 };
 const job = () => {
   const { responseUrl } = dooray.newResponseUrl();
@@ -232,7 +233,7 @@ async function edgeLogicAlone(samples: number): Promise<number[]> {
     log: () => undefined,
     now: Date.now,
   };
-  const event = () => ({ requestContext: { http: { method: "POST" } }, body: JSON.stringify(commandPayload({ text: "이번 주 배포 체크리스트 정리해줘", appToken: TOKEN })), isBase64Encoded: false });
+  const event = () => ({ requestContext: { requestId: randomUUID(), http: { method: "POST" } }, body: JSON.stringify(commandPayload({ text: "이번 주 배포 체크리스트 정리해줘", appToken: TOKEN })), isBase64Encoded: false });
   for (let i = 0; i < 1_000; i++) await handleCommand(event(), deps);
   const latencies: number[] = [];
   for (let i = 0; i < samples; i++) {

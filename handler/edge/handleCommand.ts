@@ -75,14 +75,15 @@ export async function handleCommand(event: FunctionUrlEvent, deps: EdgeDeps): Pr
     log("info", "request.tooLong", { ...who, textChars: question.length });
     return ephemeral(messages.questionTooLong(config.maxQuestionChars));
   }
-  return dispatchQuestion(command, question, expectedToken!, deps);
+  return dispatchQuestion(command, question, expectedToken!, deps, event.requestContext.requestId);
 }
 
-async function dispatchQuestion(command: DoorayCommand, question: string, appToken: string, deps: EdgeDeps): Promise<HttpResult> {
+async function dispatchQuestion(command: DoorayCommand, question: string, appToken: string, deps: EdgeDeps, requestId: string | undefined): Promise<HttpResult> {
   const job = signJob(
     newJob(
       { tenantId: command.tenantId, channelId: command.channelId, userId: command.userId, text: question, responseUrl: command.responseUrl },
       deps.now(),
+      requestId,
     ),
     appToken,
   );

@@ -27,8 +27,12 @@ export function isSignedJobShape(event: unknown): event is { type: typeof JOB_TY
   return typeof event === "object" && event !== null && (event as { type?: unknown }).type === JOB_TYPE;
 }
 
-export function newJob(fields: Omit<Job, "id" | "issuedAt">, now: number): Job {
-  return { id: randomUUID(), issuedAt: now, ...fields };
+/**
+ * A new job. Its id is the request's own id when there is one (Lambda gives every Function URL request a unique
+ * one), which also ties the edge's and the worker's log lines to the request; otherwise a random UUID.
+ */
+export function newJob(fields: Omit<Job, "id" | "issuedAt">, now: number, requestId?: string): Job {
+  return { id: requestId && /^[\w-]{8,64}$/.test(requestId) ? requestId : randomUUID(), issuedAt: now, ...fields };
 }
 
 export function signJob(job: Job, appToken: string): SignedJob {

@@ -12,6 +12,13 @@ describe("signed jobs", () => {
     expect(result).toMatchObject({ ok: true, job: { ...fields, id: job.id, issuedAt: NOW } });
   });
 
+  it("takes the request's own id when it has a usable one, a random UUID otherwise", () => {
+    expect(newJob(fields, NOW, "c0ffee00-1234-4abc-8def-0123456789ab").id).toBe("c0ffee00-1234-4abc-8def-0123456789ab");
+    for (const unusable of [undefined, "", "short", "has spaces in it", "x".repeat(65)]) {
+      expect(newJob(fields, NOW, unusable).id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    }
+  });
+
   it("never carries the app token", () => {
     expect(JSON.stringify(signJob(newJob(fields, NOW), TOKEN))).not.toContain(TOKEN);
   });
