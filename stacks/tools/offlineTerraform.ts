@@ -82,9 +82,9 @@ export function initOffline(workDir: string): void {
 }
 
 /** A saved plan (plan.bin) plus its text and its JSON form. */
-export function planOffline(stackDir: string, variables: Record<string, string> = {}): { text: string; json: PlanJson } {
+export function planOffline(stackDir: string, variables: Record<string, string> = {}, extraArgs: readonly string[] = []): { text: string; json: PlanJson } {
   const env = Object.fromEntries(Object.entries(variables).map(([name, value]) => [`TF_VAR_${name}`, value]));
-  const plan = terraform(stackDir, ["plan", "-input=false", "-lock=false", "-no-color", "-out=plan.bin"], env);
+  const plan = terraform(stackDir, ["plan", "-input=false", "-lock=false", "-no-color", "-out=plan.bin", ...extraArgs], env);
   const json = JSON.parse(terraform(stackDir, ["show", "-json", "plan.bin"]).stdout) as PlanJson;
   return { text: plan.stdout + plan.stderr, json };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -32,6 +32,41 @@ describe.skipIf(!available)("terraform init, validate and plan, offline", () => 
     expect(text).toContain("Plan: 15 to add, 0 to change, 0 to destroy.");
     const fn = json.resource_changes.find((change) => change.type === "aws_lambda_function" && change.change.after.function_name === "dooray-gpt-ci-worker")!.change.after;
     expect(fn).toMatchObject({ runtime: "nodejs22.x", architectures: ["arm64"], reserved_concurrent_executions: 3, source_code_hash: expect.stringMatching(/^[A-Za-z0-9+/]{43}=$/) });
+  });
+
+  it("after a first deploy, an ordinary one with no input plans no change to either secret (and destroys nothing)", () => {
+    // The state a first apply records for the two secrets: their planned values plus what AWS would assign.
+    const first = planOffline(stackDir).json;
+    const secrets = (first.planned_values as { root_module: { resources: { type: string; name: string; values: Record<string, unknown> }[] } }).root_module.resources.filter(
+      (resource) => resource.type === "aws_secretsmanager_secret",
+    );
+    expect(secrets).toHaveLength(2);
+    const later = mkdtempSync(join(tmpdir(), "dooray-gpt-later-"));
+    cpSync(stackDir, later, { recursive: true });
+    writeFileSync(
+      join(later, "terraform.dooray-gpt-ci.tfstate"),
+      JSON.stringify({
+        version: 4,
+        terraform_version: "1.11.0",
+        serial: 1,
+        lineage: "6f1c2b0e-0000-4000-8000-000000000001",
+        outputs: {},
+        resources: secrets.map((secret) => {
+          const arn = `arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:${String(secret.values.name)}-AbCdEf`;
+          return {
+            mode: "managed",
+            type: secret.type,
+            name: secret.name,
+            provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+            instances: [{ schema_version: 0, attributes: { ...secret.values, id: arn, arn, name_prefix: "", policy: "", replica: [] }, sensitive_attributes: [] }],
+          };
+        }),
+      }),
+    );
+    const { json, text } = planOffline(later, {}, ["-refresh=false"]);
+    const secretChanges = json.resource_changes.filter((change) => change.type.startsWith("aws_secretsmanager_"));
+    expect(secretChanges.map((change) => change.change.actions)).toEqual([["no-op"], ["no-op"]]);
+    expect(text).toContain("Plan: 13 to add, 0 to change, 0 to destroy.");
   });
 
   it("knows every policy, trust policy and function environment before apply: a reviewer reads them in full", () => {
