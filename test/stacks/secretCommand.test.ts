@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../stacks/assets/buildHandler.js";
@@ -41,6 +41,31 @@ describe("npm run secret -- put", () => {
     expect(result.stdout + result.stderr).not.toContain(VALUE);
   });
 
+  it.skipIf(!hasScript())("from a terminal, prompts and never echoes what is typed", async () => {
+    const typed = "sk-typed-in-a-terminal-4f2a";
+    // script(1) gives the command a real pseudo-terminal, as an operator's shell would.
+    const child = spawn("script", ["-qec", "node_modules/.bin/tsx stacks/tools/secret.ts put dev openai-api-key", "/dev/null"], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH, AWS_ACCESS_KEY_ID: "AKIAOPERATOR", AWS_SECRET_ACCESS_KEY: "operator-secret", AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.url },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let screen = "";
+    let typedIn = false;
+    child.stdout.on("data", (chunk: Buffer) => {
+      screen += chunk.toString();
+      if (!typedIn && screen.includes("(not shown): ")) {
+        typedIn = true;
+        child.stdin.write(`${typed}\r`);
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    expect(code).toBe(0);
+    expect(screen).toContain("new value of dooray-gpt/dev/openai-api-key (not shown): ");
+    expect(screen).toContain("stored a new value of dooray-gpt/dev/openai-api-key");
+    expect(screen).not.toContain(typed);
+    expect(aws.secrets.get("dooray-gpt/dev/openai-api-key")).toBe(typed);
+  });
+
   it("reports AWS's refusal by its code, without the value", async () => {
     aws.failPutSecret = { status: 400, type: "AccessDeniedException" };
     try {
@@ -67,3 +92,7 @@ describe("npm run secret -- put", () => {
     expect(aws.requests.length).toBe(before);
   });
 });
+
+function hasScript(): boolean {
+  return spawnSync("script", ["--version"], { stdio: "ignore" }).status === 0;
+}
