@@ -42,8 +42,9 @@ async function readAll(): Promise<string> {
 /** One line from the terminal with echo off: what is typed or pasted never appears on screen. */
 function readHidden(prompt: string): Promise<string> {
   process.stderr.write(prompt);
+  // terminal: true puts the terminal in raw mode (no echo by the terminal), and with no output stream readline
+  // echoes nothing itself.
   const terminal = createInterface({ input: process.stdin, terminal: true });
-  (terminal as unknown as { _writeToOutput: (text: string) => void })._writeToOutput = () => undefined;
   return new Promise((resolve) =>
     terminal.once("line", (line) => {
       terminal.close();
