@@ -41,10 +41,10 @@ async function readAll(): Promise<string> {
 
 /** One line from the terminal with echo off: what is typed or pasted never appears on screen. */
 function readHidden(prompt: string): Promise<string> {
-  process.stderr.write(prompt);
   // terminal: true puts the terminal in raw mode (no echo by the terminal), and with no output stream readline
-  // echoes nothing itself.
+  // echoes nothing itself. Raw mode first, then the prompt: a value pasted right after the prompt is not echoed.
   const terminal = createInterface({ input: process.stdin, terminal: true });
+  process.stderr.write(prompt);
   return new Promise((resolve) =>
     terminal.once("line", (line) => {
       terminal.close();
