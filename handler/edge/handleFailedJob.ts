@@ -1,6 +1,7 @@
 import type { BotConfig } from "../config.js";
 import { messages } from "../dooray/messages.js";
 import { FINAL_POST, postToDooray, type PostOptions, type PostResult } from "../dooray/postToDooray.js";
+import { RecentJobIds } from "../job/recentJobIds.js";
 import { verifyJobAcrossRotation } from "../job/signedJob.js";
 import type { Logger } from "../log.js";
 import type { DoorayMessage } from "../types.js";
@@ -18,8 +19,7 @@ export interface FailedJobDeps {
   readonly post?: (url: string, message: DoorayMessage, options: PostOptions) => Promise<PostResult>;
 }
 
-const SEEN_MAX = 1_000;
-const seenJobIds = new Set<string>();
+const told = new RecentJobIds();
 
 /**
  * The on-failure path: a job the worker never answered. Because the edge is publicly invokable, the record is
@@ -49,12 +49,10 @@ export async function handleFailedJob(record: FailureRecordEvent, deps: FailedJo
     return;
   }
   // Destinations are delivered at least once; a second record for the same job changes nothing for the person.
-  if (seenJobIds.has(job.id)) {
+  if (!told.firstTime(job.id)) {
     log("warn", "failedJob.dropped", { jobId: job.id, reason: "duplicate delivery", condition });
     return;
   }
-  if (seenJobIds.size >= SEEN_MAX) seenJobIds.delete(seenJobIds.values().next().value!);
-  seenJobIds.add(job.id);
 
   const busy = condition === "EventAgeExceeded";
   const post = deps.post ?? postToDooray;

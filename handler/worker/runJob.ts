@@ -1,5 +1,6 @@
 import type { BotConfig } from "../config.js";
 import { responseUrlAllowed } from "../edge/responseUrlAllowed.js";
+import { RecentJobIds } from "../job/recentJobIds.js";
 import { verifyJobAcrossRotation, type Job } from "../job/signedJob.js";
 import type { Logger } from "../log.js";
 import { messages } from "../dooray/messages.js";
@@ -25,10 +26,9 @@ export interface WorkerDeps {
 export const DEADLINE_MARGIN_MS = 10_000;
 /** Time kept back at the very end, so the closing log line is written before Lambda stops the function. */
 export const CLOSING_MARGIN_MS = 1_000;
-const SEEN_MAX = 1_000;
 /** Sent as the key to an OPENAI_BASE_URL endpoint when no key is set. */
 export const NO_KEY = "no-key-configured";
-const seenJobIds = new Set<string>();
+const answered = new RecentJobIds();
 
 /**
  * The slow half: verify the job, ask the model with streaming, replace the acknowledgement as the answer grows,
@@ -54,11 +54,10 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
   }
   const job = check.job;
   // Async invocations are at-least-once: a second delivery to the same container must not answer twice.
-  if (seenJobIds.has(job.id)) {
+  if (!answered.firstTime(job.id)) {
     log("warn", "job.dropped", { jobId: job.id, reason: "duplicate delivery" });
     return;
   }
-  rememberJob(job.id);
   const urlCheck = responseUrlAllowed(job.responseUrl, config.responseUrlHosts, config.allowInsecureResponseUrl);
   if (!urlCheck.ok) {
     log("warn", "job.dropped", { jobId: job.id, reason: urlCheck.reason });
@@ -181,9 +180,4 @@ async function deliver(job: Job, texts: string[], post: NonNullable<WorkerDeps["
     results.push(await post(job.responseUrl, { text, responseType: "ephemeral", replaceOriginal: index === 0 }, { ...FINAL_POST, deadlineAt }));
   }
   return results;
-}
-
-function rememberJob(id: string): void {
-  if (seenJobIds.size >= SEEN_MAX) seenJobIds.delete(seenJobIds.values().next().value!);
-  seenJobIds.add(id);
 }
