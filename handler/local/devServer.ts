@@ -8,7 +8,7 @@ import { toFunctionUrlResult, type FunctionUrlEvent } from "../edge/functionUrlE
 import { createLogger, type Logger } from "../log.js";
 import { secretsFor } from "../secrets.js";
 import { runJob } from "../worker/runJob.js";
-import { createWorkerPool, type WorkerPool } from "./workerPool.js";
+import { createWorkerPool } from "./workerPool.js";
 
 export interface DevServerOptions {
   readonly env: Env;
@@ -38,8 +38,6 @@ export function readLocalLimits(env: Env, config: BotConfig): LocalLimits {
 export interface DevServer {
   readonly url: string;
   readonly config: BotConfig;
-  readonly limits: LocalLimits;
-  readonly workers: WorkerPool;
   /** Resolves when every job dispatched so far has finished. */
   readonly idle: () => Promise<void>;
   readonly close: () => Promise<void>;
@@ -107,8 +105,6 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   return {
     url: `http://${address.address}:${address.port}`,
     config,
-    limits,
-    workers,
     idle: workers.idle,
     close: () =>
       new Promise((resolve) => {

@@ -20,7 +20,6 @@ export interface WorkerPool {
   readonly dispatch: (job: unknown) => Promise<void>;
   /** Resolves when every job dispatched so far has finished, on-failure posts included. */
   readonly idle: () => Promise<void>;
-  readonly stats: () => { running: number; queued: number };
 }
 
 interface Queued {
@@ -105,6 +104,5 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
         else await new Promise((resolve) => setTimeout(resolve, 5));
       }
     },
-    stats: () => ({ running, queued: queue.length }),
   };
 }
