@@ -38,6 +38,16 @@ export interface BotConfig {
   readonly appTokenSecretId: string | undefined;
   /** In AWS, on the edge: the private worker function that answers questions. */
   readonly workerFunctionName: string | undefined;
+  /** The DynamoDB table for budgets and job claims; locally unset means an in-memory one. */
+  readonly tableName: string | undefined;
+  /** Daily token budgets per person and per channel; 0 means unlimited. */
+  readonly budgets: { readonly user: number; readonly channel: number };
+  /** The IANA time zone whose midnight starts a budget day. */
+  readonly budgetTimeZone: string;
+  /** US dollars per million tokens, for the estimated-cost metric (defaults: the default model's list price). */
+  readonly pricePerMillionTokens: { readonly input: number; readonly output: number };
+  /** The metrics' Environment dimension (dev, prod; local when run on a laptop). */
+  readonly environmentName: string;
 }
 
 export const DEFAULT_MODEL = "gpt-4.1-mini";
@@ -83,7 +93,44 @@ export function readConfig(env: Env): BotConfig {
     openaiApiKeySecretId: text(env, "OPENAI_API_KEY_SECRET_ID"),
     appTokenSecretId: text(env, "DOORAY_APP_TOKEN_SECRET_ID"),
     workerFunctionName: text(env, "WORKER_FUNCTION_NAME"),
+    tableName: text(env, "BOT_TABLE"),
+    budgets: {
+      user: integer(env, "BUDGET_USER_DAILY_TOKENS", 0, 0, MAX_DAILY_TOKENS),
+      channel: integer(env, "BUDGET_CHANNEL_DAILY_TOKENS", 0, 0, MAX_DAILY_TOKENS),
+    },
+    budgetTimeZone: timeZone(env, "BUDGET_TIME_ZONE") ?? DEFAULT_TIME_ZONE,
+    pricePerMillionTokens: {
+      input: decimal(env, "MODEL_PRICE_INPUT_PER_MTOK", DEFAULT_PRICES.input),
+      output: decimal(env, "MODEL_PRICE_OUTPUT_PER_MTOK", DEFAULT_PRICES.output),
+    },
+    environmentName: text(env, "BOT_ENVIRONMENT") ?? "local",
   };
+}
+
+export const DEFAULT_TIME_ZONE = "Asia/Seoul";
+/** A daily budget above this is a typo, not a budget. */
+export const MAX_DAILY_TOKENS = 1_000_000_000;
+/** The default model's list price in US dollars per million tokens (input, output). */
+export const DEFAULT_PRICES = { input: 0.4, output: 1.6 } as const;
+
+function decimal(env: Env, name: string, fallback: number): number {
+  const value = text(env, name);
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || parsed > 10_000) throw new ConfigError(name, `expected a price in US dollars per million tokens (0 to 10000), got "${value}"`);
+  return parsed;
+}
+
+/**
+ * An IANA zone name by its shape (Asia/Seoul, UTC). Whether the runtime knows it is checked where it costs
+ * nothing on a cold start: by the stack at synth, and by the dev server at startup.
+ */
+function timeZone(env: Env, name: string): string | undefined {
+  const value = text(env, name);
+  if (value !== undefined && !/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(value)) {
+    throw new ConfigError(name, `expected an IANA time zone such as Asia/Seoul or UTC, got "${value}"`);
+  }
+  return value;
 }
 
 function text(env: Env, name: string): string | undefined {

@@ -2,7 +2,7 @@
 export class AwsCallError extends Error {
   override readonly name = "AwsCallError";
   constructor(
-    readonly service: "lambda" | "secretsmanager",
+    readonly service: "lambda" | "secretsmanager" | "dynamodb",
     readonly code: string,
     readonly status: number,
     options?: { cause?: unknown },

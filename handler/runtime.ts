@@ -1,10 +1,14 @@
 import { readConfig, type BotConfig } from "./config.js";
 import { secretsFor, type Secrets } from "./secrets.js";
+import { dynamoCall } from "./aws/dynamodb.js";
+import type { TableRef } from "./store/tableRef.js";
 
-/** What both Lambda entries need once per container: the validated configuration and the secret readers. */
+/** What both Lambda entries need once per container: the configuration, the secret readers, the bot's table. */
 export interface Runtime {
   readonly config: BotConfig;
   readonly secrets: Secrets;
+  /** Undefined when BOT_TABLE is not set (the stack always sets it). */
+  readonly table: TableRef | undefined;
 }
 
 let runtime: Runtime | undefined;
@@ -17,7 +21,8 @@ export function loadRuntime(): Runtime {
       const { getSecretValue } = await import("./aws/getSecretValue.js");
       return (id, stage) => getSecretValue(id, process.env, stage);
     });
-    runtime = { config, secrets };
+    const table = config.tableName ? { call: dynamoCall(process.env), table: config.tableName } : undefined;
+    runtime = { config, secrets, table };
   }
   return runtime;
 }

@@ -3,21 +3,27 @@ import { httpPost } from "../net/httpPost.js";
 import { signV4 } from "./sigv4.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
-type Service = "lambda" | "secretsmanager";
+type Service = "lambda" | "secretsmanager" | "dynamodb";
+
+const ENDPOINT_OVERRIDE: Record<Service, string> = {
+  lambda: "AWS_ENDPOINT_URL_LAMBDA",
+  secretsmanager: "AWS_ENDPOINT_URL_SECRETS_MANAGER",
+  dynamodb: "AWS_ENDPOINT_URL_DYNAMODB",
+};
 
 export interface AwsResponse {
   readonly status: number;
   readonly body: string;
 }
 
-/** How long one AWS call may take before the person is told something went wrong. */
+/** How long one AWS call may take before the person is told something went wrong (callers may ask for less). */
 const TIMEOUT_MS = 5_000;
 /** Our calls' answers are small (a secret, an error); anything bigger is not an answer we want. */
 const MAX_RESPONSE_BYTES = 256 * 1024;
 
 /** The service endpoint: AWS's standard endpoint-override variables first (the AWS SDKs honour the same). */
 export function endpointOf(service: Service, env: Env): string {
-  const override = service === "lambda" ? env.AWS_ENDPOINT_URL_LAMBDA : env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
+  const override = env[ENDPOINT_OVERRIDE[service]];
   const base = override || env.AWS_ENDPOINT_URL || `https://${service}.${regionOf(env)}.amazonaws.com`;
   return base.replace(/\/+$/, "");
 }
@@ -31,7 +37,14 @@ function regionOf(env: Env): string {
  * One quick retry on throttling, 5xx or a network error; any lasting failure becomes an AwsCallError carrying AWS's
  * error code, for the caller to turn into a message for the person.
  */
-export async function awsRequest(service: Service, path: string, headers: Record<string, string>, body: string, env: Env = process.env): Promise<AwsResponse> {
+export async function awsRequest(
+  service: Service,
+  path: string,
+  headers: Record<string, string>,
+  body: string,
+  env: Env = process.env,
+  timeoutMs = TIMEOUT_MS,
+): Promise<AwsResponse> {
   const url = new URL(endpointOf(service, env) + path);
   let last: AwsCallError | undefined;
   for (let attempt = 1; attempt <= 2; attempt++) {
@@ -43,7 +56,7 @@ export async function awsRequest(service: Service, path: string, headers: Record
     );
     let response: AwsResponse;
     try {
-      response = await send(url, signed, body);
+      response = await send(url, signed, body, timeoutMs);
     } catch (cause) {
       last = new AwsCallError(service, "NetworkError", 0, { cause });
       continue;
@@ -55,8 +68,8 @@ export async function awsRequest(service: Service, path: string, headers: Record
   throw last!;
 }
 
-async function send(url: URL, headers: Record<string, string>, body: string): Promise<AwsResponse> {
-  const { status, body: text } = await httpPost(url, body, { headers, timeoutMs: TIMEOUT_MS, maxResponseBytes: MAX_RESPONSE_BYTES });
+async function send(url: URL, headers: Record<string, string>, body: string, timeoutMs: number): Promise<AwsResponse> {
+  const { status, body: text } = await httpPost(url, body, { headers, timeoutMs, maxResponseBytes: MAX_RESPONSE_BYTES });
   return { status, body: text };
 }
 

@@ -4,6 +4,7 @@ export const messages = {
   help: [
     "🤖 /gpt 사용법",
     "- /gpt 질문 : AI에게 질문해요. 답변은 준비되는 대로 이 메시지에 채워져요.",
+    "- /gpt usage (또는 /gpt 사용량) : 오늘 쓴 양과 남은 한도를 보여 줘요.",
     "- /gpt help : 이 도움말을 보여 줘요.",
     "예) /gpt 이번 주 배포 체크리스트 정리해줘",
     "답변은 나에게만 보여요. 대화 내용은 기억하지 않으니 필요한 맥락은 질문에 함께 적어 주세요.",
@@ -28,6 +29,20 @@ export const messages = {
   writingMarker: " ▍",
   moreComing: "(계속 작성 중…)",
 
+  /** A daily budget would be passed by this question; no model is called. */
+  budgetExceeded: (scope: "user" | "channel", limit: number, timeZone: string) =>
+    `오늘 ${scope === "user" ? "나의" : "이 채널의"} 사용 한도(${tokens(limit)})를 다 썼어요. ` +
+    `한도는 매일 0시(${timeZoneName(timeZone)})에 다시 채워져요.`,
+  /** The budget table could not be reached, so the question was not answered (the budgets cannot be kept). */
+  storeUnavailable: "지금은 사용량을 확인하지 못해 답변을 시작하지 않았어요. 잠시 후 다시 물어봐 주세요.",
+  usageUnavailable: "지금은 사용량을 읽지 못했어요. 잠시 후 다시 확인해 주세요.",
+  usage: (report: UsageReport) =>
+    [
+      `📊 오늘 사용량 (${report.day}, 매일 0시 ${timeZoneName(report.timeZone)} 초기화)`,
+      `- 나: ${usedOf(report.user.tokens, report.limits.user)} · 답변 ${report.user.answered.toLocaleString("ko-KR")}개`,
+      `- 이 채널: ${usedOf(report.channel.tokens, report.limits.channel)} · 답변 ${report.channel.answered.toLocaleString("ko-KR")}개`,
+    ].join("\n"),
+
   edge: {
     methodNotAllowed: "POST 요청만 받을 수 있어요.",
     tooLarge: "요청이 너무 커요. 64KiB 이하로 보내 주세요.",
@@ -38,3 +53,26 @@ export const messages = {
     misconfigured: "봇 설정에 문제가 있어요. 관리자에게 알려 주세요.",
   },
 } as const;
+
+export interface UsageReport {
+  readonly day: string;
+  readonly timeZone: string;
+  readonly user: { readonly tokens: number; readonly answered: number };
+  readonly channel: { readonly tokens: number; readonly answered: number };
+  readonly limits: { readonly user: number; readonly channel: number };
+}
+
+function tokens(count: number): string {
+  return `${Math.max(0, count).toLocaleString("ko-KR")} 토큰`;
+}
+
+/** "1,200 / 50,000 토큰 (2%)", or "1,200 토큰 (한도 없음)". */
+function usedOf(used: number, limit: number): string {
+  if (limit === 0) return `${tokens(used)} (한도 없음)`;
+  const percent = Math.min(100, Math.floor((Math.max(0, used) / limit) * 100));
+  return `${Math.max(0, used).toLocaleString("ko-KR")} / ${tokens(limit)} (${percent}%)`;
+}
+
+function timeZoneName(timeZone: string): string {
+  return timeZone === "Asia/Seoul" ? "한국 시간" : timeZone;
+}

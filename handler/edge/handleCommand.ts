@@ -7,6 +7,10 @@ import { readBody, type FunctionUrlEvent } from "./functionUrlEvent.js";
 import { parseJsonBody, presentedToken, readCommand } from "./parseCommand.js";
 import { responseUrlAllowed } from "./responseUrlAllowed.js";
 import { verifyAppToken } from "./verifyAppToken.js";
+import { budgetRefusal, usageText } from "./budgetAtEdge.js";
+import { outcomeMetrics } from "../metrics.js";
+import type { BudgetOwner } from "../store/budgets.js";
+import type { TableRef } from "../store/tableRef.js";
 
 export interface EdgeDeps {
   readonly config: BotConfig;
@@ -16,9 +20,12 @@ export interface EdgeDeps {
   readonly dispatch: (job: SignedJob) => Promise<void>;
   readonly log: Logger;
   readonly now: () => number;
+  /** The budgets' table; without one, `/gpt usage` says it cannot read the use and the worker alone keeps budgets. */
+  readonly table?: TableRef | undefined;
 }
 
 const HELP_WORDS = new Set(["", "help", "도움말", "-h", "--help", "?"]);
+const USAGE_WORDS = new Set(["usage", "사용량"]);
 
 /**
  * The request edge: every check before any work, then a signed job handed off and an acknowledgement returned.
@@ -71,6 +78,7 @@ export async function handleCommand(event: FunctionUrlEvent, deps: EdgeDeps): Pr
     log("info", "request.help", who);
     return ephemeral(messages.help);
   }
+  if (USAGE_WORDS.has(question.toLowerCase())) return answerUsage(who, deps);
   if (question.length > config.maxQuestionChars) {
     log("info", "request.tooLong", { ...who, textChars: question.length });
     return ephemeral(messages.questionTooLong(config.maxQuestionChars));
@@ -78,7 +86,37 @@ export async function handleCommand(event: FunctionUrlEvent, deps: EdgeDeps): Pr
   return dispatchQuestion(command, question, expectedToken!, deps, event.requestContext.requestId);
 }
 
+async function answerUsage(who: BudgetOwner, deps: EdgeDeps): Promise<HttpResult> {
+  if (!deps.table) return ephemeral(messages.usageUnavailable);
+  try {
+    const text = await usageText(deps.table, who, deps.config, deps.now());
+    deps.log("info", "request.usage", { ...who });
+    return ephemeral(text);
+  } catch (error) {
+    deps.log("warn", "request.usageUnavailable", { ...who, error });
+    return ephemeral(messages.usageUnavailable);
+  }
+}
+
+/** A question today's budgets cannot hold is refused here, with no job and no model call. */
+async function refusedByBudget(who: BudgetOwner, question: string, deps: EdgeDeps): Promise<HttpResult | undefined> {
+  if (!deps.table) return undefined;
+  let refusal;
+  try {
+    refusal = await budgetRefusal(deps.table, who, question, deps.config, deps.now());
+  } catch (error) {
+    // The worker checks again with a conditional write; a slow or failed read here only loses the quick answer.
+    deps.log("warn", "request.budgetUnread", { ...who, error });
+    return undefined;
+  }
+  if (!refusal) return undefined;
+  deps.log("info", "request.refusedByBudget", { ...who, scope: refusal.scope, ...outcomeMetrics(deps.config.environmentName, "refusedByBudget") });
+  return ephemeral(refusal.text);
+}
+
 async function dispatchQuestion(command: DoorayCommand, question: string, appToken: string, deps: EdgeDeps, requestId: string | undefined): Promise<HttpResult> {
+  const refusal = await refusedByBudget({ tenantId: command.tenantId, channelId: command.channelId, userId: command.userId }, question, deps);
+  if (refusal) return refusal;
   const job = signJob(
     newJob(
       { tenantId: command.tenantId, channelId: command.channelId, userId: command.userId, text: question, responseUrl: command.responseUrl },

@@ -5,6 +5,7 @@ import { RecentJobIds } from "../job/recentJobIds.js";
 import { verifyJobAcrossRotation } from "../job/signedJob.js";
 import type { Logger } from "../log.js";
 import type { DoorayMessage } from "../types.js";
+import { outcomeMetrics } from "../metrics.js";
 import { errorTypeOf, type FailureRecordEvent } from "./failureRecord.js";
 import { responseUrlAllowed } from "./responseUrlAllowed.js";
 
@@ -69,5 +70,6 @@ export async function handleFailedJob(record: FailureRecordEvent, deps: FailedJo
     ageMs: deps.now() - job.issuedAt,
     postAttempts: result.attempts,
     ...(result.ok ? {} : { postError: result.reason }),
+    ...outcomeMetrics(config.environmentName, busy ? "busy" : "workerFailed"),
   });
 }

@@ -24,7 +24,7 @@ export async function handler(event: unknown, context: LambdaContext = {}): Prom
     log("error", "config.invalid", { error });
     return isFunctionUrlEvent(event) ? toFunctionUrlResult({ statusCode: 500, body: { text: messages.edge.misconfigured } }) : undefined;
   }
-  const { config, secrets } = runtime;
+  const { config, secrets, table } = runtime;
 
   if (isFunctionUrlEvent(event)) {
     const result = await handleCommand(event, {
@@ -36,6 +36,7 @@ export async function handler(event: unknown, context: LambdaContext = {}): Prom
       },
       log,
       now: Date.now,
+      table,
     });
     return toFunctionUrlResult(result);
   }

@@ -9,6 +9,10 @@ import { createLogger, type Logger } from "../log.js";
 import { secretsFor } from "../secrets.js";
 import { runJob } from "../worker/runJob.js";
 import { createWorkerPool } from "./workerPool.js";
+import { dynamoCall } from "../aws/dynamodb.js";
+import { isKnownTimeZone } from "../store/budgetDay.js";
+import type { TableRef } from "../store/tableRef.js";
+import { createTableIfMissing, startLocalTable } from "./localTable.js";
 
 export interface DevServerOptions {
   readonly env: Env;
@@ -38,6 +42,8 @@ export function readLocalLimits(env: Env, config: BotConfig): LocalLimits {
 export interface DevServer {
   readonly url: string;
   readonly config: BotConfig;
+  /** The table budgets and job claims live in (an in-memory one unless BOT_TABLE is set). */
+  readonly table: TableRef;
   /** Resolves when every job dispatched so far has finished. */
   readonly idle: () => Promise<void>;
   readonly close: () => Promise<void>;
@@ -56,6 +62,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const limits = readLocalLimits(options.env, config);
   const log = options.log ?? createLogger();
   const secrets = secretsFor(config, () => Promise.reject(new Error("Secrets Manager is not used locally")));
+  if (!isKnownTimeZone(config.budgetTimeZone)) throw new ConfigError("BUDGET_TIME_ZONE", `"${config.budgetTimeZone}" is not a time zone this Node.js knows`);
+  const local = config.tableName ? undefined : await startLocalTable(options.env.LOCAL_TABLE_PATH ? { path: options.env.LOCAL_TABLE_PATH } : {});
+  const table: TableRef = local ?? { call: dynamoCall(options.env), table: config.tableName! };
+  if (!local && options.env.AWS_ENDPOINT_URL_DYNAMODB) await createTableIfMissing(table.call, table.table);
   // A long-lived local server is a warm container: load the SDK now, not inside the first person's request.
   void import("openai").catch(() => undefined);
 
@@ -71,6 +81,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
         log,
         now: Date.now,
         remainingMs: invocation.remainingMs,
+        table,
         // A run stopped at its time limit is gone, as in Lambda: nothing it still tries to post arrives.
         post: (url, message, postOptions) =>
           invocation.alive() ? postToDooray(url, message, postOptions) : Promise.resolve({ ok: false, attempts: 0, reason: "worker stopped" }),
@@ -83,7 +94,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       let result;
       try {
         const event = await toEvent(request);
-        result = toFunctionUrlResult(await handleCommand(event, { config, appToken: secrets.appToken, dispatch: workers.dispatch, log, now: Date.now }));
+        result = toFunctionUrlResult(await handleCommand(event, { config, appToken: secrets.appToken, dispatch: workers.dispatch, log, now: Date.now, table }));
       } catch (error) {
         log("error", "request.crashed", { error });
         result = toFunctionUrlResult({ statusCode: 500, body: { text: "internal error" } });
@@ -100,17 +111,23 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       reject(error.code === "EADDRINUSE" ? new ConfigError("PORT", `${port} is already in use on ${host}; set PORT to a free port (or 0 for any)`) : error);
     });
     server.listen(port, host, resolve);
+  }).catch(async (error: unknown) => {
+    await local?.close();
+    throw error;
   });
   const address = server.address() as AddressInfo;
   return {
     url: `http://${address.address}:${address.port}`,
     config,
+    table,
     idle: workers.idle,
-    close: () =>
-      new Promise((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      await local?.close();
+    },
   };
 }
 

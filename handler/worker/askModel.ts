@@ -3,7 +3,8 @@ import type { BotConfig } from "../config.js";
 
 export interface ModelRequest {
   readonly apiKey: string;
-  readonly question: string;
+  /** The system prompt first, then the question: exactly what the model receives (and what a budget reserves for). */
+  readonly messages: readonly { readonly role: "system" | "user" | "assistant"; readonly content: string }[];
   readonly signal: AbortSignal;
   /** Called with the whole answer so far each time the stream adds to it. */
   readonly onText: (answerSoFar: string) => void;
@@ -12,9 +13,16 @@ export interface ModelRequest {
 export interface ModelAnswer {
   readonly text: string;
   readonly finishReason: string | undefined;
+  /** What the endpoint says the call used; undefined when it reports nothing (some OpenAI-compatible servers). */
+  readonly usage: TokenUsage | undefined;
 }
 
-type ModelSettings = Pick<BotConfig, "model" | "openaiBaseUrl" | "systemPrompt" | "maxOutputTokens" | "modelMaxRetries">;
+export interface TokenUsage {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+}
+
+type ModelSettings = Pick<BotConfig, "model" | "openaiBaseUrl" | "maxOutputTokens" | "modelMaxRetries">;
 
 let client: { key: string; instance: OpenAI } | undefined;
 
@@ -46,17 +54,18 @@ export async function askModel(request: ModelRequest, settings: ModelSettings): 
     {
       model: settings.model,
       stream: true,
+      // The last chunk then reports the tokens used: budgets are settled on it, and the cost metric computed.
+      stream_options: { include_usage: true },
       max_completion_tokens: settings.maxOutputTokens,
-      messages: [
-        { role: "system", content: settings.systemPrompt },
-        { role: "user", content: request.question },
-      ],
+      messages: request.messages.map((message) => ({ ...message })),
     },
     { signal: request.signal },
   );
   let text = "";
   let finishReason: string | undefined;
+  let usage: TokenUsage | undefined;
   for await (const chunk of stream) {
+    if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
     const choice = chunk.choices[0];
     const delta = choice?.delta?.content;
     if (delta) {
@@ -67,5 +76,5 @@ export async function askModel(request: ModelRequest, settings: ModelSettings): 
   }
   // The SDK ends a stream quietly when its signal aborts: a cut-off answer must not pass for a finished one.
   if (request.signal.aborted) throw new ModelDeadlineError(text.length);
-  return { text, finishReason };
+  return { text, finishReason, usage };
 }

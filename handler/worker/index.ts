@@ -1,3 +1,4 @@
+import { ConfigError } from "../config.js";
 import { createLogger } from "../log.js";
 import { loadRuntime } from "../runtime.js";
 import { runJob } from "./runJob.js";
@@ -21,8 +22,15 @@ export async function handler(event: unknown, context: LambdaContext = {}): Prom
     log("error", "config.invalid", { error });
     throw error;
   }
-  const { config, secrets } = runtime;
+  const { config, secrets, table } = runtime;
+  if (!table) {
+    // Without the table no budget can be kept nor a second delivery stopped: fail, so the on-failure path tells the person.
+    const error = new ConfigError("BOT_TABLE", "not set: the worker keeps budgets and job claims in this DynamoDB table");
+    log("error", "config.invalid", { error });
+    throw error;
+  }
   await runJob(event, {
+    table,
     config,
     secrets,
     log,

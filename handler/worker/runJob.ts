@@ -11,6 +11,14 @@ import { classifyModelError, describeModelError, failureMessage } from "./classi
 import { FINAL_POST, PROGRESS_POST, postToDooray, type PostOptions, type PostResult } from "../dooray/postToDooray.js";
 import { ProgressUpdates } from "./progressUpdates.js";
 import { answerMessages } from "./splitAnswer.js";
+import { randomUUID } from "node:crypto";
+import { outcomeMetrics, type Measurement } from "../metrics.js";
+import { budgetDay } from "../store/budgetDay.js";
+import { reserve, settle } from "../store/budgets.js";
+import { claimJob } from "../store/jobClaims.js";
+import type { TableRef } from "../store/tableRef.js";
+import { estimatePromptTokens, estimateTokens, reservationFor } from "../store/tokenEstimate.js";
+import type { ModelRequest, TokenUsage } from "./askModel.js";
 
 export interface WorkerDeps {
   readonly config: BotConfig;
@@ -20,6 +28,10 @@ export interface WorkerDeps {
   /** Milliseconds left before the platform stops this invocation. */
   readonly remainingMs: () => number;
   readonly post?: (url: string, message: DoorayMessage, options: PostOptions) => Promise<PostResult>;
+  /** Budgets and job claims. */
+  readonly table: TableRef;
+  /** Names this delivery in its job claim (a fresh id per run unless given). */
+  readonly deliveryId?: string;
 }
 
 /** Time kept back from the function's deadline to tell the person what happened. */
@@ -67,8 +79,8 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
   const post = deps.post ?? postToDooray;
   const base = { jobId: job.id, tenantId: job.tenantId, channelId: job.channelId, userId: job.userId };
 
-  const finish = async (outcome: string, texts: string[], fields: Record<string, unknown> = {}) => {
-    const results = await deliver(job, texts, post, deadlineAt);
+  const finish = async (outcome: string, texts: string[], fields: Record<string, unknown> = {}, measurements: Record<string, Measurement | undefined> = {}, alongside?: Promise<void>) => {
+    const [results] = await Promise.all([deliver(job, texts, post, deadlineAt), alongside]);
     const failed = results.find((result) => !result.ok);
     log(failed ? "error" : "info", "job.finished", {
       ...base,
@@ -78,8 +90,21 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
       postAttempts: results.reduce((sum, result) => sum + result.attempts, 0),
       ...(failed && !failed.ok ? { postError: failed.reason } : {}),
       ...fields,
+      ...outcomeMetrics(config.environmentName, outcome, measurements),
     });
   };
+
+  // Lambda may deliver this job twice, to two containers: only the delivery that claims it answers.
+  const nowSeconds = () => Math.floor(deps.now() / 1000);
+  try {
+    if ((await claimJob(deps.table, job.id, deps.deliveryId ?? randomUUID(), nowSeconds())) === "claimedElsewhere") {
+      log("warn", "job.dropped", { ...base, reason: "claimed by another delivery" });
+      return;
+    }
+  } catch (error) {
+    log("error", "job.storeUnavailable", { ...base, step: "claim", error });
+    return finish("storeUnavailable", [messages.storeUnavailable]);
+  }
 
   // Genuine, but it waited too long for a free worker: the person hears that, not silence.
   if (!check.ok) return finish("busy", [messages.busy], { queuedMs: startedAt - job.issuedAt });
@@ -107,14 +132,57 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
     apiKey = NO_KEY;
   }
 
-  const { outcome, texts, fields } = await answer(job, apiKey, post, deps, deadlineAt);
-  return finish(outcome, texts, fields);
+  // Budgets: hold back the most this question can cost before asking, so concurrent questions cannot overrun.
+  const prompt = [
+    { role: "system", content: config.systemPrompt },
+    { role: "user", content: job.text },
+  ] as const;
+  const reservedTokens = reservationFor(prompt.map((message) => message.content), config.maxOutputTokens);
+  const day = budgetDay(deps.now(), config.budgetTimeZone);
+  let reservation;
+  try {
+    reservation = await reserve(deps.table, job, day, reservedTokens, config.budgets, nowSeconds());
+  } catch (error) {
+    log("error", "job.storeUnavailable", { ...base, step: "reserve", error });
+    return finish("storeUnavailable", [messages.storeUnavailable]);
+  }
+  if (!reservation.ok) {
+    return finish("refusedByBudget", [messages.budgetExceeded(reservation.scope, reservation.limit, config.budgetTimeZone)], { scope: reservation.scope, reservedTokens });
+  }
+
+  const result = await answer(job, prompt, apiKey, post, deps, deadlineAt);
+  // What the call used: the endpoint's own count, else an estimate of what was sent and what came back.
+  const used = result.usage ?? (result.producedText === undefined ? undefined : { inputTokens: estimatePromptTokens(prompt.map((message) => message.content)), outputTokens: estimateTokens(result.producedText) });
+  const usedTokens = used ? used.inputTokens + used.outputTokens : 0;
+  const settled = settle(deps.table, job, day, { usedTokens, reservedTokens, answered: result.outcome === "answered" }, nowSeconds()).catch((error: unknown) => {
+    // The reservation then stays counted for the day: the budget errs on the safe side.
+    log("warn", "job.settleFailed", { ...base, error });
+  });
+  const costUsd = used && (used.inputTokens * config.pricePerMillionTokens.input + used.outputTokens * config.pricePerMillionTokens.output) / 1_000_000;
+  return finish(
+    result.outcome,
+    result.texts,
+    { ...result.fields, reservedTokens, usedTokens, usageReported: result.usage !== undefined },
+    {
+      InputTokens: used && { value: used.inputTokens, unit: "Count" },
+      OutputTokens: used && { value: used.outputTokens, unit: "Count" },
+      EstimatedCostUSD: costUsd === undefined ? undefined : { value: costUsd, unit: "None" },
+      TimeToFirstTokenMs: result.firstTextMs === undefined ? undefined : { value: result.firstTextMs, unit: "Milliseconds" },
+      ModelLatencyMs: { value: result.modelMs, unit: "Milliseconds" },
+    },
+    settled,
+  );
 }
 
 interface Answered {
   readonly outcome: string;
   readonly texts: string[];
   readonly fields: Record<string, unknown>;
+  readonly usage: TokenUsage | undefined;
+  /** The text the model produced (an answer or its part); undefined when it produced nothing (nothing to charge). */
+  readonly producedText: string | undefined;
+  readonly modelMs: number;
+  readonly firstTextMs: number | undefined;
 }
 
 /**
@@ -122,7 +190,7 @@ interface Answered {
  * answer in parts, or what arrived plus why it stopped. Bounded by our deadline: the function's remaining time
  * minus a margin, so the person always hears back before Lambda stops us.
  */
-async function answer(job: Job, apiKey: string, post: NonNullable<WorkerDeps["post"]>, deps: WorkerDeps, deadlineAt: number): Promise<Answered> {
+async function answer(job: Job, prompt: ModelRequest["messages"], apiKey: string, post: NonNullable<WorkerDeps["post"]>, deps: WorkerDeps, deadlineAt: number): Promise<Answered> {
   const { config, log } = deps;
   const budgetMs = Math.max(1_000, Math.min(config.modelTimeoutMs, deps.remainingMs() - DEADLINE_MARGIN_MS));
   const deadline = new AbortController();
@@ -135,7 +203,7 @@ async function answer(job: Job, apiKey: string, post: NonNullable<WorkerDeps["po
     const result = await askModel(
       {
         apiKey,
-        question: job.text,
+        messages: prompt,
         signal: deadline.signal,
         onText: (soFar) => {
           partial = soFar;
@@ -147,16 +215,18 @@ async function answer(job: Job, apiKey: string, post: NonNullable<WorkerDeps["po
       },
       config,
     );
+    const modelMs = deps.now() - startedAt;
+    const timing = { modelMs, firstTextMs: firstTextAt === undefined ? undefined : firstTextAt - startedAt };
     const fields = {
-      modelMs: deps.now() - startedAt,
+      modelMs,
       answerChars: result.text.length,
       finishReason: result.finishReason,
       progressPosts: progress.posted,
       ...(config.logPrompts ? { answer: result.text } : {}),
     };
-    if (result.text.trim() === "") return { outcome: "emptyAnswer", texts: [messages.emptyAnswer], fields };
+    if (result.text.trim() === "") return { outcome: "emptyAnswer", texts: [messages.emptyAnswer], fields, usage: result.usage, producedText: "", ...timing };
     const texts = answerMessages(result.text, config.messageMaxChars, result.finishReason === "length" ? messages.cutOffNote : undefined);
-    return { outcome: "answered", texts, fields };
+    return { outcome: "answered", texts, fields, usage: result.usage, producedText: result.text, ...timing };
   } catch (error) {
     const failure = classifyModelError(error, { deadlinePassed: deadline.signal.aborted, streamStarted: partial !== "" });
     log("warn", "job.modelError", { jobId: job.id, failure, modelMs: deps.now() - startedAt, error: describeModelError(error, config.logPrompts) });
@@ -165,7 +235,16 @@ async function answer(job: Job, apiKey: string, post: NonNullable<WorkerDeps["po
       partial.trim() === ""
         ? [failureMessage(failure)]
         : answerMessages(partial, config.messageMaxChars, `⚠️ ${failureMessage(failure)}`);
-    return { outcome: failure, texts, fields: { partialChars: partial.length } };
+    // A call that failed before its first words gives its whole reservation back; a partial answer is charged.
+    return {
+      outcome: failure,
+      texts,
+      fields: { partialChars: partial.length },
+      usage: undefined,
+      producedText: partial === "" ? undefined : partial,
+      modelMs: deps.now() - startedAt,
+      firstTextMs: firstTextAt === undefined ? undefined : firstTextAt - startedAt,
+    };
   } finally {
     clearTimeout(timer);
     // The last progress update lands before the final message, never after it.

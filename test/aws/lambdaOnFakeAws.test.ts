@@ -9,6 +9,7 @@ import { resetRuntime } from "../../handler/runtime.js";
 import { handler as workerHandler } from "../../handler/worker/index.js";
 import { messages } from "../../handler/dooray/messages.js";
 import { clearSecretCache } from "../../handler/secrets.js";
+import { startLocalTable, type LocalTable } from "../../handler/local/localTable.js";
 import { startDoorayReceiver, type DoorayReceiver } from "../support/doorayReceiver.js";
 import { startFakeAws, type FakeAws } from "../support/fakeAws.js";
 import { startFakeOpenAI, type FakeOpenAI } from "../support/fakeOpenAI.js";
@@ -24,13 +25,16 @@ describe("the Lambda entry against AWS APIs on loopback", () => {
   let aws: FakeAws;
   let model: FakeOpenAI;
   let dooray: DoorayReceiver;
+  let table: LocalTable;
   const jobs: Promise<unknown>[] = [];
   const logs: string[] = [];
   const write = process.stdout.write.bind(process.stdout);
 
   beforeAll(async () => {
-    [aws, model, dooray] = await Promise.all([startFakeAws(), startFakeOpenAI({ apiKey: API_KEY }), startDoorayReceiver()]);
+    [aws, model, dooray, table] = await Promise.all([startFakeAws(), startFakeOpenAI({ apiKey: API_KEY }), startDoorayReceiver(), startLocalTable()]);
     Object.assign(process.env, {
+      BOT_TABLE: table.table,
+      AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
       AWS_REGION: REGION,
       AWS_ACCESS_KEY_ID: "AKIAFAKEFAKEFAKE0001",
       AWS_SECRET_ACCESS_KEY: "fake-secret-access-key",
@@ -51,7 +55,7 @@ describe("the Lambda entry against AWS APIs on loopback", () => {
   });
   afterAll(async () => {
     process.stdout.write = write;
-    await Promise.all([aws.close(), model.close(), dooray.close()]);
+    await Promise.all([aws.close(), model.close(), dooray.close(), table.close()]);
   });
   beforeEach(() => {
     aws.secrets.clear();

@@ -9,6 +9,7 @@ import { openaiLayerFiles } from "../../stacks/assets/buildOpenAILayer.js";
 import { startDoorayReceiver, type DoorayReceiver } from "../support/doorayReceiver.js";
 import { startFakeAws, type FakeAws } from "../support/fakeAws.js";
 import { startFakeOpenAI, type FakeOpenAI } from "../support/fakeOpenAI.js";
+import { startLocalTable, type LocalTable } from "../../handler/local/localTable.js";
 import { selfSignedCert } from "../support/selfSignedCert.js";
 import { commandPayload, finalPosts } from "../support/harness.js";
 
@@ -23,6 +24,7 @@ describe("the function bundle and the layer, as Lambda runs them", () => {
   let model: FakeOpenAI;
   let dooray: DoorayReceiver;
   let aws: FakeAws;
+  let table: LocalTable;
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), "dooray-gpt-bundle-"));
     for (const [dir, files] of [["edge", handlerPackageFiles("edge")], ["worker", handlerPackageFiles("worker")], ["opt", openaiLayerFiles()]] as const) {
@@ -31,9 +33,9 @@ describe("the function bundle and the layer, as Lambda runs them", () => {
         writeFileSync(join(root, dir, file.path), file.content);
       }
     }
-    [model, dooray, aws] = await Promise.all([startFakeOpenAI(), startDoorayReceiver(), startFakeAws()]);
+    [model, dooray, aws, table] = await Promise.all([startFakeOpenAI({ delayMs: 300 }), startDoorayReceiver(), startFakeAws(), startLocalTable()]);
   });
-  afterAll(() => Promise.all([model.close(), dooray.close(), aws.close()]));
+  afterAll(() => Promise.all([model.close(), dooray.close(), aws.close(), table.close()]));
 
   const runCold = async (entry: "edge" | "worker", event: unknown, extraEnv: Record<string, string> = {}) => {
     const events = join(root, `events-${Math.random()}.json`);
@@ -59,6 +61,8 @@ describe("the function bundle and the layer, as Lambda runs them", () => {
           AWS_SECRET_ACCESS_KEY: "x",
           WORKER_FUNCTION_NAME: "dooray-gpt-test-worker",
           AWS_ENDPOINT_URL_LAMBDA: aws.url,
+          AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
+          BOT_TABLE: table.table,
           ...extraEnv,
         },
         stdio: "ignore",
@@ -100,6 +104,17 @@ describe("the function bundle and the layer, as Lambda runs them", () => {
     const result = await runCold("worker", job);
     expect(result.loadedFiles).toEqual([join(root, "worker", "index.js"), join(root, "opt", "nodejs", "node_modules", "openai", "index.js")]);
     expect(finalPosts(dooray.postsFor(hookId)).map((post) => post.body.text)).toEqual(["답변: 레이어에서"]);
+  });
+
+  it("one job delivered to two worker processes at once gets one model call and one answer", async () => {
+    const { hookId, responseUrl } = dooray.newResponseUrl();
+    const job = signJob(newJob({ tenantId: "1", channelId: "2", userId: "3", text: "두 번 배달된 질문", responseUrl }, Date.now()), TOKEN);
+    const before = model.requests.length;
+
+    await Promise.all([runCold("worker", job), runCold("worker", job)]);
+
+    expect(model.requests.length - before).toBe(1);
+    expect(dooray.postsFor(hookId).map((post) => post.body.text)).toEqual(["답변: 두 번 배달된 질문"]);
   });
 
   it("the edge bundle holds no worker code and no SDK; the worker bundle holds no request parsing", () => {

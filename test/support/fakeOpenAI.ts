@@ -8,18 +8,21 @@ import { listen, readBody, sleep, type Listening } from "./listen.js";
  *   [[gap:300]]     wait between stream chunks       [[broken]]     send part of the stream, then cut the socket
  *   [[long:9000]]   answer that many characters      [[empty]]      answer nothing        [[length]]  finish_reason "length"
  *   [[echo:400]]    fail with that status, echoing the question in the error message (as some endpoints do)
- * A refused key gets OpenAI's own 401 text, which shows the key's last four characters.
+ * A refused key gets OpenAI's own 401 text, which shows the key's last four characters. Asked with
+ * `stream_options.include_usage`, the stream ends with a usage chunk, as OpenAI's does: `usageOf` gives its counts.
  */
 export interface FakeOpenAIOptions {
   /** Added before every answer (the bench's "model time"). */
   readonly delayMs?: number;
   /** Only this key is accepted; others get 401. */
   readonly apiKey?: string;
+  /** false: never report usage, as some OpenAI-compatible servers do not. */
+  readonly reportsUsage?: boolean;
 }
 
 export interface RecordedModelRequest {
   readonly authorization: string | undefined;
-  readonly body: { model: string; stream?: boolean; messages: { role: string; content: string }[]; max_completion_tokens?: number };
+  readonly body: { model: string; stream?: boolean; stream_options?: { include_usage?: boolean }; messages: { role: string; content: string }[]; max_completion_tokens?: number };
 }
 
 export interface FakeOpenAI extends Listening {
@@ -71,13 +74,20 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
           choices: [{ index: 0, message: { role: "assistant", content: answer }, finish_reason: finish }],
         });
       }
-      await stream(response, body.model, answer, finish, Number(directive("gap")?.[1] ?? 0), Boolean(directive("broken")));
+      const usage = body.stream_options?.include_usage && options.reportsUsage !== false ? usageOf(body.messages, answer) : undefined;
+      await stream(response, body.model, answer, finish, Number(directive("gap")?.[1] ?? 0), Boolean(directive("broken")), usage);
     })().catch(() => response.destroy());
   });
   return { ...listening, baseUrl: `${listening.url}/v1`, requests, durationsMs };
 }
 
-async function stream(response: ServerResponse, model: string, answer: string, finish: string, gapMs: number, broken: boolean): Promise<void> {
+/** The fake's token counts: one per character, so a test can tell reported usage from the bot's own estimate. */
+export function usageOf(messages: readonly { content: string }[], answer: string): { prompt_tokens: number; completion_tokens: number; total_tokens: number } {
+  const prompt = messages.reduce((sum, message) => sum + message.content.length, 0);
+  return { prompt_tokens: prompt, completion_tokens: answer.length, total_tokens: prompt + answer.length };
+}
+
+async function stream(response: ServerResponse, model: string, answer: string, finish: string, gapMs: number, broken: boolean, usage?: object): Promise<void> {
   response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
   const chunk = (delta: object, finishReason: string | null) =>
     `data: ${JSON.stringify({ id: "chatcmpl-fake", object: "chat.completion.chunk", created: 0, model, choices: [{ index: 0, delta, finish_reason: finishReason }] })}\n\n`;
@@ -93,6 +103,7 @@ async function stream(response: ServerResponse, model: string, answer: string, f
     }
   }
   response.write(chunk({}, finish));
+  if (usage) response.write(`data: ${JSON.stringify({ id: "chatcmpl-fake", object: "chat.completion.chunk", created: 0, model, choices: [], usage })}\n\n`);
   response.end("data: [DONE]\n\n");
 }
 

@@ -5,6 +5,7 @@ import { newJob, signJob } from "../../handler/job/signedJob.js";
 import { createLogger } from "../../handler/log.js";
 import { secretsFor } from "../../handler/secrets.js";
 import { runJob } from "../../handler/worker/runJob.js";
+import { startLocalTable, type LocalTable } from "../../handler/local/localTable.js";
 import { startDoorayReceiver, type DoorayReceiver } from "../support/doorayReceiver.js";
 import { startFakeOpenAI, type FakeOpenAI } from "../support/fakeOpenAI.js";
 
@@ -14,18 +15,19 @@ const TOKEN = "worker-checks-token-3c5e7a9b";
 describe("the worker re-checks what the edge checked", () => {
   let dooray: DoorayReceiver;
   let model: FakeOpenAI;
+  let table: LocalTable;
   const logs: string[] = [];
   beforeAll(async () => {
-    [dooray, model] = await Promise.all([startDoorayReceiver(), startFakeOpenAI()]);
+    [dooray, model, table] = await Promise.all([startDoorayReceiver(), startFakeOpenAI(), startLocalTable()]);
   });
-  afterAll(() => Promise.all([dooray.close(), model.close()]));
+  afterAll(() => Promise.all([dooray.close(), model.close(), table.close()]));
 
   const run = async (env: Record<string, string>, fields: { tenantId?: string; text?: string }) => {
     const config = readConfig({ DOORAY_APP_TOKEN: TOKEN, OPENAI_API_KEY: "sk-x", OPENAI_BASE_URL: model.baseUrl, RESPONSE_URL_HOSTS: "127.0.0.1", ALLOW_INSECURE_RESPONSE_URL: "1", ...env });
     const { hookId, responseUrl } = dooray.newResponseUrl();
     const job = signJob(newJob({ tenantId: fields.tenantId ?? "111", channelId: "2", userId: "3", text: fields.text ?? "질문", responseUrl }, Date.now()), TOKEN);
     const before = model.requests.length;
-    await runJob(job, { config, secrets: secretsFor(config, () => Promise.reject(new Error("local"))), log: createLogger((line) => logs.push(line)), now: Date.now, remainingMs: () => 30_000 });
+    await runJob(job, { config, secrets: secretsFor(config, () => Promise.reject(new Error("local"))), log: createLogger((line) => logs.push(line)), now: Date.now, remainingMs: () => 30_000, table });
     return { posts: dooray.postsFor(hookId).map((post) => post.body.text), modelCalls: model.requests.length - before, finished: JSON.parse(logs.at(-1)!) };
   };
 

@@ -1,0 +1,27 @@
+import type { BotConfig } from "../config.js";
+import { messages } from "../dooray/messages.js";
+import { budgetDay } from "../store/budgetDay.js";
+import { readUsage, wouldOverrun, type BudgetOwner } from "../store/budgets.js";
+import type { TableRef } from "../store/tableRef.js";
+import { reservationFor } from "../store/tokenEstimate.js";
+
+/** The edge answers within a second; a slower table read is skipped (usage) or left to the worker (budgets). */
+export const EDGE_TABLE_TIMEOUT_MS = 800;
+
+/** `/gpt usage`: today's use of the person and the channel against their limits, as the person reads it. */
+export async function usageText(table: TableRef, owner: BudgetOwner, config: BotConfig, now: number): Promise<string> {
+  const day = budgetDay(now, config.budgetTimeZone);
+  const usage = await readUsage(table, owner, day, EDGE_TABLE_TIMEOUT_MS);
+  return messages.usage({ day, timeZone: config.budgetTimeZone, ...usage, limits: config.budgets });
+}
+
+/**
+ * The quick answer at the limit: a budget that today's use already leaves too small for this question refuses it
+ * here, at once. Judged on a read; the worker's conditional write is what keeps the limit under concurrency.
+ */
+export async function budgetRefusal(table: TableRef, owner: BudgetOwner, question: string, config: BotConfig, now: number): Promise<{ scope: "user" | "channel"; text: string } | undefined> {
+  if (config.budgets.user === 0 && config.budgets.channel === 0) return undefined;
+  const usage = await readUsage(table, owner, budgetDay(now, config.budgetTimeZone), EDGE_TABLE_TIMEOUT_MS);
+  const scope = wouldOverrun(usage, reservationFor([config.systemPrompt, question], config.maxOutputTokens), config.budgets);
+  return scope && { scope, text: messages.budgetExceeded(scope, config.budgets[scope], config.budgetTimeZone) };
+}

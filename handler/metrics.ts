@@ -1,0 +1,38 @@
+/**
+ * CloudWatch metrics as Embedded Metric Format fields inside the one JSON log line an event already writes
+ * (docs/architecture.md, "Metrics"): no extra line, no API call, no permission beyond writing logs. Written by hand
+ * rather than with Powertools Metrics: these are the few lines it would add, without its cold-start cost
+ * (npm run bench:libraries).
+ */
+export const METRICS_NAMESPACE = "DoorayGpt";
+
+/** Every question's outcome, counted under the Outcome dimension (answered, busy, refusedByBudget, timedOut, …). */
+export const OUTCOME_METRIC = "Questions";
+
+export type Unit = "Count" | "Milliseconds" | "None";
+
+export interface Measurement {
+  readonly value: number;
+  readonly unit: Unit;
+}
+
+/**
+ * The fields that make a log line count one question with its outcome, plus any measurements (tokens, cost,
+ * latencies) under the Environment dimension alone. Merge them into the line's fields.
+ */
+export function outcomeMetrics(environment: string, outcome: string, measurements: Readonly<Record<string, Measurement | undefined>> = {}, now = Date.now()): Record<string, unknown> {
+  const measured = Object.entries(measurements).filter((entry): entry is [string, Measurement] => entry[1] !== undefined && Number.isFinite(entry[1].value));
+  const directives: Record<string, unknown>[] = [
+    { Namespace: METRICS_NAMESPACE, Dimensions: [["Environment", "Outcome"]], Metrics: [{ Name: OUTCOME_METRIC, Unit: "Count" }] },
+  ];
+  if (measured.length > 0) {
+    directives.push({ Namespace: METRICS_NAMESPACE, Dimensions: [["Environment"]], Metrics: measured.map(([name, { unit }]) => ({ Name: name, Unit: unit })) });
+  }
+  return {
+    _aws: { Timestamp: now, CloudWatchMetrics: directives },
+    Environment: environment,
+    Outcome: outcome,
+    [OUTCOME_METRIC]: 1,
+    ...Object.fromEntries(measured.map(([name, { value }]) => [name, value])),
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * The bot's one DynamoDB table (docs/architecture.md, "The table"): a single string partition key, one row per
+ * budget day and scope, one per claimed job. Each row carries its own expiry for DynamoDB's TTL.
+ */
+export const PARTITION_KEY = "pk";
+/** Epoch seconds; DynamoDB's TTL deletes the row some time after it passes. */
+export const TTL_ATTRIBUTE = "expiresAt";
+/** Usage rows are kept this long after their day, so a month can still be looked back on. */
+export const USAGE_KEEP_SECONDS = 35 * 24 * 3600;
+/** A job claim outlives every redelivery Lambda could still make (maximum event age is at most 6 hours). */
+export const JOB_CLAIM_KEEP_SECONDS = 24 * 3600;
+
+export type UsageScope = "user" | "channel";
+
+/** `usage#<tenant>#user#<user>#<day>`; ids are escaped so no id can make another row's key. */
+export function usageKey(scope: UsageScope, tenantId: string, id: string, day: string): string {
+  return `usage#${part(tenantId)}#${scope}#${part(id)}#${day}`;
+}
+
+export function jobKey(jobId: string): string {
+  return `job#${part(jobId)}`;
+}
+
+function part(value: string): string {
+  return encodeURIComponent(value);
+}

@@ -1,0 +1,136 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { DEFAULT_TIME_ZONE } from "../../handler/config.js";
+import { messages } from "../../handler/dooray/messages.js";
+import { budgetDay } from "../../handler/store/budgetDay.js";
+import { reservationFor } from "../../handler/store/tokenEstimate.js";
+import { usageOf } from "../support/fakeOpenAI.js";
+import { API_KEY, finalPosts, startHarness, type Harness } from "../support/harness.js";
+
+const SYSTEM_PROMPT = "짧게 답해 주세요.";
+const MAX_OUTPUT = 100;
+/** What one question holds back before its answer: the prompt's estimate plus the output ceiling. */
+const reservation = (question: string) => reservationFor([SYSTEM_PROMPT, question], MAX_OUTPUT);
+/** What the fake model reports for one question (one token a character), which the budget is settled to. */
+const reported = (question: string) => usageOf([{ content: SYSTEM_PROMPT }, { content: question }], `답변: ${question}`).total_tokens;
+const settings = { BOT_SYSTEM_PROMPT: SYSTEM_PROMPT, BOT_MAX_OUTPUT_TOKENS: String(MAX_OUTPUT) };
+const entries = (h: Harness) => h.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+
+/** Daily budgets and `/gpt usage`, through the local Function URL and its in-memory DynamoDB API. */
+describe("daily budgets", () => {
+  let h: Harness;
+  afterEach(() => h.close());
+
+  it("answers within the budget, then refuses the next question at once, naming the limit, with no model call", async () => {
+    const question = "배포 체크리스트";
+    h = await startHarness({ ...settings, BUDGET_USER_DAILY_TOKENS: String(reservation(question)) });
+    const first = await h.command(question);
+    await h.dooray.waitFor(first.hookId, (posts) => finalPosts(posts).length === 1);
+    await h.dev.idle();
+
+    const second = await h.command(question);
+
+    expect(second).toMatchObject({ status: 200, body: { responseType: "ephemeral", text: messages.budgetExceeded("user", reservation(question), DEFAULT_TIME_ZONE) } });
+    expect(second.body.text).toContain("오늘 나의 사용 한도");
+    expect(second.body.text).toContain("0시(한국 시간)");
+    expect(h.model.requests).toHaveLength(1);
+    await h.dev.idle();
+    expect(h.dooray.postsFor(second.hookId)).toEqual([]);
+    expect(entries(h).find((entry) => entry.event === "request.refusedByBudget")).toMatchObject({ scope: "user", Outcome: "refusedByBudget", Questions: 1 });
+  });
+
+  it("/gpt usage and /gpt 사용량 show today's use of the person and the channel, against their limits", async () => {
+    h = await startHarness({ ...settings, BUDGET_USER_DAILY_TOKENS: "50000", BUDGET_CHANNEL_DAILY_TOKENS: "0" });
+    for (const question of ["첫 질문", "두 번째 질문"]) {
+      const { hookId } = await h.command(question);
+      await h.dooray.waitFor(hookId, (posts) => finalPosts(posts).length === 1);
+    }
+    await h.command("다른 채널의 질문", { channelId: "999" }).then(({ hookId }) => h.dooray.waitFor(hookId, (posts) => finalPosts(posts).length === 1));
+    await h.dev.idle();
+
+    const mine = reported("첫 질문") + reported("두 번째 질문");
+    const usage = await h.command("usage");
+    expect(usage.status).toBe(200);
+    expect(usage.body).toEqual({
+      responseType: "ephemeral",
+      text: messages.usage({
+        day: budgetDay(Date.now(), DEFAULT_TIME_ZONE),
+        timeZone: DEFAULT_TIME_ZONE,
+        user: { tokens: mine + reported("다른 채널의 질문"), answered: 3 },
+        channel: { tokens: mine, answered: 2 },
+        limits: { user: 50_000, channel: 0 },
+      }),
+    });
+    expect(usage.body.text).toContain(`- 이 채널: ${mine} 토큰 (한도 없음) · 답변 2개`);
+    expect((await h.command("사용량")).body).toEqual(usage.body);
+    expect(h.model.requests).toHaveLength(3);
+  });
+
+  it("never overruns a channel budget that fits 5 of 20 concurrent questions; the rest are told, with no model call", async () => {
+    const question = "동시에 묻는 질문";
+    const limit = 5 * reservation(question);
+    h = await startHarness({ ...settings, BUDGET_CHANNEL_DAILY_TOKENS: String(limit), WORKER_CONCURRENCY: "20" }, { apiKey: API_KEY, delayMs: 400 });
+
+    const sent = await Promise.all(Array.from({ length: 20 }, (_, index) => h.command(question, { userId: `user-${index}` })));
+    await h.dev.idle();
+
+    const finals = sent.map(({ hookId }) => finalPosts(h.dooray.postsFor(hookId)).map((post) => post.body.text));
+    expect(finals.every((texts) => texts.length === 1)).toBe(true);
+    const answered = finals.filter(([text]) => text === `답변: ${question}`);
+    const refused = finals.filter(([text]) => text === messages.budgetExceeded("channel", limit, DEFAULT_TIME_ZONE));
+    expect(answered).toHaveLength(5);
+    expect(refused).toHaveLength(15);
+    expect(h.model.requests).toHaveLength(5);
+    const usage = await h.command("usage", { userId: "user-0" });
+    expect(usage.body.text).toContain(`- 이 채널: ${(5 * reported(question)).toLocaleString("ko-KR")} / `);
+  });
+
+  it("settles on the endpoint's reported usage, and logs tokens, cost and timings as metrics", async () => {
+    h = await startHarness({ ...settings, MODEL_PRICE_INPUT_PER_MTOK: "1", MODEL_PRICE_OUTPUT_PER_MTOK: "2" });
+    const question = "지표 질문";
+    const { hookId } = await h.command(question);
+    await h.dooray.waitFor(hookId, (posts) => finalPosts(posts).length === 1);
+    await h.dev.idle();
+
+    const usage = usageOf([{ content: SYSTEM_PROMPT }, { content: question }], `답변: ${question}`);
+    const finished = entries(h).find((entry) => entry.event === "job.finished")!;
+    expect(h.model.requests[0]!.body.stream_options).toEqual({ include_usage: true });
+    expect(finished).toMatchObject({
+      outcome: "answered",
+      usageReported: true,
+      usedTokens: usage.total_tokens,
+      Environment: "local",
+      Outcome: "answered",
+      Questions: 1,
+      InputTokens: usage.prompt_tokens,
+      OutputTokens: usage.completion_tokens,
+      EstimatedCostUSD: (usage.prompt_tokens * 1 + usage.completion_tokens * 2) / 1_000_000,
+    });
+    expect(finished.TimeToFirstTokenMs).toEqual(expect.any(Number));
+    expect(finished.ModelLatencyMs).toEqual(expect.any(Number));
+    const directives = (finished._aws as { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] }).CloudWatchMetrics;
+    expect(directives).toEqual([
+      { Namespace: "DoorayGpt", Dimensions: [["Environment", "Outcome"]], Metrics: [{ Name: "Questions", Unit: "Count" }] },
+      {
+        Namespace: "DoorayGpt",
+        Dimensions: [["Environment"]],
+        Metrics: ["InputTokens", "OutputTokens", "EstimatedCostUSD", "TimeToFirstTokenMs", "ModelLatencyMs"].map((name) => expect.objectContaining({ Name: name })),
+      },
+    ]);
+  });
+
+  it("settles on an estimate when the endpoint reports no usage, and gives a failed call's reservation back", async () => {
+    h = await startHarness({ ...settings, BUDGET_USER_DAILY_TOKENS: "100000" }, { apiKey: API_KEY, reportsUsage: false });
+    const answered = await h.command("추정 질문");
+    await h.dooray.waitFor(answered.hookId, (posts) => finalPosts(posts).length === 1);
+    await h.dev.idle();
+    const failed = await h.command("실패할 질문 [[status:500]]");
+    await h.dooray.waitFor(failed.hookId, (posts) => finalPosts(posts).length === 1);
+    await h.dev.idle();
+
+    const [first, second] = entries(h).filter((entry) => entry.event === "job.finished");
+    expect(first).toMatchObject({ outcome: "answered", usageReported: false });
+    expect(first!.usedTokens).toBeGreaterThan(0);
+    expect(second).toMatchObject({ outcome: "modelFailed", usedTokens: 0, Outcome: "modelFailed" });
+    expect((await h.command("usage")).body.text).toContain(`- 나: ${first!.usedTokens} / 100,000 토큰`);
+  });
+});
