@@ -1,0 +1,2 @@
+/** The floor: a handler that does nothing. */
+export async function handler(): Promise<void> {}
