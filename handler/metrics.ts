@@ -20,7 +20,7 @@ export interface Measurement {
  * The fields that make a log line count one question with its outcome, plus any measurements (tokens, cost,
  * latencies) under the Environment dimension alone. Merge them into the line's fields.
  */
-export function outcomeMetrics(environment: string, outcome: string, measurements: Readonly<Record<string, Measurement | undefined>> = {}, now = Date.now()): Record<string, unknown> {
+export function outcomeMetrics(environment: string, outcome: Outcome, measurements: Readonly<Record<string, Measurement | undefined>> = {}, now = Date.now()): Record<string, unknown> {
   const measured = Object.entries(measurements).filter((entry): entry is [string, Measurement] => entry[1] !== undefined && Number.isFinite(entry[1].value));
   const directives: Record<string, unknown>[] = [
     { Namespace: METRICS_NAMESPACE, Dimensions: [["Environment", "Outcome"]], Metrics: [{ Name: OUTCOME_METRIC, Unit: "Count" }] },
@@ -36,3 +36,24 @@ export function outcomeMetrics(environment: string, outcome: string, measurement
     ...Object.fromEntries(measured.map(([name, { value }]) => [name, value])),
   };
 }
+
+/** Every outcome a question can end in (the dashboard draws one series each). */
+export const OUTCOMES = [
+  "answered",
+  "refusedByBudget",
+  "busy",
+  "workerFailed",
+  "timedOut",
+  "rateLimited",
+  "modelFailed",
+  "unreachable",
+  "keyRejected",
+  "streamBroken",
+  "emptyAnswer",
+  "refused",
+  "notConfigured",
+  "secretUnavailable",
+  "storeUnavailable",
+] as const;
+
+export type Outcome = (typeof OUTCOMES)[number];

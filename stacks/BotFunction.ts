@@ -1,6 +1,6 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
-import { Fn } from "cdktf";
+import { Fn, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { functionArn, logStreamsArn, roleArn, type Place } from "./arns.js";
 import { handlerPackageFiles, type FunctionEntry } from "./assets/buildHandler.js";
@@ -27,6 +27,8 @@ export interface BotFunctionProps {
   /** Settings, passed as environment (handler/config.ts names); never a secret value. */
   readonly environment: Readonly<Record<string, string>>;
   readonly layers?: readonly string[];
+  /** Created before the function, which uses them from its first request (the table). */
+  readonly uses?: readonly ITerraformDependable[];
 }
 
 /**
@@ -72,7 +74,7 @@ export class BotFunction extends Construct {
       environment: { variables: { ...props.environment } },
       // The log group first (Lambda never creates one without retention); the role with its policy first (the
       // function can write logs from its first run).
-      dependsOn: [this.logGroup, this.role.role, this.role.policy],
+      dependsOn: [this.logGroup, this.role.role, this.role.policy, ...(props.uses ?? [])],
     });
   }
 }

@@ -7,6 +7,8 @@ export interface PolicyStatement {
   readonly Effect: "Allow";
   readonly Action: readonly string[];
   readonly Resource: readonly string[];
+  /** Narrows the statement further (for DynamoDB: which keys a role may touch). */
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
 }
 
 export interface BotRoleProps {

@@ -7,14 +7,20 @@ import type { EnvironmentConfig } from "./config.js";
 import { EDGE_FAILURE_RECORD_MAX_AGE_SECONDS, EdgeFunction } from "./EdgeFunction.js";
 import { OpenAILayer } from "./OpenAILayer.js";
 import { WorkerFunction } from "./WorkerFunction.js";
+import { BotAlarms } from "./BotAlarms.js";
+import { BotDashboard } from "./BotDashboard.js";
+import { BotTable } from "./BotTable.js";
+import { OUTCOMES } from "../handler/metrics.js";
 
 /**
- * Everything one environment needs: the two secrets, the `openai` layer, the public edge and the private worker
- * (each with its own role, log group and reserved concurrency), and outputs for the operator.
+ * Everything one environment needs: the two secrets, the `openai` layer, the table, the public edge and the private
+ * worker (each with its own role, log group and reserved concurrency), alarms, a dashboard, and outputs for the
+ * operator.
  */
 export class DoorayGptStack extends TerraformStack {
   readonly edge: EdgeFunction;
   readonly worker: WorkerFunction;
+  readonly table: BotTable;
 
   constructor(scope: Construct, id: string, env: EnvironmentConfig) {
     super(scope, id);
@@ -32,6 +38,7 @@ export class DoorayGptStack extends TerraformStack {
 
     const secrets = new BotSecrets(this, "secrets", { environment: env.name });
     const layer = new OpenAILayer(this, "openai", { layerName: `${prefix}-openai` });
+    this.table = new BotTable(this, "table", { place, tableName: prefix, settings: env.table });
 
     this.edge = new EdgeFunction(this, "edge", {
       place,
@@ -40,7 +47,8 @@ export class DoorayGptStack extends TerraformStack {
       logRetentionDays: env.logRetentionDays,
       appTokenSecretArn: secretArnPattern(place, secrets.names.doorayAppToken),
       workerArn: functionArn(place, names.worker),
-      environment: edgeSettings(env, secrets.names.doorayAppToken, names.worker),
+      table: this.table,
+      environment: { ...edgeSettings(env, secrets.names.doorayAppToken, names.worker), ...budgetSettings(env, prefix) },
     });
     this.worker = new WorkerFunction(this, "worker", {
       place,
@@ -50,17 +58,37 @@ export class DoorayGptStack extends TerraformStack {
       secretArns: [secretArnPattern(place, secrets.names.doorayAppToken), secretArnPattern(place, secrets.names.openaiApiKey)],
       edge: this.edge.function,
       layerArn: layer.layer.arn,
-      environment: workerSettings(env, secrets.names),
+      table: this.table,
+      environment: { ...workerSettings(env, secrets.names), ...budgetSettings(env, prefix) },
     });
+
+    const metricsNames = { prefix, environment: env.name, edgeName: names.edge, workerName: names.worker };
+    new BotAlarms(this, "alarms", { place, ...metricsNames, settings: env.alarms });
+    new BotDashboard(this, "dashboard", { dashboardName: prefix, region: env.region, environment: env.name, edgeName: names.edge, workerName: names.worker, outcomes: OUTCOMES });
 
     output(this, "function_url", this.edge.url.functionUrl, "Request URL to register for the /gpt command in Dooray");
     output(this, "edge_function_name", names.edge, "Public Lambda function: Dooray's requests and failure records");
     output(this, "worker_function_name", names.worker, "Private Lambda function: the answers");
     output(this, "edge_log_group_name", this.edge.function.logGroup.name, "CloudWatch log group of the edge");
     output(this, "worker_log_group_name", this.worker.function.logGroup.name, "CloudWatch log group of the worker");
+    output(this, "table_name", this.table.table.name, "DynamoDB table: daily usage and job claims");
+    output(this, "dashboard_name", prefix, "CloudWatch dashboard of questions, tokens, cost and health");
     output(this, "openai_api_key_secret_name", secrets.names.openaiApiKey, "Secret holding the OpenAI API key");
     output(this, "dooray_app_token_secret_name", secrets.names.doorayAppToken, "Secret holding the Dooray app token");
   }
+}
+
+/** What both functions need to keep and show the budgets, and to label their metrics. */
+export function budgetSettings(env: EnvironmentConfig, tableName: string): Record<string, string> {
+  return {
+    BOT_TABLE: tableName,
+    BOT_ENVIRONMENT: env.name,
+    BUDGET_USER_DAILY_TOKENS: String(env.budgets.userDailyTokens),
+    BUDGET_CHANNEL_DAILY_TOKENS: String(env.budgets.channelDailyTokens),
+    BUDGET_TIME_ZONE: env.budgets.timeZone,
+    // The edge estimates a question's reservation as the worker does, to refuse at once.
+    BOT_MAX_OUTPUT_TOKENS: String(env.maxOutputTokens),
+  };
 }
 
 /** The edge's settings (handler/config.ts names): what it checks, where it sends jobs. */
@@ -82,9 +110,10 @@ export function workerSettings(env: EnvironmentConfig, secretNames: { openaiApiK
     OPENAI_API_KEY_SECRET_ID: secretNames.openaiApiKey,
     BOT_MODEL: env.model,
     ...(env.openaiBaseUrl ? { OPENAI_BASE_URL: env.openaiBaseUrl } : {}),
-    BOT_MAX_OUTPUT_TOKENS: String(env.maxOutputTokens),
     RESPONSE_URL_HOSTS: env.responseUrlHosts.join(","),
     ...(env.tenantIds.length > 0 ? { DOORAY_TENANT_IDS: env.tenantIds.join(",") } : {}),
+    MODEL_PRICE_INPUT_PER_MTOK: String(env.modelPrice.inputPerMillionTokens),
+    MODEL_PRICE_OUTPUT_PER_MTOK: String(env.modelPrice.outputPerMillionTokens),
     // Leave the worker time to tell the person that the model was too slow.
     MODEL_TIMEOUT_MS: String(Math.min(900_000, (env.worker.timeoutSeconds - 20) * 1000)),
     // Lambda drops older events to the on-failure path; a minute more covers clock differences.

@@ -3,6 +3,7 @@ import { LambdaFunctionUrl } from "@cdktf/provider-aws/lib/lambda-function-url";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { Construct } from "constructs";
 import type { Place } from "./arns.js";
+import type { BotTable } from "./BotTable.js";
 import { BotFunction, type FunctionSizing } from "./BotFunction.js";
 import type { PolicyStatement } from "./BotRole.js";
 
@@ -15,6 +16,8 @@ export interface EdgeFunctionProps {
   readonly appTokenSecretArn: string;
   /** The worker it hands jobs to: the one function it may invoke. */
   readonly workerArn: string;
+  /** The bot's table: the edge reads usage rows only. */
+  readonly table: BotTable;
   readonly environment: Readonly<Record<string, string>>;
 }
 
@@ -23,7 +26,8 @@ export const EDGE_FAILURE_RECORD_MAX_AGE_SECONDS = 900;
 
 /**
  * The public half: the Function URL Dooray posts to, and the target of the worker's on-failure records. Small,
- * no layer; its role reads the app token and invokes the worker, nothing else. It never sees the OpenAI key.
+ * no layer; its role reads the app token, invokes the worker and reads usage rows, nothing else. It never sees the
+ * OpenAI key.
  */
 export class EdgeFunction extends Construct {
   readonly function: BotFunction;
@@ -34,6 +38,14 @@ export class EdgeFunction extends Construct {
     const statements: PolicyStatement[] = [
       { Sid: "ReadAppToken", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [props.appTokenSecretArn] },
       { Sid: "InvokeWorker", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [props.workerArn] },
+      // `/gpt usage` and the quick budget refusal: reads of today's usage rows, no other row, no write.
+      {
+        Sid: "ReadUsageRows",
+        Effect: "Allow",
+        Action: ["dynamodb:GetItem"],
+        Resource: [props.table.arn],
+        Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["usage#*"] } },
+      },
     ];
     this.function = new BotFunction(this, "edge", {
       place: props.place,
@@ -44,6 +56,7 @@ export class EdgeFunction extends Construct {
       logRetentionDays: props.logRetentionDays,
       statements,
       environment: props.environment,
+      uses: [props.table.table],
     });
     const functionName = this.function.fn.functionName;
     // AuthType NONE: Dooray cannot sign requests, so the handler is the gate (app token first, then the rest).

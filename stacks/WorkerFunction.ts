@@ -1,6 +1,7 @@
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { Construct } from "constructs";
 import type { Place } from "./arns.js";
+import type { BotTable } from "./BotTable.js";
 import { BotFunction, type FunctionSizing } from "./BotFunction.js";
 
 export interface WorkerSizing extends FunctionSizing {
@@ -19,6 +20,8 @@ export interface WorkerFunctionProps {
   readonly edge: BotFunction;
   /** The `openai` SDK layer. */
   readonly layerArn: string;
+  /** The bot's table: budgets and job claims. */
+  readonly table: BotTable;
   readonly environment: Readonly<Record<string, string>>;
 }
 
@@ -43,8 +46,11 @@ export class WorkerFunction extends Construct {
         { Sid: "ReadBothSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [...props.secretArns] },
         // Lambda sends the on-failure record with the worker's own role.
         { Sid: "SendFailuresToEdge", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [props.edge.arn] },
+        // Job claims (conditional PutItem, GetItem of a claim) and budgets (conditional UpdateItem): single items only.
+        { Sid: "BudgetsAndJobClaims", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], Resource: [props.table.arn] },
       ],
       environment: props.environment,
+      uses: [props.table.table],
       layers: [props.layerArn],
     });
     // A retry would post a second answer. A job that waited past the maximum event age (every worker busy), or a

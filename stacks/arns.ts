@@ -32,3 +32,11 @@ export function secretArnPattern(place: Place, secretName: string): string {
 export function roleArn(place: Place, roleName: string): string {
   return `arn:${partitionOf(place.region)}:iam::${place.accountId}:role/${roleName}`;
 }
+
+export function tableArn(place: Place, tableName: string): string {
+  return `arn:${partitionOf(place.region)}:dynamodb:${place.region}:${place.accountId}:table/${tableName}`;
+}
+
+export function topicArn(place: Place, topicName: string): string {
+  return `arn:${partitionOf(place.region)}:sns:${place.region}:${place.accountId}:${topicName}`;
+}

@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FunctionSizing } from "./BotFunction.js";
 import type { WorkerSizing } from "./WorkerFunction.js";
+import { DEFAULT_PRICES, DEFAULT_TIME_ZONE, MAX_DAILY_TOKENS } from "../handler/config.js";
+import { isKnownTimeZone } from "../handler/store/budgetDay.js";
 
 /**
  * Deployment settings, one entry per environment, from the `environments` object in cdktf.json's `context`
@@ -26,6 +28,32 @@ export interface EnvironmentConfig {
   readonly tenantIds: readonly string[];
   readonly tags: Readonly<Record<string, string>>;
   readonly backend: S3BackendConfig | undefined;
+  /** Daily token budgets (0 = unlimited) and the time zone whose midnight starts a day. */
+  readonly budgets: BudgetSettings;
+  /** US dollars per million tokens, for the estimated-cost metric. */
+  readonly modelPrice: { readonly inputPerMillionTokens: number; readonly outputPerMillionTokens: number };
+  readonly table: TableSettings;
+  readonly alarms: AlarmSettings;
+}
+
+export interface BudgetSettings {
+  readonly userDailyTokens: number;
+  readonly channelDailyTokens: number;
+  readonly timeZone: string;
+}
+
+export interface TableSettings {
+  /** Continuous backups for 35 days (point-in-time recovery). */
+  readonly pointInTimeRecovery: boolean;
+  /** DynamoDB refuses to delete the table while this is on (a destroy must turn it off first). */
+  readonly deletionProtection: boolean;
+}
+
+export interface AlarmSettings {
+  /** Who gets alarm e-mails (an SNS topic with one e-mail subscription each); none: alarms without actions. */
+  readonly emails: readonly string[];
+  /** Budget refusals in 5 minutes above which the alarm fires. */
+  readonly budgetRefusalsPer5Minutes: number;
 }
 
 export interface S3BackendConfig {
@@ -60,7 +88,7 @@ const DEFAULTS = {
 
 const KNOWN_KEYS = new Set([
   "accountId", "region", "edge", "worker", "logRetentionDays", "model", "openaiBaseUrl", "maxOutputTokens",
-  "responseUrlHosts", "tenantIds", "tags", "backend",
+  "responseUrlHosts", "tenantIds", "tags", "backend", "budgets", "modelPrice", "table", "alarms",
 ]);
 /** Settings of the one-function design, and where they live now. */
 const MOVED_KEYS: Record<string, string> = {
@@ -90,6 +118,7 @@ function parseEnvironment(name: string, raw: unknown): EnvironmentConfig {
   if (!LOG_RETENTION_DAYS.includes(logRetentionDays)) {
     throw new StackConfigError(`${at}.logRetentionDays: CloudWatch allows ${LOG_RETENTION_DAYS.join(", ")}; got ${logRetentionDays}`);
   }
+  const maxOutputTokens = int(raw, at, "maxOutputTokens", DEFAULTS.maxOutputTokens, 16, 100_000);
   return {
     name,
     accountId: str(raw, at, "accountId", undefined, /^\d{12}$/, "the 12-digit AWS account id to deploy to"),
@@ -99,12 +128,60 @@ function parseEnvironment(name: string, raw: unknown): EnvironmentConfig {
     logRetentionDays,
     model: str(raw, at, "model", DEFAULTS.model, /^\S{1,100}$/, "a model name without spaces"),
     openaiBaseUrl: optionalStr(raw, at, "openaiBaseUrl", /^https:\/\/\S+$/, "an https URL"),
-    maxOutputTokens: int(raw, at, "maxOutputTokens", DEFAULTS.maxOutputTokens, 16, 100_000),
+    maxOutputTokens,
     responseUrlHosts: strList(raw, at, "responseUrlHosts", DEFAULTS.responseUrlHosts, /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$/, "hostnames or *.domain patterns"),
     tenantIds: strList(raw, at, "tenantIds", [], /^\d{1,30}$/, "Dooray tenant ids (digits)"),
     tags: tags(raw, at),
     backend: backend(raw.backend, `${at}.backend`, name),
+    budgets: budgets(raw.budgets, `${at}.budgets`, maxOutputTokens),
+    modelPrice: modelPrice(raw.modelPrice, `${at}.modelPrice`),
+    table: tableSettings(raw.table, `${at}.table`),
+    alarms: alarms(raw.alarms, `${at}.alarms`),
   };
+}
+
+function budgets(raw: unknown, at: string, maxOutputTokens: number): BudgetSettings {
+  const settings = sizingObject(raw, at, ["userDailyTokens", "channelDailyTokens", "timeZone"]);
+  const daily = (key: string) => {
+    const value = int(settings, at, key, 0, 0, MAX_DAILY_TOKENS);
+    // A question reserves its prompt plus maxOutputTokens: a smaller budget could never answer anything.
+    if (value > 0 && value < maxOutputTokens * 2) {
+      throw new StackConfigError(`${at}.${key}: ${value} holds less than two answers of maxOutputTokens (${maxOutputTokens}); use 0 for unlimited or at least ${maxOutputTokens * 2}`);
+    }
+    return value;
+  };
+  const timeZone = str(settings, at, "timeZone", DEFAULT_TIME_ZONE, /^[A-Za-z][\w+/-]*$/, "an IANA time zone such as Asia/Seoul or UTC");
+  if (!isKnownTimeZone(timeZone)) throw new StackConfigError(`${at}.timeZone: "${timeZone}" is not a time zone Node.js knows (IANA names, such as Asia/Seoul or UTC)`);
+  return { userDailyTokens: daily("userDailyTokens"), channelDailyTokens: daily("channelDailyTokens"), timeZone };
+}
+
+function modelPrice(raw: unknown, at: string): EnvironmentConfig["modelPrice"] {
+  const settings = sizingObject(raw, at, ["inputPerMillionTokens", "outputPerMillionTokens"]);
+  const price = (key: string, fallback: number) => {
+    const value = settings[key] ?? fallback;
+    if (typeof value !== "number" || !(value >= 0 && value <= 10_000)) throw new StackConfigError(`${at}.${key}: expected US dollars from 0 to 10000, got ${JSON.stringify(value)}`);
+    return value;
+  };
+  return { inputPerMillionTokens: price("inputPerMillionTokens", DEFAULT_PRICES.input), outputPerMillionTokens: price("outputPerMillionTokens", DEFAULT_PRICES.output) };
+}
+
+function tableSettings(raw: unknown, at: string): TableSettings {
+  const settings = sizingObject(raw, at, ["pointInTimeRecovery", "deletionProtection"]);
+  return { pointInTimeRecovery: bool(settings, at, "pointInTimeRecovery", false), deletionProtection: bool(settings, at, "deletionProtection", false) };
+}
+
+function alarms(raw: unknown, at: string): AlarmSettings {
+  const settings = sizingObject(raw, at, ["emails", "budgetRefusalsPer5Minutes"]);
+  return {
+    emails: strList(settings, at, "emails", [], /^[^\s@]+@[^\s@]+\.[^\s@]+$/, "e-mail addresses"),
+    budgetRefusalsPer5Minutes: int(settings, at, "budgetRefusalsPer5Minutes", 20, 1, 100_000),
+  };
+}
+
+function bool(raw: Obj, at: string, key: string, fallback: boolean): boolean {
+  const value = raw[key] ?? fallback;
+  if (typeof value !== "boolean") throw new StackConfigError(`${at}.${key}: expected true or false, got ${JSON.stringify(value)}`);
+  return value;
 }
 
 /** The edge answers in well under a second; its timeout only bounds telling the person about a failed job. */

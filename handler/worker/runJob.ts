@@ -12,7 +12,7 @@ import { FINAL_POST, PROGRESS_POST, postToDooray, type PostOptions, type PostRes
 import { ProgressUpdates } from "./progressUpdates.js";
 import { answerMessages } from "./splitAnswer.js";
 import { randomUUID } from "node:crypto";
-import { outcomeMetrics, type Measurement } from "../metrics.js";
+import { outcomeMetrics, type Measurement, type Outcome } from "../metrics.js";
 import { budgetDay } from "../store/budgetDay.js";
 import { reserve, settle } from "../store/budgets.js";
 import { claimJob } from "../store/jobClaims.js";
@@ -79,7 +79,7 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
   const post = deps.post ?? postToDooray;
   const base = { jobId: job.id, tenantId: job.tenantId, channelId: job.channelId, userId: job.userId };
 
-  const finish = async (outcome: string, texts: string[], fields: Record<string, unknown> = {}, measurements: Record<string, Measurement | undefined> = {}, alongside?: Promise<void>) => {
+  const finish = async (outcome: Outcome, texts: string[], fields: Record<string, unknown> = {}, measurements: Record<string, Measurement | undefined> = {}, alongside?: Promise<void>) => {
     const [results] = await Promise.all([deliver(job, texts, post, deadlineAt), alongside]);
     const failed = results.find((result) => !result.ok);
     log(failed ? "error" : "info", "job.finished", {
@@ -175,7 +175,7 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
 }
 
 interface Answered {
-  readonly outcome: string;
+  readonly outcome: Outcome;
   readonly texts: string[];
   readonly fields: Record<string, unknown>;
   readonly usage: TokenUsage | undefined;

@@ -23,6 +23,10 @@ export interface ReviewSummary {
     readonly onFailure?: string;
   }[];
   readonly logs: readonly { readonly group: string; readonly retentionDays: number }[];
+  /** Daily token budgets as the worker is told them (0 = unlimited). */
+  readonly budgets: { readonly userDailyTokens: number; readonly channelDailyTokens: number; readonly timeZone: string } | undefined;
+  readonly tables: readonly { readonly name: string; readonly billing: string; readonly ttlAttribute: string | undefined; readonly pointInTimeRecovery: boolean; readonly deletionProtection: boolean }[];
+  readonly alarms: readonly { readonly name: string; readonly actions: readonly string[] }[];
 }
 
 export interface Statement {
@@ -30,6 +34,7 @@ export interface Statement {
   readonly Effect: string;
   readonly Action: readonly string[];
   readonly Resource: readonly string[];
+  readonly Condition?: Readonly<Record<string, unknown>>;
 }
 
 /** Lambda's arm64 list price per GB-second (most regions, 2025); the summary says it is an assumption. */
@@ -64,7 +69,22 @@ export function reviewSummary(stack: string, plan: PlanJson, allowedAccountIds: 
       };
     }),
     logs: of("aws_cloudwatch_log_group").map((group) => ({ group: String(group.name), retentionDays: Number(group.retention_in_days) })),
+    budgets: budgetsOf(functions),
+    tables: of("aws_dynamodb_table").map((table) => ({
+      name: String(table.name),
+      billing: String(table.billing_mode),
+      ttlAttribute: table.ttl?.[0]?.enabled ? String(table.ttl[0].attribute_name) : undefined,
+      pointInTimeRecovery: Boolean(table.point_in_time_recovery?.[0]?.enabled),
+      deletionProtection: Boolean(table.deletion_protection_enabled),
+    })),
+    alarms: of("aws_cloudwatch_metric_alarm").map((alarm) => ({ name: String(alarm.alarm_name), actions: (alarm.alarm_actions ?? []) as string[] })),
   };
+}
+
+function budgetsOf(functions: After[]): ReviewSummary["budgets"] {
+  const variables = functions.map((fn) => (fn.environment?.[0]?.variables ?? {}) as Record<string, string>).find((vars) => vars.BUDGET_USER_DAILY_TOKENS !== undefined);
+  if (!variables) return undefined;
+  return { userDailyTokens: Number(variables.BUDGET_USER_DAILY_TOKENS), channelDailyTokens: Number(variables.BUDGET_CHANNEL_DAILY_TOKENS), timeZone: String(variables.BUDGET_TIME_ZONE) };
 }
 
 /** The summary as a reviewer reads it under the plan. */
@@ -86,6 +106,7 @@ export function formatSummary(summary: ReviewSummary): string {
     for (const statement of role.statements) {
       lines.push(`    ${statement.Sid} (${statement.Effect}): ${statement.Action.join(", ")}`);
       for (const resource of statement.Resource) lines.push(`      × ${resource}`);
+      if (statement.Condition) lines.push(`      only if ${JSON.stringify(statement.Condition)}`);
     }
   }
   lines.push("", "Secrets (names only; values are written with `npm run secret -- put`, never by Terraform)");
@@ -100,6 +121,25 @@ export function formatSummary(summary: ReviewSummary): string {
     if (fn.maxOutputTokens) parts.push(`≤ ${fn.maxOutputTokens} model output tokens per answer`);
     if (fn.onFailure) parts.push(`a job waits ≤ ${fn.maxEventAgeSeconds} s for a free instance (${fn.retries} retries), then goes to ${fn.onFailure.split(":").pop()} to tell the person`);
     lines.push(`  - ${fn.name}: ${parts.join("; ")}`);
+  }
+  if (summary.budgets) {
+    const limit = (tokens: number) => (tokens === 0 ? "unlimited" : `≤ ${tokens.toLocaleString("en-US")} tokens`);
+    lines.push(
+      `  - daily budgets (reset at midnight, ${summary.budgets.timeZone}): ${limit(summary.budgets.userDailyTokens)} per person, ${limit(summary.budgets.channelDailyTokens)} per channel; a question past either is refused before any model call`,
+    );
+  }
+  if (summary.tables.length > 0) {
+    lines.push("", "Data");
+    for (const table of summary.tables) {
+      lines.push(
+        `  - DynamoDB table ${table.name}: ${table.billing === "PAY_PER_REQUEST" ? "on-demand (pay per request, nothing when idle)" : table.billing}; rows expire through TTL on ${table.ttlAttribute ?? "(none)"}; point-in-time recovery ${table.pointInTimeRecovery ? "on" : "off"}; deletion protection ${table.deletionProtection ? "on" : "off"}`,
+      );
+    }
+  }
+  if (summary.alarms.length > 0) {
+    const targets = [...new Set(summary.alarms.flatMap((alarm) => alarm.actions))];
+    lines.push("", `Alarms (${summary.alarms.length}; ${targets.length > 0 ? `notify ${targets.join(", ")}` : "no notification target: set alarms.emails"})`);
+    for (const alarm of summary.alarms) lines.push(`  - ${alarm.name}`);
   }
   lines.push("", "Log retention");
   for (const log of summary.logs) lines.push(`  - ${log.group}: ${log.retentionDays} days`);

@@ -7,6 +7,16 @@ import { PLANNED_RESOURCES } from "../support/plannedResources.js";
 type Json = Record<string, any>;
 const ACCOUNT = "123456789012";
 const REGION = "ap-northeast-2";
+const TABLE_ARN = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/dooray-gpt-test`;
+/** What both functions are told about the budgets (the edge estimates reservations as the worker does). */
+const budgetVariables = {
+  BOT_TABLE: "dooray-gpt-test",
+  BOT_ENVIRONMENT: "test",
+  BUDGET_USER_DAILY_TOKENS: "50000",
+  BUDGET_CHANNEL_DAILY_TOKENS: "400000",
+  BUDGET_TIME_ZONE: "UTC",
+  BOT_MAX_OUTPUT_TOKENS: "2000",
+};
 const resources = (json: Json, type: string): Json[] => Object.values(json.resource?.[type] ?? {}) as Json[];
 const only = (json: Json, type: string): Json => {
   const found = resources(json, type);
@@ -42,13 +52,17 @@ describe("the dooray-gpt stack, as synthesized", () => {
       logRetentionDays: 60,
       tenantIds: ["111", "222"],
       tags: { Team: "ops" },
+      budgets: { userDailyTokens: 50_000, channelDailyTokens: 400_000, timeZone: "UTC" },
+      modelPrice: { inputPerMillionTokens: 0.15, outputPerMillionTokens: 0.6 },
+      alarms: { emails: ["ops@example.com"], budgetRefusalsPer5Minutes: 7 },
     }));
     edge = named(json, "aws_lambda_function", "function_name", "dooray-gpt-test-edge");
     worker = named(json, "aws_lambda_function", "function_name", "dooray-gpt-test-worker");
   });
 
   it("holds exactly the planned resources, and no data source", () => {
-    const declared = [...new Set(PLANNED_RESOURCES)].sort();
+    // This synth names an alarm e-mail, which adds the topic and its subscription.
+    const declared = [...new Set([...PLANNED_RESOURCES, "aws_sns_topic", "aws_sns_topic_subscription"])].sort();
     expect(Object.keys(json.resource).sort()).toEqual(declared);
     expect(resources(json, "aws_lambda_function")).toHaveLength(2);
     expect(json.data).toBeUndefined();
@@ -78,6 +92,7 @@ describe("the dooray-gpt stack, as synthesized", () => {
         addressOf(json, "aws_cloudwatch_log_group", group),
         addressOf(json, "aws_iam_role", role),
         expect.stringMatching(/^aws_iam_role_policy\./),
+        addressOf(json, "aws_dynamodb_table", only(json, "aws_dynamodb_table")),
       ]);
     }
   });
@@ -89,29 +104,33 @@ describe("the dooray-gpt stack, as synthesized", () => {
       RESPONSE_URL_HOSTS: "*.dooray.com",
       DOORAY_TENANT_IDS: "111,222",
       FAILED_JOB_MAX_AGE_SECONDS: String(240 + 90 + 900 + 60),
+      ...budgetVariables,
     });
     expect(worker.environment.variables).toEqual({
       DOORAY_APP_TOKEN_SECRET_ID: "dooray-gpt/test/dooray-app-token",
       OPENAI_API_KEY_SECRET_ID: "dooray-gpt/test/openai-api-key",
       BOT_MODEL: "gpt-4.1-mini",
-      BOT_MAX_OUTPUT_TOKENS: "2000",
       RESPONSE_URL_HOSTS: "*.dooray.com",
       DOORAY_TENANT_IDS: "111,222",
       MODEL_TIMEOUT_MS: "70000",
       JOB_MAX_AGE_SECONDS: "300",
+      MODEL_PRICE_INPUT_PER_MTOK: "0.15",
+      MODEL_PRICE_OUTPUT_PER_MTOK: "0.6",
+      ...budgetVariables,
     });
     expect(JSON.stringify([edge.environment, worker.environment])).not.toContain("${");
   });
 
-  it("grants the edge exactly: its logs, the app token, invoking the worker; never the OpenAI key", () => {
+  it("grants the edge exactly: its logs, the app token, invoking the worker, reading usage rows; never the OpenAI key", () => {
     expect(policyOf(json, "dooray-gpt-test-edge").Statement).toEqual([
       { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/dooray-gpt-test-edge:*`] },
       { Sid: "ReadAppToken", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [`arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:dooray-gpt/test/dooray-app-token-??????`] },
       { Sid: "InvokeWorker", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [`arn:aws:lambda:${REGION}:${ACCOUNT}:function:dooray-gpt-test-worker`] },
+      { Sid: "ReadUsageRows", Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: [TABLE_ARN], Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["usage#*"] } } },
     ]);
   });
 
-  it("grants the worker exactly: its logs, both secrets, sending failure records to the edge", () => {
+  it("grants the worker exactly: its logs, both secrets, sending failure records to the edge, single items of the table", () => {
     expect(policyOf(json, "dooray-gpt-test-worker").Statement).toEqual([
       { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/dooray-gpt-test-worker:*`] },
       {
@@ -121,6 +140,7 @@ describe("the dooray-gpt stack, as synthesized", () => {
         Resource: [`arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:dooray-gpt/test/dooray-app-token-??????`, `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:dooray-gpt/test/openai-api-key-??????`],
       },
       { Sid: "SendFailuresToEdge", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [`arn:aws:lambda:${REGION}:${ACCOUNT}:function:dooray-gpt-test-edge`] },
+      { Sid: "BudgetsAndJobClaims", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], Resource: [TABLE_ARN] },
     ]);
   });
 
@@ -165,17 +185,77 @@ describe("the dooray-gpt stack, as synthesized", () => {
     expect(JSON.stringify(json)).not.toMatch(/secret_string|secret_binary/);
   });
 
-  it("outputs the Request URL, both functions, both log groups and both secret names", () => {
+  it("outputs the Request URL, both functions, both log groups, both secret names, the table and the dashboard", () => {
     expect(Object.keys(json.output).sort()).toEqual([
+      "dashboard_name",
       "dooray_app_token_secret_name",
       "edge_function_name",
       "edge_log_group_name",
       "function_url",
       "openai_api_key_secret_name",
+      "table_name",
       "worker_function_name",
       "worker_log_group_name",
     ]);
     expect(json.output.function_url.value).toBe(`\${${addressOf(json, "aws_lambda_function_url", only(json, "aws_lambda_function_url"))}.function_url}`);
+  });
+
+  it("keeps budgets and job claims in one on-demand table keyed by pk, expiring rows by TTL, unprotected by default", () => {
+    expect(only(json, "aws_dynamodb_table")).toMatchObject({
+      name: "dooray-gpt-test",
+      billing_mode: "PAY_PER_REQUEST",
+      hash_key: "pk",
+      attribute: [{ name: "pk", type: "S" }],
+      ttl: { attribute_name: "expiresAt", enabled: true },
+      point_in_time_recovery: { enabled: false },
+      deletion_protection_enabled: false,
+    });
+    expect(only(json, "aws_dynamodb_table").range_key).toBeUndefined();
+  });
+
+  it("protects the table with point-in-time recovery and deletion protection where configured (prod)", () => {
+    const { json: prod } = synth({ table: { pointInTimeRecovery: true, deletionProtection: true } });
+    expect(only(prod, "aws_dynamodb_table")).toMatchObject({ point_in_time_recovery: { enabled: true }, deletion_protection_enabled: true });
+  });
+
+  it("alarms on worker errors, throttles, dropped events, failure records and their delivery, the edge, and budget refusals", () => {
+    const alarms = resources(json, "aws_cloudwatch_metric_alarm");
+    const topic = only(json, "aws_sns_topic");
+    expect(topic.name).toBe("dooray-gpt-test-alarms");
+    expect(only(json, "aws_sns_topic_subscription")).toMatchObject({ protocol: "email", endpoint: "ops@example.com" });
+    expect(alarms.map((alarm) => alarm.alarm_name).sort()).toEqual(
+      ["budget-refusals", "edge-errors", "edge-throttles", "failure-record-delivery-failures", "failure-records", "worker-dropped-events", "worker-errors", "worker-throttles"].map((name) => `dooray-gpt-test-${name}`),
+    );
+    const byName = (name: string) => alarms.find((alarm) => alarm.alarm_name === `dooray-gpt-test-${name}`)!;
+    for (const alarm of alarms) {
+      expect(alarm).toMatchObject({ comparison_operator: "GreaterThanThreshold", evaluation_periods: 1, treat_missing_data: "notBreaching", alarm_actions: [`arn:aws:sns:${REGION}:${ACCOUNT}:dooray-gpt-test-alarms`] });
+      expect(alarm.depends_on).toEqual([addressOf(json, "aws_sns_topic", topic)]);
+    }
+    expect(byName("worker-dropped-events")).toMatchObject({ namespace: "AWS/Lambda", metric_name: "AsyncEventsDropped", dimensions: { FunctionName: "dooray-gpt-test-worker" }, statistic: "Sum", period: 300, threshold: 0 });
+    expect(byName("budget-refusals")).toMatchObject({ namespace: "DoorayGpt", metric_name: "Questions", dimensions: { Environment: "test", Outcome: "refusedByBudget" }, threshold: 7 });
+    expect(byName("failure-records").metric_query.map((query: Json) => query.metric?.dimensions?.Outcome ?? query.expression)).toEqual(["busy", "workerFailed", "FILL(m0, 0) + FILL(m1, 0)"]);
+  });
+
+  it("sends alarms nowhere without e-mail addresses, and creates no topic", () => {
+    const { json: quiet } = synth();
+    expect(quiet.resource.aws_sns_topic).toBeUndefined();
+    for (const alarm of resources(quiet, "aws_cloudwatch_metric_alarm")) expect(alarm.alarm_actions).toEqual([]);
+  });
+
+  it("draws a dashboard of outcomes, tokens, cost, model timings and both functions' health", () => {
+    const dashboard = only(json, "aws_cloudwatch_dashboard");
+    expect(dashboard.dashboard_name).toBe("dooray-gpt-test");
+    const body = JSON.parse(dashboard.dashboard_body) as { widgets: { properties: { title: string; region: string; metrics: unknown[][] } }[] };
+    expect(body.widgets.map((widget) => widget.properties.title)).toEqual([
+      "Questions by outcome",
+      "Tokens (input, output)",
+      "Estimated cost (USD)",
+      "Model timings (ms): first words, whole answer",
+      "Worker health",
+      "Edge health",
+    ]);
+    expect(body.widgets.every((widget) => widget.properties.region === REGION)).toBe(true);
+    expect(body.widgets[0]!.properties.metrics.map((metric) => metric[5])).toEqual(expect.arrayContaining(["answered", "refusedByBudget", "busy", "workerFailed", "timedOut"]));
   });
 
   it("keeps state in an explicit, relative local path by default", () => {
@@ -216,6 +296,13 @@ describe("stack configuration", () => {
     [{ dev: { accountId: ACCOUNT, responseUrlHosts: ["*"] } }, "environments.dev.responseUrlHosts: expected a list of hostnames"],
     [{ dev: { accountId: ACCOUNT, backend: { bucket: "b", region: REGION } } }, "environments.dev.backend.bucket: expected an S3 bucket name"],
     [{ dev: { accountId: ACCOUNT, backend: { bucket: "acme-state", region: REGION, lock: "dynamodb" } } }, "environments.dev.backend.dynamodbTable: required"],
+    [{ dev: { accountId: ACCOUNT, budgets: { userDailyTokens: 3000 } } }, "environments.dev.budgets.userDailyTokens: 3000 holds less than two answers of maxOutputTokens (2000); use 0 for unlimited or at least 4000"],
+    [{ dev: { accountId: ACCOUNT, budgets: { channelDailyTokens: -1 } } }, "environments.dev.budgets.channelDailyTokens: expected a whole number from 0 to"],
+    [{ dev: { accountId: ACCOUNT, budgets: { timeZone: "Asia/Sejong" } } }, 'environments.dev.budgets.timeZone: "Asia/Sejong" is not a time zone Node.js knows'],
+    [{ dev: { accountId: ACCOUNT, budgets: { daily: 5 } } }, "environments.dev.budgets.daily: unknown setting; allowed: userDailyTokens, channelDailyTokens, timeZone"],
+    [{ dev: { accountId: ACCOUNT, table: { deletionProtection: "yes" } } }, "environments.dev.table.deletionProtection: expected true or false"],
+    [{ dev: { accountId: ACCOUNT, alarms: { emails: ["ops"] } } }, "environments.dev.alarms.emails: expected a list of e-mail addresses"],
+    [{ dev: { accountId: ACCOUNT, modelPrice: { inputPerMillionTokens: "0.4" } } }, "environments.dev.modelPrice.inputPerMillionTokens: expected US dollars"],
     [{}, "environments: expected an object with at least one environment"],
   ])("refuses %j, naming the setting", (raw, message) => {
     expect(() => parseEnvironments(raw)).toThrowError(StackConfigError);

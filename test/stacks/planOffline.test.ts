@@ -34,9 +34,9 @@ describe.skipIf(!available)("npm run plan:offline", () => {
   it("ends with a reviewer's summary that names every statement of every role, as synthesized", () => {
     const summary = stdout.slice(stdout.indexOf("reviewer's summary: dooray-gpt-dev"));
     expect(summary).toContain("deploys only to account 111111111111");
-    for (const heading of ["What is public", "What each role may do", "Secrets (names only", "Cost ceilings", "Log retention"]) expect(summary).toContain(heading);
+    for (const heading of ["What is public", "What each role may do", "Secrets (names only", "Cost ceilings", "Data", "Alarms (8;", "Log retention"]) expect(summary).toContain(heading);
     const declared = declaredPolicies();
-    expect(declared.flatMap((policy) => policy.statements)).toHaveLength(6);
+    expect(declared.flatMap((policy) => policy.statements)).toHaveLength(8);
     for (const { role, statements } of declared) {
       const section = summary.slice(summary.indexOf(`\n  ${role}\n`));
       for (const statement of statements) {
@@ -49,6 +49,10 @@ describe.skipIf(!available)("npm run plan:offline", () => {
     expect(summary).toContain("dooray-gpt-dev-worker: private");
     expect(summary).toContain("dooray-gpt-dev-worker: at most 3 at once");
     expect(summary).toContain("/aws/lambda/dooray-gpt-dev-worker: 14 days");
+    expect(summary).toContain('only if {"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["usage#*"]}}');
+    expect(summary).toContain("daily budgets (reset at midnight, Asia/Seoul): ≤ 50,000 tokens per person, ≤ 500,000 tokens per channel");
+    expect(summary).toContain("DynamoDB table dooray-gpt-dev: on-demand (pay per request, nothing when idle); rows expire through TTL on expiresAt; point-in-time recovery off; deletion protection off");
+    expect(summary).toContain("- dooray-gpt-dev-budget-refusals");
   });
 
   it("gives the same summary as JSON with --json, its statements equal to the synthesized policies", () => {
@@ -60,7 +64,7 @@ describe.skipIf(!available)("npm run plan:offline", () => {
   });
 
   it("plans the stack", () => {
-    expect(stdout).toContain("Plan: 15 to add, 0 to change, 0 to destroy.");
+    expect(stdout).toContain("Plan: 25 to add, 0 to change, 0 to destroy.");
   });
 
   it("works in a folder of its own: the stack folder that cdktf diff and deploy use holds only what synth wrote", () => {

@@ -1,8 +1,12 @@
 /** What a plan creates: two functions with a role, policy, log group and async-invoke config each; one layer; the
- * edge's URL and public permission; two secret containers (values are never Terraform's). */
+ * edge's URL and public permission; two secret containers (values are never Terraform's); the table; eight alarms
+ * and a dashboard (plus an SNS topic and subscriptions when alarm e-mails are configured, as cdktf.json does not). */
 export const PLANNED_RESOURCES = [
+  "aws_cloudwatch_dashboard",
+  ...Array<string>(8).fill("aws_cloudwatch_metric_alarm"),
   "aws_cloudwatch_log_group",
   "aws_cloudwatch_log_group",
+  "aws_dynamodb_table",
   "aws_iam_role",
   "aws_iam_role",
   "aws_iam_role_policy",
@@ -16,4 +20,4 @@ export const PLANNED_RESOURCES = [
   "aws_lambda_permission",
   "aws_secretsmanager_secret",
   "aws_secretsmanager_secret",
-];
+].sort();
