@@ -27,6 +27,13 @@ function startupNotes(env: Env): string[] {
   const setButEmpty = (name: string) => env[name] !== undefined && (env[name] ?? "").split(",").every((item) => item.trim() === "");
   if (setButEmpty("RESPONSE_URL_HOSTS")) notes.push("note: RESPONSE_URL_HOSTS is set but empty: answers may go to the default, *.dooray.com");
   if (setButEmpty("DOORAY_TENANT_IDS")) notes.push("note: DOORAY_TENANT_IDS is set but lists no tenant: every tenant may use the bot");
+  if (!env.BOT_TABLE?.trim()) {
+    notes.push(
+      env.LOCAL_TABLE_PATH?.trim()
+        ? `note: BOT_TABLE is not set: budgets and job claims live in a local DynamoDB API kept in ${env.LOCAL_TABLE_PATH}`
+        : "note: BOT_TABLE is not set: budgets and job claims live in an in-memory DynamoDB API, gone when dev stops",
+    );
+  }
   if (!env.DOORAY_APP_TOKEN?.trim()) notes.push("warning: DOORAY_APP_TOKEN is not set: every request will be refused with 401");
   if (!env.OPENAI_API_KEY?.trim()) {
     notes.push(

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { ConfigError, integer } from "../config.js";
 import { createLogger } from "../log.js";
 import { messages } from "../dooray/messages.js";
@@ -13,8 +14,11 @@ import { startDevServer, type DevServer } from "./devServer.js";
  * loopback hook); with `--url http://127.0.0.1:8787` it talks to a running `npm run dev`, which must then allow
  * it: RESPONSE_URL_HOSTS=127.0.0.1 ALLOW_INSECURE_RESPONSE_URL=1. In-process, it ends with the job's outcome
  * (answered, notConfigured, keyRejected, …). TRY_LOGS=1 prints the server's log lines; TRY_TIMEOUT_MS (default
- * 180000) bounds the wait for the final answer.
+ * 180000) bounds the wait for the final answer. In-process runs keep the local table in .local/try-table
+ * (LOCAL_TABLE_PATH), so `npm run try -- usage` shows what earlier runs used today.
  */
+/** Where in-process runs keep the local table's rows (budgets, job claims) between runs. */
+const TRY_TABLE_PATH = join(import.meta.dirname, "..", "..", ".local", "try-table");
 const args = process.argv.slice(2);
 const urlFlag = args.indexOf("--url");
 const targetUrl = urlFlag >= 0 ? args[urlFlag + 1] : undefined;
@@ -55,7 +59,14 @@ try {
     appToken ??= randomUUID();
     const hosts = [process.env.RESPONSE_URL_HOSTS, "127.0.0.1"].filter(Boolean).join(",");
     dev = await startDevServer({
-      env: { ...process.env, DOORAY_APP_TOKEN: appToken, RESPONSE_URL_HOSTS: hosts, ALLOW_INSECURE_RESPONSE_URL: "1" },
+      env: {
+        ...process.env,
+        DOORAY_APP_TOKEN: appToken,
+        RESPONSE_URL_HOSTS: hosts,
+        ALLOW_INSECURE_RESPONSE_URL: "1",
+        // Kept on disk between runs, so `npm run try -- usage` shows what the runs before it used.
+        LOCAL_TABLE_PATH: process.env.LOCAL_TABLE_PATH ?? TRY_TABLE_PATH,
+      },
       port: 0,
       log: createLogger((line) => {
         serverLogs.push(line);
@@ -64,7 +75,11 @@ try {
     });
   }
 } catch (error) {
-  console.error(error instanceof ConfigError ? `configuration error: ${error.message}` : error);
+  if (/LOCK|lock/.test(String((error as Error).message)) && !(error instanceof ConfigError)) {
+    console.error(`another npm run try is using ${process.env.LOCAL_TABLE_PATH ?? TRY_TABLE_PATH}; wait for it, or set LOCAL_TABLE_PATH to another folder`);
+  } else {
+    console.error(error instanceof ConfigError ? `configuration error: ${error.message}` : error);
+  }
   process.exit(2);
 }
 

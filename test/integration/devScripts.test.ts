@@ -1,4 +1,7 @@
 import { execFile, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { promisify } from "node:util";
@@ -12,6 +15,8 @@ describe("npm run dev and npm run try", () => {
   let model: FakeOpenAI;
   beforeAll(async () => {
     model = await startFakeOpenAI();
+    // In-process try keeps its table on disk; these runs keep theirs out of the repository's .local/.
+    process.env.LOCAL_TABLE_PATH = mkdtempSync(join(tmpdir(), "dooray-gpt-try-"));
   });
   afterAll(() => model.close());
 
@@ -34,6 +39,19 @@ describe("npm run dev and npm run try", () => {
     } finally {
       dev.kill("SIGTERM");
     }
+  });
+
+  it("try keeps the day's use between runs: a question, then `try -- usage` shows it", async () => {
+    const env = { ...process.env, LOCAL_TABLE_PATH: mkdtempSync(join(tmpdir(), "dooray-gpt-usage-")), OPENAI_API_KEY: "sk-local", OPENAI_BASE_URL: model.baseUrl, BUDGET_USER_DAILY_TOKENS: "9000" };
+    await run(tsx, ["handler/local/try.ts", "첫", "질문"], { env });
+    await run(tsx, ["handler/local/try.ts", "둘째", "질문"], { env });
+
+    const { stdout } = await run(tsx, ["handler/local/try.ts", "usage"], { env });
+
+    const used = /- 나: (\d+) \/ 9,000 토큰 \(\d+%\) · 답변 2개/.exec(stdout);
+    expect(used, stdout).not.toBeNull();
+    expect(Number(used![1])).toBeGreaterThan(0);
+    expect(stdout).toMatch(/- 이 채널: \d+ 토큰 \(한도 없음\) · 답변 2개/);
   });
 
   it("try without a model shows the honest 'not configured' answer", async () => {
