@@ -15,6 +15,7 @@ import { startDoorayReceiver } from "../test/support/doorayReceiver.js";
 import { startFakeAws } from "../test/support/fakeAws.js";
 import { startFakeOpenAI } from "../test/support/fakeOpenAI.js";
 import { commandPayload, finalPosts } from "../test/support/harness.js";
+import { startLocalTable } from "../handler/local/localTable.js";
 
 /**
  * `npm run bench [-- --quick] [-- --json]`: our handler against the naive baseline (bench/baseline), both measured
@@ -61,6 +62,9 @@ const quickModel = await startFakeOpenAI();
 const slowModel = await startFakeOpenAI({ delayMs: MODEL_DELAY_MS });
 const dooray = await startDoorayReceiver();
 const aws = await startFakeAws();
+// The bot's table, as a DynamoDB API on loopback: the edge reads usage on its cold path, the worker claims jobs and
+// reserves and settles budgets on every answer.
+const botTable = await startLocalTable();
 
 const commonEnv = {
   PATH: process.env.PATH ?? "",
@@ -76,6 +80,13 @@ const commonEnv = {
   WORKER_FUNCTION_NAME: "dooray-gpt-bench-worker",
   AWS_LAMBDA_FUNCTION_NAME: "dooray-gpt-bench-worker",
   AWS_ENDPOINT_URL_LAMBDA: aws.url,
+  AWS_ENDPOINT_URL_DYNAMODB: botTable.endpoint,
+  BOT_TABLE: botTable.table,
+  // As deployed in prod (cdktf.json): budgets on, so the edge's cold path includes its usage read.
+  BUDGET_USER_DAILY_TOKENS: "200000",
+  BUDGET_CHANNEL_DAILY_TOKENS: "2000000",
+  // The stack resolves Asia/Seoul (no daylight saving) to its offset, so no time-zone formatter loads.
+  BUDGET_UTC_OFFSET_MINUTES: "540",
 };
 
 const edgeEvent = () => {
@@ -85,7 +96,8 @@ const edgeEvent = () => {
 };
 const job = () => {
   const { responseUrl } = dooray.newResponseUrl();
-  return signJob(newJob({ tenantId: "1", channelId: "2", userId: "3", text: "이번 주 배포 체크리스트 정리해줘", responseUrl }, Date.now()), TOKEN);
+  // A person per job: hundreds of jobs from one person would run into the person's daily budget.
+  return signJob(newJob({ tenantId: "1", channelId: "2", userId: randomUUID(), text: "이번 주 배포 체크리스트 정리해줘", responseUrl }, Date.now()), TOKEN);
 };
 
 interface ChildResult {
@@ -163,7 +175,7 @@ const load = await loadThroughDevServer({ WORKER_CONCURRENCY: "1000" }, true);
 say(`saturation: ${N.load} commands at concurrency ${N.loadConcurrency}, ${SATURATION.workers} workers, ${SATURATION.maxEventAgeSeconds} s max wait…`);
 const saturation = await loadThroughDevServer({ WORKER_CONCURRENCY: String(SATURATION.workers), MAX_EVENT_AGE_SECONDS: String(SATURATION.maxEventAgeSeconds) }, false);
 
-await Promise.all([quickModel.close(), slowModel.close(), dooray.close(), aws.close()]);
+await Promise.all([quickModel.close(), slowModel.close(), dooray.close(), aws.close(), botTable.close()]);
 
 // ── report ──
 const coldMedian = (name: string, field: "coldMs" | "bootMs" | "rssKb" | "loadedBytes") => median(cold[name]!.map((run) => run[field]));
@@ -249,7 +261,8 @@ async function loadThroughDevServer(devEnv: Record<string, string>, sequentialFi
   // The server's log goes to a file: a pipe would make it wait on this (busy) process to read each line.
   const logFile = join(work, "dev-server.log");
   const proc = spawn(join(REPO_ROOT, "node_modules", ".bin", "tsx"), [join(REPO_ROOT, "handler", "local", "dev.ts")], {
-    env: { ...commonEnv, ...devEnv, PORT: "0", OPENAI_BASE_URL: slowModel.baseUrl, AWS_ENDPOINT_URL_LAMBDA: "", PROGRESS_INTERVAL_MS: "10000" },
+    // Every command comes from one person: budgets unlimited (still counted, so every answer makes its round trips).
+    env: { ...commonEnv, ...devEnv, PORT: "0", OPENAI_BASE_URL: slowModel.baseUrl, AWS_ENDPOINT_URL_LAMBDA: "", PROGRESS_INTERVAL_MS: "10000", BUDGET_USER_DAILY_TOKENS: "0", BUDGET_CHANNEL_DAILY_TOKENS: "0" },
     stdio: ["ignore", openSync(logFile, "w"), "inherit"],
   });
   try {
@@ -339,10 +352,10 @@ function table(r: typeof result): string {
     ["worker cold start, p90: layer pre-bundled / raw package", `${r.worker_cold_ms.p90_bundled} / ${r.worker_cold_ms.p90_raw} ms`, "", ""],
     [`ack latency warm, p50 (model ${MODEL_DELAY_MS} ms)`, `${r.ack_ms.ours_p50} ms`, `${r.ack_ms.baseline_p50} ms`, ratio(r.ack_ms.baseline_p50, r.ack_ms.ours_p50)],
     [`ack latency warm, p99 (empty handler p99: ${r.ack_ms.empty_p99} ms)`, `${r.ack_ms.ours_p99} ms`, `${r.ack_ms.baseline_p99} ms`, ratio(r.ack_ms.baseline_p99, r.ack_ms.ours_p99)],
-    ["warm edge overhead excl. the Invoke round trip, p50 / p99", `${r.edge_overhead_ms.p50} / ${r.edge_overhead_ms.p99} ms`, "", ""],
+    ["warm edge overhead excl. its round trips (usage read, Invoke), p50 / p99", `${r.edge_overhead_ms.p50} / ${r.edge_overhead_ms.p99} ms`, "", ""],
     ["warm edge logic alone (no I/O: parse, checks, signing), p50 / p99", `${r.edge_logic_ms.p50} / ${r.edge_logic_ms.p99} ms`, "", ""],
-    ["  (the loopback Invoke round trip itself, p50 / p99)", `${r.edge_overhead_ms.invoke_round_trip_p50} / ${r.edge_overhead_ms.invoke_round_trip_p99} ms`, "", ""],
-    ["worker overhead excl. model, p50 / p99", `${r.worker_overhead_ms.p50} / ${r.worker_overhead_ms.p99} ms`, "", ""],
+    ["  (the loopback round trips themselves: usage read + Invoke, p50 / p99)", `${r.edge_overhead_ms.invoke_round_trip_p50} / ${r.edge_overhead_ms.invoke_round_trip_p99} ms`, "", ""],
+    ["worker overhead excl. model (job claim, budget reserve + settle on the table), p50 / p99", `${r.worker_overhead_ms.p50} / ${r.worker_overhead_ms.p99} ms`, "", ""],
     ["peak RSS, edge cold / worker", `${r.peak_rss_mb.edge} / ${r.peak_rss_mb.worker} MB`, `${r.peak_rss_mb.baseline} MB`, ratio(r.peak_rss_mb.baseline, r.peak_rss_mb.edge)],
     [`dev server ack, ${r.load.sequential_commands} commands one at a time, p50 / p99`, `${r.load.sequential_ack_p50_ms} / ${r.load.sequential_ack_p99_ms} ms`, "", ""],
     [`load: ${r.load.sent} at concurrency ${r.load.concurrency}, ack p50 / p99 / max`, `${r.load.ack_p50_ms} / ${r.load.ack_p99_ms} / ${r.load.ack_max_ms} ms`, "", ""],

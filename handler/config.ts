@@ -44,6 +44,8 @@ export interface BotConfig {
   readonly budgets: { readonly user: number; readonly channel: number };
   /** The IANA time zone whose midnight starts a budget day. */
   readonly budgetTimeZone: string;
+  /** The zone's constant UTC offset when it has no daylight saving (the stack works it out): no formatter needed. */
+  readonly budgetUtcOffsetMinutes: number | undefined;
   /** US dollars per million tokens, for the estimated-cost metric (defaults: the default model's list price). */
   readonly pricePerMillionTokens: { readonly input: number; readonly output: number };
   /** The metrics' Environment dimension (dev, prod; local when run on a laptop). */
@@ -99,6 +101,7 @@ export function readConfig(env: Env): BotConfig {
       channel: integer(env, "BUDGET_CHANNEL_DAILY_TOKENS", 0, 0, MAX_DAILY_TOKENS),
     },
     budgetTimeZone: timeZone(env, "BUDGET_TIME_ZONE") ?? DEFAULT_TIME_ZONE,
+    budgetUtcOffsetMinutes: text(env, "BUDGET_UTC_OFFSET_MINUTES") === undefined ? undefined : integer(env, "BUDGET_UTC_OFFSET_MINUTES", 0, -720, 840),
     pricePerMillionTokens: {
       input: decimal(env, "MODEL_PRICE_INPUT_PER_MTOK", DEFAULT_PRICES.input),
       output: decimal(env, "MODEL_PRICE_OUTPUT_PER_MTOK", DEFAULT_PRICES.output),

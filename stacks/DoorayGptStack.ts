@@ -86,6 +86,8 @@ export function budgetSettings(env: EnvironmentConfig, tableName: string): Recor
     BUDGET_USER_DAILY_TOKENS: String(env.budgets.userDailyTokens),
     BUDGET_CHANNEL_DAILY_TOKENS: String(env.budgets.channelDailyTokens),
     BUDGET_TIME_ZONE: env.budgets.timeZone,
+    // Worked out here, so a cold start needs no time-zone formatter (12-16 ms); a zone with daylight saving has none.
+    ...(env.budgets.utcOffsetMinutes === undefined ? {} : { BUDGET_UTC_OFFSET_MINUTES: String(env.budgets.utcOffsetMinutes) }),
     // The edge estimates a question's reservation as the worker does, to refuse at once.
     BOT_MAX_OUTPUT_TOKENS: String(env.maxOutputTokens),
   };

@@ -42,7 +42,7 @@ export class EdgeFunction extends Construct {
       {
         Sid: "ReadUsageRows",
         Effect: "Allow",
-        Action: ["dynamodb:GetItem"],
+        Action: ["dynamodb:BatchGetItem"],
         Resource: [props.table.arn],
         Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["usage#*"] } },
       },

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { FunctionSizing } from "./BotFunction.js";
 import type { WorkerSizing } from "./WorkerFunction.js";
 import { DEFAULT_PRICES, DEFAULT_TIME_ZONE, MAX_DAILY_TOKENS } from "../handler/config.js";
-import { isKnownTimeZone } from "../handler/store/budgetDay.js";
+import { fixedOffsetMinutes, isKnownTimeZone } from "../handler/store/budgetDay.js";
 
 /**
  * Deployment settings, one entry per environment, from the `environments` object in cdktf.json's `context`
@@ -40,6 +40,8 @@ export interface BudgetSettings {
   readonly userDailyTokens: number;
   readonly channelDailyTokens: number;
   readonly timeZone: string;
+  /** The zone's UTC offset if it has no daylight saving this year or next (then the functions need no formatter). */
+  readonly utcOffsetMinutes: number | undefined;
 }
 
 export interface TableSettings {
@@ -152,7 +154,12 @@ function budgets(raw: unknown, at: string, maxOutputTokens: number): BudgetSetti
   };
   const timeZone = str(settings, at, "timeZone", DEFAULT_TIME_ZONE, /^[A-Za-z][\w+/-]*$/, "an IANA time zone such as Asia/Seoul or UTC");
   if (!isKnownTimeZone(timeZone)) throw new StackConfigError(`${at}.timeZone: "${timeZone}" is not a time zone Node.js knows (IANA names, such as Asia/Seoul or UTC)`);
-  return { userDailyTokens: daily("userDailyTokens"), channelDailyTokens: daily("channelDailyTokens"), timeZone };
+  return {
+    userDailyTokens: daily("userDailyTokens"),
+    channelDailyTokens: daily("channelDailyTokens"),
+    timeZone,
+    utcOffsetMinutes: fixedOffsetMinutes(timeZone, new Date().getUTCFullYear()),
+  };
 }
 
 function modelPrice(raw: unknown, at: string): EnvironmentConfig["modelPrice"] {

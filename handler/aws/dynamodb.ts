@@ -3,7 +3,7 @@ import { awsRequest } from "./awsRequest.js";
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** The few DynamoDB actions the bot uses (JSON 1.0 protocol). CreateTable is for the local table only. */
-export type DynamoAction = "GetItem" | "PutItem" | "UpdateItem" | "CreateTable";
+export type DynamoAction = "GetItem" | "BatchGetItem" | "PutItem" | "UpdateItem" | "CreateTable";
 
 /** A DynamoDB call bound to its endpoint and credentials: what the store is given, in AWS and locally alike. */
 export type DynamoCall = (action: DynamoAction, input: Record<string, unknown>, options?: { timeoutMs?: number }) => Promise<Record<string, unknown>>;

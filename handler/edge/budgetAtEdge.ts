@@ -10,7 +10,7 @@ export const EDGE_TABLE_TIMEOUT_MS = 800;
 
 /** `/gpt usage`: today's use of the person and the channel against their limits, as the person reads it. */
 export async function usageText(table: TableRef, owner: BudgetOwner, config: BotConfig, now: number): Promise<string> {
-  const day = budgetDay(now, config.budgetTimeZone);
+  const day = budgetDay(now, config.budgetTimeZone, config.budgetUtcOffsetMinutes);
   const usage = await readUsage(table, owner, day, EDGE_TABLE_TIMEOUT_MS);
   return messages.usage({ day, timeZone: config.budgetTimeZone, ...usage, limits: config.budgets });
 }
@@ -21,7 +21,7 @@ export async function usageText(table: TableRef, owner: BudgetOwner, config: Bot
  */
 export async function budgetRefusal(table: TableRef, owner: BudgetOwner, question: string, config: BotConfig, now: number): Promise<{ scope: "user" | "channel"; text: string } | undefined> {
   if (config.budgets.user === 0 && config.budgets.channel === 0) return undefined;
-  const usage = await readUsage(table, owner, budgetDay(now, config.budgetTimeZone), EDGE_TABLE_TIMEOUT_MS);
+  const usage = await readUsage(table, owner, budgetDay(now, config.budgetTimeZone, config.budgetUtcOffsetMinutes), EDGE_TABLE_TIMEOUT_MS);
   const scope = wouldOverrun(usage, reservationFor([config.systemPrompt, question], config.maxOutputTokens), config.budgets);
   return scope && { scope, text: messages.budgetExceeded(scope, config.budgets[scope], config.budgetTimeZone) };
 }

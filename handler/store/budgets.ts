@@ -33,16 +33,22 @@ const SCOPES: readonly UsageScope[] = ["user", "channel"];
 const idOf = (owner: BudgetOwner, scope: UsageScope) => (scope === "user" ? owner.userId : owner.channelId);
 const keyOf = (owner: BudgetOwner, scope: UsageScope, day: string) => ({ [PARTITION_KEY]: { S: usageKey(scope, owner.tenantId, idOf(owner, scope), day) } });
 
-/** Today's use of the person and of the channel (strongly consistent: a refusal must not rest on a stale read). */
+/**
+ * Today's use of the person and of the channel: one BatchGetItem for both rows (one signed request on the edge's
+ * cold path), strongly consistent, since a refusal must not rest on a stale read. DynamoDB may leave keys
+ * unprocessed under throttling; that is reported as a failure, for the caller to treat as "could not read".
+ */
 export async function readUsage(ref: TableRef, owner: BudgetOwner, day: string, timeoutMs?: number): Promise<Usage> {
-  const [user, channel] = await Promise.all(
-    SCOPES.map(async (scope) => {
-      const result = await ref.call("GetItem", { TableName: ref.table, Key: keyOf(owner, scope, day), ConsistentRead: true }, { timeoutMs });
-      const item = result.Item as Record<string, unknown> | undefined;
-      return { tokens: numberOf(item, "tokens"), answered: numberOf(item, "answered") };
-    }),
-  );
-  return { user: user!, channel: channel! };
+  const keys = SCOPES.map((scope) => keyOf(owner, scope, day));
+  const result = await ref.call("BatchGetItem", { RequestItems: { [ref.table]: { Keys: keys, ConsistentRead: true } } }, { timeoutMs });
+  const unprocessed = (result.UnprocessedKeys as Record<string, unknown> | undefined) ?? {};
+  if (Object.keys(unprocessed).length > 0) throw new Error("DynamoDB left usage rows unprocessed");
+  const items = ((result.Responses as Record<string, Record<string, { S?: string }>[]> | undefined)?.[ref.table] ?? []);
+  const row = (scope: UsageScope): UsageRow => {
+    const item = items.find((candidate) => candidate[PARTITION_KEY]?.S === keys[SCOPES.indexOf(scope)]![PARTITION_KEY]!.S);
+    return { tokens: numberOf(item, "tokens"), answered: numberOf(item, "answered") };
+  };
+  return { user: row("user"), channel: row("channel") };
 }
 
 /** The scope a question of this size would overrun, judged on a read (the edge's quick answer; the worker decides). */

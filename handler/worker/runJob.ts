@@ -138,7 +138,7 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
     { role: "user", content: job.text },
   ] as const;
   const reservedTokens = reservationFor(prompt.map((message) => message.content), config.maxOutputTokens);
-  const day = budgetDay(deps.now(), config.budgetTimeZone);
+  const day = budgetDay(deps.now(), config.budgetTimeZone, config.budgetUtcOffsetMinutes);
   let reservation;
   try {
     reservation = await reserve(deps.table, job, day, reservedTokens, config.budgets, nowSeconds());

@@ -15,6 +15,7 @@ const budgetVariables = {
   BUDGET_USER_DAILY_TOKENS: "50000",
   BUDGET_CHANNEL_DAILY_TOKENS: "400000",
   BUDGET_TIME_ZONE: "UTC",
+  BUDGET_UTC_OFFSET_MINUTES: "0",
   BOT_MAX_OUTPUT_TOKENS: "2000",
 };
 const resources = (json: Json, type: string): Json[] => Object.values(json.resource?.[type] ?? {}) as Json[];
@@ -126,7 +127,7 @@ describe("the dooray-gpt stack, as synthesized", () => {
       { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/dooray-gpt-test-edge:*`] },
       { Sid: "ReadAppToken", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [`arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:dooray-gpt/test/dooray-app-token-??????`] },
       { Sid: "InvokeWorker", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [`arn:aws:lambda:${REGION}:${ACCOUNT}:function:dooray-gpt-test-worker`] },
-      { Sid: "ReadUsageRows", Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: [TABLE_ARN], Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["usage#*"] } } },
+      { Sid: "ReadUsageRows", Effect: "Allow", Action: ["dynamodb:BatchGetItem"], Resource: [TABLE_ARN], Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["usage#*"] } } },
     ]);
   });
 
@@ -211,6 +212,15 @@ describe("the dooray-gpt stack, as synthesized", () => {
       deletion_protection_enabled: false,
     });
     expect(only(json, "aws_dynamodb_table").range_key).toBeUndefined();
+  });
+
+  it("tells the functions a budget zone's fixed UTC offset, and none for a zone with daylight saving", () => {
+    const offsetOf = (timeZone: string) => {
+      const { json: synthesized } = synth({ budgets: { timeZone } });
+      return resources(synthesized, "aws_lambda_function").map((fn) => fn.environment.variables.BUDGET_UTC_OFFSET_MINUTES);
+    };
+    expect(offsetOf("Asia/Seoul")).toEqual(["540", "540"]);
+    expect(offsetOf("Europe/Berlin")).toEqual([undefined, undefined]);
   });
 
   it("protects the table with point-in-time recovery and deletion protection where configured (prod)", () => {

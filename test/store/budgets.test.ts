@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalTable, type LocalTable } from "../../handler/local/localTable.js";
-import { budgetDay } from "../../handler/store/budgetDay.js";
+import { budgetDay, fixedOffsetMinutes } from "../../handler/store/budgetDay.js";
 import { readUsage, reserve, settle, type BudgetOwner } from "../../handler/store/budgets.js";
 import { USAGE_KEEP_SECONDS, usageKey } from "../../handler/store/tableKeys.js";
 
@@ -70,5 +70,17 @@ describe("the budget day", () => {
     expect(budgetDay(beforeMidnightSeoul, "Asia/Seoul")).toBe("2026-11-25");
     expect(budgetDay(beforeMidnightSeoul + 1000, "Asia/Seoul")).toBe("2026-11-26");
     expect(budgetDay(beforeMidnightSeoul + 1000, "UTC")).toBe("2026-11-25");
+  });
+
+  it("gives the same day from a fixed offset, for zones without daylight saving (no formatter on a cold start)", () => {
+    const seoul = fixedOffsetMinutes("Asia/Seoul", 2026);
+    expect(seoul).toBe(540);
+    expect(fixedOffsetMinutes("Asia/Kolkata", 2026)).toBe(330);
+    expect(fixedOffsetMinutes("UTC", 2026)).toBe(0);
+    expect(fixedOffsetMinutes("America/New_York", 2026)).toBeUndefined();
+    for (let hour = 0; hour < 48; hour++) {
+      const instant = Date.UTC(2026, 11, 31, hour, 30);
+      expect(budgetDay(instant, "Asia/Seoul", seoul), `hour ${hour}`).toBe(budgetDay(instant, "Asia/Seoul"));
+    }
   });
 });
