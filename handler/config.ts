@@ -1,3 +1,5 @@
+import { parseChannelProfiles, type ChannelProfiles } from "./channelProfiles.js";
+
 /**
  * The bot's settings, read once from environment variables (docs/architecture.md, "Configuration"). Locally they come from the shell; in AWS
  * the same names arrive as function environment, except the two secrets, which arrive as Secrets Manager names.
@@ -50,6 +52,12 @@ export interface BotConfig {
   readonly pricePerMillionTokens: { readonly input: number; readonly output: number };
   /** The metrics' Environment dimension (dev, prod; local when run on a laptop). */
   readonly environmentName: string;
+  /** Per-channel name, system prompt, model and budgets. */
+  readonly channelProfiles: ChannelProfiles;
+  /** Earlier turns a follow-up sends to the model, newest first, up to this many estimated tokens. */
+  readonly conversationContextTokens: number;
+  /** Dooray's API for dialogs; unset means https://<the tenant's domain>. Local testing only. */
+  readonly doorayApiBaseUrl: string | undefined;
 }
 
 export const DEFAULT_MODEL = "gpt-4.1-mini";
@@ -107,7 +115,26 @@ export function readConfig(env: Env): BotConfig {
       output: decimal(env, "MODEL_PRICE_OUTPUT_PER_MTOK", DEFAULT_PRICES.output),
     },
     environmentName: text(env, "BOT_ENVIRONMENT") ?? "local",
+    channelProfiles: profiles(env, "CHANNEL_PROFILES"),
+    conversationContextTokens: integer(env, "CONVERSATION_CONTEXT_TOKENS", 6_000, 0, 200_000),
+    doorayApiBaseUrl: httpUrl(env, "DOORAY_API_BASE_URL"),
   };
+}
+
+function profiles(env: Env, name: string): ChannelProfiles {
+  const value = text(env, name);
+  if (value === undefined) return {};
+  let raw: unknown;
+  try {
+    raw = JSON.parse(value);
+  } catch {
+    throw new ConfigError(name, "expected JSON: an object keyed by channel id");
+  }
+  try {
+    return parseChannelProfiles(raw, MAX_DAILY_TOKENS);
+  } catch (error) {
+    throw new ConfigError(name, (error as Error).message);
+  }
 }
 
 export const DEFAULT_TIME_ZONE = "Asia/Seoul";

@@ -54,6 +54,7 @@ export const OUTCOMES = [
   "notConfigured",
   "secretUnavailable",
   "storeUnavailable",
+  "conversationGone",
 ] as const;
 
 export type Outcome = (typeof OUTCOMES)[number];

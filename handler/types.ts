@@ -17,10 +17,20 @@ export interface DoorayMessage {
   readonly responseType?: "ephemeral" | "inChannel";
   /** Dooray's default is true: the post edits the earlier message in place. */
   readonly replaceOriginal?: boolean;
+  readonly deleteOriginal?: boolean;
+  /** Up to 20 blocks; ours hold the answer's buttons. */
+  readonly attachments?: readonly DoorayAttachment[];
+}
+
+export interface DoorayAttachment {
+  readonly callbackId?: string;
+  readonly text?: string;
+  readonly actions?: readonly { readonly type: "button"; readonly text: string; readonly name: string; readonly value: string; readonly style?: "primary" | "default" }[];
 }
 
 /** What the edge returns; the Lambda entry turns it into a Function URL result. */
 export interface HttpResult {
   readonly statusCode: number;
-  readonly body: DoorayMessage;
+  /** A message; for a dialog submission, nothing (200 closes the dialog) or the fields' errors. */
+  readonly body: DoorayMessage | Record<string, never> | { readonly errors: readonly { readonly name: string; readonly error: string }[] };
 }

@@ -7,8 +7,11 @@ export const messages = {
     "- /gpt usage (또는 /gpt 사용량) : 오늘 쓴 양과 남은 한도를 보여 줘요.",
     "- /gpt help : 이 도움말을 보여 줘요.",
     "예) /gpt 이번 주 배포 체크리스트 정리해줘",
-    "답변은 나에게만 보여요. 대화 내용은 기억하지 않으니 필요한 맥락은 질문에 함께 적어 주세요.",
+    "답변 아래 버튼: 채널에 공유 · 다시 생성 · 이어서 질문(앞의 대화를 기억해요, 24시간).",
+    "답변은 나에게만 보여요. 채널에 공유하면 모두가 볼 수 있어요.",
   ].join("\n"),
+  /** Help in a channel with a profile names it. */
+  helpWithProfile: (profileName: string) => `${messages.help}\n이 채널은 「${profileName}」 설정으로 답해요.`,
   questionTooLong: (max: number) => `질문이 너무 길어요. ${max.toLocaleString("ko-KR")}자 이내로 줄여서 다시 물어봐 주세요.`,
   dispatchFailed: "지금은 답변을 시작하지 못했어요. 잠시 후 다시 물어봐 주세요.",
   /** The job waited longer than the queue allows for a free worker. */
@@ -42,6 +45,19 @@ export const messages = {
       `- 나: ${usedOf(report.user.tokens, report.limits.user)} · 답변 ${report.user.answered.toLocaleString("ko-KR")}개`,
       `- 이 채널: ${usedOf(report.channel.tokens, report.limits.channel)} · 답변 ${report.channel.answered.toLocaleString("ko-KR")}개`,
     ].join("\n"),
+
+  buttons: { share: "채널에 공유", regenerate: "다시 생성", followUp: "이어서 질문" },
+  /** Posted to the channel by 채널에 공유: who asked, what, and the answer. */
+  shared: (userName: string, question: string, answer: string) => `💬 ${userName} 님의 질문\n> ${question.replaceAll("\n", "\n> ")}\n\n${answer}`,
+  sharedCut: "…(답변이 길어 앞부분만 공유했어요)",
+  pressNotYours: "이 버튼은 질문한 분만 쓸 수 있어요. 궁금한 점은 /gpt로 직접 물어봐 주세요.",
+  pressExpired: "이 대화는 24시간이 지나 이어갈 수 없어요. /gpt로 새로 물어봐 주세요.",
+  conversationGone: "이 대화를 찾지 못했어요(24시간이 지났을 수 있어요). /gpt로 새로 물어봐 주세요.",
+  pressUnavailable: "지금은 이 버튼을 처리하지 못했어요. 잠시 후 다시 눌러 주세요.",
+  dialogFailed: "질문 창을 열지 못했어요. 잠시 후 다시 눌러 주시거나 /gpt로 새로 물어봐 주세요.",
+  followUpDialog: { title: "이어서 질문", submitLabel: "질문하기", label: "앞의 대화에 이어서 물어볼 내용", placeholder: "예) 세 번째 항목을 더 자세히 설명해 줘" },
+  followUpEmpty: "물어볼 내용을 적어 주세요.",
+  followUpHeader: (question: string) => `↪️ ${question}`,
 
   edge: {
     methodNotAllowed: "POST 요청만 받을 수 있어요.",

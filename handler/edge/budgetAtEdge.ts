@@ -1,3 +1,4 @@
+import { channelSettings } from "../channelProfiles.js";
 import type { BotConfig } from "../config.js";
 import { messages } from "../dooray/messages.js";
 import { budgetDay } from "../store/budgetDay.js";
@@ -12,7 +13,7 @@ export const EDGE_TABLE_TIMEOUT_MS = 800;
 export async function usageText(table: TableRef, owner: BudgetOwner, config: BotConfig, now: number): Promise<string> {
   const day = budgetDay(now, config.budgetTimeZone, config.budgetUtcOffsetMinutes);
   const usage = await readUsage(table, owner, day, EDGE_TABLE_TIMEOUT_MS);
-  return messages.usage({ day, timeZone: config.budgetTimeZone, ...usage, limits: config.budgets });
+  return messages.usage({ day, timeZone: config.budgetTimeZone, ...usage, limits: channelSettings(config, owner.channelId).budgets });
 }
 
 /**
@@ -20,8 +21,9 @@ export async function usageText(table: TableRef, owner: BudgetOwner, config: Bot
  * here, at once. Judged on a read; the worker's conditional write is what keeps the limit under concurrency.
  */
 export async function budgetRefusal(table: TableRef, owner: BudgetOwner, question: string, config: BotConfig, now: number): Promise<{ scope: "user" | "channel"; text: string } | undefined> {
-  if (config.budgets.user === 0 && config.budgets.channel === 0) return undefined;
+  const { budgets, systemPrompt } = channelSettings(config, owner.channelId);
+  if (budgets.user === 0 && budgets.channel === 0) return undefined;
   const usage = await readUsage(table, owner, budgetDay(now, config.budgetTimeZone, config.budgetUtcOffsetMinutes), EDGE_TABLE_TIMEOUT_MS);
-  const scope = wouldOverrun(usage, reservationFor([config.systemPrompt, question], config.maxOutputTokens), config.budgets);
-  return scope && { scope, text: messages.budgetExceeded(scope, config.budgets[scope], config.budgetTimeZone) };
+  const scope = wouldOverrun(usage, reservationFor([systemPrompt, question], config.maxOutputTokens), budgets);
+  return scope && { scope, text: messages.budgetExceeded(scope, budgets[scope], config.budgetTimeZone) };
 }

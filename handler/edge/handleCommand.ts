@@ -11,6 +11,9 @@ import { budgetRefusal, usageText } from "./budgetAtEdge.js";
 import { outcomeMetrics } from "../metrics.js";
 import type { BudgetOwner } from "../store/budgets.js";
 import type { TableRef } from "../store/tableRef.js";
+import { channelSettings } from "../channelProfiles.js";
+import { handleDialogSubmission, handlePress } from "./handleInteraction.js";
+import { isButtonPress, isDialogSubmission, readButtonPress, readDialogSubmission } from "./readInteraction.js";
 
 export interface EdgeDeps {
   readonly config: BotConfig;
@@ -22,6 +25,8 @@ export interface EdgeDeps {
   readonly now: () => number;
   /** The budgets' table; without one, `/gpt usage` says it cannot read the use and the worker alone keeps budgets. */
   readonly table?: TableRef | undefined;
+  /** Tokens a button's reference may be signed with (current, previous); by default the current one only. */
+  readonly refTokens?: () => Promise<string[]>;
 }
 
 const HELP_WORDS = new Set(["", "help", "도움말", "-h", "--help", "?"]);
@@ -47,9 +52,11 @@ export async function handleCommand(event: FunctionUrlEvent, deps: EdgeDeps): Pr
   const parsed = parseJsonBody(body.text);
   if (!parsed.ok) return refuse(400, messages.edge.malformed, parsed.reason);
 
-  // The token first, whatever else the body holds: a caller without it learns nothing about the schema.
+  // The token first, whatever else the body holds: a caller without it learns nothing about the schema. A dialog
+  // submission may come without one; its signed callbackId is then what vouches for it.
   const presented = presentedToken(parsed.fields);
-  if (presented === undefined) return refuse(401, messages.edge.unauthorized, "appToken missing");
+  const submission = isDialogSubmission(parsed.fields);
+  if (presented === undefined && !submission) return refuse(401, messages.edge.unauthorized, "appToken missing");
   let expectedToken: string | undefined;
   try {
     expectedToken = await deps.appToken();
@@ -58,8 +65,20 @@ export async function handleCommand(event: FunctionUrlEvent, deps: EdgeDeps): Pr
     deps.log("error", "request.secretUnavailable", { error });
     return { statusCode: 503, body: { text: messages.secretUnavailable } };
   }
-  if (!verifyAppToken(presented, expectedToken)) {
+  if (!expectedToken || (presented !== undefined && !verifyAppToken(presented, expectedToken))) {
     return refuse(401, messages.edge.unauthorized, expectedToken ? "appToken mismatch" : "no appToken configured");
+  }
+  const requestId = event.requestContext.requestId;
+  if (submission || isButtonPress(parsed.fields)) {
+    const interactionDeps = { ...deps, currentToken: expectedToken, refTokens: deps.refTokens ?? (async () => [expectedToken]) };
+    if (submission) {
+      const read = readDialogSubmission(parsed.fields);
+      if (!read.ok) return refuse(presented === undefined ? 401 : 400, presented === undefined ? messages.edge.unauthorized : messages.edge.malformed, read.reason);
+      return handleDialogSubmission(read.value, interactionDeps, requestId, presented !== undefined);
+    }
+    const read = readButtonPress(parsed.fields);
+    if (!read.ok) return refuse(400, messages.edge.malformed, read.reason);
+    return handlePress(read.value, interactionDeps, requestId);
   }
 
   const read = readCommand(parsed.fields);
@@ -76,14 +95,15 @@ export async function handleCommand(event: FunctionUrlEvent, deps: EdgeDeps): Pr
   const question = command.text.trim();
   if (HELP_WORDS.has(question.toLowerCase())) {
     log("info", "request.help", who);
-    return ephemeral(messages.help);
+    const profileName = channelSettings(config, command.channelId).profileName;
+    return ephemeral(profileName ? messages.helpWithProfile(profileName) : messages.help);
   }
   if (USAGE_WORDS.has(question.toLowerCase())) return answerUsage(who, deps);
   if (question.length > config.maxQuestionChars) {
     log("info", "request.tooLong", { ...who, textChars: question.length });
     return ephemeral(messages.questionTooLong(config.maxQuestionChars));
   }
-  return dispatchQuestion(command, question, expectedToken!, deps, event.requestContext.requestId);
+  return dispatchQuestion(command, question, expectedToken, deps, requestId);
 }
 
 async function answerUsage(who: BudgetOwner, deps: EdgeDeps): Promise<HttpResult> {

@@ -37,6 +37,7 @@ export async function handler(event: unknown, context: LambdaContext = {}): Prom
       log,
       now: Date.now,
       table,
+      refTokens: () => secrets.jobTokens(),
     });
     return toFunctionUrlResult(result);
   }

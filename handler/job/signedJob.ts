@@ -1,4 +1,5 @@
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
+import { signingKey } from "./signingKey.js";
 
 /**
  * The work the edge hands to the worker. It travels as the payload of an asynchronous Lambda invocation, which any
@@ -14,6 +15,16 @@ export interface Job {
   readonly userId: string;
   readonly text: string;
   readonly responseUrl: string;
+  /** Set when the job continues a conversation: a regenerated answer or a follow-up question. */
+  readonly thread?: JobThread;
+}
+
+/** What a button press or a dialog asked for, on which conversation and turn. */
+export interface JobThread {
+  readonly kind: "regenerate" | "followUp";
+  readonly conversationId: string;
+  /** regenerate: the turn whose answer is replaced; followUp: the turn the question follows. */
+  readonly turn: number;
 }
 
 export const JOB_TYPE = "dooray-gpt/job@1";
@@ -64,6 +75,13 @@ export function verifyJob(event: unknown, appTokens: readonly string[], now: num
     text: candidate.text!,
     responseUrl: candidate.responseUrl!,
   };
+  const thread = candidate.thread as Partial<JobThread> | undefined;
+  if (thread !== undefined) {
+    if ((thread.kind !== "regenerate" && thread.kind !== "followUp") || typeof thread.conversationId !== "string" || !Number.isInteger(thread.turn)) {
+      return { ok: false, reason: "not a job" };
+    }
+    Object.assign(job, { thread: { kind: thread.kind, conversationId: thread.conversationId, turn: thread.turn } });
+  }
   const presented = Buffer.from(candidate.signature!, "utf8");
   const signedWith = (token: string) => {
     const expected = Buffer.from(signatureOf(job, token), "utf8");
@@ -75,23 +93,12 @@ export function verifyJob(event: unknown, appTokens: readonly string[], now: num
   return { ok: true, job };
 }
 
-const signingKeys = new Map<string, Buffer>();
-
-/** A key of its own, so a leaked job signature says nothing about the token it came from; derived once per token. */
-function keyFor(appToken: string): Buffer {
-  let key = signingKeys.get(appToken);
-  if (!key) {
-    // Two live tokens during a rotation; never more than a few.
-    if (signingKeys.size >= 4) signingKeys.clear();
-    key = createHmac("sha256", appToken).update("dooray-gpt job signing key v1").digest();
-    signingKeys.set(appToken, key);
-  }
-  return key;
-}
-
 function signatureOf(job: Job, appToken: string): string {
-  const key = keyFor(appToken);
-  const canonical = JSON.stringify([JOB_TYPE, job.id, job.issuedAt, job.tenantId, job.channelId, job.userId, job.text, job.responseUrl]);
+  const key = signingKey(appToken, "dooray-gpt job signing key v1");
+  const fields: unknown[] = [JOB_TYPE, job.id, job.issuedAt, job.tenantId, job.channelId, job.userId, job.text, job.responseUrl];
+  // Appended only when present, so a plain job signs as before (jobs in flight during a deploy still verify).
+  if (job.thread) fields.push(job.thread.kind, job.thread.conversationId, job.thread.turn);
+  const canonical = JSON.stringify(fields);
   return createHmac("sha256", key).update(canonical, "utf8").digest("base64url");
 }
 

@@ -94,7 +94,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       let result;
       try {
         const event = await toEvent(request);
-        result = toFunctionUrlResult(await handleCommand(event, { config, appToken: secrets.appToken, dispatch: workers.dispatch, log, now: Date.now, table }));
+        result = toFunctionUrlResult(await handleCommand(event, { config, appToken: secrets.appToken, dispatch: workers.dispatch, log, now: Date.now, table, refTokens: () => secrets.jobTokens() }));
       } catch (error) {
         log("error", "request.crashed", { error });
         result = toFunctionUrlResult({ statusCode: 500, body: { text: "internal error" } });

@@ -1,6 +1,6 @@
 /**
  * The bot's one DynamoDB table (docs/architecture.md, "The table"): a single string partition key, one row per
- * budget day and scope, one per claimed job. Each row carries its own expiry for DynamoDB's TTL.
+ * budget day and scope, one per claimed job, one per conversation. Each row carries its own expiry for DynamoDB's TTL.
  */
 export const PARTITION_KEY = "pk";
 /** Epoch seconds; DynamoDB's TTL deletes the row some time after it passes. */
@@ -9,6 +9,9 @@ export const TTL_ATTRIBUTE = "expiresAt";
 export const USAGE_KEEP_SECONDS = 35 * 24 * 3600;
 /** A job claim outlives every redelivery Lambda could still make (maximum event age is at most 6 hours). */
 export const JOB_CLAIM_KEEP_SECONDS = 24 * 3600;
+
+/** A conversation (its turns, for follow-ups and regeneration) lives a day after its last turn. */
+export const CONVERSATION_KEEP_SECONDS = 24 * 3600;
 
 export type UsageScope = "user" | "channel";
 
@@ -19,6 +22,10 @@ export function usageKey(scope: UsageScope, tenantId: string, id: string, day: s
 
 export function jobKey(jobId: string): string {
   return `job#${part(jobId)}`;
+}
+
+export function conversationKey(conversationId: string): string {
+  return `conv#${part(conversationId)}`;
 }
 
 function part(value: string): string {

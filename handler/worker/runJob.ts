@@ -5,7 +5,10 @@ import { verifyJobAcrossRotation, type Job } from "../job/signedJob.js";
 import type { Logger } from "../log.js";
 import { messages } from "../dooray/messages.js";
 import type { Secrets } from "../secrets.js";
-import type { DoorayMessage } from "../types.js";
+import type { DoorayAttachment, DoorayMessage } from "../types.js";
+import { channelSettings } from "../channelProfiles.js";
+import { answerButtons } from "../dooray/answerButtons.js";
+import { planTurn, promptFor, recordTurn } from "./conversationTurn.js";
 import { askModel } from "./askModel.js";
 import { classifyModelError, describeModelError, failureMessage } from "./classifyModelError.js";
 import { FINAL_POST, PROGRESS_POST, postToDooray, type PostOptions, type PostResult } from "../dooray/postToDooray.js";
@@ -79,8 +82,10 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
   const post = deps.post ?? postToDooray;
   const base = { jobId: job.id, tenantId: job.tenantId, channelId: job.channelId, userId: job.userId };
 
-  const finish = async (outcome: Outcome, texts: string[], fields: Record<string, unknown> = {}, measurements: Record<string, Measurement | undefined> = {}, alongside?: Promise<void>) => {
-    const [results] = await Promise.all([deliver(job, texts, post, deadlineAt), alongside]);
+  // A follow-up's answer arrives as new messages below the dialog's conversation; the rest replace the acknowledgement.
+  const asNewMessages = job.thread?.kind === "followUp";
+  const finish = async (outcome: Outcome, texts: string[], fields: Record<string, unknown> = {}, measurements: Record<string, Measurement | undefined> = {}, alongside?: Promise<unknown>, buttons?: DoorayAttachment[]) => {
+    const [results] = await Promise.all([deliver(job, texts, post, deadlineAt, { asNewMessages, buttons }), alongside]);
     const failed = results.find((result) => !result.ok);
     log(failed ? "error" : "info", "job.finished", {
       ...base,
@@ -132,16 +137,24 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
     apiKey = NO_KEY;
   }
 
+  // The turn this job answers: a new conversation, a regenerated turn, or a follow-up with the turns before it.
+  const settings = channelSettings(config, job.channelId);
+  let plan;
+  try {
+    plan = await planTurn(deps.table, job, nowSeconds());
+  } catch (error) {
+    log("error", "job.storeUnavailable", { ...base, step: "conversation", error });
+    return finish("storeUnavailable", [messages.storeUnavailable]);
+  }
+  if (!plan.ok) return finish("conversationGone", [messages.conversationGone], { conversationId: job.thread?.conversationId });
+  const prompt = promptFor(settings.systemPrompt, plan.history, plan.question, config.conversationContextTokens);
+
   // Budgets: hold back the most this question can cost before asking, so concurrent questions cannot overrun.
-  const prompt = [
-    { role: "system", content: config.systemPrompt },
-    { role: "user", content: job.text },
-  ] as const;
   const reservedTokens = reservationFor(prompt.map((message) => message.content), config.maxOutputTokens);
   const day = budgetDay(deps.now(), config.budgetTimeZone, config.budgetUtcOffsetMinutes);
   let reservation;
   try {
-    reservation = await reserve(deps.table, job, day, reservedTokens, config.budgets, nowSeconds());
+    reservation = await reserve(deps.table, job, day, reservedTokens, settings.budgets, nowSeconds());
   } catch (error) {
     log("error", "job.storeUnavailable", { ...base, step: "reserve", error });
     return finish("storeUnavailable", [messages.storeUnavailable]);
@@ -150,7 +163,7 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
     return finish("refusedByBudget", [messages.budgetExceeded(reservation.scope, reservation.limit, config.budgetTimeZone)], { scope: reservation.scope, reservedTokens });
   }
 
-  const result = await answer(job, prompt, apiKey, post, deps, deadlineAt);
+  const result = await answer(job, prompt, apiKey, post, deps, deadlineAt, { model: settings.model, showProgress: !asNewMessages });
   // What the call used: the endpoint's own count, else an estimate of what was sent and what came back.
   const used = result.usage ?? (result.producedText === undefined ? undefined : { inputTokens: estimatePromptTokens(prompt.map((message) => message.content)), outputTokens: estimateTokens(result.producedText) });
   const usedTokens = used ? used.inputTokens + used.outputTokens : 0;
@@ -158,11 +171,20 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
     // The reservation then stays counted for the day: the budget errs on the safe side.
     log("warn", "job.settleFailed", { ...base, error });
   });
+  // An answer becomes a turn of the conversation, and gets the buttons that continue it.
+  let recorded: Promise<void> | undefined;
+  let buttons: DoorayAttachment[] | undefined;
+  if (result.outcome === "answered" && result.producedText !== undefined) {
+    recorded = recordTurn(deps.table, job, plan, result.producedText, nowSeconds(), log).catch((error: unknown) => log("warn", "job.turnNotRecorded", { ...base, error }));
+    const [currentToken] = await deps.secrets.jobTokens();
+    if (currentToken) buttons = answerButtons(plan.conversationId, plan.turn, job, currentToken, deps.now());
+  }
+  if (asNewMessages && result.texts.length > 0) result.texts[0] = `${messages.followUpHeader(plan.question)}\n\n${result.texts[0]}`;
   const costUsd = used && (used.inputTokens * config.pricePerMillionTokens.input + used.outputTokens * config.pricePerMillionTokens.output) / 1_000_000;
   return finish(
     result.outcome,
     result.texts,
-    { ...result.fields, reservedTokens, usedTokens, usageReported: result.usage !== undefined },
+    { ...result.fields, reservedTokens, usedTokens, usageReported: result.usage !== undefined, conversationId: plan.conversationId, turn: plan.turn, ...(job.thread ? { kind: job.thread.kind } : {}), ...(settings.profileName ? { profile: settings.profileName } : {}) },
     {
       InputTokens: used && { value: used.inputTokens, unit: "Count" },
       OutputTokens: used && { value: used.outputTokens, unit: "Count" },
@@ -170,7 +192,8 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
       TimeToFirstTokenMs: result.firstTextMs === undefined ? undefined : { value: result.firstTextMs, unit: "Milliseconds" },
       ModelLatencyMs: { value: result.modelMs, unit: "Milliseconds" },
     },
-    settled,
+    Promise.all([settled, recorded]),
+    buttons,
   );
 }
 
@@ -190,7 +213,15 @@ interface Answered {
  * answer in parts, or what arrived plus why it stopped. Bounded by our deadline: the function's remaining time
  * minus a margin, so the person always hears back before Lambda stops us.
  */
-async function answer(job: Job, prompt: ModelRequest["messages"], apiKey: string, post: NonNullable<WorkerDeps["post"]>, deps: WorkerDeps, deadlineAt: number): Promise<Answered> {
+async function answer(
+  job: Job,
+  prompt: ModelRequest["messages"],
+  apiKey: string,
+  post: NonNullable<WorkerDeps["post"]>,
+  deps: WorkerDeps,
+  deadlineAt: number,
+  options: { model: string; showProgress: boolean },
+): Promise<Answered> {
   const { config, log } = deps;
   const budgetMs = Math.max(1_000, Math.min(config.modelTimeoutMs, deps.remainingMs() - DEADLINE_MARGIN_MS));
   const deadline = new AbortController();
@@ -210,10 +241,10 @@ async function answer(job: Job, prompt: ModelRequest["messages"], apiKey: string
           firstTextAt ??= deps.now();
           // The first update comes one interval after the first words: an answer that arrives in one burst goes
           // straight to its final form instead of costing an extra post.
-          if (deps.now() - firstTextAt >= config.progressIntervalMs) progress.offer(soFar);
+          if (options.showProgress && deps.now() - firstTextAt >= config.progressIntervalMs) progress.offer(soFar);
         },
       },
-      config,
+      { ...config, model: options.model },
     );
     const modelMs = deps.now() - startedAt;
     const timing = { modelMs, firstTextMs: firstTextAt === undefined ? undefined : firstTextAt - startedAt };
@@ -252,11 +283,22 @@ async function answer(job: Job, prompt: ModelRequest["messages"], apiKey: string
   }
 }
 
-/** The first message replaces the acknowledgement; any further parts follow as new messages, in order. */
-async function deliver(job: Job, texts: string[], post: NonNullable<WorkerDeps["post"]>, deadlineAt: number): Promise<PostResult[]> {
+/**
+ * The first message replaces the acknowledgement (a follow-up's arrives as a new one); any further parts follow as
+ * new messages, in order. The buttons go on the last part only.
+ */
+async function deliver(
+  job: Job,
+  texts: string[],
+  post: NonNullable<WorkerDeps["post"]>,
+  deadlineAt: number,
+  options: { asNewMessages: boolean; buttons: DoorayAttachment[] | undefined },
+): Promise<PostResult[]> {
   const results: PostResult[] = [];
   for (const [index, text] of texts.entries()) {
-    results.push(await post(job.responseUrl, { text, responseType: "ephemeral", replaceOriginal: index === 0 }, { ...FINAL_POST, deadlineAt }));
+    const last = index === texts.length - 1;
+    const message = { text, responseType: "ephemeral" as const, replaceOriginal: index === 0 && !options.asNewMessages, ...(last && options.buttons ? { attachments: options.buttons } : {}) };
+    results.push(await post(job.responseUrl, message, { ...FINAL_POST, deadlineAt }));
   }
   return results;
 }

@@ -77,7 +77,7 @@ describe("the function bundle and the layer, as Lambda runs them", () => {
     const result = await runCold("edge", { requestContext: { http: { method: "POST" } }, body: JSON.stringify(commandPayload({ text: "질문", responseUrl, appToken: TOKEN })), isBase64Encoded: false });
     expect(result.status).toBe(200);
     expect(result.loadedFiles).toEqual([join(root, "edge", "index.js")]);
-    expect(result.loadedBytes).toBeLessThan(40 * 1024);
+    expect(result.loadedBytes).toBeLessThan(48 * 1024);
     expect(aws.requests.some((request) => request.path === "/2015-03-31/functions/dooray-gpt-test-worker/invocations")).toBe(true);
   });
 

@@ -5,7 +5,15 @@ import { listen, readBody, sleep, type Listening } from "./listen.js";
 export interface ReceivedPost {
   readonly hookId: string;
   readonly at: number;
-  readonly body: { text: string; responseType?: string; replaceOriginal?: boolean };
+  readonly body: { text: string; responseType?: string; replaceOriginal?: boolean; attachments?: { callbackId?: string; actions?: { text: string; name: string; value: string }[] }[] };
+}
+
+/** One dialog Dooray was asked to open (POST /messenger/api/channels/<channel>/dialogs). */
+export interface OpenedDialog {
+  readonly channelId: string;
+  /** The `token` header: the command token. */
+  readonly token: string | undefined;
+  readonly body: { token: string; triggerId: string; callbackId: string; dialog: { callbackId: string; title: string; elements: { type: string; name: string; maxLength?: number }[] } };
 }
 
 /**
@@ -14,6 +22,10 @@ export interface ReceivedPost {
  */
 export interface DoorayReceiver extends Listening {
   readonly posts: ReceivedPost[];
+  /** Dialogs opened through Dooray's dialog API, which this server also plays (DOORAY_API_BASE_URL = its url). */
+  readonly dialogs: OpenedDialog[];
+  /** The next dialog request is refused (isSuccessful false). */
+  refuseNextDialog(): void;
   newResponseUrl(): { hookId: string; responseUrl: string };
   postsFor(hookId: string): ReceivedPost[];
   failNext(hookId: string, count: number, how?: "isSuccessful" | "http500"): void;
@@ -27,9 +39,20 @@ export async function startDoorayReceiver(): Promise<DoorayReceiver> {
   const posts: ReceivedPost[] = [];
   const failures = new Map<string, { count: number; how: "isSuccessful" | "http500" }>();
   const hanging = new Set<string>();
+  const dialogs: OpenedDialog[] = [];
+  let refuseDialog = false;
   const listening = await listen((request, response) => {
     void (async () => {
       const raw = await readBody(request);
+      const dialog = /^\/messenger\/api\/channels\/([\w-]+)\/dialogs$/.exec(request.url ?? "");
+      if (request.method === "POST" && dialog) {
+        const ok = !refuseDialog;
+        refuseDialog = false;
+        if (ok) dialogs.push({ channelId: dialog[1]!, token: request.headers.token as string | undefined, body: JSON.parse(raw) as OpenedDialog["body"] });
+        return response
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ header: { isSuccessful: ok, resultCode: ok ? 0 : -400, resultMessage: ok ? "" : "invalid triggerId" } }));
+      }
       const match = /^\/messenger\/api\/commands\/hook\/([\w-]+)$/.exec(request.url ?? "");
       if (request.method !== "POST" || !match) return response.writeHead(404).end();
       const hookId = match[1]!;
@@ -52,6 +75,10 @@ export async function startDoorayReceiver(): Promise<DoorayReceiver> {
   return {
     ...listening,
     posts,
+    dialogs,
+    refuseNextDialog() {
+      refuseDialog = true;
+    },
     postsFor,
     newResponseUrl() {
       const hookId = randomUUID();

@@ -16,6 +16,10 @@ export interface Harness {
   readonly logs: string[];
   /** POSTs a slash command; returns the HTTP status, the parsed answer and the hook it will be answered on. */
   command(text: string, overrides?: Record<string, unknown>): Promise<{ status: number; body: { text: string; responseType?: string }; hookId: string }>;
+  /** Presses a button: POSTs Dooray's interactive payload with that value; returns the status and the answer. */
+  press(actionValue: string, overrides?: { user?: { id: string; name: string }; responseUrl?: string; appToken?: string }): Promise<{ status: number; body: Record<string, unknown> }>;
+  /** Submits the follow-up dialog whose callbackId is given; returns the status and the answer. */
+  submitDialog(callbackId: string, question: string, overrides?: { responseUrl?: string; appToken?: string | undefined }): Promise<{ status: number; body: Record<string, unknown> }>;
   /** Raw request to the local Function URL. */
   send(init: RequestInit & { path?: string }): Promise<Response>;
   close(): Promise<void>;
@@ -30,6 +34,7 @@ export async function startHarness(env: Record<string, string> = {}, modelOption
     env: {
       DOORAY_APP_TOKEN: APP_TOKEN,
       OPENAI_API_KEY: API_KEY,
+      DOORAY_API_BASE_URL: dooray.url,
       OPENAI_BASE_URL: model.baseUrl,
       RESPONSE_URL_HOSTS: "127.0.0.1",
       ALLOW_INSECURE_RESPONSE_URL: "1",
@@ -56,6 +61,27 @@ export async function startHarness(env: Record<string, string> = {}, modelOption
       });
       return { status: response.status, body: (await response.json()) as { text: string; responseType?: string }, hookId };
     },
+    async press(actionValue, overrides = {}) {
+      const response = await send({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(pressPayload(actionValue, overrides)) });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    },
+    async submitDialog(callbackId, question, overrides = {}) {
+      const payload: Record<string, unknown> = {
+        type: "dialog_submission",
+        tenant: { id: TENANT_ID, domain: "guide.dooray.com" },
+        channel: { id: CHANNEL_ID, name: "배포" },
+        user: { id: USER_ID, name: "홍길동" },
+        responseUrl: overrides.responseUrl ?? dooray.newResponseUrl().responseUrl,
+        cmdToken: "cmd-token-1",
+        updateCmdToken: "update-cmd-token-1",
+        callbackId,
+        submission: { question },
+      };
+      if ("appToken" in overrides ? overrides.appToken !== undefined : true) payload.appToken = overrides.appToken ?? APP_TOKEN;
+      const response = await send({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(payload) });
+      const text = await response.text();
+      return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
+    },
     async close() {
       await dev.idle();
       await dev.close();
@@ -65,14 +91,39 @@ export async function startHarness(env: Record<string, string> = {}, modelOption
   };
 }
 
+export const CHANNEL_ID = "2345678912345678912";
+export const USER_ID = "3456789123456789123";
+
+/** A button press as Dooray sends it to the Interactive Message Request URL (docs/architecture.md, "Dooray protocol"). */
+export function pressPayload(actionValue: string, overrides: { user?: { id: string; name: string }; responseUrl?: string; appToken?: string } = {}): Record<string, unknown> {
+  return {
+    tenant: { id: TENANT_ID, domain: "guide.dooray.com" },
+    channel: { id: CHANNEL_ID, name: "배포" },
+    user: overrides.user ?? { id: USER_ID, name: "홍길동" },
+    commandName: "/gpt",
+    command: "/gpt",
+    text: "",
+    callbackId: "dooray-gpt-answer",
+    actionText: "button",
+    actionValue,
+    appToken: overrides.appToken ?? APP_TOKEN,
+    cmdToken: "cmd-token-1",
+    triggerId: "1234567891234.press",
+    commandRequestUrl: "https://bot.example/",
+    channelLogId: "-7386965175150134411",
+    originalMessage: { text: "원래 메시지" },
+    ...(overrides.responseUrl ? { responseUrl: overrides.responseUrl } : {}),
+  };
+}
+
 /** A command body as Dooray sends it (docs/architecture.md, "Dooray protocol"). */
 export function commandPayload(fields: Record<string, unknown>): Record<string, unknown> {
   return {
     tenantId: TENANT_ID,
     tenantDomain: "guide.dooray.com",
-    channelId: "2345678912345678912",
+    channelId: CHANNEL_ID,
     channelName: "배포",
-    userId: "3456789123456789123",
+    userId: USER_ID,
     command: "/gpt",
     text: "",
     responseUrl: "https://guide.dooray.com/messenger/api/commands/hook/00000000-0000-0000-0000-000000000000",

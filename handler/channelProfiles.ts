@@ -1,0 +1,83 @@
+/**
+ * Per-channel profiles (docs/architecture.md, "Channel profiles"): a channel can have its own name, system prompt,
+ * model and daily budgets. One JSON object keyed by channel id, from CHANNEL_PROFILES (the stack writes it from
+ * cdktf.json's `channels`, so a changed profile shows in the plan as a JSON diff).
+ */
+export interface ChannelProfile {
+  /** Shown in `/gpt help` in that channel. */
+  readonly name: string;
+  readonly systemPrompt?: string;
+  readonly model?: string;
+  readonly budgets?: { readonly userDailyTokens?: number; readonly channelDailyTokens?: number };
+}
+
+export type ChannelProfiles = Readonly<Record<string, ChannelProfile>>;
+
+const PROFILE_KEYS = ["name", "systemPrompt", "model", "budgets"];
+const BUDGET_KEYS = ["userDailyTokens", "channelDailyTokens"];
+
+/** Validates profiles; a problem throws an Error whose message names the channel and the field. */
+export function parseChannelProfiles(raw: unknown, maxDailyTokens: number): ChannelProfiles {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new Error('expected an object keyed by channel id, e.g. {"1234": {"name": "코드 리뷰"}}');
+  const profiles: Record<string, ChannelProfile> = {};
+  for (const [channelId, value] of Object.entries(raw)) {
+    const at = `channel ${channelId}`;
+    if (!/^[\w-]{1,64}$/.test(channelId)) throw new Error(`${at}: a channel id is letters, digits, - or _`);
+    if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error(`${at}: expected an object with ${PROFILE_KEYS.join(", ")}`);
+    const fields = value as Record<string, unknown>;
+    const unknown = Object.keys(fields).find((key) => !PROFILE_KEYS.includes(key));
+    if (unknown) throw new Error(`${at}.${unknown}: unknown setting; allowed: ${PROFILE_KEYS.join(", ")}`);
+    const text = (key: string, max: number, required: boolean) => {
+      const field = fields[key];
+      if (field === undefined && !required) return undefined;
+      if (typeof field !== "string" || field.trim() === "" || field.length > max) throw new Error(`${at}.${key}: expected text of 1 to ${max} characters`);
+      return field;
+    };
+    const profile: { -readonly [K in keyof ChannelProfile]: ChannelProfile[K] } = { name: text("name", 40, true)! };
+    const systemPrompt = text("systemPrompt", 2_000, false);
+    if (systemPrompt !== undefined) profile.systemPrompt = systemPrompt;
+    const model = text("model", 100, false);
+    if (model !== undefined) {
+      if (/\s/.test(model)) throw new Error(`${at}.model: a model name has no spaces`);
+      profile.model = model;
+    }
+    if (fields.budgets !== undefined) profile.budgets = budgets(fields.budgets, `${at}.budgets`, maxDailyTokens);
+    profiles[channelId] = profile;
+  }
+  return profiles;
+}
+
+function budgets(raw: unknown, at: string, maxDailyTokens: number): NonNullable<ChannelProfile["budgets"]> {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new Error(`${at}: expected an object with ${BUDGET_KEYS.join(", ")}`);
+  const result: Record<string, number> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (!BUDGET_KEYS.includes(key)) throw new Error(`${at}.${key}: unknown setting; allowed: ${BUDGET_KEYS.join(", ")}`);
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > maxDailyTokens) throw new Error(`${at}.${key}: expected a whole number from 0 to ${maxDailyTokens}`);
+    result[key] = value;
+  }
+  return result;
+}
+
+/** What one channel's questions are answered with: its profile where it says so, the bot's settings elsewhere. */
+export interface ChannelSettings {
+  readonly profileName: string | undefined;
+  readonly systemPrompt: string;
+  readonly model: string;
+  readonly budgets: { readonly user: number; readonly channel: number };
+}
+
+export function channelSettings(
+  config: { readonly channelProfiles: ChannelProfiles; readonly systemPrompt: string; readonly model: string; readonly budgets: { readonly user: number; readonly channel: number } },
+  channelId: string,
+): ChannelSettings {
+  const profile = Object.hasOwn(config.channelProfiles, channelId) ? config.channelProfiles[channelId] : undefined;
+  return {
+    profileName: profile?.name,
+    systemPrompt: profile?.systemPrompt ?? config.systemPrompt,
+    model: profile?.model ?? config.model,
+    budgets: {
+      user: profile?.budgets?.userDailyTokens ?? config.budgets.user,
+      channel: profile?.budgets?.channelDailyTokens ?? config.budgets.channel,
+    },
+  };
+}

@@ -1,0 +1,135 @@
+import { messages } from "../dooray/messages.js";
+import { openDialog } from "../dooray/openDialog.js";
+import { conversationRef, readConversationRef, type ConversationRef } from "../job/conversationRef.js";
+import { newJob, signJob, type JobThread } from "../job/signedJob.js";
+import { loadConversation } from "../store/conversations.js";
+import type { DoorayMessage, HttpResult } from "../types.js";
+import { budgetRefusal } from "./budgetAtEdge.js";
+import type { EdgeDeps } from "./handleCommand.js";
+import type { ButtonPress, DialogSubmission, Interaction } from "./readInteraction.js";
+import { responseUrlAllowed } from "./responseUrlAllowed.js";
+
+/** What interactions need beyond a command: the tokens a reference may be signed with, and the current one to sign. */
+export interface InteractionDeps extends EdgeDeps {
+  readonly refTokens: () => Promise<string[]>;
+  readonly currentToken: string;
+}
+
+const ephemeralNote = (text: string): HttpResult => ({ statusCode: 200, body: { responseType: "ephemeral", replaceOriginal: false, text } });
+const owner = (interaction: Interaction) => ({ tenantId: interaction.tenantId, channelId: interaction.channelId, userId: interaction.userId });
+
+/**
+ * A button under an answer (docs/architecture.md, "Interactive answers"). The value is a signed reference to the
+ * asker's conversation: anyone else's press, or a made-up value, is refused kindly and changes nothing.
+ */
+export async function handlePress(press: ButtonPress, deps: InteractionDeps, requestId: string | undefined): Promise<HttpResult> {
+  const { config, log } = deps;
+  const who = owner(press);
+  if (config.tenantIds.length > 0 && !config.tenantIds.includes(press.tenantId)) {
+    log("warn", "request.refused", { status: 403, reason: "tenant not allowed", ...who });
+    return { statusCode: 403, body: { text: messages.edge.tenantNotAllowed } };
+  }
+  const check = readConversationRef(press.actionValue, who, await deps.refTokens(), deps.now());
+  if (!check.ok) {
+    log("warn", "press.refused", { ...who, reason: check.reason });
+    return ephemeralNote(check.reason === "expired" ? messages.pressExpired : messages.pressNotYours);
+  }
+  const ref = check.ref;
+  log("info", "press.accepted", { ...who, action: ref.action, conversationId: ref.conversationId, turn: ref.turn });
+  if (ref.action === "share") return share(press, ref, deps);
+  if (ref.action === "followUp") return openFollowUp(press, ref, deps);
+  // 다시 생성: the same acknowledgement and progress as a new question, replacing the answer in place.
+  const refused = await startJob(press, "", { kind: "regenerate", conversationId: ref.conversationId, turn: ref.turn }, deps, requestId);
+  return refused ? ephemeralNote(refused) : { statusCode: 200, body: { responseType: "ephemeral", replaceOriginal: true, text: messages.ack } };
+}
+
+/** 채널에 공유: the question and its answer posted to the channel, attributed to the asker; the private copy stays. */
+async function share(press: ButtonPress, ref: ConversationRef, deps: InteractionDeps): Promise<HttpResult> {
+  if (!deps.table) return ephemeralNote(messages.pressUnavailable);
+  let conversation;
+  try {
+    conversation = await loadConversation(deps.table, ref.conversationId, Math.floor(deps.now() / 1000));
+  } catch (error) {
+    deps.log("warn", "press.storeUnavailable", { ...owner(press), error });
+    return ephemeralNote(messages.pressUnavailable);
+  }
+  const turn = conversation?.userId === press.userId && conversation.channelId === press.channelId ? conversation.turns[ref.turn - conversation.firstTurn] : undefined;
+  if (!turn) return ephemeralNote(messages.conversationGone);
+  let text = messages.shared(press.userName ?? press.userId, turn.question, turn.answer);
+  if (text.length > deps.config.messageMaxChars) text = `${text.slice(0, deps.config.messageMaxChars - messages.sharedCut.length - 1)}\n${messages.sharedCut}`;
+  deps.log("info", "press.shared", { ...owner(press), conversationId: ref.conversationId, turn: ref.turn });
+  const shared: DoorayMessage = { responseType: "inChannel", replaceOriginal: false, text };
+  return { statusCode: 200, body: shared };
+}
+
+/** 이어서 질문: opens Dooray's dialog, whose submission comes back with our signed reference as its callbackId. */
+async function openFollowUp(press: ButtonPress, ref: ConversationRef, deps: InteractionDeps): Promise<HttpResult> {
+  const { config, log } = deps;
+  const apiBase = config.doorayApiBaseUrl ?? (press.tenantDomain ? `https://${press.tenantDomain}` : undefined);
+  const baseCheck = apiBase ? responseUrlAllowed(`${apiBase}/`, config.responseUrlHosts, config.allowInsecureResponseUrl) : undefined;
+  if (!apiBase || !baseCheck?.ok || !press.cmdToken || !press.triggerId) {
+    log("warn", "press.dialogFailed", { ...owner(press), reason: !apiBase ? "no tenant domain" : !baseCheck?.ok ? "tenant domain not allowed" : "no cmdToken or triggerId" });
+    return ephemeralNote(messages.dialogFailed);
+  }
+  const callbackId = conversationRef({ ...ref, action: "followUp" }, owner(press), deps.currentToken, deps.now());
+  const opened = await openDialog({ apiBase, channelId: press.channelId, cmdToken: press.cmdToken, triggerId: press.triggerId, callbackId, maxQuestionChars: config.maxQuestionChars });
+  if (!opened.ok) {
+    log("warn", "press.dialogFailed", { ...owner(press), reason: opened.reason });
+    return ephemeralNote(messages.dialogFailed);
+  }
+  // The answer to the press leaves the message as it was (Dooray would otherwise replace it with this answer).
+  return { statusCode: 200, body: (press.originalMessage as DoorayMessage | undefined) ?? { responseType: "ephemeral", replaceOriginal: false, text: messages.followUpDialog.placeholder } };
+}
+
+/**
+ * The follow-up dialog's submission. Its callbackId is the signed reference we gave the dialog, bound to the asker;
+ * the answer to Dooray is 200 with nothing (the dialog closes) or the field's error, shown in the dialog.
+ */
+export async function handleDialogSubmission(submission: DialogSubmission, deps: InteractionDeps, requestId: string | undefined, carriedAppToken: boolean): Promise<HttpResult> {
+  const { config, log } = deps;
+  const who = owner(submission);
+  const fieldError = (error: string): HttpResult => ({ statusCode: 200, body: { errors: [{ name: "question", error }] } });
+  const check = readConversationRef(submission.callbackId, who, await deps.refTokens(), deps.now());
+  if (!check.ok || check.ref.action !== "followUp") {
+    log("warn", "dialog.refused", { ...who, reason: check.ok ? "not a follow-up" : check.reason, carriedAppToken });
+    // Without the app token, the signed callbackId was the only credential: a caller without one learns nothing.
+    if (!carriedAppToken) return { statusCode: 401, body: { text: messages.edge.unauthorized } };
+    return fieldError(!check.ok && check.reason === "expired" ? messages.pressExpired : messages.pressNotYours);
+  }
+  if (config.tenantIds.length > 0 && !config.tenantIds.includes(submission.tenantId)) return fieldError(messages.edge.tenantNotAllowed);
+  const question = submission.question.trim();
+  if (question === "") return fieldError(messages.followUpEmpty);
+  if (question.length > config.maxQuestionChars) return fieldError(messages.questionTooLong(config.maxQuestionChars));
+  const refused = await startJob(submission, question, { kind: "followUp", conversationId: check.ref.conversationId, turn: check.ref.turn }, deps, requestId);
+  return refused ? fieldError(refused) : { statusCode: 200, body: {} };
+}
+
+/** Checks the responseUrl and the budgets, then hands the job over; returns the sentence for the person if not. */
+async function startJob(interaction: Interaction, text: string, thread: JobThread, deps: InteractionDeps, requestId: string | undefined): Promise<string | undefined> {
+  const { config, log } = deps;
+  const who = owner(interaction);
+  const urlCheck = interaction.responseUrl ? responseUrlAllowed(interaction.responseUrl, config.responseUrlHosts, config.allowInsecureResponseUrl) : undefined;
+  if (!interaction.responseUrl || !urlCheck?.ok) {
+    log("warn", "request.refused", { status: 403, reason: urlCheck && !urlCheck.ok ? urlCheck.reason : "no responseUrl", ...who });
+    return messages.edge.responseUrlNotAllowed;
+  }
+  if (deps.table) {
+    const refusal = await budgetRefusal(deps.table, who, text, config, deps.now()).catch((error: unknown) => {
+      log("warn", "request.budgetUnread", { ...who, error });
+      return undefined;
+    });
+    if (refusal) {
+      log("info", "request.refusedByBudget", { ...who, scope: refusal.scope });
+      return refusal.text;
+    }
+  }
+  const job = signJob({ ...newJob({ ...who, text, responseUrl: interaction.responseUrl }, deps.now(), requestId), thread }, deps.currentToken);
+  try {
+    await deps.dispatch(job);
+  } catch (error) {
+    log("error", "request.dispatchFailed", { jobId: job.id, ...who, error });
+    return messages.dispatchFailed;
+  }
+  log("info", "request.accepted", { jobId: job.id, ...who, kind: thread.kind, conversationId: thread.conversationId, turn: thread.turn });
+  return undefined;
+}

@@ -1,0 +1,63 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { signingKey } from "./signingKey.js";
+
+/** What a button (or the follow-up dialog) asks for. */
+export type ConversationAction = "share" | "regenerate" | "followUp";
+
+export interface ConversationRef {
+  readonly action: ConversationAction;
+  readonly conversationId: string;
+  /** Which turn of the conversation the button sits under (absolute: it survives older turns being dropped). */
+  readonly turn: number;
+}
+
+/** Whose conversation it is: a reference verifies only for this tenant, channel and person. */
+export interface ConversationOwner {
+  readonly tenantId: string;
+  readonly channelId: string;
+  readonly userId: string;
+}
+
+/** A reference is honoured for as long as the conversation is kept. */
+export const CONVERSATION_REF_MAX_AGE_SECONDS = 24 * 3600;
+
+const ACTIONS: readonly ConversationAction[] = ["share", "regenerate", "followUp"];
+const PURPOSE = "dooray-gpt conversation reference v1";
+
+/**
+ * A button's value: `v1.<action>.<conversation>.<turn>.<issued seconds>.<signature>`, about 90 characters, never
+ * the answer itself. The signature (keyed from the app token) binds it to one tenant, channel and person, so a
+ * press by anyone else, or a value made up, does not verify.
+ */
+export function conversationRef(ref: ConversationRef, owner: ConversationOwner, appToken: string, nowMs: number): string {
+  const body = `v1.${ref.action}.${ref.conversationId}.${ref.turn}.${Math.floor(nowMs / 1000)}`;
+  return `${body}.${signatureOf(body, owner, appToken)}`;
+}
+
+export type RefCheck =
+  | { readonly ok: true; readonly ref: ConversationRef }
+  | { readonly ok: false; readonly reason: "malformed" | "not this person's" | "expired" };
+
+/** Verifies a presented value against the presser's own ids and any live app token (current, then previous). */
+export function readConversationRef(value: unknown, owner: ConversationOwner, appTokens: readonly string[], nowMs: number): RefCheck {
+  const match = typeof value === "string" ? /^(v1\.(share|regenerate|followUp)\.([\w-]{8,64})\.(\d{1,6})\.(\d{1,12}))\.([\w-]{43})$/.exec(value) : null;
+  if (!match) return { ok: false, reason: "malformed" };
+  const [, body, action, conversationId, turn, issued, signature] = match;
+  const presented = Buffer.from(signature!, "utf8");
+  const verifies = appTokens.some((token) => {
+    const expected = Buffer.from(signatureOf(body!, owner, token), "utf8");
+    return expected.length === presented.length && timingSafeEqual(expected, presented);
+  });
+  if (!verifies) return { ok: false, reason: "not this person's" };
+  if (nowMs / 1000 - Number(issued) > CONVERSATION_REF_MAX_AGE_SECONDS) return { ok: false, reason: "expired" };
+  return { ok: true, ref: { action: action as ConversationAction, conversationId: conversationId!, turn: Number(turn) } };
+}
+
+export function isConversationAction(value: unknown): value is ConversationAction {
+  return ACTIONS.includes(value as ConversationAction);
+}
+
+function signatureOf(body: string, owner: ConversationOwner, appToken: string): string {
+  const canonical = JSON.stringify([body, owner.tenantId, owner.channelId, owner.userId]);
+  return createHmac("sha256", signingKey(appToken, PURPOSE)).update(canonical, "utf8").digest("base64url");
+}

@@ -1,0 +1,87 @@
+import { CONVERSATION_KEEP_SECONDS, PARTITION_KEY, TTL_ATTRIBUTE, conversationKey } from "./tableKeys.js";
+import { isConditionFailure, numberOf, type TableRef } from "./tableRef.js";
+
+export interface Turn {
+  readonly question: string;
+  readonly answer: string;
+}
+
+/** One person's conversation in one channel: the turns that follow-ups and regeneration build on. */
+export interface Conversation {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly channelId: string;
+  readonly userId: string;
+  /** Absolute index of turns[0]: older turns were dropped to keep the row small, and buttons name absolute turns. */
+  readonly firstTurn: number;
+  readonly turns: readonly Turn[];
+  /** Bumped on every save; a save expecting another version lost a race and reads again. */
+  readonly version: number;
+}
+
+/** A stored answer longer than this keeps its beginning: enough context for a follow-up, and the row stays small. */
+export const STORED_ANSWER_MAX_CHARS = 8_000;
+/** The whole row's turns stay under this (DynamoDB's item limit is 400 KB; a read costs per 4 KB). */
+export const STORED_TURNS_MAX_CHARS = 40_000;
+
+/** The conversation, or undefined when there is none or it is past its expiry (TTL deletes rows some time later). */
+export async function loadConversation(ref: TableRef, id: string, nowSeconds: number): Promise<Conversation | undefined> {
+  const result = await ref.call("GetItem", { TableName: ref.table, Key: { [PARTITION_KEY]: { S: conversationKey(id) } }, ConsistentRead: true });
+  const item = result.Item as Record<string, { S?: string; N?: string }> | undefined;
+  if (!item || numberOf(item, TTL_ATTRIBUTE) < nowSeconds) return undefined;
+  return {
+    id,
+    tenantId: item.tenantId?.S ?? "",
+    channelId: item.channelId?.S ?? "",
+    userId: item.userId?.S ?? "",
+    firstTurn: numberOf(item, "firstTurn"),
+    turns: JSON.parse(item.turns?.S ?? "[]") as Turn[],
+    version: numberOf(item, "version"),
+  };
+}
+
+/**
+ * The conversation with `turn` set at absolute index `index` (a regenerated answer) or appended (index = the next
+ * one), long answers shortened and the oldest turns dropped until the row fits.
+ */
+export function withTurn(conversation: Conversation, index: number, turn: Turn): Conversation {
+  const stored = { question: turn.question, answer: turn.answer.length > STORED_ANSWER_MAX_CHARS ? `${turn.answer.slice(0, STORED_ANSWER_MAX_CHARS)}…` : turn.answer };
+  const turns = [...conversation.turns];
+  turns[index - conversation.firstTurn] = stored;
+  let firstTurn = conversation.firstTurn;
+  const size = () => turns.reduce((sum, kept) => sum + kept.question.length + kept.answer.length, 0);
+  while (turns.length > 1 && size() > STORED_TURNS_MAX_CHARS) {
+    turns.shift();
+    firstTurn++;
+  }
+  return { ...conversation, firstTurn, turns };
+}
+
+/**
+ * Writes the conversation if nobody else did since `conversation.version` was read (0: it must not exist yet), and
+ * restarts its 24-hour expiry. "conflict" means another turn landed first: read again and retry.
+ */
+export async function saveConversation(ref: TableRef, conversation: Conversation, nowSeconds: number): Promise<"saved" | "conflict"> {
+  try {
+    await ref.call("PutItem", {
+      TableName: ref.table,
+      Item: {
+        [PARTITION_KEY]: { S: conversationKey(conversation.id) },
+        tenantId: { S: conversation.tenantId },
+        channelId: { S: conversation.channelId },
+        userId: { S: conversation.userId },
+        firstTurn: { N: String(conversation.firstTurn) },
+        turns: { S: JSON.stringify(conversation.turns) },
+        version: { N: String(conversation.version + 1) },
+        [TTL_ATTRIBUTE]: { N: String(nowSeconds + CONVERSATION_KEEP_SECONDS) },
+      },
+      ...(conversation.version === 0
+        ? { ConditionExpression: `attribute_not_exists(${PARTITION_KEY})` }
+        : { ConditionExpression: "version = :version", ExpressionAttributeValues: { ":version": { N: String(conversation.version) } } }),
+    });
+    return "saved";
+  } catch (error) {
+    if (isConditionFailure(error)) return "conflict";
+    throw error;
+  }
+}
