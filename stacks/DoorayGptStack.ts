@@ -78,7 +78,7 @@ export class DoorayGptStack extends TerraformStack {
   }
 }
 
-/** What both functions need to keep and show the budgets, and to label their metrics. */
+/** What both functions need to keep and show the budgets (the channels' own too), and to label their metrics. */
 export function budgetSettings(env: EnvironmentConfig, tableName: string): Record<string, string> {
   return {
     BOT_TABLE: tableName,
@@ -90,6 +90,8 @@ export function budgetSettings(env: EnvironmentConfig, tableName: string): Recor
     ...(env.budgets.utcOffsetMinutes === undefined ? {} : { BUDGET_UTC_OFFSET_MINUTES: String(env.budgets.utcOffsetMinutes) }),
     // The edge estimates a question's reservation as the worker does, to refuse at once.
     BOT_MAX_OUTPUT_TOKENS: String(env.maxOutputTokens),
+    // One JSON object: the plan shows a changed profile as a diff of that profile.
+    ...(Object.keys(env.channels).length > 0 ? { CHANNEL_PROFILES: JSON.stringify(env.channels) } : {}),
   };
 }
 

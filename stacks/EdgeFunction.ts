@@ -26,7 +26,7 @@ export const EDGE_FAILURE_RECORD_MAX_AGE_SECONDS = 900;
 
 /**
  * The public half: the Function URL Dooray posts to, and the target of the worker's on-failure records. Small,
- * no layer; its role reads the app token, invokes the worker and reads usage rows, nothing else. It never sees the
+ * no layer; its role reads the app token, invokes the worker and reads usage and conversation rows, nothing else. It never sees the
  * OpenAI key.
  */
 export class EdgeFunction extends Construct {
@@ -38,13 +38,14 @@ export class EdgeFunction extends Construct {
     const statements: PolicyStatement[] = [
       { Sid: "ReadAppToken", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [props.appTokenSecretArn] },
       { Sid: "InvokeWorker", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [props.workerArn] },
-      // `/gpt usage` and the quick budget refusal: reads of today's usage rows, no other row, no write.
+      // `/gpt usage` and the quick budget refusal read usage rows; 채널에 공유 reads the asker's conversation row.
+      // Reads only, of rows whose key starts so: never a job claim, never a write.
       {
-        Sid: "ReadUsageRows",
+        Sid: "ReadUsageAndConversations",
         Effect: "Allow",
-        Action: ["dynamodb:BatchGetItem"],
+        Action: ["dynamodb:BatchGetItem", "dynamodb:GetItem"],
         Resource: [props.table.arn],
-        Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["usage#*"] } },
+        Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["usage#*", "conv#*"] } },
       },
     ];
     this.function = new BotFunction(this, "edge", {

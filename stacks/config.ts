@@ -4,6 +4,7 @@ import type { FunctionSizing } from "./BotFunction.js";
 import type { WorkerSizing } from "./WorkerFunction.js";
 import { DEFAULT_PRICES, DEFAULT_TIME_ZONE, MAX_DAILY_TOKENS } from "../handler/config.js";
 import { fixedOffsetMinutes, isKnownTimeZone } from "../handler/store/budgetDay.js";
+import { parseChannelProfiles, type ChannelProfiles } from "../handler/channelProfiles.js";
 
 /**
  * Deployment settings, one entry per environment, from the `environments` object in cdktf.json's `context`
@@ -34,6 +35,8 @@ export interface EnvironmentConfig {
   readonly modelPrice: { readonly inputPerMillionTokens: number; readonly outputPerMillionTokens: number };
   readonly table: TableSettings;
   readonly alarms: AlarmSettings;
+  /** Per-channel name, system prompt, model and budgets (docs/architecture.md, "Channel profiles"). */
+  readonly channels: ChannelProfiles;
 }
 
 export interface BudgetSettings {
@@ -90,7 +93,7 @@ const DEFAULTS = {
 
 const KNOWN_KEYS = new Set([
   "accountId", "region", "edge", "worker", "logRetentionDays", "model", "openaiBaseUrl", "maxOutputTokens",
-  "responseUrlHosts", "tenantIds", "tags", "backend", "budgets", "modelPrice", "table", "alarms",
+  "responseUrlHosts", "tenantIds", "tags", "backend", "budgets", "modelPrice", "table", "alarms", "channels",
 ]);
 /** Settings of the one-function design, and where they live now. */
 const MOVED_KEYS: Record<string, string> = {
@@ -139,7 +142,26 @@ function parseEnvironment(name: string, raw: unknown): EnvironmentConfig {
     modelPrice: modelPrice(raw.modelPrice, `${at}.modelPrice`),
     table: tableSettings(raw.table, `${at}.table`),
     alarms: alarms(raw.alarms, `${at}.alarms`),
+    channels: channels(raw.channels, `${at}.channels`, maxOutputTokens),
   };
+}
+
+function channels(raw: unknown, at: string, maxOutputTokens: number): ChannelProfiles {
+  if (raw === undefined) return {};
+  let profiles: ChannelProfiles;
+  try {
+    profiles = parseChannelProfiles(raw, MAX_DAILY_TOKENS);
+  } catch (error) {
+    throw new StackConfigError(`${at}: ${(error as Error).message}`);
+  }
+  for (const [channelId, profile] of Object.entries(profiles)) {
+    for (const [key, value] of Object.entries(profile.budgets ?? {})) {
+      if (value > 0 && value < maxOutputTokens * 2) {
+        throw new StackConfigError(`${at}.${channelId}.budgets.${key}: ${value} holds less than two answers of maxOutputTokens (${maxOutputTokens}); use 0 for unlimited or at least ${maxOutputTokens * 2}`);
+      }
+    }
+  }
+  return profiles;
 }
 
 function budgets(raw: unknown, at: string, maxOutputTokens: number): BudgetSettings {

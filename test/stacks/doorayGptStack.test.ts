@@ -122,12 +122,18 @@ describe("the dooray-gpt stack, as synthesized", () => {
     expect(JSON.stringify([edge.environment, worker.environment])).not.toContain("${");
   });
 
-  it("grants the edge exactly: its logs, the app token, invoking the worker, reading usage rows; never the OpenAI key", () => {
+  it("grants the edge exactly: its logs, the app token, invoking the worker, reading usage and conversation rows; never the OpenAI key", () => {
     expect(policyOf(json, "dooray-gpt-test-edge").Statement).toEqual([
       { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/dooray-gpt-test-edge:*`] },
       { Sid: "ReadAppToken", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [`arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:dooray-gpt/test/dooray-app-token-??????`] },
       { Sid: "InvokeWorker", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [`arn:aws:lambda:${REGION}:${ACCOUNT}:function:dooray-gpt-test-worker`] },
-      { Sid: "ReadUsageRows", Effect: "Allow", Action: ["dynamodb:BatchGetItem"], Resource: [TABLE_ARN], Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["usage#*"] } } },
+      {
+        Sid: "ReadUsageAndConversations",
+        Effect: "Allow",
+        Action: ["dynamodb:BatchGetItem", "dynamodb:GetItem"],
+        Resource: [TABLE_ARN],
+        Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["usage#*", "conv#*"] } },
+      },
     ]);
   });
 
@@ -223,6 +229,18 @@ describe("the dooray-gpt stack, as synthesized", () => {
     expect(offsetOf("Europe/Berlin")).toEqual([undefined, undefined]);
   });
 
+  it("gives both functions the channel profiles as one JSON object, so a plan shows a changed profile as a JSON diff", () => {
+    const channels = { "555": { name: "코드 리뷰", systemPrompt: "You review code.", model: "gpt-4.1", budgets: { channelDailyTokens: 900_000 } }, "666": { name: "잡담" } };
+    const { json: withProfiles } = synth({ channels });
+    for (const fn of resources(withProfiles, "aws_lambda_function")) expect(JSON.parse(fn.environment.variables.CHANNEL_PROFILES)).toEqual(channels);
+    expect(edge.environment.variables.CHANNEL_PROFILES).toBeUndefined();
+  });
+
+  it("refuses profiles that would pass Lambda's 4 KB of environment, saying by how much", () => {
+    const channels = Object.fromEntries(Array.from({ length: 3 }, (_, index) => [`70${index}`, { name: `채널 ${index}`, systemPrompt: "가".repeat(600) }]));
+    expect(() => synth({ channels })).toThrowError(/dooray-gpt-test-edge: its environment would be \d+ bytes, \d+ over Lambda's 4096; shorten the channels' system prompts/);
+  });
+
   it("protects the table with point-in-time recovery and deletion protection where configured (prod)", () => {
     const { json: prod } = synth({ table: { pointInTimeRecovery: true, deletionProtection: true } });
     expect(only(prod, "aws_dynamodb_table")).toMatchObject({ point_in_time_recovery: { enabled: true }, deletion_protection_enabled: true });
@@ -313,6 +331,11 @@ describe("stack configuration", () => {
     [{ dev: { accountId: ACCOUNT, table: { deletionProtection: "yes" } } }, "environments.dev.table.deletionProtection: expected true or false"],
     [{ dev: { accountId: ACCOUNT, alarms: { emails: ["ops"] } } }, "environments.dev.alarms.emails: expected a list of e-mail addresses"],
     [{ dev: { accountId: ACCOUNT, modelPrice: { inputPerMillionTokens: "0.4" } } }, "environments.dev.modelPrice.inputPerMillionTokens: expected US dollars"],
+    [{ dev: { accountId: ACCOUNT, channels: { "123": { systemPrompt: "x" } } } }, "environments.dev.channels: channel 123.name: expected text of 1 to 40 characters"],
+    [{ dev: { accountId: ACCOUNT, channels: { "123": { name: "리뷰", persona: "x" } } } }, "environments.dev.channels: channel 123.persona: unknown setting; allowed: name, systemPrompt, model, budgets"],
+    [{ dev: { accountId: ACCOUNT, channels: { "123": { name: "리뷰", model: "gpt 4" } } } }, "environments.dev.channels: channel 123.model: a model name has no spaces"],
+    [{ dev: { accountId: ACCOUNT, channels: { "123": { name: "리뷰", budgets: { channelDailyTokens: 100 } } } } }, "environments.dev.channels.123.budgets.channelDailyTokens: 100 holds less than two answers"],
+    [{ dev: { accountId: ACCOUNT, channels: { "#general": { name: "잡담" } } } }, "environments.dev.channels: channel #general: a channel id is letters, digits, - or _"],
     [{}, "environments: expected an object with at least one environment"],
   ])("refuses %j, naming the setting", (raw, message) => {
     expect(() => parseEnvironments(raw)).toThrowError(StackConfigError);

@@ -49,7 +49,7 @@ describe.skipIf(!available)("npm run plan:offline", () => {
     expect(summary).toContain("dooray-gpt-dev-worker: private");
     expect(summary).toContain("dooray-gpt-dev-worker: at most 3 at once");
     expect(summary).toContain("/aws/lambda/dooray-gpt-dev-worker: 14 days");
-    expect(summary).toContain('only if {"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["usage#*"]}}');
+    expect(summary).toContain('only if {"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["usage#*","conv#*"]}}');
     expect(summary).toContain("daily budgets (reset at midnight, Asia/Seoul): ≤ 50,000 tokens per person, ≤ 500,000 tokens per channel");
     expect(summary).toContain("DynamoDB table dooray-gpt-dev: on-demand (pay per request, nothing when idle); rows expire through TTL on expiresAt; point-in-time recovery off; deletion protection off");
     expect(summary).toContain("- dooray-gpt-dev-budget-refusals");

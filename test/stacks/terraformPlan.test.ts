@@ -110,3 +110,43 @@ function anyUnknown(value: unknown): boolean {
   if (typeof value === "object" && value !== null) return Object.values(value).some(anyUnknown);
   return false;
 }
+
+describe.skipIf(!available)("a changed channel profile, as a reviewer sees it in the plan", () => {
+  it("shows the profile's changed field as a JSON diff inside CHANNEL_PROFILES, not only a new code hash", () => {
+    const base = { accountId: "123456789012", channels: { "555": { name: "코드 리뷰", model: "gpt-4.1", systemPrompt: "You review code." }, "666": { name: "잡담" } } };
+    const synthesized = (channels: object) => {
+      const outdir = mkdtempSync(join(tmpdir(), "dooray-gpt-profile-"));
+      synthApp(outdir, { ci: { ...base, channels } });
+      const dir = offlineWorkspace(join(outdir, "stacks", "dooray-gpt-ci"), join(outdir, "offline"));
+      initOffline(dir);
+      return dir;
+    };
+    // The state a first apply of the old profiles records for both functions.
+    const before = planOffline(synthesized(base.channels)).json as unknown as { planned_values: { root_module: { resources: { type: string; name: string; values: Record<string, unknown> }[] } } };
+    const functions = before.planned_values.root_module.resources.filter((resource) => resource.type === "aws_lambda_function");
+    const after = synthesized({ ...base.channels, "555": { ...base.channels["555"], model: "o4-mini" } });
+    writeFileSync(
+      join(after, "terraform.dooray-gpt-ci.tfstate"),
+      JSON.stringify({
+        version: 4,
+        terraform_version: "1.11.0",
+        serial: 1,
+        lineage: "6f1c2b0e-0000-4000-8000-000000000002",
+        outputs: {},
+        resources: functions.map((fn) => ({
+          mode: "managed",
+          type: fn.type,
+          name: fn.name,
+          provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+          instances: [{ schema_version: 0, attributes: { ...fn.values, id: fn.values.function_name, arn: `arn:aws:lambda:ap-northeast-2:123456789012:function:${String(fn.values.function_name)}` }, sensitive_attributes: [] }],
+        })),
+      }),
+    );
+
+    const { text } = planOffline(after, {}, ["-refresh=false"]);
+
+    const diff = text.slice(text.indexOf('~ "CHANNEL_PROFILES"'));
+    expect(diff).toMatch(/^~ "CHANNEL_PROFILES"\s+= jsonencode\(\s+~ \{\s+~ "555" = \{\s+~ model\s+= "gpt-4\.1" -> "o4-mini"\s+name\s+= "코드 리뷰"/);
+    expect(text.match(/~ "CHANNEL_PROFILES"/g)).toHaveLength(2);
+  });
+});

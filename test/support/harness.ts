@@ -44,6 +44,10 @@ export async function startHarness(env: Record<string, string> = {}, modelOption
     },
     port: 0,
     log,
+  }).catch(async (error: unknown) => {
+    // A refused configuration still closes the fakes this harness started.
+    await Promise.all([model.close(), dooray.close()]);
+    throw error;
   });
   const send = (init: RequestInit & { path?: string }) => fetch(dev.url + (init.path ?? "/"), init);
   return {
