@@ -11,45 +11,85 @@ import { startDevServer, type DevServer } from "./devServer.js";
  * `npm run try -- "질문"`: plays Dooray. Posts a slash command to the local Function URL, receives the responseUrl
  * posts on its own loopback hook, and prints what the person would see until the answer is final.
  * Without `--url` it starts the dev server in this process (configured from the environment, plus this script's
- * loopback hook); with `--url http://127.0.0.1:8787` it talks to a running `npm run dev`, which must then allow
- * it: RESPONSE_URL_HOSTS=127.0.0.1 ALLOW_INSECURE_RESPONSE_URL=1. In-process, it ends with the job's outcome
- * (answered, notConfigured, keyRejected, …). TRY_LOGS=1 prints the server's log lines; TRY_TIMEOUT_MS (default
- * 180000) bounds the wait for the final answer. In-process runs keep the local table in .local/try-table
+ * loopback hook and dialog API); with `--url http://127.0.0.1:8787` it talks to a running `npm run dev`, which must
+ * then allow it: RESPONSE_URL_HOSTS=127.0.0.1 ALLOW_INSECURE_RESPONSE_URL=1. In-process, it ends with the job's
+ * outcome (answered, notConfigured, keyRejected, …). TRY_LOGS=1 prints the server's log lines; TRY_TIMEOUT_MS
+ * (default 180000) bounds each wait for a final answer. In-process runs keep the local table in .local/try-table
  * (LOCAL_TABLE_PATH), so `npm run try -- usage` shows what earlier runs used today.
+ *
+ * Then it can press the answer's buttons, in the order given: `--press share|regenerate|followUp` and
+ * `--follow-up "다음 질문"` (presses 이어서 질문 and submits the dialog with that text). A follow-up needs the
+ * dialog API this script plays, so it works in-process only.
  */
 /** Where in-process runs keep the local table's rows (budgets, job claims) between runs. */
 const TRY_TABLE_PATH = join(import.meta.dirname, "..", "..", ".local", "try-table");
+const PRESSES = ["share", "regenerate", "followUp"] as const;
+type Step = { readonly press: (typeof PRESSES)[number]; readonly text?: string };
+
 const args = process.argv.slice(2);
-const urlFlag = args.indexOf("--url");
-const targetUrl = urlFlag >= 0 ? args[urlFlag + 1] : undefined;
-const question = args.filter((_, index) => urlFlag < 0 || (index !== urlFlag && index !== urlFlag + 1)).join(" ");
-let TIMEOUT_MS: number;
+let targetUrl: string | undefined;
+const steps: Step[] = [];
+const words: string[] = [];
+for (let index = 0; index < args.length; index++) {
+  const arg = args[index]!;
+  const value = args[index + 1];
+  if (arg === "--url" || arg === "--press" || arg === "--follow-up") {
+    if (value === undefined) fail(`${arg} needs a value`);
+    index++;
+    if (arg === "--url") targetUrl = value;
+    else if (arg === "--follow-up") steps.push({ press: "followUp", text: value });
+    else if ((PRESSES as readonly string[]).includes(value!)) steps.push({ press: value as Step["press"] });
+    else fail(`--press takes ${PRESSES.join(", ")}; got "${value}"`);
+  } else {
+    words.push(arg);
+  }
+}
+const question = words.join(" ");
+if (targetUrl && steps.some((step) => step.press === "followUp")) fail("--follow-up plays Dooray's dialog API, which a running dev server cannot reach: leave out --url");
+let TIMEOUT_MS = 180_000;
 try {
   TIMEOUT_MS = integer(process.env, "TRY_TIMEOUT_MS", 180_000, 1_000, 3_600_000);
 } catch (error) {
-  console.error(`configuration error: ${(error as Error).message}`);
-  process.exit(2);
+  fail((error as Error).message);
 }
 
-type Post = { text: string; replaceOriginal?: boolean };
+type Post = { text: string; replaceOriginal?: boolean; attachments?: { actions?: { name: string; value: string }[] }[] };
 const isProgress = (text: string) => text.endsWith(messages.writingMarker) || text.endsWith(messages.moreComing);
+const isLastPart = (text: string) => {
+  const part = /^(?:↪️[^\n]*\n\n)?\((\d+)\/(\d+)\)\n/.exec(text);
+  return !part || part[1] === part[2];
+};
 
-let finish: () => void;
-const finished = new Promise<void>((resolve) => (finish = resolve));
+// ── this script's Dooray: responseUrl hooks, and the dialog API (a follow-up's dialog is "opened" here) ──
+const finals = new Map<string, (post: Post) => void>();
+let lastDialog: { callbackId: string } | undefined;
 const hook = createServer((request, response) => {
   const chunks: Buffer[] = [];
   request.on("data", (chunk: Buffer) => chunks.push(chunk));
   request.on("end", () => {
     response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ header: { isSuccessful: true, resultCode: 0, resultMessage: "" } }));
-    const post = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Post;
-    const label = isProgress(post.text) ? "updating" : post.replaceOriginal === false ? "new message" : "answer";
-    console.log(`\n── ${label} ──\n${post.text}`);
-    const part = /^\((\d+)\/(\d+)\)\n/.exec(post.text);
-    if (!isProgress(post.text) && (!part || part[1] === part[2])) finish();
+    const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Post & { callbackId?: string };
+    if (/\/dialogs$/.test(request.url ?? "")) {
+      lastDialog = { callbackId: String(body.callbackId) };
+      console.log(`\n── dialog opened: ${messages.followUpDialog.title} ──`);
+      return;
+    }
+    const hookId = (request.url ?? "").split("/").pop() ?? "";
+    const label = isProgress(body.text) ? "updating" : body.replaceOriginal === false ? "new message" : "answer";
+    const buttons = (body.attachments ?? []).flatMap((block) => block.actions ?? []).map((action) => action.name);
+    console.log(`\n── ${label} ──\n${body.text}${buttons.length > 0 ? `\n[${buttons.map((name) => messages.buttons[name as Step["press"]] ?? name).join("] [")}]` : ""}`);
+    if (!isProgress(body.text) && isLastPart(body.text)) finals.get(hookId)?.(body);
   });
 });
 await new Promise<void>((resolve) => hook.listen(0, "127.0.0.1", resolve));
-const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/messenger/api/commands/hook/${randomUUID()}`;
+const hookBase = `http://127.0.0.1:${(hook.address() as AddressInfo).port}`;
+const newHook = () => {
+  const id = randomUUID();
+  let resolve!: (post: Post) => void;
+  const final = new Promise<Post>((done) => (resolve = done));
+  finals.set(id, resolve);
+  return { url: `${hookBase}/messenger/api/commands/hook/${id}`, final };
+};
 
 let dev: DevServer | undefined;
 const serverLogs: string[] = [];
@@ -64,6 +104,7 @@ try {
         DOORAY_APP_TOKEN: appToken,
         RESPONSE_URL_HOSTS: hosts,
         ALLOW_INSECURE_RESPONSE_URL: "1",
+        DOORAY_API_BASE_URL: hookBase,
         // Kept on disk between runs, so `npm run try -- usage` shows what the runs before it used.
         LOCAL_TABLE_PATH: process.env.LOCAL_TABLE_PATH ?? TRY_TABLE_PATH,
       },
@@ -76,41 +117,65 @@ try {
   }
 } catch (error) {
   if (/LOCK|lock/.test(String((error as Error).message)) && !(error instanceof ConfigError)) {
-    console.error(`another npm run try is using ${process.env.LOCAL_TABLE_PATH ?? TRY_TABLE_PATH}; wait for it, or set LOCAL_TABLE_PATH to another folder`);
-  } else {
-    console.error(error instanceof ConfigError ? `configuration error: ${error.message}` : error);
+    fail(`another npm run try is using ${process.env.LOCAL_TABLE_PATH ?? TRY_TABLE_PATH}; wait for it, or set LOCAL_TABLE_PATH to another folder`);
   }
-  process.exit(2);
+  fail(error instanceof ConfigError ? error.message : String(error));
 }
 
 const url = targetUrl ?? dev!.url;
-console.log(`/gpt ${question}   → ${url}`);
-const response = await fetch(url, {
-  method: "POST",
-  headers: { "content-type": "application/json" },
-  body: JSON.stringify({
-    tenantId: "1234567891234567891",
-    tenantDomain: "local.dooray.com",
-    channelId: "2345678912345678912",
-    userId: "3456789123456789123",
-    command: "/gpt",
-    text: question,
-    responseUrl: hookUrl,
-    appToken: appToken ?? "",
-    triggerId: `${Date.now()}.local`,
-  }),
-});
-const ack = (await response.json()) as { text: string };
-console.log(`\n── HTTP ${response.status} ──\n${ack.text}`);
+const who = { tenant: { id: "1234567891234567891", domain: "local.dooray.com" }, channel: { id: "2345678912345678912", name: "local" }, user: { id: "3456789123456789123", name: "나" } };
+const send = async (body: object) => {
+  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : {}) as { text?: string; errors?: { error: string }[] } };
+};
+const within = <T>(promise: Promise<T>): Promise<T> =>
+  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no final answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS).unref())]);
 
-// Only an acknowledgement is followed by posts; help, refusals and errors are final as they are.
-if (response.status === 200 && ack.text === messages.ack) {
-  const timer = setTimeout(() => {
-    console.error(`\nno final answer within ${TIMEOUT_MS} ms`);
-    process.exit(1);
-  }, TIMEOUT_MS);
-  await finished;
-  clearTimeout(timer);
+console.log(`/gpt ${question}   → ${url}`);
+const first = newHook();
+const ack = await send({
+  tenantId: who.tenant.id,
+  tenantDomain: who.tenant.domain,
+  channelId: who.channel.id,
+  userId: who.user.id,
+  command: "/gpt",
+  text: question,
+  responseUrl: first.url,
+  appToken: appToken ?? "",
+  triggerId: `${Date.now()}.local`,
+});
+console.log(`\n── HTTP ${ack.status} ──\n${ack.body.text ?? ""}`);
+
+let exitCode = ack.status === 200 ? 0 : 1;
+try {
+  // Only an acknowledgement is followed by posts; help, usage, refusals and errors are final as they are.
+  if (ack.status === 200 && ack.body.text === messages.ack) {
+    let answer = await within(first.final);
+    for (const step of steps) {
+      const value = answer.attachments?.flatMap((block) => block.actions ?? []).find((action) => action.name === step.press)?.value;
+      if (!value) throw new Error(`the last answer has no ${messages.buttons[step.press]} button`);
+      console.log(`\n[${messages.buttons[step.press]}] ${step.text ?? ""}`);
+      const next = newHook();
+      const pressed = await send({ ...who, commandName: "/gpt", command: "/gpt", text: "", callbackId: "dooray-gpt-answer", actionText: messages.buttons[step.press], actionValue: value, appToken, cmdToken: "try-cmd-token", triggerId: `${Date.now()}.press`, responseUrl: next.url, originalMessage: answer });
+      if (step.press !== "followUp") console.log(`\n── HTTP ${pressed.status}${step.press === "share" ? " (to the channel)" : ""} ──\n${pressed.body.text ?? ""}`);
+      if (step.press === "share" || (step.press === "regenerate" && pressed.body.text !== messages.ack)) continue;
+      if (step.press === "regenerate") {
+        answer = await within(next.final);
+        continue;
+      }
+      if (!lastDialog) throw new Error(`${messages.buttons.followUp}: no dialog was opened (${pressed.body.text ?? pressed.status})`);
+      const { callbackId } = lastDialog;
+      lastDialog = undefined;
+      const followUp = newHook();
+      const submitted = await send({ type: "dialog_submission", ...who, responseUrl: followUp.url, cmdToken: "try-cmd-token", updateCmdToken: "try-update-token", callbackId, submission: { question: step.text }, appToken });
+      if (submitted.body.errors) throw new Error(`the dialog said: ${submitted.body.errors.map((error) => error.error).join("; ")}`);
+      answer = await within(followUp.final);
+    }
+  }
+} catch (error) {
+  console.error(`\n${(error as Error).message}`);
+  exitCode = 1;
 }
 await dev?.idle();
 // The person sees a kind sentence; the one trying it out also wants to know which case it was.
@@ -118,4 +183,9 @@ const outcome = serverLogs.map((line) => JSON.parse(line) as { event?: string; o
 if (outcome) console.log(`\n(outcome: ${outcome})`);
 await dev?.close();
 hook.close();
-process.exit(response.status === 200 ? 0 : 1);
+process.exit(exitCode);
+
+function fail(message: string): never {
+  console.error(`configuration error: ${message}`);
+  process.exit(2);
+}

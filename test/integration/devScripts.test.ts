@@ -54,6 +54,22 @@ describe("npm run dev and npm run try", () => {
     expect(stdout).toMatch(/- 이 채널: \d+ 토큰 \(한도 없음\) · 답변 2개/);
   });
 
+  it("try presses the answer's buttons: share to the channel, then a follow-up through the dialog", async () => {
+    const env = { ...process.env, OPENAI_API_KEY: "sk-local", OPENAI_BASE_URL: model.baseUrl };
+    const { stdout } = await run(tsx, ["handler/local/try.ts", "--press", "share", "--follow-up", "두 번째 질문", "첫 질문"], { env });
+
+    expect(stdout).toContain("── answer ──\n답변: 첫 질문\n[채널에 공유] [다시 생성] [이어서 질문]");
+    expect(stdout).toContain("── HTTP 200 (to the channel) ──\n💬 나 님의 질문\n> 첫 질문\n\n답변: 첫 질문");
+    expect(stdout).toContain("── dialog opened: 이어서 질문 ──");
+    expect(stdout).toContain("── new message ──\n↪️ 두 번째 질문\n\n답변: 두 번째 질문");
+    const followUp = model.requests.at(-1)!.body.messages.slice(1).map((message) => message.content);
+    expect(followUp).toEqual(["첫 질문", "답변: 첫 질문", "두 번째 질문"]);
+  });
+
+  it("try refuses a button it does not know", async () => {
+    await expect(run(tsx, ["handler/local/try.ts", "--press", "like", "질문"], { env: process.env })).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("--press takes share, regenerate, followUp") });
+  });
+
   it("try without a model shows the honest 'not configured' answer", async () => {
     const { stdout } = await run(tsx, ["handler/local/try.ts", "질문"], { env: { ...process.env, OPENAI_API_KEY: "" } });
     expect(stdout).toContain("아직 AI 모델 키가 설정되지 않았어요");
