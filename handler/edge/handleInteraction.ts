@@ -2,6 +2,7 @@ import { messages } from "../dooray/messages.js";
 import { openDialog } from "../dooray/openDialog.js";
 import { conversationRef, readConversationRef, type ConversationRef } from "../job/conversationRef.js";
 import { newJob, signJob, type JobThread } from "../job/signedJob.js";
+import { outcomeMetrics } from "../metrics.js";
 import { loadConversation } from "../store/conversations.js";
 import type { DoorayMessage, HttpResult } from "../types.js";
 import { budgetRefusal } from "./budgetAtEdge.js";
@@ -119,7 +120,7 @@ async function startJob(interaction: Interaction, text: string, thread: JobThrea
       return undefined;
     });
     if (refusal) {
-      log("info", "request.refusedByBudget", { ...who, scope: refusal.scope });
+      log("info", "request.refusedByBudget", { ...who, scope: refusal.scope, kind: thread.kind, ...outcomeMetrics(config.environmentName, "refusedByBudget") });
       return refusal.text;
     }
   }

@@ -38,6 +38,22 @@ describe("daily budgets", () => {
     expect(entries(h).find((entry) => entry.event === "request.refusedByBudget")).toMatchObject({ scope: "user", Outcome: "refusedByBudget", Questions: 1 });
   });
 
+  it("counts 다시 생성 against the budgets: refused at once, in the answer's place, with no model call", async () => {
+    const question = "배포 체크리스트";
+    h = await startHarness({ ...settings, BUDGET_USER_DAILY_TOKENS: String(reservation(question)) });
+    const first = await h.command(question);
+    const [answer] = finalPosts(await h.dooray.waitFor(first.hookId, (posts) => finalPosts(posts).length === 1));
+    await h.dev.idle();
+    const regenerate = answer!.body.attachments![0]!.actions!.find((action) => action.name === "regenerate")!.value;
+
+    const pressed = await h.press(regenerate, { responseUrl: h.dooray.newResponseUrl().responseUrl });
+
+    expect(pressed).toEqual({ status: 200, body: { responseType: "ephemeral", replaceOriginal: false, text: messages.budgetExceeded("user", reservation(question), DEFAULT_TIME_ZONE) } });
+    await h.dev.idle();
+    expect(h.model.requests).toHaveLength(1);
+    expect(entries(h).find((entry) => entry.event === "request.refusedByBudget")).toMatchObject({ kind: "regenerate", Outcome: "refusedByBudget" });
+  });
+
   it("/gpt usage and /gpt 사용량 show today's use of the person and the channel, against their limits", async () => {
     h = await startHarness({ ...settings, BUDGET_USER_DAILY_TOKENS: "50000", BUDGET_CHANNEL_DAILY_TOKENS: "0" });
     for (const question of ["첫 질문", "두 번째 질문"]) {

@@ -34,6 +34,15 @@ describe("signed jobs", () => {
     expect(verifyJob(job, [TOKEN], NOW, 360)).toEqual({ ok: false, reason: "bad signature" });
   });
 
+  it("signs a conversation's thread too: a job's kind, conversation or turn cannot be changed in transit", () => {
+    const job = signJob({ ...newJob(fields, NOW), thread: { kind: "regenerate", conversationId: "conv-0123456789", turn: 2 } }, TOKEN);
+    expect(verifyJob(JSON.parse(JSON.stringify(job)), [TOKEN], NOW, 360)).toMatchObject({ ok: true, job: { thread: { kind: "regenerate", conversationId: "conv-0123456789", turn: 2 } } });
+    for (const thread of [{ ...job.thread, turn: 1 }, { ...job.thread, kind: "followUp" }, { ...job.thread, conversationId: "conv-someone-else" }, undefined]) {
+      expect(verifyJob({ ...job, thread }, [TOKEN], NOW, 360)).toMatchObject({ ok: false, reason: "bad signature" });
+    }
+    expect(verifyJob({ ...job, thread: { kind: "delete", conversationId: "x", turn: 0 } }, [TOKEN], NOW, 360)).toEqual({ ok: false, reason: "not a job" });
+  });
+
   it("rejects a job signed with another token", () => {
     expect(verifyJob(signJob(newJob(fields, NOW), "another-token"), [TOKEN], NOW, 360)).toEqual({ ok: false, reason: "bad signature" });
   });

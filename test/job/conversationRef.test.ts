@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { CONVERSATION_REF_MAX_AGE_SECONDS, conversationRef, readConversationRef } from "../../handler/job/conversationRef.js";
+
+const TOKEN = "ref-token-0123456789abcdef";
+const owner = { tenantId: "t1", channelId: "c1", userId: "u1" };
+const NOW = 1_790_000_000_000;
+const ref = { action: "regenerate" as const, conversationId: "conv-0123456789", turn: 3 };
+
+describe("conversation references (button values)", () => {
+  it("round-trips for the person it was made for, and holds only ids", () => {
+    const value = conversationRef(ref, owner, TOKEN, NOW);
+    expect(value).toMatch(/^v1\.regenerate\.conv-0123456789\.3\.1790000000\.[\w-]{43}$/);
+    expect(readConversationRef(value, owner, [TOKEN], NOW + 1000)).toEqual({ ok: true, ref });
+  });
+
+  it.each([
+    ["another person", { ...owner, userId: "u2" }],
+    ["another channel", { ...owner, channelId: "c2" }],
+    ["another tenant", { ...owner, tenantId: "t2" }],
+  ])("does not verify for %s", (_, other) => {
+    expect(readConversationRef(conversationRef(ref, owner, TOKEN, NOW), other, [TOKEN], NOW)).toEqual({ ok: false, reason: "not this person's" });
+  });
+
+  it("does not verify when any part was changed, or with another token", () => {
+    const value = conversationRef(ref, owner, TOKEN, NOW);
+    for (const altered of [value.replace(".regenerate.", ".share."), value.replace(".3.", ".2."), value.replace("conv-0123456789", "conv-9876543210")]) {
+      expect(readConversationRef(altered, owner, [TOKEN], NOW)).toEqual({ ok: false, reason: "not this person's" });
+    }
+    expect(readConversationRef(value, owner, ["another-token-000000000"], NOW)).toEqual({ ok: false, reason: "not this person's" });
+  });
+
+  it("verifies with the previous token during a rotation, and expires after a day", () => {
+    const value = conversationRef(ref, owner, TOKEN, NOW);
+    expect(readConversationRef(value, owner, ["new-token-000000000000", TOKEN], NOW).ok).toBe(true);
+    expect(readConversationRef(value, owner, [TOKEN], NOW + (CONVERSATION_REF_MAX_AGE_SECONDS + 1) * 1000)).toEqual({ ok: false, reason: "expired" });
+  });
+
+  it("refuses anything not shaped like a reference", () => {
+    for (const value of [undefined, 42, "", "v2.share.conv-0123456789.0.1.x", "v1.delete.conv-0123456789.0.1." + "a".repeat(43), "v1.share.a.b.c"]) {
+      expect(readConversationRef(value, owner, [TOKEN], NOW)).toEqual({ ok: false, reason: "malformed" });
+    }
+  });
+});
