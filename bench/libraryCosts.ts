@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startLocalTable } from "../handler/local/localTable.js";
-import { REPO_ROOT } from "../stacks/assets/buildHandler.js";
+import { LAMBDA_BUILD, REPO_ROOT } from "../stacks/assets/buildHandler.js";
 
 /**
  * `npm run bench:libraries`: what a library would add to a cold path, measured rather than guessed. Each candidate
@@ -21,12 +21,7 @@ const bundles = Object.fromEntries(
     const result = buildSync({
       absWorkingDir: REPO_ROOT,
       entryPoints: [`bench/libraries/${name}.ts`],
-      bundle: true,
-      platform: "node",
-      target: "node22",
-      format: "cjs",
-      minify: true,
-      keepNames: true,
+      ...LAMBDA_BUILD,
       write: false,
       logLevel: "silent",
     });

@@ -3,6 +3,9 @@ import { join } from "node:path";
 
 export const REPO_ROOT = join(import.meta.dirname, "..", "..");
 
+/** How everything that runs in Lambda is built: one minified CommonJS file for Node 22, class names kept for logs. */
+export const LAMBDA_BUILD = { bundle: true, platform: "node", target: "node22", format: "cjs", minify: true, keepNames: true } as const;
+
 /** The two Lambda functions built from this repository, each from its own entry. */
 export type FunctionEntry = "edge" | "worker";
 
@@ -21,17 +24,11 @@ export function buildHandlerBundle(entry: FunctionEntry): HandlerBundle {
   const result = buildSync({
     absWorkingDir: REPO_ROOT,
     entryPoints: [`handler/${entry}/index.ts`],
-    bundle: true,
-    platform: "node",
-    target: "node22",
-    format: "cjs",
+    ...LAMBDA_BUILD,
     external: ["openai"],
     // import("openai") becomes require("openai"): Lambda finds layer packages through NODE_PATH, which only
     // require honours; a real dynamic import of a bare name would not find the layer.
     supported: { "dynamic-import": false },
-    minify: true,
-    // Error class names appear in the logs.
-    keepNames: true,
     legalComments: "none",
     metafile: true,
     write: false,

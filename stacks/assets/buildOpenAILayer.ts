@@ -1,7 +1,7 @@
 import { buildSync } from "esbuild";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT } from "./buildHandler.js";
+import { LAMBDA_BUILD, REPO_ROOT } from "./buildHandler.js";
 
 /**
  * The layer's files: the `openai` SDK installed from the lockfile, pre-bundled by esbuild into one CommonJS file
@@ -14,12 +14,7 @@ export function openaiLayerFiles(): { path: string; content: Buffer }[] {
   const result = buildSync({
     absWorkingDir: REPO_ROOT,
     stdin: { contents: 'module.exports = require("openai");', resolveDir: REPO_ROOT, loader: "js" },
-    bundle: true,
-    platform: "node",
-    target: "node22",
-    format: "cjs",
-    minify: true,
-    keepNames: true,
+    ...LAMBDA_BUILD,
     legalComments: "inline",
     write: false,
     logLevel: "silent",
