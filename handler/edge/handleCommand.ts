@@ -33,8 +33,9 @@ const HELP_WORDS = new Set(["", "help", "도움말", "-h", "--help", "?"]);
 const USAGE_WORDS = new Set(["usage", "사용량"]);
 
 /**
- * The request edge: every check before any work, then a signed job handed off and an acknowledgement returned.
- * Nothing here waits for the model.
+ * The request edge, for everything Dooray posts to the Function URL: commands, button presses and dialog
+ * submissions (told apart by shape). Every check before any work, then a signed job handed off and an
+ * acknowledgement returned. Nothing here waits for the model.
  */
 export async function handleCommand(event: FunctionUrlEvent, deps: EdgeDeps): Promise<HttpResult> {
   const { config, log } = deps;

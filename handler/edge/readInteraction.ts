@@ -31,7 +31,7 @@ export function isDialogSubmission(fields: Readonly<Record<string, unknown>>): b
 
 /** A press carries the action's value and the tenant/channel/user objects; a command carries tenantId instead. */
 export function isButtonPress(fields: Readonly<Record<string, unknown>>): boolean {
-  return typeof fields.tenant === "object" && fields.tenant !== null && ("actionValue" in fields || "callbackId" in fields);
+  return !isDialogSubmission(fields) && typeof fields.tenant === "object" && fields.tenant !== null && ("actionValue" in fields || "callbackId" in fields);
 }
 
 type Read<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };

@@ -115,6 +115,16 @@ describe("interactive answers", () => {
     expect(h.dooray.dialogs).toHaveLength(dialogs);
   });
 
+  it("refuses someone else's submission of a genuine follow-up dialog, extending nothing", async () => {
+    const { buttons } = await ask("남의 대화");
+    await h.press(buttons.followUp!);
+    const calls = h.model.requests.length;
+    const submitted = await h.submitDialog(h.dooray.dialogs.at(-1)!.body.callbackId, "끼어들기", { user: { id: "9999999999999999999", name: "김철수" } });
+    expect(submitted).toEqual({ status: 200, body: { errors: [{ name: "question", error: messages.pressNotYours }] } });
+    await h.dev.idle();
+    expect(h.model.requests).toHaveLength(calls);
+  });
+
   it("refuses a dialog submission whose callbackId was not ours: 401 without the app token, a field error with it", async () => {
     const forged = `v1.followUp.someone-elses-conversation.0.${Math.floor(Date.now() / 1000)}.${"A".repeat(43)}`;
     expect((await h.submitDialog(forged, "질문", { appToken: undefined })).status).toBe(401);

@@ -19,7 +19,7 @@ export interface Harness {
   /** Presses a button: POSTs Dooray's interactive payload with that value; returns the status and the answer. */
   press(actionValue: string, overrides?: { user?: { id: string; name: string }; responseUrl?: string; appToken?: string }): Promise<{ status: number; body: Record<string, unknown> }>;
   /** Submits the follow-up dialog whose callbackId is given; returns the status and the answer. */
-  submitDialog(callbackId: string, question: string, overrides?: { responseUrl?: string; appToken?: string | undefined }): Promise<{ status: number; body: Record<string, unknown> }>;
+  submitDialog(callbackId: string, question: string, overrides?: { responseUrl?: string; appToken?: string | undefined; user?: { id: string; name: string } }): Promise<{ status: number; body: Record<string, unknown> }>;
   /** Raw request to the local Function URL. */
   send(init: RequestInit & { path?: string }): Promise<Response>;
   close(): Promise<void>;
@@ -74,7 +74,7 @@ export async function startHarness(env: Record<string, string> = {}, modelOption
         type: "dialog_submission",
         tenant: { id: TENANT_ID, domain: "guide.dooray.com" },
         channel: { id: CHANNEL_ID, name: "배포" },
-        user: { id: USER_ID, name: "홍길동" },
+        user: overrides.user ?? { id: USER_ID, name: "홍길동" },
         responseUrl: overrides.responseUrl ?? dooray.newResponseUrl().responseUrl,
         cmdToken: "cmd-token-1",
         updateCmdToken: "update-cmd-token-1",
