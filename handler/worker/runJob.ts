@@ -46,9 +46,11 @@ export const NO_KEY = "no-key-configured";
 const answered = new RecentJobIds();
 
 /**
- * The slow half: verify the job, ask the model with streaming, replace the acknowledgement as the answer grows,
- * then deliver the whole answer. Every outcome ends in a message to the person or, when we cannot trust or reach
- * the responseUrl, a log line.
+ * The slow half: verify the job and claim it (one answer however often Lambda delivers it), plan the turn (a new
+ * question, a regenerated answer or a follow-up), reserve the budgets, ask the model with streaming (replacing the
+ * acknowledgement as the answer grows), then deliver the answer with its buttons while the budgets are settled and
+ * the turn recorded. Every outcome ends in a message to the person or, when we cannot trust or reach the
+ * responseUrl, a log line.
  */
 export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
   const { config, log } = deps;
@@ -180,21 +182,25 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
     if (currentToken) buttons = answerButtons(plan.conversationId, plan.turn, job, currentToken, deps.now());
   }
   if (asNewMessages && result.texts.length > 0) result.texts[0] = `${messages.followUpHeader(plan.question)}\n\n${result.texts[0]}`;
-  const costUsd = used && (used.inputTokens * config.pricePerMillionTokens.input + used.outputTokens * config.pricePerMillionTokens.output) / 1_000_000;
   return finish(
     result.outcome,
     result.texts,
     { ...result.fields, reservedTokens, usedTokens, usageReported: result.usage !== undefined, conversationId: plan.conversationId, turn: plan.turn, ...(job.thread ? { kind: job.thread.kind } : {}), ...(settings.profileName ? { profile: settings.profileName } : {}) },
-    {
-      InputTokens: used && { value: used.inputTokens, unit: "Count" },
-      OutputTokens: used && { value: used.outputTokens, unit: "Count" },
-      EstimatedCostUSD: costUsd === undefined ? undefined : { value: costUsd, unit: "None" },
-      TimeToFirstTokenMs: result.firstTextMs === undefined ? undefined : { value: result.firstTextMs, unit: "Milliseconds" },
-      ModelLatencyMs: { value: result.modelMs, unit: "Milliseconds" },
-    },
+    measurementsOf(used, result, config.pricePerMillionTokens),
     Promise.all([settled, recorded]),
     buttons,
   );
+}
+
+/** The model call's metrics: tokens (reported or estimated), their list-price cost, and its timings. */
+function measurementsOf(used: TokenUsage | undefined, result: Answered, price: BotConfig["pricePerMillionTokens"]): Record<string, Measurement | undefined> {
+  return {
+    InputTokens: used && { value: used.inputTokens, unit: "Count" },
+    OutputTokens: used && { value: used.outputTokens, unit: "Count" },
+    EstimatedCostUSD: used && { value: (used.inputTokens * price.input + used.outputTokens * price.output) / 1_000_000, unit: "None" },
+    TimeToFirstTokenMs: result.firstTextMs === undefined ? undefined : { value: result.firstTextMs, unit: "Milliseconds" },
+    ModelLatencyMs: { value: result.modelMs, unit: "Milliseconds" },
+  };
 }
 
 interface Answered {
