@@ -66,6 +66,10 @@ export function verifyJob(event: unknown, appTokens: readonly string[], now: num
   if (!isSignedJobShape(event) || stringFields.some((name) => typeof candidate[name] !== "string") || typeof candidate.issuedAt !== "number") {
     return { ok: false, reason: "not a job" };
   }
+  const thread = candidate.thread as Partial<JobThread> | undefined;
+  if (thread !== undefined && ((thread.kind !== "regenerate" && thread.kind !== "followUp") || typeof thread.conversationId !== "string" || !Number.isInteger(thread.turn))) {
+    return { ok: false, reason: "not a job" };
+  }
   const job: Job = {
     id: candidate.id!,
     issuedAt: candidate.issuedAt,
@@ -74,14 +78,8 @@ export function verifyJob(event: unknown, appTokens: readonly string[], now: num
     userId: candidate.userId!,
     text: candidate.text!,
     responseUrl: candidate.responseUrl!,
+    ...(thread ? { thread: { kind: thread.kind!, conversationId: thread.conversationId!, turn: thread.turn! } } : {}),
   };
-  const thread = candidate.thread as Partial<JobThread> | undefined;
-  if (thread !== undefined) {
-    if ((thread.kind !== "regenerate" && thread.kind !== "followUp") || typeof thread.conversationId !== "string" || !Number.isInteger(thread.turn)) {
-      return { ok: false, reason: "not a job" };
-    }
-    Object.assign(job, { thread: { kind: thread.kind, conversationId: thread.conversationId, turn: thread.turn } });
-  }
   const presented = Buffer.from(candidate.signature!, "utf8");
   const signedWith = (token: string) => {
     const expected = Buffer.from(signatureOf(job, token), "utf8");
