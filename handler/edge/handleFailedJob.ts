@@ -58,7 +58,11 @@ export async function handleFailedJob(record: FailureRecordEvent, deps: FailedJo
   const busy = condition === "EventAgeExceeded";
   const post = deps.post ?? postToDooray;
   const deadlineAt = deps.remainingMs ? Date.now() + deps.remainingMs() - 1_000 : undefined;
-  const result = await post(job.responseUrl, { text: busy ? messages.busy : messages.workerFailed, responseType: "ephemeral", replaceOriginal: true }, { ...FINAL_POST, deadlineAt });
+  const text = busy ? messages.busy : messages.workerFailed;
+  // As the worker would have: a follow-up is told in a new message under its question; the rest replace the ack.
+  const followUp = job.thread?.kind === "followUp";
+  const message = followUp ? { text: `${messages.followUpHeader(job.text)}\n\n${text}`, responseType: "ephemeral" as const, replaceOriginal: false } : { text, responseType: "ephemeral" as const, replaceOriginal: true };
+  const result = await post(job.responseUrl, message, { ...FINAL_POST, deadlineAt });
   log(result.ok ? "info" : "error", "job.finished", {
     jobId: job.id,
     tenantId: job.tenantId,

@@ -34,6 +34,13 @@ describe("a failure record at the edge", () => {
     expect(lastLog()).toMatchObject({ event: "job.finished", outcome: "workerFailed", errorType: "Runtime.OutOfMemory" });
   });
 
+  it("tells about a failed follow-up in a new message headed by its question, leaving the earlier answer alone", async () => {
+    const hook = dooray.newResponseUrl();
+    const job = signJob({ ...newJob({ tenantId: "1", channelId: "2", userId: "3", text: "이어서 묻기", responseUrl: hook.responseUrl }, Date.now()), thread: { kind: "followUp", conversationId: "conv-0123456789", turn: 0 } }, TOKEN);
+    await handleFailedJob(failureRecord(job, "EventAgeExceeded"), deps);
+    expect(dooray.postsFor(hook.hookId).map((post) => post.body)).toEqual([{ text: `${messages.followUpHeader("이어서 묻기")}\n\n${messages.busy}`, responseType: "ephemeral", replaceOriginal: false }]);
+  });
+
   it.each([
     ["a job signed with another token", (url: string) => signed(url, Date.now(), "not-our-token")],
     ["a job whose text was changed", (url: string) => ({ ...signed(url), text: "다른 질문" })],
