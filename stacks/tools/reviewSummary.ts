@@ -24,7 +24,15 @@ export interface ReviewSummary {
   }[];
   readonly logs: readonly { readonly group: string; readonly retentionDays: number }[];
   /** Daily token budgets as the worker is told them (0 = unlimited). */
-  readonly budgets: { readonly userDailyTokens: number; readonly channelDailyTokens: number; readonly timeZone: string } | undefined;
+  readonly budgets:
+    | {
+        readonly userDailyTokens: number;
+        readonly channelDailyTokens: number;
+        readonly timeZone: string;
+        /** Channels whose profile sets its own model or budgets. */
+        readonly channels: readonly { readonly channelId: string; readonly name: string; readonly model?: string; readonly userDailyTokens?: number; readonly channelDailyTokens?: number }[];
+      }
+    | undefined;
   readonly tables: readonly { readonly name: string; readonly billing: string; readonly ttlAttribute: string | undefined; readonly pointInTimeRecovery: boolean; readonly deletionProtection: boolean }[];
   readonly alarms: readonly { readonly name: string; readonly actions: readonly string[] }[];
 }
@@ -63,7 +71,8 @@ export function reviewSummary(stack: string, plan: PlanJson, allowedAccountIds: 
         memoryMb: Number(fn.memory_size),
         timeoutSeconds: Number(fn.timeout),
         reservedConcurrency: Number(fn.reserved_concurrent_executions),
-        ...(variables.BOT_MAX_OUTPUT_TOKENS ? { maxOutputTokens: Number(variables.BOT_MAX_OUTPUT_TOKENS) } : {}),
+        // Only the function that calls the model (the edge knows the figure too, to estimate reservations).
+        ...(variables.BOT_MODEL && variables.BOT_MAX_OUTPUT_TOKENS ? { maxOutputTokens: Number(variables.BOT_MAX_OUTPUT_TOKENS) } : {}),
         ...(invoke ? { maxEventAgeSeconds: Number(invoke.maximum_event_age_in_seconds), retries: Number(invoke.maximum_retry_attempts) } : {}),
         ...(invoke?.destination_config?.[0]?.on_failure?.[0]?.destination ? { onFailure: String(invoke.destination_config[0].on_failure[0].destination) } : {}),
       };
@@ -84,7 +93,15 @@ export function reviewSummary(stack: string, plan: PlanJson, allowedAccountIds: 
 function budgetsOf(functions: After[]): ReviewSummary["budgets"] {
   const variables = functions.map((fn) => (fn.environment?.[0]?.variables ?? {}) as Record<string, string>).find((vars) => vars.BUDGET_USER_DAILY_TOKENS !== undefined);
   if (!variables) return undefined;
-  return { userDailyTokens: Number(variables.BUDGET_USER_DAILY_TOKENS), channelDailyTokens: Number(variables.BUDGET_CHANNEL_DAILY_TOKENS), timeZone: String(variables.BUDGET_TIME_ZONE) };
+  const profiles = JSON.parse(variables.CHANNEL_PROFILES ?? "{}") as Record<string, { name: string; model?: string; budgets?: { userDailyTokens?: number; channelDailyTokens?: number } }>;
+  return {
+    userDailyTokens: Number(variables.BUDGET_USER_DAILY_TOKENS),
+    channelDailyTokens: Number(variables.BUDGET_CHANNEL_DAILY_TOKENS),
+    timeZone: String(variables.BUDGET_TIME_ZONE),
+    channels: Object.entries(profiles)
+      .filter(([, profile]) => profile.model !== undefined || profile.budgets !== undefined)
+      .map(([channelId, profile]) => ({ channelId, name: profile.name, ...(profile.model ? { model: profile.model } : {}), ...profile.budgets })),
+  };
 }
 
 /** The summary as a reviewer reads it under the plan. */
@@ -127,6 +144,14 @@ export function formatSummary(summary: ReviewSummary): string {
     lines.push(
       `  - daily budgets (reset at midnight, ${summary.budgets.timeZone}): ${limit(summary.budgets.userDailyTokens)} per person, ${limit(summary.budgets.channelDailyTokens)} per channel; a question past either is refused before any model call`,
     );
+    for (const channel of summary.budgets.channels) {
+      const own = [
+        channel.model ? `model ${channel.model}` : "",
+        channel.userDailyTokens !== undefined ? `${limit(channel.userDailyTokens)} per person` : "",
+        channel.channelDailyTokens !== undefined ? `${limit(channel.channelDailyTokens)} for the channel` : "",
+      ].filter(Boolean);
+      lines.push(`    channel ${channel.channelId} (${channel.name}): ${own.join(", ")}`);
+    }
   }
   if (summary.tables.length > 0) {
     lines.push("", "Data");

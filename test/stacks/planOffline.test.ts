@@ -51,6 +51,10 @@ describe.skipIf(!available)("npm run plan:offline", () => {
     expect(summary).toContain("/aws/lambda/dooray-gpt-dev-worker: 14 days");
     expect(summary).toContain('only if {"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["usage#*","conv#*"]}}');
     expect(summary).toContain("daily budgets (reset at midnight, Asia/Seoul): ≤ 50,000 tokens per person, ≤ 500,000 tokens per channel");
+    expect(summary).toContain("    channel 1111111111111111111 (코드 리뷰): model gpt-4.1, ≤ 1,000,000 tokens for the channel");
+    expect(summary).toContain("    channel 2222222222222222222 (잡담): model gpt-4.1-nano, ≤ 20,000 tokens per person");
+    expect(summary).toMatch(/dooray-gpt-dev-worker: at most 3 at once[^\n]*≤ 2000 model output tokens per answer/);
+    expect(summary).not.toMatch(/dooray-gpt-dev-edge: at most[^\n]*model output tokens/);
     expect(summary).toContain("DynamoDB table dooray-gpt-dev: on-demand (pay per request, nothing when idle); rows expire through TTL on expiresAt; point-in-time recovery off; deletion protection off");
     expect(summary).toContain("- dooray-gpt-dev-budget-refusals");
   });
