@@ -59,14 +59,18 @@ export function promptFor(systemPrompt: string, history: readonly Turn[], questi
   ];
 }
 
-/** Stores the answered turn; a concurrent turn on the same conversation makes it read again and retry, twice at most. */
-export async function recordTurn(table: TableRef, job: Job, plan: Extract<TurnPlan, { ok: true }>, answer: string, nowSeconds: number, log: Logger): Promise<void> {
+/**
+ * Stores the answered turn and returns its absolute index (undefined if it could not be stored); a concurrent turn
+ * on the same conversation makes it read again and retry, twice at most.
+ */
+export async function recordTurn(table: TableRef, job: Job, plan: Extract<TurnPlan, { ok: true }>, answer: string, nowSeconds: number, log: Logger): Promise<number | undefined> {
   let conversation: Conversation | undefined = plan.conversation ?? { id: plan.conversationId, tenantId: job.tenantId, channelId: job.channelId, userId: job.userId, firstTurn: 0, turns: [], version: 0 };
   for (let attempt = 1; attempt <= 3 && conversation; attempt++) {
     // A follow-up that lost a race goes after whatever landed first; a regenerated answer keeps its turn.
     const index = job.thread?.kind === "followUp" ? conversation.firstTurn + conversation.turns.length : plan.turn;
-    if ((await saveConversation(table, withTurn(conversation, index, { question: plan.question, answer }), nowSeconds)) === "saved") return;
+    if ((await saveConversation(table, withTurn(conversation, index, { question: plan.question, answer }), nowSeconds)) === "saved") return index;
     conversation = await loadConversation(table, plan.conversationId, nowSeconds);
   }
   log("warn", "job.turnNotRecorded", { jobId: job.id, conversationId: plan.conversationId });
+  return undefined;
 }

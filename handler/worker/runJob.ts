@@ -174,12 +174,17 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
     log("warn", "job.settleFailed", { ...base, error });
   });
   // An answer becomes a turn of the conversation, and gets the buttons that continue it.
-  let recorded: Promise<void> | undefined;
+  let recorded: Promise<number | undefined> | undefined;
   let buttons: DoorayAttachment[] | undefined;
   if (result.outcome === "answered" && result.producedText !== undefined) {
-    recorded = recordTurn(deps.table, job, plan, result.producedText, nowSeconds(), log).catch((error: unknown) => log("warn", "job.turnNotRecorded", { ...base, error }));
+    recorded = recordTurn(deps.table, job, plan, result.producedText, nowSeconds(), log).catch((error: unknown) => {
+      log("warn", "job.turnNotRecorded", { ...base, error });
+      return undefined;
+    });
+    // A follow-up's turn number is known once stored (another follow-up may have landed first); the others' now.
+    const turn = asNewMessages ? await recorded : plan.turn;
     const [currentToken] = await deps.secrets.jobTokens();
-    if (currentToken) buttons = answerButtons(plan.conversationId, plan.turn, job, currentToken, deps.now());
+    if (currentToken && turn !== undefined) buttons = answerButtons(plan.conversationId, turn, job, currentToken, deps.now());
   }
   if (asNewMessages && result.texts.length > 0) result.texts[0] = `${messages.followUpHeader(plan.question)}\n\n${result.texts[0]}`;
   return finish(

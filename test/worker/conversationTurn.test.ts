@@ -87,9 +87,12 @@ describe("stored conversations", () => {
     const [first, second] = [followUp("A"), followUp("B")];
     const [planA, planB] = await Promise.all([planTurn(table, first, NOW_S), planTurn(table, second, NOW_S)]);
     const log = createLogger(() => undefined);
-    await Promise.all([recordTurn(table, first, planA as never, "답 A", NOW_S, log), recordTurn(table, second, planB as never, "답 B", NOW_S, log)]);
+    const indices = await Promise.all([recordTurn(table, first, planA as never, "답 A", NOW_S, log), recordTurn(table, second, planB as never, "답 B", NOW_S, log)]);
     const stored = (await loadConversation(table, "conv-two-0000001", NOW_S))!;
     expect(stored.turns.map((kept) => kept.question).sort()).toEqual(["A", "B", "질문 0"]);
+    // Each is told the turn it was stored under, for its buttons: both planned turn 1, one of them is turn 2.
+    expect([...indices].sort()).toEqual([1, 2]);
+    expect(stored.turns[indices[0]!]!.question).toBe("A");
     expect(stored.version).toBe(3);
   });
 });
