@@ -18,6 +18,8 @@ export interface BotConfig {
   /** Upper bound on one model call; the worker also bounds it by the function's remaining time. */
   readonly modelTimeoutMs: number;
   readonly modelMaxRetries: number;
+  /** Ask the endpoint to report usage at the end of the stream (some OpenAI-compatible servers refuse the option). */
+  readonly modelStreamUsage: boolean;
   /** Cost ceiling per answer. */
   readonly maxOutputTokens: number;
   readonly maxQuestionChars: number;
@@ -90,6 +92,7 @@ export function readConfig(env: Env): BotConfig {
     allowInsecureResponseUrl: flag(env, "ALLOW_INSECURE_RESPONSE_URL"),
     modelTimeoutMs: integer(env, "MODEL_TIMEOUT_MS", 60_000, 1_000, 900_000),
     modelMaxRetries: integer(env, "MODEL_MAX_RETRIES", 1, 0, 5),
+    modelStreamUsage: env.MODEL_STREAM_USAGE === undefined || env.MODEL_STREAM_USAGE.trim() === "" ? true : flag(env, "MODEL_STREAM_USAGE"),
     maxOutputTokens: integer(env, "BOT_MAX_OUTPUT_TOKENS", 2_000, 16, 100_000),
     maxQuestionChars: integer(env, "BOT_MAX_QUESTION_CHARS", 4_000, 1, 50_000),
     messageMaxChars: integer(env, "MESSAGE_MAX_CHARS", 3_000, 200, 40_000),

@@ -114,6 +114,7 @@ export function workerSettings(env: EnvironmentConfig, secretNames: { openaiApiK
     OPENAI_API_KEY_SECRET_ID: secretNames.openaiApiKey,
     BOT_MODEL: env.model,
     ...(env.openaiBaseUrl ? { OPENAI_BASE_URL: env.openaiBaseUrl } : {}),
+    ...(env.openaiStreamUsage ? {} : { MODEL_STREAM_USAGE: "0" }),
     RESPONSE_URL_HOSTS: env.responseUrlHosts.join(","),
     ...(env.tenantIds.length > 0 ? { DOORAY_TENANT_IDS: env.tenantIds.join(",") } : {}),
     MODEL_PRICE_INPUT_PER_MTOK: String(env.modelPrice.inputPerMillionTokens),

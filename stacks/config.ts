@@ -24,6 +24,8 @@ export interface EnvironmentConfig {
   readonly logRetentionDays: number;
   readonly model: string;
   readonly openaiBaseUrl: string | undefined;
+  /** false for an OpenAI-compatible endpoint that refuses `stream_options` (budgets then settle on estimates). */
+  readonly openaiStreamUsage: boolean;
   readonly maxOutputTokens: number;
   readonly responseUrlHosts: readonly string[];
   readonly tenantIds: readonly string[];
@@ -92,7 +94,7 @@ const DEFAULTS = {
 } as const;
 
 const KNOWN_KEYS = new Set([
-  "accountId", "region", "edge", "worker", "logRetentionDays", "model", "openaiBaseUrl", "maxOutputTokens",
+  "accountId", "region", "edge", "worker", "logRetentionDays", "model", "openaiBaseUrl", "openaiStreamUsage", "maxOutputTokens",
   "responseUrlHosts", "tenantIds", "tags", "backend", "budgets", "modelPrice", "table", "alarms", "channels",
 ]);
 /** Settings of the one-function design, and where they live now. */
@@ -133,6 +135,7 @@ function parseEnvironment(name: string, raw: unknown): EnvironmentConfig {
     logRetentionDays,
     model: str(raw, at, "model", DEFAULTS.model, /^\S{1,100}$/, "a model name without spaces"),
     openaiBaseUrl: optionalStr(raw, at, "openaiBaseUrl", /^https:\/\/\S+$/, "an https URL"),
+    openaiStreamUsage: bool(raw, at, "openaiStreamUsage", true),
     maxOutputTokens,
     responseUrlHosts: strList(raw, at, "responseUrlHosts", DEFAULTS.responseUrlHosts, /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$/, "hostnames or *.domain patterns"),
     tenantIds: strList(raw, at, "tenantIds", [], /^\d{1,30}$/, "Dooray tenant ids (digits)"),

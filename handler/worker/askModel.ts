@@ -22,7 +22,7 @@ export interface TokenUsage {
   readonly outputTokens: number;
 }
 
-type ModelSettings = Pick<BotConfig, "model" | "openaiBaseUrl" | "maxOutputTokens" | "modelMaxRetries">;
+type ModelSettings = Pick<BotConfig, "model" | "openaiBaseUrl" | "maxOutputTokens" | "modelMaxRetries" | "modelStreamUsage">;
 
 let client: { key: string; instance: OpenAI } | undefined;
 
@@ -55,7 +55,7 @@ export async function askModel(request: ModelRequest, settings: ModelSettings): 
       model: settings.model,
       stream: true,
       // The last chunk then reports the tokens used: budgets are settled on it, and the cost metric computed.
-      stream_options: { include_usage: true },
+      ...(settings.modelStreamUsage ? { stream_options: { include_usage: true } } : {}),
       max_completion_tokens: settings.maxOutputTokens,
       messages: request.messages.map((message) => ({ ...message })),
     },

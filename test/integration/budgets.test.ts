@@ -134,6 +134,15 @@ describe("daily budgets", () => {
     ]);
   });
 
+  it("does not ask for usage with MODEL_STREAM_USAGE=0 (endpoints that refuse the option), and settles on an estimate", async () => {
+    h = await startHarness({ ...settings, MODEL_STREAM_USAGE: "0" });
+    const { hookId } = await h.command("옵션 없이");
+    await h.dooray.waitFor(hookId, (posts) => finalPosts(posts).length === 1);
+    await h.dev.idle();
+    expect(h.model.requests[0]!.body.stream_options).toBeUndefined();
+    expect(entries(h).find((entry) => entry.event === "job.finished")).toMatchObject({ outcome: "answered", usageReported: false, usedTokens: expect.any(Number) });
+  });
+
   it("settles on an estimate when the endpoint reports no usage, and gives a failed call's reservation back", async () => {
     h = await startHarness({ ...settings, BUDGET_USER_DAILY_TOKENS: "100000" }, { apiKey: API_KEY, reportsUsage: false });
     const answered = await h.command("추정 질문");

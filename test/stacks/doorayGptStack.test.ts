@@ -236,6 +236,12 @@ describe("the dooray-gpt stack, as synthesized", () => {
     expect(edge.environment.variables.CHANNEL_PROFILES).toBeUndefined();
   });
 
+  it("tells the worker not to ask for usage when the endpoint refuses stream_options", () => {
+    const { json: refusing } = synth({ openaiBaseUrl: "https://llm.example/v1", openaiStreamUsage: false });
+    expect(named(refusing, "aws_lambda_function", "function_name", "dooray-gpt-test-worker").environment.variables).toMatchObject({ OPENAI_BASE_URL: "https://llm.example/v1", MODEL_STREAM_USAGE: "0" });
+    expect(worker.environment.variables.MODEL_STREAM_USAGE).toBeUndefined();
+  });
+
   it("refuses profiles that would pass Lambda's 4 KB of environment, saying by how much", () => {
     const channels = Object.fromEntries(Array.from({ length: 3 }, (_, index) => [`70${index}`, { name: `채널 ${index}`, systemPrompt: "가".repeat(600) }]));
     expect(() => synth({ channels })).toThrowError(/dooray-gpt-test-edge: its environment would be \d+ bytes, \d+ over Lambda's 4096; shorten the channels' system prompts/);
