@@ -27,6 +27,32 @@ describe("secrets and prompts stay out of logs and answers", () => {
     }
   });
 
+  it("keeps questions, answers and button values out of the logs through share, regenerate and a follow-up", async () => {
+    const h = await startHarness();
+    try {
+      const asked = await h.command("canary-prompt-31337 첫 질문");
+      const [answer] = finalPosts(await h.dooray.waitFor(asked.hookId, (found) => finalPosts(found).length === 1));
+      await h.dev.idle();
+      const values = Object.fromEntries(answer!.body.attachments![0]!.actions!.map((action) => [action.name, action.value]));
+      await h.press(values.share!);
+      const again = h.dooray.newResponseUrl();
+      await h.press(values.regenerate!, { responseUrl: again.responseUrl });
+      await h.dooray.waitFor(again.hookId, (found) => finalPosts(found).length === 1);
+      await h.press(values.followUp!);
+      const next = h.dooray.newResponseUrl();
+      await h.submitDialog(h.dooray.dialogs.at(-1)!.body.callbackId, "canary-followup-27182 이어서", { responseUrl: next.responseUrl });
+      await h.dooray.waitFor(next.hookId, (found) => finalPosts(found).length === 1);
+      await h.dev.idle();
+      const events = h.logs.map((line) => (JSON.parse(line) as { event: string }).event);
+      expect(events).toEqual(expect.arrayContaining(["press.accepted", "press.shared", "request.accepted", "job.finished"]));
+      for (const line of h.logs) {
+        for (const secret of ["canary-prompt-31337", "canary-followup-27182", APP_TOKEN, API_KEY, ...Object.values(values)]) expect(line).not.toContain(secret);
+      }
+    } finally {
+      await h.close();
+    }
+  });
+
   it("logs a model error's class, status and code, never the provider's message (it may echo the prompt or the key)", async () => {
     const h = await startHarness({ OPENAI_API_KEY: "sk-wrong-key-canary-q7z9" });
     const echoing = await startHarness();
