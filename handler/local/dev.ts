@@ -30,8 +30,8 @@ function startupNotes(env: Env): string[] {
   if (!env.BOT_TABLE?.trim()) {
     notes.push(
       env.LOCAL_TABLE_PATH?.trim()
-        ? `note: BOT_TABLE is not set: budgets and job claims live in a local DynamoDB API kept in ${env.LOCAL_TABLE_PATH}`
-        : "note: BOT_TABLE is not set: budgets and job claims live in an in-memory DynamoDB API, gone when dev stops",
+        ? `note: BOT_TABLE is not set: budgets, job claims and conversations live in a local DynamoDB API kept in ${env.LOCAL_TABLE_PATH}`
+        : "note: BOT_TABLE is not set: budgets, job claims and conversations live in an in-memory DynamoDB API, gone when dev stops",
     );
   }
   if (!env.DOORAY_APP_TOKEN?.trim()) notes.push("warning: DOORAY_APP_TOKEN is not set: every request will be refused with 401");
