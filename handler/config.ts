@@ -42,7 +42,7 @@ export interface BotConfig {
   readonly appTokenSecretId: string | undefined;
   /** In AWS, on the edge: the private worker function that answers questions. */
   readonly workerFunctionName: string | undefined;
-  /** The DynamoDB table for budgets and job claims; locally unset means an in-memory one. */
+  /** The DynamoDB table for budgets, job claims and conversations; locally unset means an in-memory one. */
   readonly tableName: string | undefined;
   /** Daily token budgets per person and per channel; 0 means unlimited. */
   readonly budgets: { readonly user: number; readonly channel: number };

@@ -20,7 +20,7 @@ export interface WorkerFunctionProps {
   readonly edge: BotFunction;
   /** The `openai` SDK layer. */
   readonly layerArn: string;
-  /** The bot's table: budgets and job claims. */
+  /** The bot's table: budgets, job claims and conversations. */
   readonly table: BotTable;
   readonly environment: Readonly<Record<string, string>>;
 }
@@ -46,8 +46,9 @@ export class WorkerFunction extends Construct {
         { Sid: "ReadBothSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [...props.secretArns] },
         // Lambda sends the on-failure record with the worker's own role.
         { Sid: "SendFailuresToEdge", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [props.edge.arn] },
-        // Job claims (conditional PutItem, GetItem of a claim) and budgets (conditional UpdateItem): single items only.
-        { Sid: "BudgetsAndJobClaims", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], Resource: [props.table.arn] },
+        // Job claims (conditional PutItem, GetItem of a claim), budgets (conditional UpdateItem) and conversations
+        // (GetItem, versioned PutItem): single items only, never a scan or a query.
+        { Sid: "BudgetsClaimsAndConversations", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], Resource: [props.table.arn] },
       ],
       environment: props.environment,
       uses: [props.table.table],

@@ -42,7 +42,7 @@ export function readLocalLimits(env: Env, config: BotConfig): LocalLimits {
 export interface DevServer {
   readonly url: string;
   readonly config: BotConfig;
-  /** The table budgets and job claims live in (an in-memory one unless BOT_TABLE is set). */
+  /** The table budgets, job claims and conversations live in (an in-memory one unless BOT_TABLE is set). */
   readonly table: TableRef;
   /** Resolves when every job dispatched so far has finished. */
   readonly idle: () => Promise<void>;

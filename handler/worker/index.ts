@@ -25,7 +25,7 @@ export async function handler(event: unknown, context: LambdaContext = {}): Prom
   const { config, secrets, table } = runtime;
   if (!table) {
     // Without the table no budget can be kept nor a second delivery stopped: fail, so the on-failure path tells the person.
-    const error = new ConfigError("BOT_TABLE", "not set: the worker keeps budgets and job claims in this DynamoDB table");
+    const error = new ConfigError("BOT_TABLE", "not set: the worker keeps budgets, job claims and conversations in this DynamoDB table");
     log("error", "config.invalid", { error });
     throw error;
   }

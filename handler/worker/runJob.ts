@@ -31,7 +31,7 @@ export interface WorkerDeps {
   /** Milliseconds left before the platform stops this invocation. */
   readonly remainingMs: () => number;
   readonly post?: (url: string, message: DoorayMessage, options: PostOptions) => Promise<PostResult>;
-  /** Budgets and job claims. */
+  /** Budgets, job claims and conversations. */
   readonly table: TableRef;
   /** Names this delivery in its job claim (a fresh id per run unless given). */
   readonly deliveryId?: string;

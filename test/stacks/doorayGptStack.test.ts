@@ -147,7 +147,7 @@ describe("the dooray-gpt stack, as synthesized", () => {
         Resource: [`arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:dooray-gpt/test/dooray-app-token-??????`, `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:dooray-gpt/test/openai-api-key-??????`],
       },
       { Sid: "SendFailuresToEdge", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [`arn:aws:lambda:${REGION}:${ACCOUNT}:function:dooray-gpt-test-edge`] },
-      { Sid: "BudgetsAndJobClaims", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], Resource: [TABLE_ARN] },
+      { Sid: "BudgetsClaimsAndConversations", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], Resource: [TABLE_ARN] },
     ]);
   });
 
