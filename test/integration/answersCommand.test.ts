@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { messages } from "../../handler/dooray/messages.js";
 import { longAnswer } from "../support/fakeOpenAI.js";
 import { API_KEY, finalPosts, startHarness, type Harness } from "../support/harness.js";
@@ -8,6 +8,8 @@ describe("a /gpt command, end to end through the local Function URL", () => {
   beforeAll(async () => {
     h = await startHarness();
   });
+  // Each test\'s jobs finish (their closing log lines written) before the next test starts.
+  afterEach(() => h.dev.idle());
   afterAll(() => h.close());
 
   it("acknowledges at once, then replaces the acknowledgement with the answer; Korean arrives intact", async () => {

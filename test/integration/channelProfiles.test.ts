@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_MODEL, DEFAULT_SYSTEM_PROMPT } from "../../handler/config.js";
 import { messages } from "../../handler/dooray/messages.js";
 import { CHANNEL_ID, finalPosts, startHarness, type Harness } from "../support/harness.js";
@@ -14,6 +14,8 @@ describe("channel profiles", () => {
       BUDGET_CHANNEL_DAILY_TOKENS: "50000",
     });
   });
+  // Each test\'s jobs finish (their closing log lines written) before the next test starts.
+  afterEach(() => h.dev.idle());
   afterAll(() => h.close());
 
   const answered = async (overrides: Record<string, unknown> = {}) => {

@@ -7,17 +7,18 @@ import type { AddressInfo } from "node:net";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeOpenAI, type FakeOpenAI } from "../support/fakeOpenAI.js";
+import { PROCESS_BUDGET_MS } from "../support/testBudgets.js";
 
 const run = promisify(execFile);
 const tsx = "node_modules/.bin/tsx";
 
-describe("npm run dev and npm run try", () => {
+describe("npm run dev and npm run try", { timeout: PROCESS_BUDGET_MS }, () => {
   let model: FakeOpenAI;
   beforeAll(async () => {
     model = await startFakeOpenAI();
     // In-process try keeps its table on disk; these runs keep theirs out of the repository's .local/.
     process.env.LOCAL_TABLE_PATH = mkdtempSync(join(tmpdir(), "dooray-gpt-try-"));
-  });
+  }, PROCESS_BUDGET_MS);
   afterAll(() => model.close());
 
   it("dev prints its URL when ready, and try plays Dooray against it until the answer is final", async () => {

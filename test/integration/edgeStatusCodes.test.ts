@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { messages } from "../../handler/dooray/messages.js";
 import { commandPayload, startHarness, TENANT_ID, type Harness } from "../support/harness.js";
 
@@ -7,6 +7,8 @@ describe("the edge refuses bad requests with the documented status codes and rea
   beforeAll(async () => {
     h = await startHarness({ DOORAY_TENANT_IDS: `${TENANT_ID},42`, RESPONSE_URL_HOSTS: "127.0.0.1,*.dooray.com" });
   });
+  // Each test\'s jobs finish (their closing log lines written) before the next test starts.
+  afterEach(() => h.dev.idle());
   afterAll(() => h.close());
 
   const post = (body: string, headers: Record<string, string> = { "content-type": "application/json" }) => h.send({ method: "POST", headers, body });

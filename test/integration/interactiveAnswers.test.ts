@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { messages } from "../../handler/dooray/messages.js";
 import { finalPosts, startHarness, USER_ID, type Harness } from "../support/harness.js";
 import type { ReceivedPost } from "../support/doorayReceiver.js";
@@ -9,6 +9,8 @@ const buttonsOf = (post: ReceivedPost) => Object.fromEntries((post.body.attachme
 describe("interactive answers", () => {
   let h: Harness;
   beforeAll(async () => void (h = await startHarness()));
+  // Each test\'s jobs finish (their closing log lines written) before the next test starts.
+  afterEach(() => h.dev.idle());
   afterAll(() => h.close());
 
   /** Asks a question and returns its final answer with the buttons' values. */

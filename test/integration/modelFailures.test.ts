@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { messages } from "../../handler/dooray/messages.js";
 import { finalPosts, startHarness, type Harness } from "../support/harness.js";
 
@@ -7,6 +7,8 @@ describe("when the model fails, the person gets a short Korean message and the s
   beforeAll(async () => {
     h = await startHarness({ MODEL_TIMEOUT_MS: "1000" });
   });
+  // Each test's job finishes (its closing log line written) before the next one starts.
+  afterEach(() => h.dev.idle());
   afterAll(() => h.close());
 
   it.each([
@@ -19,7 +21,7 @@ describe("when the model fails, the person gets a short Korean message and the s
     const { status, body, hookId } = await h.command(question);
     expect(status).toBe(200);
     expect(body.text).toBe(messages.ack);
-    const posts = await h.dooray.waitFor(hookId, (found) => found.length === 1, 5_000);
+    const posts = await h.dooray.waitFor(hookId, (found) => found.length === 1);
     expect(posts[0]!.body).toEqual({ text: expected, responseType: "ephemeral", replaceOriginal: true });
     await h.dev.idle();
     const logged = h.logs.map((line) => JSON.parse(line)).find((entry) => entry.event === "job.finished" && entry.outcome === failure);
@@ -28,7 +30,7 @@ describe("when the model fails, the person gets a short Korean message and the s
 
   it("keeps what arrived before a broken stream, and says it broke", async () => {
     const { hookId } = await h.command("[[broken]] 끊어지는 스트림에서 앞부분이라도 보여 주세요, 부탁해요");
-    const posts = await h.dooray.waitFor(hookId, (found) => finalPosts(found).length === 1, 5_000);
+    const posts = await h.dooray.waitFor(hookId, (found) => finalPosts(found).length === 1);
     const text = finalPosts(posts)[0]!.body.text;
     expect(text.startsWith("답변: [[broken]] 끊어지는")).toBe(true);
     expect(text.endsWith(`⚠️ ${messages.streamBroken}`)).toBe(true);
@@ -38,7 +40,7 @@ describe("when the model fails, the person gets a short Korean message and the s
     const question = "[[gap:250]] 천천히 길게 답해 주세요. 배포 전에 확인할 항목을 하나씩 자세히 설명해 주세요.";
     const logsBefore = h.logs.length;
     const { hookId } = await h.command(question);
-    const posts = await h.dooray.waitFor(hookId, (found) => finalPosts(found).length === 1, 5_000);
+    const posts = await h.dooray.waitFor(hookId, (found) => finalPosts(found).length === 1);
     const text = finalPosts(posts)[0]!.body.text;
     expect(text.startsWith("답변: [[gap:250]]")).toBe(true);
     expect(text.endsWith(`\n\n⚠️ ${messages.timedOut}`)).toBe(true);
@@ -52,7 +54,7 @@ describe("when the model fails, the person gets a short Korean message and the s
 
   it("a deadline after the stream opened but before the first words is a timeout, not an empty answer", async () => {
     const { hookId } = await h.command("[[gap:1500]] 첫 글자가 늦어요");
-    const posts = await h.dooray.waitFor(hookId, (found) => finalPosts(found).length === 1, 5_000);
+    const posts = await h.dooray.waitFor(hookId, (found) => finalPosts(found).length === 1);
     expect(finalPosts(posts)[0]!.body.text).toBe(messages.timedOut);
   });
 

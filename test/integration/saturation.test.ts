@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { messages } from "../../handler/dooray/messages.js";
 import { API_KEY, finalPosts, startHarness, type Harness } from "../support/harness.js";
 
@@ -11,6 +11,8 @@ describe("when every worker is busy", () => {
   beforeAll(async () => {
     h = await startHarness({ WORKER_CONCURRENCY: "2", MAX_EVENT_AGE_SECONDS: "2", PROGRESS_INTERVAL_MS: "5000" }, { apiKey: API_KEY, delayMs: 3_000 });
   });
+  // Each test\'s jobs finish (their closing log lines written) before the next test starts.
+  afterEach(() => h.dev.idle());
   afterAll(() => h.close());
 
   it("acknowledges all 10 at once, answers 2, tells the other 8 that it was busy, each exactly once", async () => {

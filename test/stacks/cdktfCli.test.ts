@@ -5,12 +5,13 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../stacks/assets/buildHandler.js";
+import { SYNTH_BUDGET_MS } from "../support/testBudgets.js";
 
 const run = promisify(execFile);
 const cdktf = join(REPO_ROOT, "node_modules", ".bin", "cdktf");
 
 /** The ops team's commands work offline: `npx cdktf synth`, and `--hcl`, the exit to plain Terraform. */
-describe("cdktf-cli", () => {
+describe("cdktf-cli", { timeout: SYNTH_BUDGET_MS }, () => {
   it("synthesizes every environment's stack, as JSON and as HCL", async () => {
     const json = mkdtempSync(join(tmpdir(), "cdktf-json-"));
     const hcl = mkdtempSync(join(tmpdir(), "cdktf-hcl-"));
@@ -24,7 +25,7 @@ describe("cdktf-cli", () => {
       expect(existsSync(join(hcl, "stacks", stack, "cdk.tf"))).toBe(true);
       expect(readFileSync(join(hcl, "stacks", stack, "cdk.tf"), "utf8")).toContain('resource "aws_lambda_function_url"');
     }
-  }, 120_000);
+  }, SYNTH_BUDGET_MS);
 
   it("leaves nothing stale that changes what terraform sees: JSON after HCL, HCL after JSON, into the same folder", async () => {
     const out = mkdtempSync(join(tmpdir(), "cdktf-both-"));
@@ -37,5 +38,5 @@ describe("cdktf-cli", () => {
     expect(readdirSync(stack).filter((name) => name.endsWith(".tf") || name.endsWith(".tf.json"))).toEqual(["cdk.tf.json"]);
     await run(cdktf, ["synth", "--hcl", "--output", out], { cwd: REPO_ROOT, env });
     expect(readdirSync(stack).filter((name) => name.endsWith(".tf") || name.endsWith(".tf.json"))).toEqual(["cdk.tf"]);
-  }, 120_000);
+  }, SYNTH_BUDGET_MS);
 });

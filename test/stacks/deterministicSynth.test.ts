@@ -1,13 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { cloneAndSynth, differences, editWorker, filesUnder } from "../support/cloneAndSynth.js";
+import { SYNTH_BUDGET_MS } from "../support/testBudgets.js";
 
-describe("synthesis is deterministic", () => {
+describe("synthesis is deterministic", { timeout: SYNTH_BUDGET_MS }, () => {
   let first: Record<string, Buffer>;
   let second: Record<string, Buffer>;
   beforeAll(() => {
     first = filesUnder(cloneAndSynth());
     second = filesUnder(cloneAndSynth());
-  });
+  }, SYNTH_BUDGET_MS);
 
   it("gives byte-identical cdk.tf.json and asset zips in two clones in different folders", () => {
     const interesting = Object.keys(first).filter((path) => path.endsWith("cdk.tf.json") || path.endsWith(".zip"));

@@ -12,6 +12,7 @@ import { startFakeOpenAI, type FakeOpenAI } from "../support/fakeOpenAI.js";
 import { startLocalTable, type LocalTable } from "../../handler/local/localTable.js";
 import { selfSignedCert } from "../support/selfSignedCert.js";
 import { commandPayload, finalPosts } from "../support/harness.js";
+import { PROCESS_BUDGET_MS } from "../support/testBudgets.js";
 
 const TOKEN = "bundle-test-token-123456";
 
@@ -19,7 +20,7 @@ const TOKEN = "bundle-test-token-123456";
  * The shipped artefacts, laid out as Lambda lays them out (/var/task = function zip, /opt = layer), each run in a
  * fresh Node process: what the edge loads, and that the worker finds the SDK in the layer through NODE_PATH.
  */
-describe("the function bundle and the layer, as Lambda runs them", () => {
+describe("the function bundle and the layer, as Lambda runs them", { timeout: PROCESS_BUDGET_MS }, () => {
   let root: string;
   let model: FakeOpenAI;
   let dooray: DoorayReceiver;
@@ -34,7 +35,7 @@ describe("the function bundle and the layer, as Lambda runs them", () => {
       }
     }
     [model, dooray, aws, table] = await Promise.all([startFakeOpenAI({ delayMs: 300 }), startDoorayReceiver(), startFakeAws(), startLocalTable()]);
-  });
+  }, PROCESS_BUDGET_MS);
   afterAll(() => Promise.all([model.close(), dooray.close(), aws.close(), table.close()]));
 
   const runCold = async (entry: "edge" | "worker", event: unknown, extraEnv: Record<string, string> = {}) => {

@@ -5,13 +5,14 @@ import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { terraformAvailable } from "../../stacks/tools/offlineTerraform.js";
 import { cloneSources } from "../support/cloneAndSynth.js";
+import { TERRAFORM_BUDGET_MS } from "../support/testBudgets.js";
 
 const run = promisify(execFile);
 const available = terraformAvailable() && Boolean(process.env.TF_PLUGIN_DIR);
 if (!available && process.env.REQUIRE_TERRAFORM === "1") throw new Error("REQUIRE_TERRAFORM=1 but terraform or TF_PLUGIN_DIR is missing");
 
 /** `npm run plan:offline` in a fresh checkout, as a reviewer runs it. */
-describe.skipIf(!available)("npm run plan:offline", () => {
+describe.skipIf(!available)("npm run plan:offline", { timeout: TERRAFORM_BUDGET_MS }, () => {
   let root: string;
   let stdout: string;
   let asJson: { stacks: { stack: string; roles: { role: string; statements: unknown[] }[]; secrets: { name: string }[]; allowedAccountIds: string[] }[] };
@@ -22,7 +23,7 @@ describe.skipIf(!available)("npm run plan:offline", () => {
     ({ stdout } = await run(join(root, "node_modules", ".bin", "tsx"), ["stacks/tools/planOffline.ts", "dooray-gpt-dev"], options));
     asJson = JSON.parse((await run(join(root, "node_modules", ".bin", "tsx"), ["stacks/tools/planOffline.ts", "dooray-gpt-dev", "--json"], options)).stdout);
     synthesized = JSON.parse(readFileSync(join(root, "cdktf.out", "stacks", "dooray-gpt-dev", "cdk.tf.json"), "utf8"));
-  }, 180_000);
+  }, TERRAFORM_BUDGET_MS);
 
   /** Every inline policy's statements, by role name, as the synthesized JSON declares them. */
   const declaredPolicies = () =>
@@ -57,7 +58,7 @@ describe.skipIf(!available)("npm run plan:offline", () => {
     expect(summary).not.toMatch(/dooray-gpt-dev-edge: at most[^\n]*model output tokens/);
     expect(summary).toContain("DynamoDB table dooray-gpt-dev: on-demand (pay per request, nothing when idle); rows expire through TTL on expiresAt; point-in-time recovery off; deletion protection off");
     expect(summary).toContain("- dooray-gpt-dev-budget-refusals");
-  });
+  }, TERRAFORM_BUDGET_MS);
 
   it("gives the same summary as JSON with --json, its statements equal to the synthesized policies", () => {
     const [summary] = asJson.stacks;

@@ -3,15 +3,16 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../stacks/assets/buildHandler.js";
 import { startFakeAws, type FakeAws } from "../support/fakeAws.js";
+import { PROCESS_BUDGET_MS } from "../support/testBudgets.js";
 
 const VALUE = "sk-canary-put-secret-7e3d9b1a";
 
 /** `npm run secret -- put …` against Secrets Manager on loopback. */
-describe("npm run secret -- put", () => {
+describe("npm run secret -- put", { timeout: PROCESS_BUDGET_MS }, () => {
   let aws: FakeAws;
   beforeAll(async () => {
     aws = await startFakeAws();
-  });
+  }, PROCESS_BUDGET_MS);
   afterAll(() => aws.close());
 
   const put = (args: string[], stdin: string, env: Record<string, string> = {}) =>

@@ -6,6 +6,7 @@ import { synthApp } from "../../stacks/main.js";
 import { initOffline, offlineWorkspace, planOffline, terraformAvailable } from "../../stacks/tools/offlineTerraform.js";
 import { cloneAndSynth, differences, editWorker } from "../support/cloneAndSynth.js";
 import { PLANNED_RESOURCES } from "../support/plannedResources.js";
+import { TERRAFORM_BUDGET_MS } from "../support/testBudgets.js";
 
 /**
  * The real Terraform on the synthesized stack, offline. Required wherever terraform and TF_PLUGIN_DIR exist
@@ -15,14 +16,14 @@ const available = terraformAvailable() && Boolean(process.env.TF_PLUGIN_DIR);
 if (!available && process.env.REQUIRE_TERRAFORM === "1") throw new Error("REQUIRE_TERRAFORM=1 but terraform or TF_PLUGIN_DIR is missing");
 
 
-describe.skipIf(!available)("terraform init, validate and plan, offline", () => {
+describe.skipIf(!available)("terraform init, validate and plan, offline", { timeout: TERRAFORM_BUDGET_MS }, () => {
   let stackDir: string;
   beforeAll(() => {
     const outdir = mkdtempSync(join(tmpdir(), "dooray-gpt-synth-"));
     synthApp(outdir, { ci: { accountId: "123456789012", worker: { reservedConcurrency: 3 } } });
     stackDir = offlineWorkspace(join(outdir, "stacks", "dooray-gpt-ci"), join(outdir, "offline", "dooray-gpt-ci"));
     initOffline(stackDir);
-  });
+  }, TERRAFORM_BUDGET_MS);
 
   it("plans the whole deployment, with no input at all", () => {
     const { json, text } = planOffline(stackDir);
@@ -86,7 +87,7 @@ describe.skipIf(!available)("terraform init, validate and plan, offline", () => 
   });
 });
 
-describe.skipIf(!available)("a handler change, as Terraform plans it", () => {
+describe.skipIf(!available)("a handler change, as Terraform plans it", { timeout: TERRAFORM_BUDGET_MS }, () => {
   it("changes the planned worker's source_code_hash and nothing else in the whole plan", () => {
     const plannedValues = (outdir: string) => {
       const dir = offlineWorkspace(join(outdir, "stacks", "dooray-gpt-dev"), join(outdir, "offline", "dooray-gpt-dev"));
@@ -101,7 +102,7 @@ describe.skipIf(!available)("a handler change, as Terraform plans it", () => {
     const index = Number(changed[0]!.split("/")[3]);
     const resource = (before as { root_module: { resources: { type: string; values: { function_name?: string } }[] } }).root_module.resources[index]!;
     expect([resource.type, resource.values.function_name]).toEqual(["aws_lambda_function", "dooray-gpt-dev-worker"]);
-  }, 180_000);
+  }, TERRAFORM_BUDGET_MS);
 });
 
 /** Terraform's after_unknown mirrors the value's shape with `true` wherever something is known only after apply. */
@@ -111,7 +112,7 @@ function anyUnknown(value: unknown): boolean {
   return false;
 }
 
-describe.skipIf(!available)("a changed channel profile, as a reviewer sees it in the plan", () => {
+describe.skipIf(!available)("a changed channel profile, as a reviewer sees it in the plan", { timeout: TERRAFORM_BUDGET_MS }, () => {
   it("shows the profile's changed field as a JSON diff inside CHANNEL_PROFILES, not only a new code hash", () => {
     const base = { accountId: "123456789012", channels: { "555": { name: "코드 리뷰", model: "gpt-4.1", systemPrompt: "You review code." }, "666": { name: "잡담" } } };
     const synthesized = (channels: object) => {
