@@ -38,14 +38,15 @@ export class EdgeFunction extends Construct {
     const statements: PolicyStatement[] = [
       { Sid: "ReadAppToken", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [props.appTokenSecretArn] },
       { Sid: "InvokeWorker", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [props.workerArn] },
-      // `/gpt usage` and the quick budget refusal read usage rows; 채널에 공유 reads the asker's conversation row.
-      // Reads only, of rows whose key starts so: never a job claim, never a write.
+      // `/gpt usage` and the quick budget refusal read usage rows; 채널에 공유 and 다시 생성 read the asker's
+      // conversation row; the on-failure path reads a job's row, to leave alone a job its worker finished.
+      // Reads only, of rows whose key starts so: never a write.
       {
-        Sid: "ReadUsageAndConversations",
+        Sid: "ReadUsageConversationsAndJobs",
         Effect: "Allow",
         Action: ["dynamodb:BatchGetItem", "dynamodb:GetItem"],
         Resource: [props.table.arn],
-        Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["usage#*", "conv#*"] } },
+        Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["usage#*", "conv#*", "job#*"] } },
       },
     ];
     this.function = new BotFunction(this, "edge", {

@@ -32,10 +32,21 @@ function regionOf(env: Env): string {
   return env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1";
 }
 
+/** How long a call may take: each attempt at most `timeoutMs`, and all of them over by `deadlineAt` (epoch ms). */
+export interface CallLimits {
+  readonly timeoutMs?: number | undefined;
+  readonly deadlineAt?: number | undefined;
+}
+
+/** An attempt is not started with less time than this left before the deadline. */
+const MIN_ATTEMPT_MS = 50;
+
 /**
  * A SigV4-signed call with the function's own credentials (Lambda puts them in the environment), over node:http(s).
- * One quick retry on throttling, 5xx or a network error; any lasting failure becomes an AwsCallError carrying AWS's
- * error code, for the caller to turn into a message for the person.
+ * One quick retry on throttling, 5xx or a network error, within the deadline; any lasting failure becomes an
+ * AwsCallError carrying AWS's error code, for the caller to turn into a message for the person. A retried write may
+ * have been applied by the attempt whose answer was lost: callers make their writes idempotent (conditions on a
+ * per-job marker) rather than trust that it was not.
  */
 export async function awsRequest(
   service: Service,
@@ -43,12 +54,18 @@ export async function awsRequest(
   headers: Record<string, string>,
   body: string,
   env: Env = process.env,
-  timeoutMs = TIMEOUT_MS,
+  limits: CallLimits = {},
 ): Promise<AwsResponse> {
   const url = new URL(endpointOf(service, env) + path);
+  const timeLeft = () => (limits.deadlineAt === undefined ? Number.POSITIVE_INFINITY : limits.deadlineAt - Date.now());
   let last: AwsCallError | undefined;
   for (let attempt = 1; attempt <= 2; attempt++) {
     if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    if (timeLeft() < MIN_ATTEMPT_MS) {
+      last ??= new AwsCallError(service, "DeadlinePassed", 0);
+      break;
+    }
+    const timeoutMs = Math.min(limits.timeoutMs ?? TIMEOUT_MS, timeLeft());
     const signed = signV4(
       { method: "POST", url, headers, body, service, region: regionOf(env) },
       { accessKeyId: env.AWS_ACCESS_KEY_ID ?? "", secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? "", sessionToken: env.AWS_SESSION_TOKEN },

@@ -1,4 +1,4 @@
-import { awsRequest } from "./awsRequest.js";
+import { awsRequest, type CallLimits } from "./awsRequest.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -6,7 +6,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 export type DynamoAction = "GetItem" | "BatchGetItem" | "PutItem" | "UpdateItem" | "CreateTable";
 
 /** A DynamoDB call bound to its endpoint and credentials: what the store is given, in AWS and locally alike. */
-export type DynamoCall = (action: DynamoAction, input: Record<string, unknown>, options?: { timeoutMs?: number }) => Promise<Record<string, unknown>>;
+export type DynamoCall = (action: DynamoAction, input: Record<string, unknown>, limits?: CallLimits) => Promise<Record<string, unknown>>;
 
 /**
  * DynamoDB over the project's own SigV4 client rather than the AWS SDK's DynamoDB client: the edge reads usage on
@@ -14,14 +14,14 @@ export type DynamoCall = (action: DynamoAction, input: Record<string, unknown>, 
  * condition arrives as an AwsCallError with code ConditionalCheckFailedException.
  */
 export function dynamoCall(env: Env = process.env): DynamoCall {
-  return async (action, input, options = {}) => {
+  return async (action, input, limits = {}) => {
     const response = await awsRequest(
       "dynamodb",
       "/",
       { "content-type": "application/x-amz-json-1.0", "x-amz-target": `DynamoDB_20120810.${action}` },
       JSON.stringify(input),
       env,
-      options.timeoutMs,
+      limits,
     );
     return JSON.parse(response.body) as Record<string, unknown>;
   };

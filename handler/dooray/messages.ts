@@ -32,10 +32,22 @@ export const messages = {
   writingMarker: " ▍",
   moreComing: "(계속 작성 중…)",
 
-  /** A daily budget would be passed by this question; no model is called. */
-  budgetExceeded: (scope: "user" | "channel", limit: number, timeZone: string) =>
-    `오늘 ${scope === "user" ? "나의" : "이 채널의"} 사용 한도(${tokens(limit)})를 다 썼어요. ` +
-    `한도는 매일 0시(${timeZoneName(timeZone)})에 다시 채워져요.`,
+  /**
+   * A daily budget cannot hold this question; no model is called. A question holds back the most it may cost before
+   * it is asked, so a budget with room left can still be too small: the text says so in numbers that `사용량` shows.
+   */
+  budgetExceeded: (refusal: BudgetRefusal, timeZone: string) => {
+    const whose = refusal.scope === "user" ? "나의" : "이 채널의";
+    const refill = `한도는 매일 0시(${timeZoneName(timeZone)})에 다시 채워져요.`;
+    if (refusal.needed > refusal.limit) {
+      return `이 질문은 답하는 데 최대 ${tokens(refusal.needed)}이 필요해서 ${whose} 하루 사용 한도(${tokens(refusal.limit)})를 넘어요. 질문을 줄여서 다시 물어봐 주세요.`;
+    }
+    if (refusal.used >= refusal.limit) return `오늘 ${whose} 사용 한도(${tokens(refusal.limit)})를 다 썼어요. ${refill}`;
+    return (
+      `오늘 ${whose} 사용 한도 ${tokens(refusal.limit)} 중 ${tokens(refusal.limit - refusal.used)}이 남았는데, ` +
+      `이 질문에 답하려면 최대 ${tokens(refusal.needed)}을 미리 잡아 둬야 해요(답한 뒤에는 실제로 쓴 만큼만 남아요). ${refill}`
+    );
+  },
   /** The budget table could not be reached, so the question was not answered (the budgets cannot be kept). */
   storeUnavailable: "지금은 사용량을 확인하지 못해 답변을 시작하지 않았어요. 잠시 후 다시 물어봐 주세요.",
   usageUnavailable: "지금은 사용량을 읽지 못했어요. 잠시 후 다시 확인해 주세요.",
@@ -44,6 +56,7 @@ export const messages = {
       `📊 오늘 사용량 (${report.day}, 매일 0시 ${timeZoneName(report.timeZone)} 초기화)`,
       `- 나: ${usedOf(report.user.tokens, report.limits.user)} · 답변 ${report.user.answered.toLocaleString("ko-KR")}개`,
       `- 이 채널: ${usedOf(report.channel.tokens, report.limits.channel)} · 답변 ${report.channel.answered.toLocaleString("ko-KR")}개`,
+      `질문할 때마다 질문 길이에 답변 몫(최대 ${tokens(report.maxOutputTokens)})을 더해 미리 잡아 두고, 답한 뒤 실제로 쓴 만큼만 남겨요. 남은 한도가 그보다 적으면 새 질문은 받지 않아요.`,
     ].join("\n"),
 
   buttons: { share: "채널에 공유", regenerate: "다시 생성", followUp: "이어서 질문" },
@@ -70,7 +83,19 @@ export const messages = {
   },
 } as const;
 
+/** Why a budget refused a question, in the numbers the person sees in `사용량`. */
+export interface BudgetRefusal {
+  readonly scope: "user" | "channel";
+  readonly limit: number;
+  /** Counted today when it refused: settled answers plus the holds of questions still running. */
+  readonly used: number;
+  /** What this question had to hold back: its prompt's bound plus the most it may answer. */
+  readonly needed: number;
+}
+
 export interface UsageReport {
+  /** Held back for every answer before it is asked (BOT_MAX_OUTPUT_TOKENS). */
+  readonly maxOutputTokens: number;
   readonly day: string;
   readonly timeZone: string;
   readonly user: { readonly tokens: number; readonly answered: number };

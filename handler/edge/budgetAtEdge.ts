@@ -12,18 +12,20 @@ export const EDGE_TABLE_TIMEOUT_MS = 800;
 /** `/gpt usage`: today's use of the person and the channel against their limits, as the person reads it. */
 export async function usageText(table: TableRef, owner: BudgetOwner, config: BotConfig, now: number): Promise<string> {
   const day = budgetDay(now, config.budgetTimeZone, config.budgetUtcOffsetMinutes);
-  const usage = await readUsage(table, owner, day, EDGE_TABLE_TIMEOUT_MS);
-  return messages.usage({ day, timeZone: config.budgetTimeZone, ...usage, limits: channelSettings(config, owner.channelId).budgets });
+  const usage = await readUsage(table, owner, day, { timeoutMs: EDGE_TABLE_TIMEOUT_MS });
+  return messages.usage({ day, timeZone: config.budgetTimeZone, ...usage, limits: channelSettings(config, owner.channelId).budgets, maxOutputTokens: config.maxOutputTokens });
 }
 
 /**
  * The quick answer at the limit: a budget that today's use already leaves too small for this question refuses it
- * here, at once. Judged on a read; the worker's conditional write is what keeps the limit under concurrency.
+ * here, at once. `prompt` is every message the model would receive (the worker reserves for exactly that). Judged
+ * on a read; the worker's conditional write is what keeps the limit under concurrency.
  */
-export async function budgetRefusal(table: TableRef, owner: BudgetOwner, question: string, config: BotConfig, now: number): Promise<{ scope: "user" | "channel"; text: string } | undefined> {
-  const { budgets, systemPrompt } = channelSettings(config, owner.channelId);
+export async function budgetRefusal(table: TableRef, owner: BudgetOwner, prompt: readonly string[], config: BotConfig, now: number): Promise<{ scope: "user" | "channel"; text: string } | undefined> {
+  const { budgets } = channelSettings(config, owner.channelId);
   if (budgets.user === 0 && budgets.channel === 0) return undefined;
-  const usage = await readUsage(table, owner, budgetDay(now, config.budgetTimeZone, config.budgetUtcOffsetMinutes), EDGE_TABLE_TIMEOUT_MS);
-  const scope = wouldOverrun(usage, reservationFor([systemPrompt, question], config.maxOutputTokens), budgets);
-  return scope && { scope, text: messages.budgetExceeded(scope, budgets[scope], config.budgetTimeZone) };
+  const usage = await readUsage(table, owner, budgetDay(now, config.budgetTimeZone, config.budgetUtcOffsetMinutes), { timeoutMs: EDGE_TABLE_TIMEOUT_MS });
+  const needed = reservationFor(prompt, config.maxOutputTokens);
+  const scope = wouldOverrun(usage, needed, budgets);
+  return scope && { scope, text: messages.budgetExceeded({ scope, limit: budgets[scope], used: usage[scope].tokens, needed }, config.budgetTimeZone) };
 }

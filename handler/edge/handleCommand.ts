@@ -124,7 +124,7 @@ async function refusedByBudget(who: BudgetOwner, question: string, deps: EdgeDep
   if (!deps.table) return undefined;
   let refusal;
   try {
-    refusal = await budgetRefusal(deps.table, who, question, deps.config, deps.now());
+    refusal = await budgetRefusal(deps.table, who, [channelSettings(deps.config, who.channelId).systemPrompt, question], deps.config, deps.now());
   } catch (error) {
     // The worker checks again with a conditional write; a slow or failed read here only loses the quick answer.
     deps.log("warn", "request.budgetUnread", { ...who, error });

@@ -8,6 +8,8 @@ import type { DoorayMessage } from "../types.js";
 import { outcomeMetrics } from "../metrics.js";
 import { errorTypeOf, type FailureRecordEvent } from "./failureRecord.js";
 import { responseUrlAllowed } from "./responseUrlAllowed.js";
+import { finishedOutcome } from "../store/jobClaims.js";
+import type { TableRef } from "../store/tableRef.js";
 
 export interface FailedJobDeps {
   readonly config: BotConfig;
@@ -18,7 +20,12 @@ export interface FailedJobDeps {
   /** Milliseconds left before the platform stops the edge; the post ends a second before. */
   readonly remainingMs?: () => number;
   readonly post?: (url: string, message: DoorayMessage, options: PostOptions) => Promise<PostResult>;
+  /** Where the worker records a job it finished; without it, every genuine record is told. */
+  readonly table?: TableRef | undefined;
 }
+
+/** The job row's read is one small GetItem; a slower table is not waited for (the person then hears the failure). */
+const FINISHED_READ_TIMEOUT_MS = 2_000;
 
 const told = new RecentJobIds();
 
@@ -53,6 +60,18 @@ export async function handleFailedJob(record: FailureRecordEvent, deps: FailedJo
   if (!told.firstTime(job.id)) {
     log("warn", "failedJob.dropped", { jobId: job.id, reason: "duplicate delivery", condition });
     return;
+  }
+
+  // A worker that finished the job (its answer delivered) and was stopped afterwards keeps its answer: never replaced.
+  if (deps.table) {
+    const finished = await finishedOutcome(deps.table, job.id, { timeoutMs: FINISHED_READ_TIMEOUT_MS }).catch((error: unknown) => {
+      log("warn", "failedJob.jobUnread", { jobId: job.id, condition, error });
+      return undefined;
+    });
+    if (finished !== undefined) {
+      log("info", "failedJob.dropped", { jobId: job.id, reason: "the worker finished it", outcome: finished, condition, ...(errorType ? { errorType } : {}) });
+      return;
+    }
   }
 
   const busy = condition === "EventAgeExceeded";

@@ -1,11 +1,14 @@
 import { messages } from "../dooray/messages.js";
 import { openDialog } from "../dooray/openDialog.js";
 import { conversationRef, readConversationRef, type ConversationRef } from "../job/conversationRef.js";
-import { newJob, signJob, type JobThread } from "../job/signedJob.js";
+import { newJob, signJob, type Job, type JobThread } from "../job/signedJob.js";
 import { outcomeMetrics } from "../metrics.js";
 import { loadConversation } from "../store/conversations.js";
 import type { DoorayMessage, HttpResult } from "../types.js";
-import { budgetRefusal } from "./budgetAtEdge.js";
+import { budgetRefusal, EDGE_TABLE_TIMEOUT_MS } from "./budgetAtEdge.js";
+import { channelSettings } from "../channelProfiles.js";
+import { planTurn, promptFor } from "../store/turnPlan.js";
+import type { TableRef } from "../store/tableRef.js";
 import type { EdgeDeps } from "./handleCommand.js";
 import type { ButtonPress, DialogSubmission, Interaction } from "./readInteraction.js";
 import { responseUrlAllowed } from "./responseUrlAllowed.js";
@@ -105,7 +108,11 @@ export async function handleDialogSubmission(submission: DialogSubmission, deps:
   return refused ? fieldError(refused) : { statusCode: 200, body: {} };
 }
 
-/** Checks the responseUrl and the budgets, then hands the job over; returns the sentence for the person if not. */
+/**
+ * Checks the responseUrl and the budgets, then hands the job over; returns the sentence for the person if not. The
+ * budget check reads the stored conversation, so it judges what the worker will reserve (the stored question and
+ * the turns before it, not an empty text): a regeneration the day cannot hold is refused here, leaving the answer.
+ */
 async function startJob(interaction: Interaction, text: string, thread: JobThread, deps: InteractionDeps, requestId: string | undefined): Promise<string | undefined> {
   const { config, log } = deps;
   const who = owner(interaction);
@@ -114,8 +121,10 @@ async function startJob(interaction: Interaction, text: string, thread: JobThrea
     log("warn", "request.refused", { status: 403, reason: urlCheck && !urlCheck.ok ? urlCheck.reason : "no responseUrl", ...who });
     return messages.edge.responseUrlNotAllowed;
   }
+  const job = { ...newJob({ ...who, text, responseUrl: interaction.responseUrl }, deps.now(), requestId), thread };
   if (deps.table) {
-    const refusal = await budgetRefusal(deps.table, who, text, config, deps.now()).catch((error: unknown) => {
+    const refusal = await budgetRefusalFor(job, deps.table, deps).catch((error: unknown) => {
+      // The worker reserves with a conditional write; a slow or failed read here only loses the quick answer.
       log("warn", "request.budgetUnread", { ...who, error });
       return undefined;
     });
@@ -124,13 +133,21 @@ async function startJob(interaction: Interaction, text: string, thread: JobThrea
       return refusal.text;
     }
   }
-  const job = signJob({ ...newJob({ ...who, text, responseUrl: interaction.responseUrl }, deps.now(), requestId), thread }, deps.currentToken);
+  const signed = signJob(job, deps.currentToken);
   try {
-    await deps.dispatch(job);
+    await deps.dispatch(signed);
   } catch (error) {
     log("error", "request.dispatchFailed", { jobId: job.id, ...who, error });
     return messages.dispatchFailed;
   }
   log("info", "request.accepted", { jobId: job.id, ...who, kind: thread.kind, conversationId: thread.conversationId, turn: thread.turn });
   return undefined;
+}
+
+/** The budgets' answer to this job's real prompt (the worker judges a gone conversation itself). */
+async function budgetRefusalFor(job: Job, table: TableRef, deps: InteractionDeps): Promise<{ scope: "user" | "channel"; text: string } | undefined> {
+  const plan = await planTurn(table, job, Math.floor(deps.now() / 1000), { timeoutMs: EDGE_TABLE_TIMEOUT_MS });
+  if (!plan.ok) return undefined;
+  const prompt = promptFor(channelSettings(deps.config, job.channelId).systemPrompt, plan.history, plan.question, deps.config.conversationContextTokens);
+  return budgetRefusal(table, job, prompt.map((message) => message.content), deps.config, deps.now());
 }

@@ -44,7 +44,7 @@ export async function handler(event: unknown, context: LambdaContext = {}): Prom
   if (isFailureRecord(event)) {
     const { handleFailedJob } = await import("./handleFailedJob.js");
     const remainingMs = context.getRemainingTimeInMillis?.bind(context);
-    await handleFailedJob(event, { config, jobTokens: secrets.jobTokens, log, now: Date.now, ...(remainingMs ? { remainingMs } : {}) });
+    await handleFailedJob(event, { config, jobTokens: secrets.jobTokens, log, now: Date.now, table, ...(remainingMs ? { remainingMs } : {}) });
     return undefined;
   }
   log("warn", "event.ignored", { reason: "neither a Function URL request nor an on-failure record" });

@@ -86,7 +86,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
         post: (url, message, postOptions) =>
           invocation.alive() ? postToDooray(url, message, postOptions) : Promise.resolve({ ok: false, attempts: 0, reason: "worker stopped" }),
       }),
-    onFailure: (record) => handleFailedJob(record, { config, jobTokens: secrets.jobTokens, log, now: Date.now }),
+    onFailure: (record) => handleFailedJob(record, { config, jobTokens: secrets.jobTokens, log, now: Date.now, table }),
   });
 
   const server: Server = createServer((request, response) => {

@@ -1,4 +1,5 @@
 import { PARTITION_KEY, TTL_ATTRIBUTE, USAGE_KEEP_SECONDS, usageKey, type UsageScope } from "./tableKeys.js";
+import type { CallLimits } from "../aws/awsRequest.js";
 import { isConditionFailure, numberOf, type TableRef } from "./tableRef.js";
 
 /** Whose budgets a question draws on. */
@@ -27,20 +28,39 @@ export interface Usage {
 
 export type Reservation =
   | { readonly ok: true; readonly tokens: number }
-  | { readonly ok: false; readonly scope: UsageScope; readonly limit: number };
+  | {
+      readonly ok: false;
+      readonly scope: UsageScope;
+      readonly limit: number;
+      /** What that scope had counted today when it refused (settled answers plus holds still running). */
+      readonly used: number;
+      /** What this question needed to hold back. */
+      readonly needed: number;
+    };
+
+/** One question's hold on the budgets: its job, and the most it may cost. */
+export interface Hold {
+  readonly jobId: string;
+  readonly tokens: number;
+}
 
 const SCOPES: readonly UsageScope[] = ["user", "channel"];
 const idOf = (owner: BudgetOwner, scope: UsageScope) => (scope === "user" ? owner.userId : owner.channelId);
 const keyOf = (owner: BudgetOwner, scope: UsageScope, day: string) => ({ [PARTITION_KEY]: { S: usageKey(scope, owner.tenantId, idOf(owner, scope), day) } });
+/**
+ * A running question's hold is an attribute of the row it draws on, named after its job. Writing it and removing it
+ * are each conditional on whether it is there, so a write that is retried after its answer was lost is applied once.
+ */
+const holdName = (jobId: string) => `hold#${jobId}`;
 
 /**
  * Today's use of the person and of the channel: one BatchGetItem for both rows (one signed request on the edge's
  * cold path), strongly consistent, since a refusal must not rest on a stale read. DynamoDB may leave keys
  * unprocessed under throttling; that is reported as a failure, for the caller to treat as "could not read".
  */
-export async function readUsage(ref: TableRef, owner: BudgetOwner, day: string, timeoutMs?: number): Promise<Usage> {
+export async function readUsage(ref: TableRef, owner: BudgetOwner, day: string, within: CallLimits = {}): Promise<Usage> {
   const keys = SCOPES.map((scope) => keyOf(owner, scope, day));
-  const result = await ref.call("BatchGetItem", { RequestItems: { [ref.table]: { Keys: keys, ConsistentRead: true } } }, { timeoutMs });
+  const result = await ref.call("BatchGetItem", { RequestItems: { [ref.table]: { Keys: keys, ConsistentRead: true } } }, within);
   const unprocessed = (result.UnprocessedKeys as Record<string, unknown> | undefined) ?? {};
   if (Object.keys(unprocessed).length > 0) throw new Error("DynamoDB left usage rows unprocessed");
   const items = ((result.Responses as Record<string, Record<string, { S?: string }>[]> | undefined)?.[ref.table] ?? []);
@@ -57,52 +77,107 @@ export function wouldOverrun(usage: Usage, tokens: number, limits: DailyLimits):
 }
 
 /**
- * Holds `tokens` back from both budgets with conditional writes, so concurrent questions can never overrun one:
- * DynamoDB applies each `ADD` only while the row stays within its limit. Both rows are written at once; if one
- * refuses, the other's hold is given back (DynamoDB transactions would do this in one call, at twice the write cost).
+ * Holds `hold.tokens` back from both budgets with conditional writes, so concurrent questions can never overrun one:
+ * DynamoDB applies each `ADD` only while the row stays within its limit, and only once per job. Both rows are
+ * written at once; if one refuses, the other's hold is given back (DynamoDB transactions would do this in one call,
+ * at twice the write cost).
  */
-export async function reserve(ref: TableRef, owner: BudgetOwner, day: string, tokens: number, limits: DailyLimits, nowSeconds: number): Promise<Reservation> {
-  const tooBig = SCOPES.find((scope) => limits[scope] > 0 && tokens > limits[scope]);
-  if (tooBig) return { ok: false, scope: tooBig, limit: limits[tooBig] };
-  const results = await Promise.allSettled(SCOPES.map((scope) => add(ref, owner, scope, day, { tokens }, nowSeconds, limits[scope])));
-  const refused = SCOPES.find((_, index) => results[index]!.status === "rejected");
-  if (refused === undefined) return { ok: true, tokens };
-  await Promise.all(SCOPES.map((scope, index) => (results[index]!.status === "fulfilled" ? add(ref, owner, scope, day, { tokens: -tokens }, nowSeconds) : undefined)));
-  const failure = (results[SCOPES.indexOf(refused)] as PromiseRejectedResult).reason;
-  if (!isConditionFailure(failure)) throw failure;
-  return { ok: false, scope: refused, limit: limits[refused] };
+export async function reserve(ref: TableRef, owner: BudgetOwner, day: string, hold: Hold, limits: DailyLimits, nowSeconds: number, within: CallLimits = {}): Promise<Reservation> {
+  const tooBig = SCOPES.find((scope) => limits[scope] > 0 && hold.tokens > limits[scope]);
+  if (tooBig) return { ok: false, scope: tooBig, limit: limits[tooBig], used: 0, needed: hold.tokens };
+  const outcomes = await Promise.allSettled(SCOPES.map((scope) => placeHold(ref, owner, scope, day, hold, limits[scope], nowSeconds, within)));
+  const held = (outcome: PromiseSettledResult<Placed>) => outcome.status === "fulfilled" && outcome.value.held;
+  if (outcomes.every(held)) return { ok: true, tokens: hold.tokens };
+  await Promise.all(SCOPES.map((scope, index) => (held(outcomes[index]!) ? releaseHold(ref, owner, scope, day, hold, { tokens: -hold.tokens }, nowSeconds, within) : undefined)));
+  const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
+  if (failed) throw failed.reason;
+  const index = outcomes.findIndex((outcome) => !held(outcome));
+  const refusal = (outcomes[index] as PromiseFulfilledResult<Placed>).value;
+  return { ok: false, scope: SCOPES[index]!, limit: limits[SCOPES[index]!], used: refusal.held ? 0 : refusal.used, needed: hold.tokens };
 }
 
 export interface Settlement {
-  /** What the question really used, replacing its reservation. */
+  readonly jobId: string;
+  /** What the question really used, replacing its reservation (never more than it: see `chargeable`). */
   readonly usedTokens: number;
   readonly reservedTokens: number;
   readonly answered: boolean;
 }
 
-/** Replaces a reservation by the real use (0 gives it all back) and counts an answered question. */
-export async function settle(ref: TableRef, owner: BudgetOwner, day: string, settlement: Settlement, nowSeconds: number): Promise<void> {
-  const change = { tokens: settlement.usedTokens - settlement.reservedTokens, answered: settlement.answered ? 1 : 0 };
-  await Promise.all(SCOPES.map((scope) => add(ref, owner, scope, day, change, nowSeconds)));
+/**
+ * What a settlement may charge: the real use, but never more than was held back. A hold is an upper bound of what
+ * the call can use (tokenEstimate.ts), so an endpoint reporting more is counting something we did not send; the
+ * limit is a promise to the person, so the excess is not charged (the caller logs it, the cost metric keeps it).
+ */
+export function chargeable(usedTokens: number, reservedTokens: number): number {
+  return Math.max(0, Math.min(usedTokens, reservedTokens));
 }
 
-/** One atomic `ADD` to a usage row, refused (ConditionalCheckFailedException) if it would pass `limit`. */
-async function add(ref: TableRef, owner: BudgetOwner, scope: UsageScope, day: string, change: { tokens: number; answered?: number }, nowSeconds: number, limit = 0): Promise<void> {
-  const values: Record<string, unknown> = { ":tokens": { N: String(change.tokens) }, ":expires": { N: String(nowSeconds + USAGE_KEEP_SECONDS) } };
+/** Replaces a reservation by the real use (0 gives it all back) and counts an answered question; once per job. */
+export async function settle(ref: TableRef, owner: BudgetOwner, day: string, settlement: Settlement, nowSeconds: number, within: CallLimits = {}): Promise<void> {
+  const change = { tokens: chargeable(settlement.usedTokens, settlement.reservedTokens) - settlement.reservedTokens, answered: settlement.answered ? 1 : 0 };
+  const hold = { jobId: settlement.jobId, tokens: settlement.reservedTokens };
+  await Promise.all(SCOPES.map((scope) => releaseHold(ref, owner, scope, day, hold, change, nowSeconds, within)));
+}
+
+type Placed = { readonly held: true } | { readonly held: false; readonly used: number };
+
+/**
+ * Adds the hold to one row unless that would pass `limit` (0: no limit). Held: written now, or by an earlier attempt
+ * whose answer was lost. Not held: the limit refused it, with the row's tokens at that moment.
+ */
+async function placeHold(ref: TableRef, owner: BudgetOwner, scope: UsageScope, day: string, hold: Hold, limit: number, nowSeconds: number, within: CallLimits = {}): Promise<Placed> {
+  const Key = keyOf(owner, scope, day);
+  const values: Record<string, unknown> = { ":tokens": { N: String(hold.tokens) }, ":expires": { N: String(nowSeconds + USAGE_KEEP_SECONDS) } };
+  let condition = "attribute_not_exists(#hold)";
+  if (limit > 0) {
+    condition += " AND (attribute_not_exists(tokens) OR tokens <= :room)";
+    values[":room"] = { N: String(limit - hold.tokens) };
+  }
+  try {
+    await ref.call(
+      "UpdateItem",
+      {
+        TableName: ref.table,
+        Key,
+        UpdateExpression: `ADD tokens :tokens SET ${TTL_ATTRIBUTE} = if_not_exists(${TTL_ATTRIBUTE}, :expires), #hold = :tokens`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: { "#hold": holdName(hold.jobId) },
+        ExpressionAttributeValues: values,
+      },
+      within,
+    );
+    return { held: true };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+  // Refused: by the limit, or because our own earlier attempt already placed this hold.
+  const row = (await ref.call("GetItem", { TableName: ref.table, Key, ConsistentRead: true }, within)).Item as Record<string, unknown> | undefined;
+  return row?.[holdName(hold.jobId)] ? { held: true } : { held: false, used: numberOf(row, "tokens") };
+}
+
+/** Removes a job's hold from one row, applying `change` with it; a hold already removed changes nothing. */
+async function releaseHold(ref: TableRef, owner: BudgetOwner, scope: UsageScope, day: string, hold: Hold, change: { tokens: number; answered?: number }, nowSeconds: number, within: CallLimits = {}): Promise<void> {
+  const values: Record<string, unknown> = { ":tokens": { N: String(change.tokens) } };
   let update = "ADD tokens :tokens";
   if (change.answered) {
     update += ", answered :answered";
     values[":answered"] = { N: String(change.answered) };
   }
-  const input: Record<string, unknown> = {
-    TableName: ref.table,
-    Key: keyOf(owner, scope, day),
-    UpdateExpression: `${update} SET ${TTL_ATTRIBUTE} = if_not_exists(${TTL_ATTRIBUTE}, :expires)`,
-    ExpressionAttributeValues: values,
-  };
-  if (limit > 0 && change.tokens > 0) {
-    input.ConditionExpression = "attribute_not_exists(tokens) OR tokens <= :room";
-    values[":room"] = { N: String(limit - change.tokens) };
+  try {
+    await ref.call(
+      "UpdateItem",
+      {
+        TableName: ref.table,
+        Key: keyOf(owner, scope, day),
+        UpdateExpression: `${update} REMOVE #hold`,
+        ConditionExpression: "attribute_exists(#hold)",
+        ExpressionAttributeNames: { "#hold": holdName(hold.jobId) },
+        ExpressionAttributeValues: values,
+      },
+      within,
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
   }
-  await ref.call("UpdateItem", input);
 }

@@ -1,9 +1,12 @@
 import { CONVERSATION_KEEP_SECONDS, PARTITION_KEY, TTL_ATTRIBUTE, conversationKey } from "./tableKeys.js";
+import type { CallLimits } from "../aws/awsRequest.js";
 import { isConditionFailure, numberOf, type TableRef } from "./tableRef.js";
 
 export interface Turn {
   readonly question: string;
   readonly answer: string;
+  /** The job that answered it: a save retried after its answer was lost finds its turn instead of adding it again. */
+  readonly jobId?: string;
 }
 
 /** One person's conversation in one channel: the turns that follow-ups and regeneration build on. */
@@ -25,8 +28,8 @@ export const STORED_ANSWER_MAX_CHARS = 8_000;
 export const STORED_TURNS_MAX_CHARS = 40_000;
 
 /** The conversation, or undefined when there is none or it is past its expiry (TTL deletes rows some time later). */
-export async function loadConversation(ref: TableRef, id: string, nowSeconds: number): Promise<Conversation | undefined> {
-  const result = await ref.call("GetItem", { TableName: ref.table, Key: { [PARTITION_KEY]: { S: conversationKey(id) } }, ConsistentRead: true });
+export async function loadConversation(ref: TableRef, id: string, nowSeconds: number, within: CallLimits = {}): Promise<Conversation | undefined> {
+  const result = await ref.call("GetItem", { TableName: ref.table, Key: { [PARTITION_KEY]: { S: conversationKey(id) } }, ConsistentRead: true }, within);
   const item = result.Item as Record<string, { S?: string; N?: string }> | undefined;
   if (!item || numberOf(item, TTL_ATTRIBUTE) < nowSeconds) return undefined;
   return {
@@ -45,7 +48,7 @@ export async function loadConversation(ref: TableRef, id: string, nowSeconds: nu
  * one), long answers shortened and the oldest turns dropped until the row fits.
  */
 export function withTurn(conversation: Conversation, index: number, turn: Turn): Conversation {
-  const stored = { question: turn.question, answer: turn.answer.length > STORED_ANSWER_MAX_CHARS ? `${turn.answer.slice(0, STORED_ANSWER_MAX_CHARS)}…` : turn.answer };
+  const stored = { ...turn, answer: turn.answer.length > STORED_ANSWER_MAX_CHARS ? `${turn.answer.slice(0, STORED_ANSWER_MAX_CHARS)}…` : turn.answer };
   const turns = [...conversation.turns];
   turns[index - conversation.firstTurn] = stored;
   let firstTurn = conversation.firstTurn;
@@ -61,7 +64,7 @@ export function withTurn(conversation: Conversation, index: number, turn: Turn):
  * Writes the conversation if nobody else did since `conversation.version` was read (0: it must not exist yet), and
  * restarts its 24-hour expiry. "conflict" means another turn landed first: read again and retry.
  */
-export async function saveConversation(ref: TableRef, conversation: Conversation, nowSeconds: number): Promise<"saved" | "conflict"> {
+export async function saveConversation(ref: TableRef, conversation: Conversation, nowSeconds: number, within: CallLimits = {}): Promise<"saved" | "conflict"> {
   try {
     await ref.call("PutItem", {
       TableName: ref.table,
@@ -78,7 +81,7 @@ export async function saveConversation(ref: TableRef, conversation: Conversation
       ...(conversation.version === 0
         ? { ConditionExpression: `attribute_not_exists(${PARTITION_KEY})` }
         : { ConditionExpression: "version = :version", ExpressionAttributeValues: { ":version": { N: String(conversation.version) } } }),
-    });
+    }, within);
     return "saved";
   } catch (error) {
     if (isConditionFailure(error)) return "conflict";

@@ -1,4 +1,5 @@
 import { JOB_CLAIM_KEEP_SECONDS, PARTITION_KEY, TTL_ATTRIBUTE, jobKey } from "./tableKeys.js";
+import type { CallLimits } from "../aws/awsRequest.js";
 import { isConditionFailure, type TableRef } from "./tableRef.js";
 
 export type Claim = "claimed" | "claimedElsewhere";
@@ -23,4 +24,29 @@ export async function claimJob(ref: TableRef, jobId: string, owner: string, nowS
   const existing = await ref.call("GetItem", { TableName: ref.table, Key, ConsistentRead: true });
   const holder = ((existing.Item as Record<string, { S?: string }> | undefined)?.owner)?.S;
   return holder === owner ? "claimed" : "claimedElsewhere";
+}
+
+/**
+ * Records on the job's row that its worker reached its final message (delivered, or told why not). The on-failure
+ * path reads it: a job whose worker finished must never have its answer replaced by a failure message, even when
+ * the run was stopped afterwards (a slow table write after delivery, say).
+ */
+export async function markFinished(ref: TableRef, jobId: string, outcome: string, nowSeconds: number, within: CallLimits = {}): Promise<void> {
+  await ref.call(
+    "UpdateItem",
+    {
+      TableName: ref.table,
+      Key: { [PARTITION_KEY]: { S: jobKey(jobId) } },
+      UpdateExpression: "SET finishedAt = :at, outcome = :outcome",
+      ExpressionAttributeValues: { ":at": { N: String(nowSeconds) }, ":outcome": { S: outcome } },
+    },
+    within,
+  );
+}
+
+/** The outcome a worker recorded for this job, or undefined if none finished it (or it was never claimed). */
+export async function finishedOutcome(ref: TableRef, jobId: string, within: CallLimits = {}): Promise<string | undefined> {
+  const result = await ref.call("GetItem", { TableName: ref.table, Key: { [PARTITION_KEY]: { S: jobKey(jobId) } }, ConsistentRead: true }, within);
+  const item = result.Item as Record<string, { S?: string; N?: string }> | undefined;
+  return item?.finishedAt ? (item.outcome?.S ?? "finished") : undefined;
 }

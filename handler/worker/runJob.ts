@@ -8,7 +8,8 @@ import type { Secrets } from "../secrets.js";
 import type { DoorayAttachment, DoorayMessage } from "../types.js";
 import { channelSettings } from "../channelProfiles.js";
 import { answerButtons } from "../dooray/answerButtons.js";
-import { planTurn, promptFor, recordTurn } from "./conversationTurn.js";
+import { recordTurn } from "./conversationTurn.js";
+import { planTurn, promptFor, type TurnPlan } from "../store/turnPlan.js";
 import { askModel } from "./askModel.js";
 import { classifyModelError, describeModelError, failureMessage } from "./classifyModelError.js";
 import { FINAL_POST, PROGRESS_POST, postToDooray, type PostOptions, type PostResult } from "../dooray/postToDooray.js";
@@ -18,9 +19,9 @@ import { randomUUID } from "node:crypto";
 import { outcomeMetrics, type Measurement, type Outcome } from "../metrics.js";
 import { budgetDay } from "../store/budgetDay.js";
 import { reserve, settle } from "../store/budgets.js";
-import { claimJob } from "../store/jobClaims.js";
+import { claimJob, markFinished } from "../store/jobClaims.js";
 import type { TableRef } from "../store/tableRef.js";
-import { estimatePromptTokens, estimateTokens, reservationFor } from "../store/tokenEstimate.js";
+import { promptTokenBound, reservationFor, tokenBound } from "../store/tokenEstimate.js";
 import type { ModelRequest, TokenUsage } from "./askModel.js";
 
 export interface WorkerDeps {
@@ -45,18 +46,23 @@ export const CLOSING_MARGIN_MS = 1_000;
 export const NO_KEY = "no-key-configured";
 const answered = new RecentJobIds();
 
+/** How long a follow-up's answer waits for its turn to be stored (its buttons name that turn); then it goes without. */
+export const FOLLOW_UP_SAVE_WAIT_MS = 2_000;
+
 /**
  * The slow half: verify the job and claim it (one answer however often Lambda delivers it), plan the turn (a new
  * question, a regenerated answer or a follow-up), reserve the budgets, ask the model with streaming (replacing the
- * acknowledgement as the answer grows), then deliver the answer with its buttons while the budgets are settled and
- * the turn recorded. Every outcome ends in a message to the person or, when we cannot trust or reach the
- * responseUrl, a log line.
+ * acknowledgement as the answer grows), then deliver the answer with its buttons. The bookkeeping that follows (the
+ * settlement, the stored turn, the job marked finished) runs beside the delivery and never delays it, each write
+ * bounded by the time this invocation has left. Every outcome ends in a message to the person or, when we cannot
+ * trust or reach the responseUrl, a log line; `job.finished` is written as soon as the final message went out.
  */
 export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
   const { config, log } = deps;
   const startedAt = deps.now();
-  // Everything this job does, deliveries included, ends by then (Date.now based, like the posts' own clocks).
+  // Everything this job does, deliveries and writes included, ends by then (Date.now based, like the posts' own clocks).
   const deadlineAt = Date.now() + deps.remainingMs() - CLOSING_MARGIN_MS;
+  const within = { deadlineAt };
 
   let check;
   try {
@@ -83,11 +89,14 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
 
   const post = deps.post ?? postToDooray;
   const base = { jobId: job.id, tenantId: job.tenantId, channelId: job.channelId, userId: job.userId };
+  const nowSeconds = () => Math.floor(deps.now() / 1000);
+  // Writes that follow the answer; awaited (bounded) after the final message, so the invocation does not end on them.
+  const bookkeeping: Promise<unknown>[] = [];
 
   // A follow-up's answer arrives as new messages below the dialog's conversation; the rest replace the acknowledgement.
   const asNewMessages = job.thread?.kind === "followUp";
-  const finish = async (outcome: Outcome, texts: string[], fields: Record<string, unknown> = {}, measurements: Record<string, Measurement | undefined> = {}, alongside?: Promise<unknown>, buttons?: DoorayAttachment[]) => {
-    const [results] = await Promise.all([deliver(job, texts, post, deadlineAt, { asNewMessages, buttons }), alongside]);
+  const finish = async (outcome: Outcome, texts: string[], fields: Record<string, unknown> = {}, measurements: Record<string, Measurement | undefined> = {}, buttons?: DoorayAttachment[]) => {
+    const results = await deliver(job, texts, post, deadlineAt, { asNewMessages, buttons });
     const failed = results.find((result) => !result.ok);
     log(failed ? "error" : "info", "job.finished", {
       ...base,
@@ -99,15 +108,19 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
       ...fields,
       ...outcomeMetrics(config.environmentName, outcome, measurements),
     });
+    // From here on the on-failure path leaves this job alone, even if the run is stopped before the writes end.
+    if (claimed) bookkeeping.push(markFinished(deps.table, job.id, outcome, nowSeconds(), within).catch((error: unknown) => log("warn", "job.markFailed", { ...base, error })));
+    await Promise.all(bookkeeping);
   };
 
   // Lambda may deliver this job twice, to two containers: only the delivery that claims it answers.
-  const nowSeconds = () => Math.floor(deps.now() / 1000);
+  let claimed = false;
   try {
     if ((await claimJob(deps.table, job.id, deps.deliveryId ?? randomUUID(), nowSeconds())) === "claimedElsewhere") {
       log("warn", "job.dropped", { ...base, reason: "claimed by another delivery" });
       return;
     }
+    claimed = true;
   } catch (error) {
     log("error", "job.storeUnavailable", { ...base, step: "claim", error });
     return finish("storeUnavailable", [messages.storeUnavailable]);
@@ -150,41 +163,52 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
   }
   if (!plan.ok) return finish("conversationGone", [messages.conversationGone], { conversationId: job.thread?.conversationId });
   const prompt = promptFor(settings.systemPrompt, plan.history, plan.question, config.conversationContextTokens);
+  const promptTexts = prompt.map((message) => message.content);
 
   // Budgets: hold back the most this question can cost before asking, so concurrent questions cannot overrun.
-  const reservedTokens = reservationFor(prompt.map((message) => message.content), config.maxOutputTokens);
+  const reservedTokens = reservationFor(promptTexts, config.maxOutputTokens);
   const day = budgetDay(deps.now(), config.budgetTimeZone, config.budgetUtcOffsetMinutes);
   let reservation;
   try {
-    reservation = await reserve(deps.table, job, day, reservedTokens, settings.budgets, nowSeconds());
+    reservation = await reserve(deps.table, job, day, { jobId: job.id, tokens: reservedTokens }, settings.budgets, nowSeconds(), within);
   } catch (error) {
     log("error", "job.storeUnavailable", { ...base, step: "reserve", error });
     return finish("storeUnavailable", [messages.storeUnavailable]);
   }
   if (!reservation.ok) {
-    return finish("refusedByBudget", [messages.budgetExceeded(reservation.scope, reservation.limit, config.budgetTimeZone)], { scope: reservation.scope, reservedTokens });
+    const refusal = messages.budgetExceeded(reservation, config.budgetTimeZone);
+    const fields = { scope: reservation.scope, reservedTokens };
+    // 다시 생성 replaced the answer with the acknowledgement: put the answer and its buttons back, with the reason.
+    const kept = job.thread?.kind === "regenerate" ? keptAnswer(plan, refusal, config.messageMaxChars) : undefined;
+    if (kept !== undefined) return finish("refusedByBudget", [kept], fields, {}, await buttonsFor(plan.conversationId, plan.turn, job, deps));
+    return finish("refusedByBudget", [refusal], fields);
   }
 
   const result = await answer(job, prompt, apiKey, post, deps, deadlineAt, { model: settings.model, showProgress: !asNewMessages });
-  // What the call used: the endpoint's own count, else an estimate of what was sent and what came back.
-  const used = result.usage ?? (result.producedText === undefined ? undefined : { inputTokens: estimatePromptTokens(prompt.map((message) => message.content)), outputTokens: estimateTokens(result.producedText) });
+  // What the call used: the endpoint's own count, else the bound of what was sent and what came back.
+  const used = result.usage ?? (result.producedText === undefined ? undefined : { inputTokens: promptTokenBound(promptTexts), outputTokens: tokenBound(result.producedText) });
   const usedTokens = used ? used.inputTokens + used.outputTokens : 0;
-  const settled = settle(deps.table, job, day, { usedTokens, reservedTokens, answered: result.outcome === "answered" }, nowSeconds()).catch((error: unknown) => {
-    // The reservation then stays counted for the day: the budget errs on the safe side.
-    log("warn", "job.settleFailed", { ...base, error });
-  });
+  // More than the bound means the endpoint counts something we did not send; the limit still holds (budgets.ts).
+  if (usedTokens > reservedTokens) log("warn", "job.usageAboveHold", { ...base, usedTokens, reservedTokens });
+  bookkeeping.push(
+    settle(deps.table, job, day, { jobId: job.id, usedTokens, reservedTokens, answered: result.outcome === "answered" }, nowSeconds(), within).catch((error: unknown) => {
+      // The reservation then stays counted for the day: the budget errs on the safe side.
+      log("warn", "job.settleFailed", { ...base, error });
+    }),
+  );
   // An answer becomes a turn of the conversation, and gets the buttons that continue it.
-  let recorded: Promise<number | undefined> | undefined;
   let buttons: DoorayAttachment[] | undefined;
   if (result.outcome === "answered" && result.producedText !== undefined) {
-    recorded = recordTurn(deps.table, job, plan, result.producedText, nowSeconds(), log).catch((error: unknown) => {
+    const recorded = recordTurn(deps.table, job, plan, result.producedText, nowSeconds(), log, deadlineAt).catch((error: unknown) => {
       log("warn", "job.turnNotRecorded", { ...base, error });
       return undefined;
     });
-    // A follow-up's turn number is known once stored (another follow-up may have landed first); the others' now.
-    const turn = asNewMessages ? await recorded : plan.turn;
-    const [currentToken] = await deps.secrets.jobTokens();
-    if (currentToken && turn !== undefined) buttons = answerButtons(plan.conversationId, turn, job, currentToken, deps.now());
+    bookkeeping.push(recorded);
+    // A follow-up's turn number is known once stored (another follow-up may have landed first), so its answer
+    // waits for the save, briefly: past that it goes without buttons rather than late. The others' is known now.
+    const turn = asNewMessages ? await Promise.race([recorded, sleep(Math.min(FOLLOW_UP_SAVE_WAIT_MS, deadlineAt - Date.now()))]) : plan.turn;
+    if (turn === undefined) log("warn", "job.buttonsLeftOut", { ...base, reason: "turn not stored in time" });
+    else buttons = await buttonsFor(plan.conversationId, turn, job, deps);
   }
   if (asNewMessages && result.texts.length > 0) result.texts[0] = `${messages.followUpHeader(plan.question)}\n\n${result.texts[0]}`;
   return finish(
@@ -192,9 +216,27 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
     result.texts,
     { ...result.fields, reservedTokens, usedTokens, usageReported: result.usage !== undefined, conversationId: plan.conversationId, turn: plan.turn, ...(job.thread ? { kind: job.thread.kind } : {}), ...(settings.profileName ? { profile: settings.profileName } : {}) },
     measurementsOf(used, result, config.pricePerMillionTokens),
-    Promise.all([settled, recorded]),
     buttons,
   );
+}
+
+const sleep = (ms: number) => new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), Math.max(0, ms)));
+
+/** The buttons under an answer, signed with the current app token (none if it cannot be read). */
+async function buttonsFor(conversationId: string, turn: number, job: Job, deps: WorkerDeps): Promise<DoorayAttachment[] | undefined> {
+  const [currentToken] = await deps.secrets.jobTokens().catch(() => []);
+  return currentToken ? answerButtons(conversationId, turn, job, currentToken, deps.now()) : undefined;
+}
+
+/**
+ * The regenerated turn's stored answer (its last part, as the message under the button showed it) followed by why
+ * it was not asked again; undefined if the turn is not stored.
+ */
+function keptAnswer(plan: Extract<TurnPlan, { ok: true }>, note: string, maxChars: number): string | undefined {
+  const stored = plan.conversation?.turns[plan.turn - plan.conversation.firstTurn]?.answer;
+  if (stored === undefined) return undefined;
+  const notice = `⚠️ ${note}`;
+  return `${answerMessages(stored, maxChars - notice.length - 2).at(-1)}\n\n${notice}`;
 }
 
 /** The model call's metrics: tokens (reported or estimated), their list-price cost, and its timings. */

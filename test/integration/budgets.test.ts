@@ -29,7 +29,7 @@ describe("daily budgets", () => {
 
     const second = await h.command(question);
 
-    expect(second).toMatchObject({ status: 200, body: { responseType: "ephemeral", text: messages.budgetExceeded("user", reservation(question), DEFAULT_TIME_ZONE) } });
+    expect(second).toMatchObject({ status: 200, body: { responseType: "ephemeral", text: messages.budgetExceeded({ scope: "user", limit: reservation(question), used: reported(question), needed: reservation(question) }, DEFAULT_TIME_ZONE) } });
     expect(second.body.text).toContain("오늘 나의 사용 한도");
     expect(second.body.text).toContain("0시(한국 시간)");
     expect(h.model.requests).toHaveLength(1);
@@ -48,7 +48,7 @@ describe("daily budgets", () => {
 
     const pressed = await h.press(regenerate, { responseUrl: h.dooray.newResponseUrl().responseUrl });
 
-    expect(pressed).toEqual({ status: 200, body: { responseType: "ephemeral", replaceOriginal: false, text: messages.budgetExceeded("user", reservation(question), DEFAULT_TIME_ZONE) } });
+    expect(pressed).toEqual({ status: 200, body: { responseType: "ephemeral", replaceOriginal: false, text: messages.budgetExceeded({ scope: "user", limit: reservation(question), used: reported(question), needed: reservation(question) }, DEFAULT_TIME_ZONE) } });
     await h.dev.idle();
     expect(h.model.requests).toHaveLength(1);
     expect(entries(h).find((entry) => entry.event === "request.refusedByBudget")).toMatchObject({ kind: "regenerate", Outcome: "refusedByBudget" });
@@ -74,6 +74,7 @@ describe("daily budgets", () => {
         user: { tokens: mine + reported("다른 채널의 질문"), answered: 3 },
         channel: { tokens: mine, answered: 2 },
         limits: { user: 50_000, channel: 0 },
+        maxOutputTokens: MAX_OUTPUT,
       }),
     });
     expect(usage.body.text).toContain(`- 이 채널: ${mine} 토큰 (한도 없음) · 답변 2개`);
@@ -92,12 +93,29 @@ describe("daily budgets", () => {
     const finals = sent.map(({ hookId }) => finalPosts(h.dooray.postsFor(hookId)).map((post) => post.body.text));
     expect(finals.every((texts) => texts.length === 1)).toBe(true);
     const answered = finals.filter(([text]) => text === `답변: ${question}`);
-    const refused = finals.filter(([text]) => text === messages.budgetExceeded("channel", limit, DEFAULT_TIME_ZONE));
+    const refused = finals.filter(([text]) => text!.startsWith("오늘 이 채널의 사용 한도") && text!.includes(limit.toLocaleString("ko-KR")));
     expect(answered).toHaveLength(5);
     expect(refused).toHaveLength(15);
     expect(h.model.requests).toHaveLength(5);
     const usage = await h.command("usage", { userId: "user-0" });
     expect(usage.body.text).toContain(`- 이 채널: ${(5 * reported(question)).toLocaleString("ko-KR")} / `);
+  });
+
+  it("never lets the endpoint's count pass a person's limit, however dense the text (the review's 8,370 / 8,000)", async () => {
+    // Spaced digits: two bytes a character, and (as with real tokenizers for dense text) the fake endpoint counts a
+    // token for every character, far above the old bytes ÷ 3 guess. Its answers also ignore the output ceiling.
+    const dense = (seed: number) => Array.from({ length: 1_950 }, (_, index) => String((index * 7 + seed) % 10)).join(" ");
+    h = await startHarness({ BUDGET_USER_DAILY_TOKENS: "8000", BOT_MAX_OUTPUT_TOKENS: "2000", WORKER_CONCURRENCY: "3" }, { apiKey: API_KEY, delayMs: 200 });
+
+    const sent = await Promise.all([1, 2, 3].map((seed) => h.command(dense(seed))));
+    await h.dev.idle();
+
+    const usage = await h.command("usage");
+    const used = Number(/- 나: ([\d,]+) \/ 8,000 토큰/.exec(usage.body.text)![1]!.replaceAll(",", ""));
+    expect(used).toBeGreaterThan(0);
+    expect(used).toBeLessThanOrEqual(8_000);
+    // A question that cannot fit is refused before the model is called.
+    expect(h.model.requests.length).toBe(sent.filter(({ hookId }) => finalPosts(h.dooray.postsFor(hookId)).some((post) => post.body.text.includes("답변:"))).length);
   });
 
   it("settles on the endpoint's reported usage, and logs tokens, cost and timings as metrics", async () => {

@@ -128,11 +128,11 @@ describe("the dooray-gpt stack, as synthesized", () => {
       { Sid: "ReadAppToken", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [`arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:dooray-gpt/test/dooray-app-token-??????`] },
       { Sid: "InvokeWorker", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [`arn:aws:lambda:${REGION}:${ACCOUNT}:function:dooray-gpt-test-worker`] },
       {
-        Sid: "ReadUsageAndConversations",
+        Sid: "ReadUsageConversationsAndJobs",
         Effect: "Allow",
         Action: ["dynamodb:BatchGetItem", "dynamodb:GetItem"],
         Resource: [TABLE_ARN],
-        Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["usage#*", "conv#*"] } },
+        Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["usage#*", "conv#*", "job#*"] } },
       },
     ]);
   });

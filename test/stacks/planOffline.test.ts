@@ -50,7 +50,7 @@ describe.skipIf(!available)("npm run plan:offline", { timeout: TERRAFORM_BUDGET_
     expect(summary).toContain("dooray-gpt-dev-worker: private");
     expect(summary).toContain("dooray-gpt-dev-worker: at most 3 at once");
     expect(summary).toContain("/aws/lambda/dooray-gpt-dev-worker: 14 days");
-    expect(summary).toContain('only if {"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["usage#*","conv#*"]}}');
+    expect(summary).toContain('only if {"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["usage#*","conv#*","job#*"]}}');
     expect(summary).toContain("daily budgets (reset at midnight, Asia/Seoul): ≤ 50,000 tokens per person, ≤ 500,000 tokens per channel");
     expect(summary).toContain("    channel 1111111111111111111 (코드 리뷰): model gpt-4.1, ≤ 1,000,000 tokens for the channel");
     expect(summary).toContain("    channel 2222222222222222222 (잡담): model gpt-4.1-nano, ≤ 20,000 tokens per person");

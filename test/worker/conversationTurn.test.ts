@@ -4,7 +4,8 @@ import { createLogger } from "../../handler/log.js";
 import { startLocalTable, type LocalTable } from "../../handler/local/localTable.js";
 import { loadConversation, saveConversation, STORED_ANSWER_MAX_CHARS, STORED_TURNS_MAX_CHARS, withTurn, type Conversation } from "../../handler/store/conversations.js";
 import { CONVERSATION_KEEP_SECONDS } from "../../handler/store/tableKeys.js";
-import { planTurn, promptFor, recordTurn } from "../../handler/worker/conversationTurn.js";
+import { recordTurn } from "../../handler/worker/conversationTurn.js";
+import { planTurn, promptFor } from "../../handler/store/turnPlan.js";
 
 const NOW_S = 1_790_000_000;
 const turn = (n: number, size = 10) => ({ question: `질문 ${n}`, answer: `답변 ${n} ${"가".repeat(size)}` });
@@ -23,9 +24,9 @@ describe("the model's messages for a follow-up", () => {
   });
 
   it("drops the oldest turns first when the history passes its token budget", () => {
-    // Each turn is about 310 estimated tokens (Hangul: one a syllable).
+    // Each turn counts its UTF-8 bytes, the tokens' upper bound: about 930 (Hangul: three bytes a syllable).
     const history = [turn(1, 300), turn(2, 300), turn(3, 300)];
-    const kept = promptFor("시스템", history, "다음", 700).filter((message) => message.role === "user").map((message) => message.content);
+    const kept = promptFor("시스템", history, "다음", 2_000).filter((message) => message.role === "user").map((message) => message.content);
     expect(kept).toEqual(["질문 2", "질문 3", "다음"]);
     expect(promptFor("시스템", history, "다음", 0)).toHaveLength(2);
   });
