@@ -46,7 +46,7 @@ export const CLOSING_MARGIN_MS = 1_000;
 export const NO_KEY = "no-key-configured";
 const answered = new RecentJobIds();
 
-/** How long a follow-up's answer waits for its turn to be stored (its buttons name that turn); then it goes without. */
+/** At most this long a follow-up's answer waits for its turn to be stored (its buttons name that turn). */
 export const FOLLOW_UP_SAVE_WAIT_MS = 2_000;
 
 /**
@@ -205,8 +205,9 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
     });
     bookkeeping.push(recorded);
     // A follow-up's turn number is known once stored (another follow-up may have landed first), so its answer
-    // waits for the save, briefly: past that it goes without buttons rather than late. The others' is known now.
-    const turn = asNewMessages ? await Promise.race([recorded, sleep(Math.min(FOLLOW_UP_SAVE_WAIT_MS, deadlineAt - Date.now()))]) : plan.turn;
+    // waits for the save, briefly, and never with more than half the time left: past that it goes without buttons
+    // rather than late. The others' is known now.
+    const turn = asNewMessages ? await Promise.race([recorded, sleep(Math.min(FOLLOW_UP_SAVE_WAIT_MS, (deadlineAt - Date.now()) / 2))]) : plan.turn;
     if (turn === undefined) log("warn", "job.buttonsLeftOut", { ...base, reason: "turn not stored in time" });
     else buttons = await buttonsFor(plan.conversationId, turn, job, deps);
   }

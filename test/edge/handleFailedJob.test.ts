@@ -6,6 +6,8 @@ import { handleFailedJob } from "../../handler/edge/handleFailedJob.js";
 import { newJob, signJob } from "../../handler/job/signedJob.js";
 import { createLogger } from "../../handler/log.js";
 import { startDoorayReceiver, type DoorayReceiver } from "../support/doorayReceiver.js";
+import { startLocalTable } from "../../handler/local/localTable.js";
+import { claimJob, markFinished } from "../../handler/store/jobClaims.js";
 
 const TOKEN = "failed-job-token-8e2a4c6b";
 
@@ -68,5 +70,26 @@ describe("a failure record at the edge", () => {
     await handleFailedJob(record, deps);
     expect(dooray.postsFor(hookId)).toHaveLength(1);
     expect(lastLog()).toMatchObject({ event: "failedJob.dropped", reason: "duplicate delivery" });
+  });
+
+  it("leaves alone a job its worker finished (the answer stays), and tells about one it claimed but never finished", async () => {
+    const table = await startLocalTable();
+    try {
+      const finished = dooray.newResponseUrl();
+      const finishedJob = signed(finished.responseUrl);
+      await claimJob(table, finishedJob.id, "delivery-1", 1_000);
+      await markFinished(table, finishedJob.id, "answered", 1_001);
+      await handleFailedJob(failureRecord(finishedJob, "RetriesExhausted", "Sandbox.Timedout"), { ...deps, table });
+      expect(dooray.postsFor(finished.hookId)).toEqual([]);
+      expect(lastLog()).toMatchObject({ event: "failedJob.dropped", reason: "the worker finished it", outcome: "answered" });
+
+      const stopped = dooray.newResponseUrl();
+      const stoppedJob = signed(stopped.responseUrl);
+      await claimJob(table, stoppedJob.id, "delivery-1", 1_000);
+      await handleFailedJob(failureRecord(stoppedJob, "RetriesExhausted", "Sandbox.Timedout"), { ...deps, table });
+      expect(dooray.postsFor(stopped.hookId).map((post) => post.body.text)).toEqual([messages.workerFailed]);
+    } finally {
+      await table.close();
+    }
   });
 });
