@@ -70,6 +70,8 @@ export const messages = {
   dialogFailed: "질문 창을 열지 못했어요. 잠시 후 다시 눌러 주시거나 /gpt로 새로 물어봐 주세요.",
   followUpDialog: { title: "이어서 질문", submitLabel: "질문하기", label: "앞의 대화에 이어서 물어볼 내용", placeholder: "예) 세 번째 항목을 더 자세히 설명해 줘" },
   followUpEmpty: "물어볼 내용을 적어 주세요.",
+  /** A follow-up dialog answers one question; a second submission of the same dialog is refused. */
+  dialogUsed: "이 질문 창은 이미 제출했어요. 더 물어보려면 답변 아래 「이어서 질문」을 다시 눌러 주세요.",
   followUpHeader: (question: string) => `↪️ ${question}`,
 
   edge: {

@@ -1,6 +1,8 @@
 import { messages } from "../dooray/messages.js";
 import { openDialog } from "../dooray/openDialog.js";
-import { conversationRef, readConversationRef, type ConversationRef } from "../job/conversationRef.js";
+import { dialogRef, readConversationRef, readDialogRef, type ConversationRef } from "../job/conversationRef.js";
+import { jobClaimed } from "../store/jobClaims.js";
+import { randomBytes } from "node:crypto";
 import { newJob, signJob, type Job, type JobThread } from "../job/signedJob.js";
 import { outcomeMetrics } from "../metrics.js";
 import { loadConversation } from "../store/conversations.js";
@@ -75,7 +77,7 @@ async function openFollowUp(press: ButtonPress, ref: ConversationRef, deps: Inte
     log("warn", "press.dialogFailed", { ...owner(press), reason: !apiBase ? "no tenant domain" : !baseCheck?.ok ? "tenant domain not allowed" : "no cmdToken or triggerId" });
     return ephemeralNote(messages.dialogFailed);
   }
-  const callbackId = conversationRef({ ...ref, action: "followUp" }, owner(press), deps.currentToken, deps.now());
+  const callbackId = dialogRef({ conversationId: ref.conversationId, turn: ref.turn, dialogId: randomBytes(12).toString("base64url") }, owner(press), deps.currentToken, deps.now());
   const opened = await openDialog({ apiBase, channelId: press.channelId, cmdToken: press.cmdToken, triggerId: press.triggerId, callbackId, maxQuestionChars: config.maxQuestionChars });
   if (!opened.ok) {
     log("warn", "press.dialogFailed", { ...owner(press), reason: opened.reason });
@@ -86,25 +88,39 @@ async function openFollowUp(press: ButtonPress, ref: ConversationRef, deps: Inte
 }
 
 /**
- * The follow-up dialog's submission. Its callbackId is the signed reference we gave the dialog, bound to the asker;
- * the answer to Dooray is 200 with nothing (the dialog closes) or the field's error, shown in the dialog.
+ * The follow-up dialog's submission. Its callbackId is the signed reference we gave that dialog (a purpose of its
+ * own, bound to the asker), good for one question: the follow-up's job takes the dialog's id as its own, and a
+ * dialog whose job exists is refused here (the worker's claim settles two submissions racing past this check).
+ * Dooray's submission may lack the app token: then the reference is the only credential, and a caller whose
+ * reference fails learns nothing but 401. The answer to Dooray is 200 with nothing (the dialog closes) or the
+ * field's error, shown in the dialog.
  */
 export async function handleDialogSubmission(submission: DialogSubmission, deps: InteractionDeps, requestId: string | undefined, carriedAppToken: boolean): Promise<HttpResult> {
   const { config, log } = deps;
   const who = owner(submission);
   const fieldError = (error: string): HttpResult => ({ statusCode: 200, body: { errors: [{ name: "question", error }] } });
-  const check = readConversationRef(submission.callbackId, who, await deps.refTokens(), deps.now());
-  if (!check.ok || check.ref.action !== "followUp") {
-    log("warn", "dialog.refused", { ...who, reason: check.ok ? "not a follow-up" : check.reason, carriedAppToken });
-    // Without the app token, the signed callbackId was the only credential: a caller without one learns nothing.
-    if (!carriedAppToken) return { statusCode: 401, body: { text: messages.edge.unauthorized } };
-    return fieldError(!check.ok && check.reason === "expired" ? messages.pressExpired : messages.pressNotYours);
+  const refuse = (reason: string, error: string): HttpResult => {
+    log("warn", "dialog.refused", { ...who, reason, carriedAppToken });
+    return carriedAppToken ? fieldError(error) : { statusCode: 401, body: { text: messages.edge.unauthorized } };
+  };
+  const check = readDialogRef(submission.callbackId, who, await deps.refTokens(), deps.now());
+  if (!check.ok) return refuse(check.reason, check.reason === "expired" ? messages.pressExpired : messages.pressNotYours);
+  const { dialogId } = check.ref;
+  if (deps.table) {
+    let used;
+    try {
+      used = await jobClaimed(deps.table, dialogId, { timeoutMs: EDGE_TABLE_TIMEOUT_MS });
+    } catch (error) {
+      // Unread, the worker's claim still answers the dialog once.
+      log("warn", "dialog.unread", { ...who, error });
+    }
+    if (used) return refuse("dialog already answered", messages.dialogUsed);
   }
   if (config.tenantIds.length > 0 && !config.tenantIds.includes(submission.tenantId)) return fieldError(messages.edge.tenantNotAllowed);
   const question = submission.question.trim();
   if (question === "") return fieldError(messages.followUpEmpty);
   if (question.length > config.maxQuestionChars) return fieldError(messages.questionTooLong(config.maxQuestionChars));
-  const refused = await startJob(submission, question, { kind: "followUp", conversationId: check.ref.conversationId, turn: check.ref.turn }, deps, requestId);
+  const refused = await startJob(submission, question, { kind: "followUp", conversationId: check.ref.conversationId, turn: check.ref.turn }, deps, dialogId);
   return refused ? fieldError(refused) : { statusCode: 200, body: {} };
 }
 
@@ -113,7 +129,7 @@ export async function handleDialogSubmission(submission: DialogSubmission, deps:
  * budget check reads the stored conversation, so it judges what the worker will reserve (the stored question and
  * the turns before it, not an empty text): a regeneration the day cannot hold is refused here, leaving the answer.
  */
-async function startJob(interaction: Interaction, text: string, thread: JobThread, deps: InteractionDeps, requestId: string | undefined): Promise<string | undefined> {
+async function startJob(interaction: Interaction, text: string, thread: JobThread, deps: InteractionDeps, jobId: string | undefined): Promise<string | undefined> {
   const { config, log } = deps;
   const who = owner(interaction);
   const urlCheck = interaction.responseUrl ? responseUrlAllowed(interaction.responseUrl, config.responseUrlHosts, config.allowInsecureResponseUrl) : undefined;
@@ -121,7 +137,8 @@ async function startJob(interaction: Interaction, text: string, thread: JobThrea
     log("warn", "request.refused", { status: 403, reason: urlCheck && !urlCheck.ok ? urlCheck.reason : "no responseUrl", ...who });
     return messages.edge.responseUrlNotAllowed;
   }
-  const job = { ...newJob({ ...who, text, responseUrl: interaction.responseUrl }, deps.now(), requestId), thread };
+  // The job's id: the request's (a press), or the dialog's (a follow-up, so that it is answered once).
+  const job = { ...newJob({ ...who, text, responseUrl: interaction.responseUrl }, deps.now(), jobId), thread };
   if (deps.table) {
     const refusal = await budgetRefusalFor(job, deps.table, deps).catch((error: unknown) => {
       // The worker reserves with a conditional write; a slow or failed read here only loses the quick answer.

@@ -43,21 +43,59 @@ export function readConversationRef(value: unknown, owner: ConversationOwner, ap
   const match = typeof value === "string" ? /^(v1\.(share|regenerate|followUp)\.([\w-]{8,64})\.(\d{1,6})\.(\d{1,12}))\.([\w-]{43})$/.exec(value) : null;
   if (!match) return { ok: false, reason: "malformed" };
   const [, body, action, conversationId, turn, issued, signature] = match;
-  const presented = Buffer.from(signature!, "utf8");
-  const verifies = appTokens.some((token) => {
-    const expected = Buffer.from(signatureOf(body!, owner, token), "utf8");
-    return expected.length === presented.length && timingSafeEqual(expected, presented);
-  });
-  if (!verifies) return { ok: false, reason: "not this person's" };
+  if (!verifies(body!, signature!, owner, appTokens, PURPOSE)) return { ok: false, reason: "not this person's" };
   if (nowMs / 1000 - Number(issued) > CONVERSATION_REF_MAX_AGE_SECONDS) return { ok: false, reason: "expired" };
   return { ok: true, ref: { action: action as ConversationAction, conversationId: conversationId!, turn: Number(turn) } };
+}
+
+/** What a follow-up dialog's callbackId names: the conversation and turn it continues, and the dialog itself. */
+export interface DialogRef {
+  readonly conversationId: string;
+  readonly turn: number;
+  /** This dialog's own id: its follow-up job gets it as its id, so a submission is answered once. */
+  readonly dialogId: string;
+}
+
+/** A dialog is open while the person types; its callbackId is honoured this long. */
+export const DIALOG_REF_MAX_AGE_SECONDS = 3600;
+const DIALOG_PURPOSE = "dooray-gpt follow-up dialog v1";
+
+/**
+ * A follow-up dialog's callbackId: `d1.<conversation>.<turn>.<issued seconds>.<dialog id>.<signature>`, keyed for a
+ * purpose of its own, so no button's value (which the person's client holds) verifies as a dialog, nor the reverse.
+ * Dooray's submission may come without the app token; this signature, bound to the asker, is then its credential,
+ * and the dialog id makes it good for one question.
+ */
+export function dialogRef(ref: DialogRef, owner: ConversationOwner, appToken: string, nowMs: number): string {
+  const body = `d1.${ref.conversationId}.${ref.turn}.${Math.floor(nowMs / 1000)}.${ref.dialogId}`;
+  return `${body}.${signatureOf(body, owner, appToken, DIALOG_PURPOSE)}`;
+}
+
+export type DialogRefCheck = { readonly ok: true; readonly ref: DialogRef } | { readonly ok: false; readonly reason: "malformed" | "not this person's" | "expired" };
+
+export function readDialogRef(value: unknown, owner: ConversationOwner, appTokens: readonly string[], nowMs: number): DialogRefCheck {
+  const match = typeof value === "string" ? /^(d1\.([\w-]{8,64})\.(\d{1,6})\.(\d{1,12})\.([\w-]{16,32}))\.([\w-]{43})$/.exec(value) : null;
+  if (!match) return { ok: false, reason: "malformed" };
+  const [, body, conversationId, turn, issued, dialogId, signature] = match;
+  if (!verifies(body!, signature!, owner, appTokens, DIALOG_PURPOSE)) return { ok: false, reason: "not this person's" };
+  if (nowMs / 1000 - Number(issued) > DIALOG_REF_MAX_AGE_SECONDS) return { ok: false, reason: "expired" };
+  return { ok: true, ref: { conversationId: conversationId!, turn: Number(turn), dialogId: dialogId! } };
 }
 
 export function isConversationAction(value: unknown): value is ConversationAction {
   return ACTIONS.includes(value as ConversationAction);
 }
 
-function signatureOf(body: string, owner: ConversationOwner, appToken: string): string {
+/** Whether `signature` is this body's, for this owner, under any live app token (compared in constant time). */
+function verifies(body: string, signature: string, owner: ConversationOwner, appTokens: readonly string[], purpose: string): boolean {
+  const presented = Buffer.from(signature, "utf8");
+  return appTokens.some((token) => {
+    const expected = Buffer.from(signatureOf(body, owner, token, purpose), "utf8");
+    return expected.length === presented.length && timingSafeEqual(expected, presented);
+  });
+}
+
+function signatureOf(body: string, owner: ConversationOwner, appToken: string, purpose = PURPOSE): string {
   const canonical = JSON.stringify([body, owner.tenantId, owner.channelId, owner.userId]);
-  return createHmac("sha256", signingKey(appToken, PURPOSE)).update(canonical, "utf8").digest("base64url");
+  return createHmac("sha256", signingKey(appToken, purpose)).update(canonical, "utf8").digest("base64url");
 }

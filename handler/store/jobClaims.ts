@@ -50,3 +50,9 @@ export async function finishedOutcome(ref: TableRef, jobId: string, within: Call
   const item = result.Item as Record<string, { S?: string; N?: string }> | undefined;
   return item?.finishedAt ? (item.outcome?.S ?? "finished") : undefined;
 }
+
+/** Whether a job with this id was ever claimed by a worker (a follow-up dialog's id names its one job). */
+export async function jobClaimed(ref: TableRef, jobId: string, within: CallLimits = {}): Promise<boolean> {
+  const result = await ref.call("GetItem", { TableName: ref.table, Key: { [PARTITION_KEY]: { S: jobKey(jobId) } }, ConsistentRead: true }, within);
+  return result.Item !== undefined;
+}

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { messages } from "../../handler/dooray/messages.js";
+import { loadConversation } from "../../handler/store/conversations.js";
 import { finalPosts, startHarness, USER_ID, type Harness } from "../support/harness.js";
 import type { ReceivedPost } from "../support/doorayReceiver.js";
 
@@ -131,6 +132,52 @@ describe("interactive answers", () => {
     const forged = `v1.followUp.someone-elses-conversation.0.${Math.floor(Date.now() / 1000)}.${"A".repeat(43)}`;
     expect((await h.submitDialog(forged, "질문", { appToken: undefined })).status).toBe(401);
     expect(await h.submitDialog(forged, "질문")).toEqual({ status: 200, body: { errors: [{ name: "question", error: messages.pressNotYours }] } });
+  });
+
+  it("refuses a button's value presented as a dialog's callbackId: 401 without the app token, no model call, no post", async () => {
+    const { buttons } = await ask("버튼 값을 재사용");
+    const calls = h.model.requests.length;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const { hookId, responseUrl } = h.dooray.newResponseUrl();
+      expect((await h.submitDialog(buttons.followUp!, "재사용한 질문", { appToken: undefined, responseUrl })).status).toBe(401);
+      await h.dev.idle();
+      expect(h.dooray.postsFor(hookId)).toEqual([]);
+    }
+    expect(h.model.requests).toHaveLength(calls);
+  });
+
+  it("answers a dialog's submission once: a replay, with or without the app token, asks nothing and posts nothing", async () => {
+    const { buttons } = await ask("한 번만");
+    await h.press(buttons.followUp!);
+    const callbackId = h.dooray.dialogs.at(-1)!.body.callbackId;
+    const first = h.dooray.newResponseUrl();
+    expect(await h.submitDialog(callbackId, "첫 제출", { responseUrl: first.responseUrl, appToken: undefined })).toEqual({ status: 200, body: {} });
+    await h.dooray.waitFor(first.hookId, (posts) => finalPosts(posts).length === 1);
+    await h.dev.idle();
+    const calls = h.model.requests.length;
+
+    const replay = h.dooray.newResponseUrl();
+    expect((await h.submitDialog(callbackId, "다시 제출", { responseUrl: replay.responseUrl, appToken: undefined })).status).toBe(401);
+    expect(await h.submitDialog(callbackId, "다시 제출", { responseUrl: replay.responseUrl })).toEqual({ status: 200, body: { errors: [{ name: "question", error: messages.dialogUsed }] } });
+    await h.dev.idle();
+    expect(h.model.requests).toHaveLength(calls);
+    expect(h.dooray.postsFor(replay.hookId)).toEqual([]);
+  });
+
+  it("stores every one of five follow-ups submitted at once", async () => {
+    const { buttons } = await ask("다섯 갈래");
+    const callbackIds: string[] = [];
+    for (let index = 0; index < 5; index++) {
+      await h.press(buttons.followUp!);
+      callbackIds.push(h.dooray.dialogs.at(-1)!.body.callbackId);
+    }
+    const hooks = callbackIds.map(() => h.dooray.newResponseUrl());
+    await Promise.all(callbackIds.map((callbackId, index) => h.submitDialog(callbackId, `갈래 ${index}`, { responseUrl: hooks[index]!.responseUrl })));
+    await h.dev.idle();
+
+    const conversationId = buttons.share!.split(".")[2]!;
+    const stored = await loadConversation(h.dev.table, conversationId, Math.floor(Date.now() / 1000));
+    expect(stored!.turns.map((turn) => turn.question).sort()).toEqual(["갈래 0", "갈래 1", "갈래 2", "갈래 3", "갈래 4", "다섯 갈래"]);
   });
 
   it("asks again in the dialog for an empty follow-up", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CONVERSATION_REF_MAX_AGE_SECONDS, conversationRef, readConversationRef } from "../../handler/job/conversationRef.js";
+import { CONVERSATION_REF_MAX_AGE_SECONDS, DIALOG_REF_MAX_AGE_SECONDS, conversationRef, dialogRef, readConversationRef, readDialogRef } from "../../handler/job/conversationRef.js";
 
 const TOKEN = "ref-token-0123456789abcdef";
 const owner = { tenantId: "t1", channelId: "c1", userId: "u1" };
@@ -39,5 +39,26 @@ describe("conversation references (button values)", () => {
     for (const value of [undefined, 42, "", "v2.share.conv-0123456789.0.1.x", "v1.delete.conv-0123456789.0.1." + "a".repeat(43), "v1.share.a.b.c"]) {
       expect(readConversationRef(value, owner, [TOKEN], NOW)).toEqual({ ok: false, reason: "malformed" });
     }
+  });
+});
+
+describe("follow-up dialogs' callbackIds", () => {
+  const dialog = { conversationId: "conv-0123456789", turn: 2, dialogId: "AbCdEfGhIjKlMnOp" };
+
+  it("round-trip for the asker only, for an hour", () => {
+    const value = dialogRef(dialog, owner, TOKEN, NOW);
+    expect(value).toMatch(/^d1\.conv-0123456789\.2\.1790000000\.AbCdEfGhIjKlMnOp\.[\w-]{43}$/);
+    expect(readDialogRef(value, owner, [TOKEN], NOW + 1000)).toEqual({ ok: true, ref: dialog });
+    expect(readDialogRef(value, { ...owner, userId: "u2" }, [TOKEN], NOW)).toEqual({ ok: false, reason: "not this person's" });
+    expect(readDialogRef(value, owner, [TOKEN], NOW + (DIALOG_REF_MAX_AGE_SECONDS + 1) * 1000)).toEqual({ ok: false, reason: "expired" });
+  });
+
+  it("are signed for a purpose of their own: a button's value is no dialog's, and a dialog's no button's", () => {
+    const button = conversationRef({ action: "followUp", conversationId: dialog.conversationId, turn: 2 }, owner, TOKEN, NOW);
+    expect(readDialogRef(button, owner, [TOKEN], NOW).ok).toBe(false);
+    // Even spelled as a dialog's, a button's signature does not verify.
+    const [, , conversation, turn, issued, signature] = button.split(".");
+    expect(readDialogRef(`d1.${conversation}.${turn}.${issued}.${dialog.dialogId}.${signature}`, owner, [TOKEN], NOW)).toEqual({ ok: false, reason: "not this person's" });
+    expect(readConversationRef(dialogRef(dialog, owner, TOKEN, NOW), owner, [TOKEN], NOW).ok).toBe(false);
   });
 });
