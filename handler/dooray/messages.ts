@@ -65,7 +65,8 @@ export const messages = {
   sharedCut: "…(답변이 길어 앞부분만 공유했어요)",
   pressNotYours: "이 버튼은 질문한 분만 쓸 수 있어요. 궁금한 점은 /gpt로 직접 물어봐 주세요.",
   pressExpired: "이 대화는 24시간이 지나 이어갈 수 없어요. /gpt로 새로 물어봐 주세요.",
-  conversationGone: "이 대화를 찾지 못했어요(24시간이 지났을 수 있어요). /gpt로 새로 물어봐 주세요.",
+  /** A button under 24 hours old whose conversation is not stored: never blamed on the 24 hours, which it is not. */
+  conversationGone: "이 대화를 찾지 못했어요. 잠시 후 다시 눌러 주시고, 그래도 안 되면 /gpt로 새로 물어봐 주세요.",
   pressUnavailable: "지금은 이 버튼을 처리하지 못했어요. 잠시 후 다시 눌러 주세요.",
   dialogFailed: "질문 창을 열지 못했어요. 잠시 후 다시 눌러 주시거나 /gpt로 새로 물어봐 주세요.",
   followUpDialog: { title: "이어서 질문", submitLabel: "질문하기", label: "앞의 대화에 이어서 물어볼 내용", placeholder: "예) 세 번째 항목을 더 자세히 설명해 줘" },

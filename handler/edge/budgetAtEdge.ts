@@ -9,10 +9,15 @@ import { reservationFor } from "../store/tokenEstimate.js";
 /** The edge answers within a second; a slower table read is skipped (usage) or left to the worker (budgets). */
 export const EDGE_TABLE_TIMEOUT_MS = 800;
 
+/** One table read on the edge's path: its attempts (a retry included) all over within EDGE_TABLE_TIMEOUT_MS. */
+export function edgeRead(): { readonly deadlineAt: number } {
+  return { deadlineAt: Date.now() + EDGE_TABLE_TIMEOUT_MS };
+}
+
 /** `/gpt usage`: today's use of the person and the channel against their limits, as the person reads it. */
 export async function usageText(table: TableRef, owner: BudgetOwner, config: BotConfig, now: number): Promise<string> {
   const day = budgetDay(now, config.budgetTimeZone, config.budgetUtcOffsetMinutes);
-  const usage = await readUsage(table, owner, day, { timeoutMs: EDGE_TABLE_TIMEOUT_MS });
+  const usage = await readUsage(table, owner, day, edgeRead());
   return messages.usage({ day, timeZone: config.budgetTimeZone, ...usage, limits: channelSettings(config, owner.channelId).budgets, maxOutputTokens: config.maxOutputTokens });
 }
 
@@ -24,7 +29,7 @@ export async function usageText(table: TableRef, owner: BudgetOwner, config: Bot
 export async function budgetRefusal(table: TableRef, owner: BudgetOwner, prompt: readonly string[], config: BotConfig, now: number): Promise<{ scope: "user" | "channel"; text: string } | undefined> {
   const { budgets } = channelSettings(config, owner.channelId);
   if (budgets.user === 0 && budgets.channel === 0) return undefined;
-  const usage = await readUsage(table, owner, budgetDay(now, config.budgetTimeZone, config.budgetUtcOffsetMinutes), { timeoutMs: EDGE_TABLE_TIMEOUT_MS });
+  const usage = await readUsage(table, owner, budgetDay(now, config.budgetTimeZone, config.budgetUtcOffsetMinutes), edgeRead());
   const needed = reservationFor(prompt, config.maxOutputTokens);
   const scope = wouldOverrun(usage, needed, budgets);
   return scope && { scope, text: messages.budgetExceeded({ scope, limit: budgets[scope], used: usage[scope].tokens, needed }, config.budgetTimeZone) };

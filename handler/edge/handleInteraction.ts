@@ -5,9 +5,9 @@ import { jobClaimed } from "../store/jobClaims.js";
 import { randomBytes } from "node:crypto";
 import { newJob, signJob, type Job, type JobThread } from "../job/signedJob.js";
 import { outcomeMetrics } from "../metrics.js";
-import { loadConversation } from "../store/conversations.js";
+import { loadConversation, type Turn } from "../store/conversations.js";
 import type { DoorayMessage, HttpResult } from "../types.js";
-import { budgetRefusal, EDGE_TABLE_TIMEOUT_MS } from "./budgetAtEdge.js";
+import { budgetRefusal, edgeRead } from "./budgetAtEdge.js";
 import { channelSettings } from "../channelProfiles.js";
 import { planTurn, promptFor } from "../store/turnPlan.js";
 import type { TableRef } from "../store/tableRef.js";
@@ -42,25 +42,40 @@ export async function handlePress(press: ButtonPress, deps: InteractionDeps, req
   }
   const ref = check.ref;
   log("info", "press.accepted", { ...who, action: ref.action, conversationId: ref.conversationId, turn: ref.turn });
-  if (ref.action === "share") return share(press, ref, deps);
+  if (ref.action === "share") return share(press, ref, check.issuedAtMs, deps);
   if (ref.action === "followUp") return openFollowUp(press, ref, deps);
   // 다시 생성: the same acknowledgement and progress as a new question, replacing the answer in place.
   const refused = await startJob(press, "", { kind: "regenerate", conversationId: ref.conversationId, turn: ref.turn }, deps, requestId);
   return refused ? ephemeralNote(refused) : { statusCode: 200, body: { responseType: "ephemeral", replaceOriginal: true, text: messages.ack } };
 }
 
+/** A button this young may have come before its answer was stored (the worker stores it beside the delivery). */
+const JUST_ANSWERED_MS = 60_000;
+/** How long 채널에 공유 waits for such an answer to be stored, well inside the seconds Dooray waits for the press. */
+const SHARE_WAIT_MS = 1_500;
+const SHARE_POLL_MS = 150;
+
 /** 채널에 공유: the question and its answer posted to the channel, attributed to the asker; the private copy stays. */
-async function share(press: ButtonPress, ref: ConversationRef, deps: InteractionDeps): Promise<HttpResult> {
+async function share(press: ButtonPress, ref: ConversationRef, issuedAtMs: number, deps: InteractionDeps): Promise<HttpResult> {
   if (!deps.table) return ephemeralNote(messages.pressUnavailable);
-  let conversation;
-  try {
-    conversation = await loadConversation(deps.table, ref.conversationId, Math.floor(deps.now() / 1000));
-  } catch (error) {
-    deps.log("warn", "press.storeUnavailable", { ...owner(press), error });
-    return ephemeralNote(messages.pressUnavailable);
+  const table = deps.table;
+  const waitUntil = deps.now() - issuedAtMs < JUST_ANSWERED_MS ? Date.now() + SHARE_WAIT_MS : 0;
+  let turn: Turn | undefined;
+  for (;;) {
+    try {
+      const conversation = await loadConversation(table, ref.conversationId, Math.floor(deps.now() / 1000), edgeRead());
+      turn = conversation?.userId === press.userId && conversation.channelId === press.channelId ? conversation.turns[ref.turn - conversation.firstTurn] : undefined;
+    } catch (error) {
+      deps.log("warn", "press.storeUnavailable", { ...owner(press), error });
+      return ephemeralNote(messages.pressUnavailable);
+    }
+    if (turn || Date.now() + SHARE_POLL_MS > waitUntil) break;
+    await new Promise((resolve) => setTimeout(resolve, SHARE_POLL_MS));
   }
-  const turn = conversation?.userId === press.userId && conversation.channelId === press.channelId ? conversation.turns[ref.turn - conversation.firstTurn] : undefined;
-  if (!turn) return ephemeralNote(messages.conversationGone);
+  if (!turn) {
+    deps.log("warn", "press.conversationGone", { ...owner(press), conversationId: ref.conversationId, turn: ref.turn, buttonAgeMs: deps.now() - issuedAtMs });
+    return ephemeralNote(messages.conversationGone);
+  }
   let text = messages.shared(press.userName ?? press.userId, turn.question, turn.answer);
   if (text.length > deps.config.messageMaxChars) text = `${text.slice(0, deps.config.messageMaxChars - messages.sharedCut.length - 1)}\n${messages.sharedCut}`;
   deps.log("info", "press.shared", { ...owner(press), conversationId: ref.conversationId, turn: ref.turn });
@@ -109,7 +124,7 @@ export async function handleDialogSubmission(submission: DialogSubmission, deps:
   if (deps.table) {
     let used;
     try {
-      used = await jobClaimed(deps.table, dialogId, { timeoutMs: EDGE_TABLE_TIMEOUT_MS });
+      used = await jobClaimed(deps.table, dialogId, edgeRead());
     } catch (error) {
       // Unread, the worker's claim still answers the dialog once.
       log("warn", "dialog.unread", { ...who, error });
@@ -163,7 +178,7 @@ async function startJob(interaction: Interaction, text: string, thread: JobThrea
 
 /** The budgets' answer to this job's real prompt (the worker judges a gone conversation itself). */
 async function budgetRefusalFor(job: Job, table: TableRef, deps: InteractionDeps): Promise<{ scope: "user" | "channel"; text: string } | undefined> {
-  const plan = await planTurn(table, job, Math.floor(deps.now() / 1000), { timeoutMs: EDGE_TABLE_TIMEOUT_MS });
+  const plan = await planTurn(table, job, Math.floor(deps.now() / 1000), edgeRead());
   if (!plan.ok) return undefined;
   const prompt = promptFor(channelSettings(deps.config, job.channelId).systemPrompt, plan.history, plan.question, deps.config.conversationContextTokens);
   return budgetRefusal(table, job, prompt.map((message) => message.content), deps.config, deps.now());

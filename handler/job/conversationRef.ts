@@ -35,7 +35,7 @@ export function conversationRef(ref: ConversationRef, owner: ConversationOwner, 
 }
 
 export type RefCheck =
-  | { readonly ok: true; readonly ref: ConversationRef }
+  | { readonly ok: true; readonly ref: ConversationRef; /** When the button was made (epoch ms). */ readonly issuedAtMs: number }
   | { readonly ok: false; readonly reason: "malformed" | "not this person's" | "expired" };
 
 /** Verifies a presented value against the presser's own ids and any live app token (current, then previous). */
@@ -45,7 +45,7 @@ export function readConversationRef(value: unknown, owner: ConversationOwner, ap
   const [, body, action, conversationId, turn, issued, signature] = match;
   if (!verifies(body!, signature!, owner, appTokens, PURPOSE)) return { ok: false, reason: "not this person's" };
   if (nowMs / 1000 - Number(issued) > CONVERSATION_REF_MAX_AGE_SECONDS) return { ok: false, reason: "expired" };
-  return { ok: true, ref: { action: action as ConversationAction, conversationId: conversationId!, turn: Number(turn) } };
+  return { ok: true, ref: { action: action as ConversationAction, conversationId: conversationId!, turn: Number(turn) }, issuedAtMs: Number(issued) * 1000 };
 }
 
 /** What a follow-up dialog's callbackId names: the conversation and turn it continues, and the dialog itself. */

@@ -61,4 +61,16 @@ describe("a table that is slow after the answer", { timeout: PROCESS_BUDGET_MS }
     expect(posts[0]!.body.attachments).toBeUndefined();
     expect(entries(h).some((entry) => entry.event === "worker.timedOut")).toBe(false);
   });
+
+  it("채널에 공유 pressed before the answer is stored waits for it, and shares it", async () => {
+    proxy.delay(storingTurn, 600);
+    const { hookId } = await h.command("바로 공유할 답변");
+    const [answer] = finalPosts(await h.dooray.waitFor(hookId, (posts) => finalPosts(posts).length === 1));
+    const share = answer!.body.attachments![0]!.actions!.find((action) => action.name === "share")!.value;
+
+    const pressed = await h.press(share);
+
+    expect(pressed.body).toMatchObject({ responseType: "inChannel", replaceOriginal: false });
+    expect(pressed.body.text).toContain("답변: 바로 공유할 답변");
+  });
 });

@@ -10,7 +10,7 @@ describe("conversation references (button values)", () => {
   it("round-trips for the person it was made for, and holds only ids", () => {
     const value = conversationRef(ref, owner, TOKEN, NOW);
     expect(value).toMatch(/^v1\.regenerate\.conv-0123456789\.3\.1790000000\.[\w-]{43}$/);
-    expect(readConversationRef(value, owner, [TOKEN], NOW + 1000)).toEqual({ ok: true, ref });
+    expect(readConversationRef(value, owner, [TOKEN], NOW + 1000)).toEqual({ ok: true, ref, issuedAtMs: NOW });
   });
 
   it.each([
