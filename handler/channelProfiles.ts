@@ -19,10 +19,11 @@ const BUDGET_KEYS = ["userDailyTokens", "channelDailyTokens"];
 /** Validates profiles; a problem throws an Error whose message names the channel and the field. */
 export function parseChannelProfiles(raw: unknown, maxDailyTokens: number): ChannelProfiles {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new Error('expected an object keyed by channel id, e.g. {"1234": {"name": "코드 리뷰"}}');
-  const profiles: Record<string, ChannelProfile> = {};
+  const profiles: Record<string, ChannelProfile> = Object.create(null) as Record<string, ChannelProfile>;
   for (const [channelId, value] of Object.entries(raw)) {
     const at = `channel ${channelId}`;
-    if (!/^[\w-]{1,64}$/.test(channelId)) throw new Error(`${at}: a channel id is letters, digits, - or _`);
+    // Digits only: Dooray's ids are, and no other key (`__proto__`, say) can slip through as a channel.
+    if (!/^\d{1,30}$/.test(channelId)) throw new Error(`${at}: a Dooray channel id is digits, e.g. "1234567891234567891"`);
     if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error(`${at}: expected an object with ${PROFILE_KEYS.join(", ")}`);
     const fields = value as Record<string, unknown>;
     const unknown = Object.keys(fields).find((key) => !PROFILE_KEYS.includes(key));

@@ -2,9 +2,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FunctionSizing } from "./BotFunction.js";
 import type { WorkerSizing } from "./WorkerFunction.js";
-import { DEFAULT_PRICES, DEFAULT_TIME_ZONE, MAX_DAILY_TOKENS } from "../handler/config.js";
+import { DEFAULT_PRICES, DEFAULT_SYSTEM_PROMPT, DEFAULT_TIME_ZONE, MAX_DAILY_TOKENS } from "../handler/config.js";
 import { fixedOffsetMinutes, isKnownTimeZone } from "../handler/store/budgetDay.js";
 import { parseChannelProfiles, type ChannelProfiles } from "../handler/channelProfiles.js";
+import { promptTokenBound, reservationFor } from "../handler/store/tokenEstimate.js";
 
 /**
  * Deployment settings, one entry per environment, from the `environments` object in cdktf.json's `context`
@@ -108,7 +109,11 @@ export function parseEnvironments(raw: unknown): EnvironmentConfig[] {
   if (!isObject(raw) || Object.keys(raw).length === 0) {
     throw new StackConfigError('environments: expected an object with at least one environment, e.g. {"dev": {}}');
   }
-  return Object.entries(raw).map(([name, settings]) => parseEnvironment(name, settings));
+  return Object.entries(raw).map(([name, settings]) => {
+    const environment = parseEnvironment(name, settings);
+    checkProfilesFit(environment, `environments.${name}`);
+    return environment;
+  });
 }
 
 function parseEnvironment(name: string, raw: unknown): EnvironmentConfig {
@@ -147,6 +152,30 @@ function parseEnvironment(name: string, raw: unknown): EnvironmentConfig {
     alarms: alarms(raw.alarms, `${at}.alarms`),
     channels: channels(raw.channels, `${at}.channels`, maxOutputTokens),
   };
+}
+
+/**
+ * Every channel with a profile must be able to answer at all: its budgets (its own, else the environment's) must
+ * hold its system prompt and one answer, which is what the smallest question reserves. Otherwise every question of
+ * the day would be refused, which synth says now rather than a person later.
+ */
+function checkProfilesFit(environment: EnvironmentConfig, at: string): void {
+  for (const [channelId, profile] of Object.entries(environment.channels)) {
+    const systemPrompt = profile.systemPrompt ?? DEFAULT_SYSTEM_PROMPT;
+    const needed = reservationFor([systemPrompt, ""], environment.maxOutputTokens);
+    const budgets = [
+      ["userDailyTokens", profile.budgets?.userDailyTokens, environment.budgets.userDailyTokens],
+      ["channelDailyTokens", profile.budgets?.channelDailyTokens, environment.budgets.channelDailyTokens],
+    ] as const;
+    for (const [key, own, inherited] of budgets) {
+      const limit = own ?? inherited;
+      if (limit === 0 || limit >= needed) continue;
+      const where = own !== undefined ? `${at}.channels.${channelId}.budgets.${key}` : `${at}.budgets.${key}`;
+      throw new StackConfigError(
+        `${where}: ${limit} cannot hold one answer in channel ${channelId}: its system prompt (up to ${promptTokenBound([systemPrompt])} tokens) and maxOutputTokens (${environment.maxOutputTokens}) need ${needed} before any question; use 0 for unlimited or more than ${needed}`,
+      );
+    }
+  }
 }
 
 function channels(raw: unknown, at: string, maxOutputTokens: number): ChannelProfiles {
@@ -285,9 +314,9 @@ function optionalStr(raw: Obj, at: string, key: string, pattern: RegExp, allowed
 
 function strList(raw: Obj, at: string, key: string, fallback: readonly string[], pattern: RegExp, allowed: string): string[] {
   const value = raw[key] ?? fallback;
-  if (!Array.isArray(value) || value.some((item) => typeof item !== "string" || !pattern.test(item))) {
-    throw new StackConfigError(`${at}.${key}: expected a list of ${allowed}, got ${JSON.stringify(value)}`);
-  }
+  if (!Array.isArray(value)) throw new StackConfigError(`${at}.${key}: expected a list of ${allowed}, got ${JSON.stringify(value)}`);
+  const bad = value.find((item) => typeof item !== "string" || !pattern.test(item));
+  if (bad !== undefined) throw new StackConfigError(`${at}.${key}: ${JSON.stringify(bad)} is not valid here; expected a list of ${allowed}`);
   return value as string[];
 }
 
