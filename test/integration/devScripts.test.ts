@@ -96,6 +96,36 @@ describe("npm run dev and npm run try", { timeout: PROCESS_BUDGET_MS }, () => {
     }
   });
 
+  it.each(["SIGTERM", "SIGINT"] as const)("npm run dev stops on %s to npm: no process of it is left and its port is free", async (signal) => {
+    // Its own process group, so the test can see whether anything of it outlives the signal.
+    const npm = spawn("npm", ["run", "dev"], { env: { ...process.env, PORT: "0" }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      npm.stdout.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+        const match = /ready: (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        if (match) resolve(match[1]!);
+      });
+      npm.once("exit", (code) => reject(new Error(`npm run dev exited with ${code}: ${out}`)));
+    });
+    const exited = new Promise((resolve) => npm.once("exit", resolve));
+
+    npm.kill(signal);
+    await exited;
+
+    // The group is gone once its last process is (polled: a group's end is no event we can wait on).
+    const groupAlive = () => {
+      try {
+        process.kill(-npm.pid!, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    while (groupAlive()) await new Promise((resolve) => setTimeout(resolve, 50));
+    await expect(fetch(url)).rejects.toThrow();
+  });
+
   it("dev refuses PORT=abc with the same prefix as every other setting", async () => {
     const failure = await run(tsx, ["handler/local/dev.ts"], { env: { ...process.env, PORT: "abc" } }).catch((error: { code: number; stderr: string }) => error);
     expect(failure).toMatchObject({ code: 2 });
