@@ -51,6 +51,24 @@ export function describeModelError(error: unknown, withMessage: boolean): Record
     ...(typeof status === "number" ? { status } : {}),
     ...(typeof code === "string" ? { code: code.slice(0, 100) } : {}),
     ...(typeof type === "string" ? { type: type.slice(0, 100) } : {}),
+    ...causeCodeOf(error),
     ...(withMessage && error instanceof Error ? { message: error.message } : {}),
   };
+}
+
+/**
+ * Why a connection failed, as the system or TLS layer names it (ECONNREFUSED, ENOTFOUND, ETIMEDOUT,
+ * CERT_HAS_EXPIRED, …): the SDK wraps it in APIConnectionError, fetch in a TypeError, so it sits a few causes
+ * down. Only that code is taken; messages may carry the request.
+ */
+function causeCodeOf(error: unknown): { causeCode?: string } {
+  let cause = (error as { cause?: unknown } | null)?.cause;
+  for (let depth = 0; depth < 5 && cause !== null && typeof cause === "object"; depth++) {
+    const { code } = cause as { code?: unknown };
+    if (typeof code === "string" && /^[A-Z][A-Z0-9_]{2,60}$/.test(code)) return { causeCode: code };
+    // Several addresses tried (IPv4 and IPv6): an AggregateError holds each attempt's error.
+    const { errors } = cause as { errors?: unknown };
+    cause = Array.isArray(errors) && errors.length > 0 ? errors[0] : (cause as { cause?: unknown }).cause;
+  }
+  return {};
 }

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { messages } from "../../handler/dooray/messages.js";
 import { finalPosts, startHarness, type Harness } from "../support/harness.js";
+import { listen } from "../support/listen.js";
 
 describe("when the model fails, the person gets a short Korean message and the server keeps serving", () => {
   let h: Harness;
@@ -90,6 +91,25 @@ describe("configuration problems reach the person too", () => {
       const posts = await h.dooray.waitFor(hookId, (found) => found.length === 1);
       expect(posts[0]!.body.text).toBe(expected);
       if (env.OPENAI_API_KEY === "") expect(h.model.requests).toHaveLength(0);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe("a model endpoint that cannot be reached", () => {
+  it("tells the operator why, by the connection's error code, and nothing of the question", async () => {
+    // A port that was free a moment ago: nothing listens there (port 9 would be refused by fetch itself).
+    const closed = await listen(() => undefined);
+    await closed.close();
+    const h = await startHarness({ OPENAI_BASE_URL: `${closed.url}/v1` });
+    try {
+      const { hookId } = await h.command("닿지 않는 모델에게");
+      await h.dooray.waitFor(hookId, (found) => found.length === 1);
+      await h.dev.idle();
+      const logged = h.logs.map((line) => JSON.parse(line)).find((entry) => entry.event === "job.modelError");
+      expect(logged).toMatchObject({ failure: "unreachable", error: { class: "APIConnectionError", causeCode: "ECONNREFUSED" } });
+      expect(h.logs.join("\n")).not.toContain("닿지 않는 모델에게");
     } finally {
       await h.close();
     }
