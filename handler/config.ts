@@ -20,6 +20,11 @@ export interface BotConfig {
   readonly modelMaxRetries: number;
   /** Ask the endpoint to report usage at the end of the stream (some OpenAI-compatible servers refuse the option). */
   readonly modelStreamUsage: boolean;
+  /**
+   * The request field that carries the output ceiling: OpenAI's `max_completion_tokens`, or the older `max_tokens`
+   * that some OpenAI-compatible servers take instead (a 400 naming the field switches over by itself, once).
+   */
+  readonly modelMaxTokensField: MaxTokensField;
   /** Cost ceiling per answer. */
   readonly maxOutputTokens: number;
   readonly maxQuestionChars: number;
@@ -93,6 +98,7 @@ export function readConfig(env: Env): BotConfig {
     modelTimeoutMs: integer(env, "MODEL_TIMEOUT_MS", 60_000, 1_000, 900_000),
     modelMaxRetries: integer(env, "MODEL_MAX_RETRIES", 1, 0, 5),
     modelStreamUsage: env.MODEL_STREAM_USAGE === undefined || env.MODEL_STREAM_USAGE.trim() === "" ? true : flag(env, "MODEL_STREAM_USAGE"),
+    modelMaxTokensField: maxTokensField(env, "MODEL_MAX_TOKENS_FIELD"),
     maxOutputTokens: integer(env, "BOT_MAX_OUTPUT_TOKENS", 2_000, 16, 100_000),
     maxQuestionChars: integer(env, "BOT_MAX_QUESTION_CHARS", 4_000, 1, 50_000),
     messageMaxChars: integer(env, "MESSAGE_MAX_CHARS", 3_000, 200, 40_000),
@@ -169,6 +175,15 @@ function timeZone(env: Env, name: string): string | undefined {
 function text(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
   return value ? value : undefined;
+}
+
+export const MAX_TOKENS_FIELDS = ["max_completion_tokens", "max_tokens"] as const;
+export type MaxTokensField = (typeof MAX_TOKENS_FIELDS)[number];
+
+function maxTokensField(env: Env, name: string): MaxTokensField {
+  const value = text(env, name) ?? "max_completion_tokens";
+  if (!(MAX_TOKENS_FIELDS as readonly string[]).includes(value)) throw new ConfigError(name, `expected ${MAX_TOKENS_FIELDS.join(" or ")}, got "${value}"`);
+  return value as MaxTokensField;
 }
 
 function flag(env: Env, name: string): boolean {

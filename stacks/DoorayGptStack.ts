@@ -115,6 +115,7 @@ export function workerSettings(env: EnvironmentConfig, secretNames: { openaiApiK
     BOT_MODEL: env.model,
     ...(env.openaiBaseUrl ? { OPENAI_BASE_URL: env.openaiBaseUrl } : {}),
     ...(env.openaiStreamUsage ? {} : { MODEL_STREAM_USAGE: "0" }),
+    ...(env.openaiMaxTokensField === "max_tokens" ? { MODEL_MAX_TOKENS_FIELD: "max_tokens" } : {}),
     RESPONSE_URL_HOSTS: env.responseUrlHosts.join(","),
     ...(env.tenantIds.length > 0 ? { DOORAY_TENANT_IDS: env.tenantIds.join(",") } : {}),
     MODEL_PRICE_INPUT_PER_MTOK: String(env.modelPrice.inputPerMillionTokens),

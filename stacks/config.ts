@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FunctionSizing } from "./BotFunction.js";
 import type { WorkerSizing } from "./WorkerFunction.js";
-import { DEFAULT_PRICES, DEFAULT_SYSTEM_PROMPT, DEFAULT_TIME_ZONE, MAX_DAILY_TOKENS } from "../handler/config.js";
+import { DEFAULT_PRICES, DEFAULT_SYSTEM_PROMPT, DEFAULT_TIME_ZONE, MAX_DAILY_TOKENS, type MaxTokensField } from "../handler/config.js";
 import { fixedOffsetMinutes, isKnownTimeZone } from "../handler/store/budgetDay.js";
 import { parseChannelProfiles, type ChannelProfiles } from "../handler/channelProfiles.js";
 import { promptTokenBound, reservationFor } from "../handler/store/tokenEstimate.js";
@@ -27,6 +27,8 @@ export interface EnvironmentConfig {
   readonly openaiBaseUrl: string | undefined;
   /** false for an OpenAI-compatible endpoint that refuses `stream_options` (budgets then settle on estimates). */
   readonly openaiStreamUsage: boolean;
+  /** "max_tokens" for an OpenAI-compatible endpoint that refuses `max_completion_tokens`. */
+  readonly openaiMaxTokensField: MaxTokensField;
   readonly maxOutputTokens: number;
   readonly responseUrlHosts: readonly string[];
   readonly tenantIds: readonly string[];
@@ -95,7 +97,7 @@ const DEFAULTS = {
 } as const;
 
 const KNOWN_KEYS = new Set([
-  "accountId", "region", "edge", "worker", "logRetentionDays", "model", "openaiBaseUrl", "openaiStreamUsage", "maxOutputTokens",
+  "accountId", "region", "edge", "worker", "logRetentionDays", "model", "openaiBaseUrl", "openaiStreamUsage", "openaiMaxTokensField", "maxOutputTokens",
   "responseUrlHosts", "tenantIds", "tags", "backend", "budgets", "modelPrice", "table", "alarms", "channels",
 ]);
 /** Settings of the one-function design, and where they live now. */
@@ -141,6 +143,7 @@ function parseEnvironment(name: string, raw: unknown): EnvironmentConfig {
     model: str(raw, at, "model", DEFAULTS.model, /^\S{1,100}$/, "a model name without spaces"),
     openaiBaseUrl: optionalStr(raw, at, "openaiBaseUrl", /^https:\/\/\S+$/, "an https URL"),
     openaiStreamUsage: bool(raw, at, "openaiStreamUsage", true),
+    openaiMaxTokensField: str(raw, at, "openaiMaxTokensField", "max_completion_tokens", /^(max_completion_tokens|max_tokens)$/, "max_completion_tokens or max_tokens") as MaxTokensField,
     maxOutputTokens,
     responseUrlHosts: strList(raw, at, "responseUrlHosts", DEFAULTS.responseUrlHosts, /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$/, "hostnames or *.domain patterns"),
     tenantIds: strList(raw, at, "tenantIds", [], /^\d{1,30}$/, "Dooray tenant ids (digits)"),

@@ -22,7 +22,16 @@ export interface TokenUsage {
   readonly outputTokens: number;
 }
 
-type ModelSettings = Pick<BotConfig, "model" | "openaiBaseUrl" | "maxOutputTokens" | "modelMaxRetries" | "modelStreamUsage">;
+type ModelSettings = Pick<BotConfig, "model" | "openaiBaseUrl" | "maxOutputTokens" | "modelMaxRetries" | "modelStreamUsage" | "modelMaxTokensField">;
+
+/** Set once an endpoint refused `max_completion_tokens`: this container then sends `max_tokens` to that endpoint. */
+const refusedMaxCompletionTokens = new Set<string>();
+
+/** A 400 that names the output-ceiling field: the endpoint does not know it (OpenAI's error carries it as `param`). */
+function refusesField(error: unknown, field: string): boolean {
+  const { status, param, message } = (error ?? {}) as { status?: unknown; param?: unknown; message?: unknown };
+  return status === 400 && (param === field || (typeof message === "string" && message.includes(field)));
+}
 
 let client: { key: string; instance: OpenAI } | undefined;
 
@@ -47,20 +56,36 @@ export class ModelDeadlineError extends Error {
   }
 }
 
-/** Streams one answer; errors (HTTP, connection, abort, a broken stream) propagate to the caller to classify. */
-export async function askModel(request: ModelRequest, settings: ModelSettings): Promise<ModelAnswer> {
+/**
+ * Streams one answer; errors (HTTP, connection, abort, a broken stream) propagate to the caller to classify. An
+ * endpoint that refuses `max_completion_tokens` with a 400 is asked again at once with `max_tokens` (nothing was
+ * generated, so nothing is paid twice), and this container remembers it.
+ */
+export async function askModel(request: ModelRequest, settings: ModelSettings, onFieldFallback?: () => void): Promise<ModelAnswer> {
   const sdk = await openai(request.apiKey, settings);
-  const stream = await sdk.chat.completions.create(
-    {
-      model: settings.model,
-      stream: true,
-      // The last chunk then reports the tokens used: budgets are settled on it, and the cost metric computed.
-      ...(settings.modelStreamUsage ? { stream_options: { include_usage: true } } : {}),
-      max_completion_tokens: settings.maxOutputTokens,
-      messages: request.messages.map((message) => ({ ...message })),
-    },
-    { signal: request.signal },
-  );
+  const endpoint = settings.openaiBaseUrl ?? "";
+  const open = (field: string) =>
+    sdk.chat.completions.create(
+      {
+        model: settings.model,
+        stream: true,
+        // The last chunk then reports the tokens used: budgets are settled on it, and the cost metric computed.
+        ...(settings.modelStreamUsage ? { stream_options: { include_usage: true } } : {}),
+        [field]: settings.maxOutputTokens,
+        messages: request.messages.map((message) => ({ ...message })),
+      },
+      { signal: request.signal },
+    );
+  const field = refusedMaxCompletionTokens.has(endpoint) ? "max_tokens" : settings.modelMaxTokensField;
+  let stream;
+  try {
+    stream = await open(field);
+  } catch (error) {
+    if (field !== "max_completion_tokens" || !refusesField(error, field)) throw error;
+    refusedMaxCompletionTokens.add(endpoint);
+    onFieldFallback?.();
+    stream = await open("max_tokens");
+  }
   let text = "";
   let finishReason: string | undefined;
   let usage: TokenUsage | undefined;

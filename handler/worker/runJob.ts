@@ -299,6 +299,7 @@ async function answer(
         },
       },
       { ...config, model: options.model },
+      () => log("warn", "model.maxTokensFieldRefused", { jobId: job.id, sentInstead: "max_tokens", hint: "set MODEL_MAX_TOKENS_FIELD=max_tokens (cdktf.json openaiMaxTokensField)" }),
     );
     const modelMs = deps.now() - startedAt;
     const timing = { modelMs, firstTextMs: firstTextAt === undefined ? undefined : firstTextAt - startedAt };

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { messages } from "../../handler/dooray/messages.js";
-import { finalPosts, startHarness, type Harness } from "../support/harness.js";
+import { API_KEY, finalPosts, startHarness, type Harness } from "../support/harness.js";
 import { listen } from "../support/listen.js";
 
 describe("when the model fails, the person gets a short Korean message and the server keeps serving", () => {
@@ -110,6 +110,36 @@ describe("a model endpoint that cannot be reached", () => {
       const logged = h.logs.map((line) => JSON.parse(line)).find((entry) => entry.event === "job.modelError");
       expect(logged).toMatchObject({ failure: "unreachable", error: { class: "APIConnectionError", causeCode: "ECONNREFUSED" } });
       expect(h.logs.join("\n")).not.toContain("닿지 않는 모델에게");
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe("an OpenAI-compatible server that takes max_tokens only", () => {
+  it("is asked again with max_tokens after its 400, once per container, and the person gets the answer", async () => {
+    const h = await startHarness({}, { apiKey: API_KEY, onlyMaxTokens: true });
+    try {
+      for (const question of ["첫 질문", "두 번째 질문"]) {
+        const { hookId } = await h.command(question);
+        const posts = await h.dooray.waitFor(hookId, (found) => finalPosts(found).length === 1);
+        expect(finalPosts(posts)[0]!.body.text).toBe(`답변: ${question}`);
+        await h.dev.idle();
+      }
+      const fields = h.model.requests.map((request) => ("max_completion_tokens" in request.body ? "max_completion_tokens" : "max_tokens"));
+      expect(fields).toEqual(["max_completion_tokens", "max_tokens", "max_tokens"]);
+      expect(h.logs.filter((line) => line.includes('"model.maxTokensFieldRefused"'))).toHaveLength(1);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("is sent max_tokens from the start with MODEL_MAX_TOKENS_FIELD=max_tokens", async () => {
+    const h = await startHarness({ MODEL_MAX_TOKENS_FIELD: "max_tokens", BOT_MAX_OUTPUT_TOKENS: "321" }, { apiKey: API_KEY, onlyMaxTokens: true });
+    try {
+      const { hookId } = await h.command("질문");
+      await h.dooray.waitFor(hookId, (found) => finalPosts(found).length === 1);
+      expect(h.model.requests.map((request) => request.body.max_tokens)).toEqual([321]);
     } finally {
       await h.close();
     }

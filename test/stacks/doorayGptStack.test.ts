@@ -242,6 +242,12 @@ describe("the dooray-gpt stack, as synthesized", () => {
     expect(worker.environment.variables.MODEL_STREAM_USAGE).toBeUndefined();
   });
 
+  it("tells the worker to send max_tokens when the endpoint takes only that", () => {
+    const { json: older } = synth({ openaiBaseUrl: "https://llm.example/v1", openaiMaxTokensField: "max_tokens" });
+    expect(named(older, "aws_lambda_function", "function_name", "dooray-gpt-test-worker").environment.variables).toMatchObject({ MODEL_MAX_TOKENS_FIELD: "max_tokens" });
+    expect(worker.environment.variables.MODEL_MAX_TOKENS_FIELD).toBeUndefined();
+  });
+
   it("refuses profiles that would pass Lambda's 4 KB of environment, saying by how much", () => {
     const channels = Object.fromEntries(Array.from({ length: 3 }, (_, index) => [`70${index}`, { name: `채널 ${index}`, systemPrompt: "가".repeat(600) }]));
     expect(() => synth({ channels })).toThrowError(/dooray-gpt-test-edge: its environment would be \d+ bytes, \d+ over Lambda's 4096; shorten the channels' system prompts/);

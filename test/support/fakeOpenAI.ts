@@ -18,11 +18,13 @@ export interface FakeOpenAIOptions {
   readonly apiKey?: string;
   /** false: never report usage, as some OpenAI-compatible servers do not. */
   readonly reportsUsage?: boolean;
+  /** true: refuse `max_completion_tokens` with a 400 naming it, taking only `max_tokens` (some compatible servers). */
+  readonly onlyMaxTokens?: boolean;
 }
 
 export interface RecordedModelRequest {
   readonly authorization: string | undefined;
-  readonly body: { model: string; stream?: boolean; stream_options?: { include_usage?: boolean }; messages: { role: string; content: string }[]; max_completion_tokens?: number };
+  readonly body: { model: string; stream?: boolean; stream_options?: { include_usage?: boolean }; messages: { role: string; content: string }[]; max_completion_tokens?: number; max_tokens?: number };
 }
 
 export interface FakeOpenAI extends Listening {
@@ -48,6 +50,9 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       if (options.apiKey && request.headers.authorization !== `Bearer ${options.apiKey}`) {
         const presented = (request.headers.authorization ?? "").replace(/^Bearer /, "");
         return json(response, 401, { error: { message: `Incorrect API key provided: ${presented.slice(0, 3)}*********${presented.slice(-4)}.`, type: "invalid_request_error", code: "invalid_api_key" } });
+      }
+      if (options.onlyMaxTokens && body.max_completion_tokens !== undefined) {
+        return json(response, 400, { error: { message: "Unrecognized request argument supplied: max_completion_tokens", type: "invalid_request_error", param: "max_completion_tokens", code: null } });
       }
       const question = body.messages.filter((message) => message.role === "user").at(-1)?.content ?? "";
       const directive = (name: string) => new RegExp(`\\[\\[${name}(?::(\\d+))?\\]\\]`).exec(question);
