@@ -75,10 +75,13 @@ export function offlineWorkspace(stackDir: string, workDir: string): string {
   return workDir;
 }
 
-/** terraform init (providers from the mirror) and validate, in a workspace made by offlineWorkspace. */
-export function initOffline(workDir: string): void {
+/**
+ * terraform init (providers from the mirror) and validate, in a workspace made by offlineWorkspace. A plan checks
+ * the configuration too; `validate: false` saves the separate pass where a test plans the same configuration again.
+ */
+export function initOffline(workDir: string, options: { validate?: boolean } = {}): void {
   terraform(workDir, ["init", "-input=false", "-no-color", `-plugin-dir=${pluginDir()}`]);
-  terraform(workDir, ["validate", "-no-color"]);
+  if (options.validate !== false) terraform(workDir, ["validate", "-no-color"]);
 }
 
 /** A saved plan (plan.bin) plus its text and its JSON form. */

@@ -18,15 +18,18 @@ if (!available && process.env.REQUIRE_TERRAFORM === "1") throw new Error("REQUIR
 
 describe.skipIf(!available)("terraform init, validate and plan, offline", { timeout: TERRAFORM_BUDGET_MS }, () => {
   let stackDir: string;
+  // One plan serves every test here: each reads it, none changes it.
+  let planned: ReturnType<typeof planOffline>;
   beforeAll(() => {
     const outdir = mkdtempSync(join(tmpdir(), "dooray-gpt-synth-"));
     synthApp(outdir, { ci: { accountId: "123456789012", worker: { reservedConcurrency: 3 } } });
     stackDir = offlineWorkspace(join(outdir, "stacks", "dooray-gpt-ci"), join(outdir, "offline", "dooray-gpt-ci"));
     initOffline(stackDir);
+    planned = planOffline(stackDir);
   }, TERRAFORM_BUDGET_MS);
 
   it("plans the whole deployment, with no input at all", () => {
-    const { json, text } = planOffline(stackDir);
+    const { json, text } = planned;
     const created = json.resource_changes.filter((change) => change.change.actions.join() === "create").map((change) => change.type).sort();
     expect(created).toEqual(PLANNED_RESOURCES);
     expect(json.variables ?? {}).toEqual({});
@@ -37,7 +40,7 @@ describe.skipIf(!available)("terraform init, validate and plan, offline", { time
 
   it("after a first deploy, an ordinary one with no input plans no change to either secret (and destroys nothing)", () => {
     // The state a first apply records for the two secrets: their planned values plus what AWS would assign.
-    const first = planOffline(stackDir).json;
+    const first = planned.json;
     const secrets = (first.planned_values as { root_module: { resources: { type: string; name: string; values: Record<string, unknown> }[] } }).root_module.resources.filter(
       (resource) => resource.type === "aws_secretsmanager_secret",
     );
@@ -71,7 +74,7 @@ describe.skipIf(!available)("terraform init, validate and plan, offline", { time
   });
 
   it("knows every policy, trust policy and function environment before apply: a reviewer reads them in full", () => {
-    const { json, text } = planOffline(stackDir);
+    const { json, text } = planned;
     const checked = json.resource_changes.filter((change) => ["aws_iam_role", "aws_iam_role_policy", "aws_lambda_function"].includes(change.type));
     expect(checked).toHaveLength(6);
     for (const change of checked) {
@@ -91,7 +94,7 @@ describe.skipIf(!available)("a handler change, as Terraform plans it", { timeout
   it("changes the planned worker's source_code_hash and nothing else in the whole plan", () => {
     const plannedValues = (outdir: string) => {
       const dir = offlineWorkspace(join(outdir, "stacks", "dooray-gpt-dev"), join(outdir, "offline", "dooray-gpt-dev"));
-      initOffline(dir);
+      initOffline(dir, { validate: false });
       return planOffline(dir).json.planned_values;
     };
     const before = plannedValues(cloneAndSynth());
@@ -119,7 +122,7 @@ describe.skipIf(!available)("a changed channel profile, as a reviewer sees it in
       const outdir = mkdtempSync(join(tmpdir(), "dooray-gpt-profile-"));
       synthApp(outdir, { ci: { ...base, channels } });
       const dir = offlineWorkspace(join(outdir, "stacks", "dooray-gpt-ci"), join(outdir, "offline"));
-      initOffline(dir);
+      initOffline(dir, { validate: false });
       return dir;
     };
     // The state a first apply of the old profiles records for both functions.
