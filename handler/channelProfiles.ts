@@ -9,11 +9,14 @@ export interface ChannelProfile {
   readonly systemPrompt?: string;
   readonly model?: string;
   readonly budgets?: { readonly userDailyTokens?: number; readonly channelDailyTokens?: number };
+  /** The profile's model's list price, US dollars per million tokens (for the cost metric and the spend ceiling). */
+  readonly modelPrice?: { readonly inputPerMillionTokens: number; readonly outputPerMillionTokens: number };
 }
 
 export type ChannelProfiles = Readonly<Record<string, ChannelProfile>>;
 
-const PROFILE_KEYS = ["name", "systemPrompt", "model", "budgets"];
+const PROFILE_KEYS = ["name", "systemPrompt", "model", "budgets", "modelPrice"];
+const PRICE_KEYS = ["inputPerMillionTokens", "outputPerMillionTokens"];
 const BUDGET_KEYS = ["userDailyTokens", "channelDailyTokens"];
 
 /** Validates profiles; a problem throws an Error whose message names the channel and the field. */
@@ -43,6 +46,7 @@ export function parseChannelProfiles(raw: unknown, maxDailyTokens: number): Chan
       profile.model = model;
     }
     if (fields.budgets !== undefined) profile.budgets = budgets(fields.budgets, `${at}.budgets`, maxDailyTokens);
+    if (fields.modelPrice !== undefined) profile.modelPrice = modelPrice(fields.modelPrice, `${at}.modelPrice`);
     profiles[channelId] = profile;
   }
   return profiles;
@@ -59,16 +63,36 @@ function budgets(raw: unknown, at: string, maxDailyTokens: number): NonNullable<
   return result;
 }
 
+function modelPrice(raw: unknown, at: string): NonNullable<ChannelProfile["modelPrice"]> {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new Error(`${at}: expected an object with ${PRICE_KEYS.join(", ")}`);
+  const fields = raw as Record<string, unknown>;
+  const unknown = Object.keys(fields).find((key) => !PRICE_KEYS.includes(key));
+  if (unknown) throw new Error(`${at}.${unknown}: unknown setting; allowed: ${PRICE_KEYS.join(", ")}`);
+  const price = (key: string) => {
+    const value = fields[key];
+    if (typeof value !== "number" || !(value >= 0 && value <= 10_000)) throw new Error(`${at}.${key}: expected US dollars per million tokens from 0 to 10000`);
+    return value;
+  };
+  return { inputPerMillionTokens: price("inputPerMillionTokens"), outputPerMillionTokens: price("outputPerMillionTokens") };
+}
+
 /** What one channel's questions are answered with: its profile where it says so, the bot's settings elsewhere. */
 export interface ChannelSettings {
   readonly profileName: string | undefined;
   readonly systemPrompt: string;
   readonly model: string;
   readonly budgets: { readonly user: number; readonly channel: number };
+  readonly price: { readonly input: number; readonly output: number };
 }
 
 export function channelSettings(
-  config: { readonly channelProfiles: ChannelProfiles; readonly systemPrompt: string; readonly model: string; readonly budgets: { readonly user: number; readonly channel: number } },
+  config: {
+    readonly channelProfiles: ChannelProfiles;
+    readonly systemPrompt: string;
+    readonly model: string;
+    readonly budgets: { readonly user: number; readonly channel: number };
+    readonly pricePerMillionTokens: { readonly input: number; readonly output: number };
+  },
   channelId: string,
 ): ChannelSettings {
   const profile = Object.hasOwn(config.channelProfiles, channelId) ? config.channelProfiles[channelId] : undefined;
@@ -80,5 +104,6 @@ export function channelSettings(
       user: profile?.budgets?.userDailyTokens ?? config.budgets.user,
       channel: profile?.budgets?.channelDailyTokens ?? config.budgets.channel,
     },
+    price: profile?.modelPrice ? { input: profile.modelPrice.inputPerMillionTokens, output: profile.modelPrice.outputPerMillionTokens } : config.pricePerMillionTokens,
   };
 }

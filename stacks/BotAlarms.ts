@@ -3,6 +3,7 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { Construct } from "constructs";
 import { topicArn, type Place } from "./arns.js";
+import type { BotKey } from "./BotKey.js";
 import type { AlarmSettings } from "./config.js";
 import { METRICS_NAMESPACE, OUTCOME_METRIC } from "../handler/metrics.js";
 
@@ -14,7 +15,11 @@ export interface BotAlarmsProps {
   readonly environment: string;
   readonly edgeName: string;
   readonly workerName: string;
+  /** The edge's dead-letter queue: any message in it is a person who may not have heard back. */
+  readonly deadLetterQueueName: string;
   readonly settings: AlarmSettings;
+  /** The alarm topic is encrypted with the environment's key. */
+  readonly key: BotKey;
 }
 
 /** One alarm, as data: what it watches, when it fires, and what it means for the people using the bot. */
@@ -24,12 +29,14 @@ export interface AlarmSpec {
   readonly threshold: number;
   /** A single metric, or several summed (each missing value counted as 0). */
   readonly metrics: readonly { readonly namespace: string; readonly metricName: string; readonly dimensions: Readonly<Record<string, string>> }[];
+  /** How the period's values are combined: a count is summed, a depth is its highest value. */
+  readonly statistic?: "Sum" | "Maximum";
 }
 
 /** Every alarm sums over 5 minutes and fires on one breaching period; no data means nothing happened. */
 export const ALARM_PERIOD_SECONDS = 300;
 
-export function alarmSpecs(props: Omit<BotAlarmsProps, "place" | "settings"> & { budgetRefusalsPer5Minutes: number }): AlarmSpec[] {
+export function alarmSpecs(props: Omit<BotAlarmsProps, "place" | "settings" | "key"> & { budgetRefusalsPer5Minutes: number }): AlarmSpec[] {
   const lambda = (functionName: string, metricName: string) => ({ namespace: "AWS/Lambda", metricName, dimensions: { FunctionName: functionName } });
   const outcome = (name: string) => ({ namespace: METRICS_NAMESPACE, metricName: OUTCOME_METRIC, dimensions: { Environment: props.environment, Outcome: name } });
   return [
@@ -40,6 +47,13 @@ export function alarmSpecs(props: Omit<BotAlarmsProps, "place" | "settings"> & {
     { name: "failure-record-delivery-failures", description: "Lambda could not deliver a failure record to the edge: someone got no final message.", threshold: 0, metrics: [lambda(props.workerName, "DestinationDeliveryFailures")] },
     { name: "edge-errors", description: "The edge failed; Dooray showed people an error instead of our answer.", threshold: 0, metrics: [lambda(props.edgeName, "Errors")] },
     { name: "edge-throttles", description: "The edge's reserved concurrency was reached; Dooray got HTTP 429.", threshold: 0, metrics: [lambda(props.edgeName, "Throttles")] },
+    {
+      name: "edge-dead-letters",
+      description: "A failure record the edge could not process is in its dead-letter queue: that person may not have been told (docs/operations.md, \"Dead letters\").",
+      threshold: 0,
+      statistic: "Maximum",
+      metrics: [{ namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: props.deadLetterQueueName } }],
+    },
     { name: "budget-refusals", description: `More than ${props.budgetRefusalsPer5Minutes} questions in 5 minutes were refused by a daily budget.`, threshold: props.budgetRefusalsPer5Minutes, metrics: [outcome("refusedByBudget")] },
   ];
 }
@@ -57,7 +71,7 @@ export class BotAlarms extends Construct {
     let actions: string[] = [];
     let topic: SnsTopic | undefined;
     if (props.settings.emails.length > 0) {
-      topic = new SnsTopic(this, "topic", { name: topicName });
+      topic = new SnsTopic(this, "topic", { name: topicName, kmsMasterKeyId: props.key.aliasName, dependsOn: [props.key.alias] });
       props.settings.emails.forEach((email, index) => new SnsTopicSubscription(this, `email_${index}`, { topicArn: topic!.arn, protocol: "email", endpoint: email }));
       // Built from the name, so the plan shows where each alarm goes; dependsOn keeps the order a reference would give.
       actions = [topicArn(props.place, topicName)];
@@ -77,7 +91,7 @@ export class BotAlarms extends Construct {
       };
       if (spec.metrics.length === 1) {
         const [metric] = spec.metrics;
-        return new CloudwatchMetricAlarm(this, spec.name.replaceAll("-", "_"), { ...common, ...metric!, dimensions: { ...metric!.dimensions }, statistic: "Sum", period: ALARM_PERIOD_SECONDS });
+        return new CloudwatchMetricAlarm(this, spec.name.replaceAll("-", "_"), { ...common, ...metric!, dimensions: { ...metric!.dimensions }, statistic: spec.statistic ?? "Sum", period: ALARM_PERIOD_SECONDS });
       }
       const ids = spec.metrics.map((_, index) => `m${index}`);
       return new CloudwatchMetricAlarm(this, spec.name.replaceAll("-", "_"), {

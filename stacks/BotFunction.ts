@@ -5,6 +5,7 @@ import { Construct } from "constructs";
 import { functionArn, logStreamsArn, roleArn, type Place } from "./arns.js";
 import { handlerPackageFiles, type FunctionEntry } from "./assets/buildHandler.js";
 import { zipAsset } from "./assets/zipAsset.js";
+import type { BotKey } from "./BotKey.js";
 import { BotRole, type PolicyStatement } from "./BotRole.js";
 import { StackConfigError } from "./config.js";
 
@@ -33,6 +34,12 @@ export interface BotFunctionProps {
   readonly layers?: readonly string[];
   /** Created before the function, which uses them from its first request (the table). */
   readonly uses?: readonly ITerraformDependable[];
+  /** The environment's key: the log group is encrypted with it. */
+  readonly key: BotKey;
+  /** X-Ray active tracing (the role then may send traces). */
+  readonly tracing: boolean;
+  /** Where Lambda puts an asynchronous event the function could not process after its retries. */
+  readonly deadLetterQueueArn?: string;
 }
 
 /**
@@ -56,13 +63,15 @@ export class BotFunction extends Construct {
     }
     const logGroupName = `/aws/lambda/${props.functionName}`;
     this.arn = functionArn(props.place, props.functionName);
-    this.logGroup = new CloudwatchLogGroup(this, "log_group", { name: logGroupName, retentionInDays: props.logRetentionDays });
+    this.logGroup = new CloudwatchLogGroup(this, "log_group", { name: logGroupName, retentionInDays: props.logRetentionDays, kmsKeyId: props.key.key.arn });
     this.role = new BotRole(this, "role", {
       roleName: `${props.functionName}`,
       description: props.description,
       statements: [
         { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [logStreamsArn(props.place, logGroupName)] },
         ...props.statements,
+        // X-Ray's two write actions take no resource: "*" is the only form AWS accepts for them.
+        ...(props.tracing ? [{ Sid: "SendTraces", Effect: "Allow" as const, Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: ["*"] }] : []),
       ],
     });
     const code = zipAsset(this, "handler", handlerPackageFiles(props.entry));
@@ -81,6 +90,8 @@ export class BotFunction extends Construct {
       timeout: props.sizing.timeoutSeconds,
       reservedConcurrentExecutions: props.sizing.reservedConcurrency,
       loggingConfig: { logFormat: "JSON", logGroup: logGroupName },
+      tracingConfig: { mode: props.tracing ? "Active" : "PassThrough" },
+      ...(props.deadLetterQueueArn ? { deadLetterConfig: { targetArn: props.deadLetterQueueArn } } : {}),
       environment: { variables: { ...props.environment } },
       // The log group first (Lambda never creates one without retention); the role with its policy first (the
       // function can write logs from its first run).

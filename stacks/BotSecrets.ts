@@ -1,9 +1,12 @@
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { Construct } from "constructs";
+import type { BotKey } from "./BotKey.js";
 import { secretNameOf } from "./secretNames.js";
 
 export interface BotSecretsProps {
   readonly environment: string;
+  /** Both values are encrypted with the environment's key. */
+  readonly key: BotKey;
 }
 
 /**
@@ -25,11 +28,15 @@ export class BotSecrets extends Construct {
       name: this.names.openaiApiKey,
       description: "OpenAI (or compatible) API key for dooray-gpt; set with: npm run secret -- put <env> openai-api-key",
       recoveryWindowInDays: 7,
+      kmsKeyId: props.key.aliasName,
+      dependsOn: [props.key.alias],
     });
     this.doorayAppToken = new SecretsmanagerSecret(this, "dooray_app_token", {
       name: this.names.doorayAppToken,
       description: "Dooray app token that slash-command requests must carry; set with: npm run secret -- put <env> dooray-app-token",
       recoveryWindowInDays: 7,
+      kmsKeyId: props.key.aliasName,
+      dependsOn: [props.key.alias],
     });
   }
 }

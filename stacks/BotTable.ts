@@ -1,6 +1,7 @@
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { Construct } from "constructs";
 import { tableArn, type Place } from "./arns.js";
+import type { BotKey } from "./BotKey.js";
 import type { TableSettings } from "./config.js";
 import { PARTITION_KEY, TTL_ATTRIBUTE } from "../handler/store/tableKeys.js";
 
@@ -8,6 +9,8 @@ export interface BotTableProps {
   readonly place: Place;
   readonly tableName: string;
   readonly settings: TableSettings;
+  /** Rows are encrypted with the environment's key. */
+  readonly key: BotKey;
 }
 
 /**
@@ -30,6 +33,7 @@ export class BotTable extends Construct {
       ttl: { attributeName: TTL_ATTRIBUTE, enabled: true },
       pointInTimeRecovery: { enabled: props.settings.pointInTimeRecovery },
       deletionProtectionEnabled: props.settings.deletionProtection,
+      serverSideEncryption: { enabled: true, kmsKeyArn: props.key.key.arn },
     });
   }
 }

@@ -10,6 +10,8 @@ import { WorkerFunction } from "./WorkerFunction.js";
 import { BotAlarms } from "./BotAlarms.js";
 import { BotDashboard } from "./BotDashboard.js";
 import { BotTable } from "./BotTable.js";
+import { BotKey } from "./BotKey.js";
+import { EdgeDeadLetters } from "./EdgeDeadLetters.js";
 import { OUTCOMES } from "../handler/metrics.js";
 
 /**
@@ -21,6 +23,7 @@ export class DoorayGptStack extends TerraformStack {
   readonly edge: EdgeFunction;
   readonly worker: WorkerFunction;
   readonly table: BotTable;
+  readonly key: BotKey;
 
   constructor(scope: Construct, id: string, env: EnvironmentConfig) {
     super(scope, id);
@@ -36,9 +39,11 @@ export class DoorayGptStack extends TerraformStack {
     });
     declareBackend(this, env);
 
-    const secrets = new BotSecrets(this, "secrets", { environment: env.name });
+    this.key = new BotKey(this, "key", { place, aliasName: prefix, logGroupNames: [`/aws/lambda/${names.edge}`, `/aws/lambda/${names.worker}`], alarmTopic: env.alarms.emails.length > 0 });
+    const secrets = new BotSecrets(this, "secrets", { environment: env.name, key: this.key });
     const layer = new OpenAILayer(this, "openai", { layerName: `${prefix}-openai` });
-    this.table = new BotTable(this, "table", { place, tableName: prefix, settings: env.table });
+    this.table = new BotTable(this, "table", { place, tableName: prefix, settings: env.table, key: this.key });
+    const deadLetters = new EdgeDeadLetters(this, "edge_dead_letters", { place, queueName: `${names.edge}-dead-letters`, key: this.key });
 
     this.edge = new EdgeFunction(this, "edge", {
       place,
@@ -49,6 +54,9 @@ export class DoorayGptStack extends TerraformStack {
       workerArn: functionArn(place, names.worker),
       table: this.table,
       environment: { ...edgeSettings(env, secrets.names.doorayAppToken, names.worker), ...budgetSettings(env, prefix) },
+      key: this.key,
+      tracing: env.tracing,
+      deadLetters,
     });
     this.worker = new WorkerFunction(this, "worker", {
       place,
@@ -60,10 +68,12 @@ export class DoorayGptStack extends TerraformStack {
       layerArn: layer.layer.arn,
       table: this.table,
       environment: { ...workerSettings(env, secrets.names), ...budgetSettings(env, prefix) },
+      key: this.key,
+      tracing: env.tracing,
     });
 
     const metricsNames = { prefix, environment: env.name, edgeName: names.edge, workerName: names.worker };
-    new BotAlarms(this, "alarms", { place, ...metricsNames, settings: env.alarms });
+    new BotAlarms(this, "alarms", { place, ...metricsNames, deadLetterQueueName: deadLetters.name, settings: env.alarms, key: this.key });
     new BotDashboard(this, "dashboard", { dashboardName: prefix, region: env.region, environment: env.name, edgeName: names.edge, workerName: names.worker, outcomes: OUTCOMES });
 
     output(this, "function_url", this.edge.url.functionUrl, "Request URL to register for the /gpt command in Dooray");
@@ -72,6 +82,8 @@ export class DoorayGptStack extends TerraformStack {
     output(this, "edge_log_group_name", this.edge.function.logGroup.name, "CloudWatch log group of the edge");
     output(this, "worker_log_group_name", this.worker.function.logGroup.name, "CloudWatch log group of the worker");
     output(this, "table_name", this.table.table.name, "DynamoDB table: daily usage and job claims");
+    output(this, "kms_key_alias", this.key.aliasName, "KMS key of secrets, table, logs, dead letters and the alarm topic");
+    output(this, "edge_dead_letter_queue_name", deadLetters.name, "SQS queue of failure records the edge could not process");
     output(this, "dashboard_name", prefix, "CloudWatch dashboard of questions, tokens, cost and health");
     output(this, "openai_api_key_secret_name", secrets.names.openaiApiKey, "Secret holding the OpenAI API key");
     output(this, "dooray_app_token_secret_name", secrets.names.doorayAppToken, "Secret holding the Dooray app token");

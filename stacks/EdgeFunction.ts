@@ -3,7 +3,9 @@ import { LambdaFunctionUrl } from "@cdktf/provider-aws/lib/lambda-function-url";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { Construct } from "constructs";
 import type { Place } from "./arns.js";
+import type { BotKey } from "./BotKey.js";
 import type { BotTable } from "./BotTable.js";
+import type { EdgeDeadLetters } from "./EdgeDeadLetters.js";
 import { BotFunction, type FunctionSizing } from "./BotFunction.js";
 import type { PolicyStatement } from "./BotRole.js";
 
@@ -19,6 +21,10 @@ export interface EdgeFunctionProps {
   /** The bot's table: the edge reads usage rows only. */
   readonly table: BotTable;
   readonly environment: Readonly<Record<string, string>>;
+  readonly key: BotKey;
+  readonly tracing: boolean;
+  /** Where a failure record goes that the edge could not process after its retries. */
+  readonly deadLetters: EdgeDeadLetters;
 }
 
 /** How long Lambda keeps retrying to deliver a failure record to the edge (throttled or failed). */
@@ -48,6 +54,13 @@ export class EdgeFunction extends Construct {
         Resource: [props.table.arn],
         Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["usage#*", "conv#*", "job#*"] } },
       },
+      // Lambda writes a failure record the edge could not process to the queue, with the edge's own role.
+      { Sid: "SendOwnDeadLetters", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [props.deadLetters.arn] },
+      props.key.roleStatement("UseTheKeyForTheSecretTheTableAndDeadLetters", [
+        { service: "secretsmanager", writes: false },
+        { service: "dynamodb", writes: false },
+        { service: "sqs", writes: true },
+      ]),
     ];
     this.function = new BotFunction(this, "edge", {
       place: props.place,
@@ -58,7 +71,10 @@ export class EdgeFunction extends Construct {
       logRetentionDays: props.logRetentionDays,
       statements,
       environment: props.environment,
-      uses: [props.table.table],
+      uses: [props.table.table, props.deadLetters.queue],
+      key: props.key,
+      tracing: props.tracing,
+      deadLetterQueueArn: props.deadLetters.arn,
     });
     const functionName = this.function.fn.functionName;
     // AuthType NONE: Dooray cannot sign requests, so the handler is the gate (app token first, then the rest).

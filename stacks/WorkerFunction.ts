@@ -1,6 +1,7 @@
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { Construct } from "constructs";
 import type { Place } from "./arns.js";
+import type { BotKey } from "./BotKey.js";
 import type { BotTable } from "./BotTable.js";
 import { BotFunction, type FunctionSizing } from "./BotFunction.js";
 
@@ -23,6 +24,8 @@ export interface WorkerFunctionProps {
   /** The bot's table: budgets, job claims and conversations. */
   readonly table: BotTable;
   readonly environment: Readonly<Record<string, string>>;
+  readonly key: BotKey;
+  readonly tracing: boolean;
 }
 
 /**
@@ -49,10 +52,16 @@ export class WorkerFunction extends Construct {
         // Job claims (conditional PutItem, GetItem of a claim), budgets (conditional UpdateItem) and conversations
         // (GetItem, versioned PutItem): single items only, never a scan or a query.
         { Sid: "BudgetsClaimsAndConversations", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], Resource: [props.table.arn] },
+        props.key.roleStatement("UseTheKeyForTheSecretsAndTheTable", [
+          { service: "secretsmanager", writes: false },
+          { service: "dynamodb", writes: true },
+        ]),
       ],
       environment: props.environment,
       uses: [props.table.table],
       layers: [props.layerArn],
+      key: props.key,
+      tracing: props.tracing,
     });
     // A retry would post a second answer. A job that waited past the maximum event age (every worker busy), or a
     // run that threw or was stopped, goes to the edge, which tells the person (docs/architecture.md, "Nothing lost").

@@ -40,3 +40,16 @@ export function tableArn(place: Place, tableName: string): string {
 export function topicArn(place: Place, topicName: string): string {
   return `arn:${partitionOf(place.region)}:sns:${place.region}:${place.accountId}:${topicName}`;
 }
+
+export function logGroupArn(place: Place, logGroupName: string): string {
+  return `arn:${partitionOf(place.region)}:logs:${place.region}:${place.accountId}:log-group:${logGroupName}`;
+}
+
+/** The account's KMS keys in the region; a statement on it is narrowed to one key by the key's alias. */
+export function keysArnPattern(place: Place): string {
+  return `arn:${partitionOf(place.region)}:kms:${place.region}:${place.accountId}:key/*`;
+}
+
+export function queueArn(place: Place, queueName: string): string {
+  return `arn:${partitionOf(place.region)}:sqs:${place.region}:${place.accountId}:${queueName}`;
+}

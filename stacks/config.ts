@@ -23,6 +23,8 @@ export interface EnvironmentConfig {
   /** The private function: one answer per instance; its reserved concurrency is the cost ceiling. */
   readonly worker: WorkerSizing;
   readonly logRetentionDays: number;
+  /** X-Ray active tracing on both functions. */
+  readonly tracing: boolean;
   readonly model: string;
   readonly openaiBaseUrl: string | undefined;
   /** false for an OpenAI-compatible endpoint that refuses `stream_options` (budgets then settle on estimates). */
@@ -97,7 +99,7 @@ const DEFAULTS = {
 } as const;
 
 const KNOWN_KEYS = new Set([
-  "accountId", "region", "edge", "worker", "logRetentionDays", "model", "openaiBaseUrl", "openaiStreamUsage", "openaiMaxTokensField", "maxOutputTokens",
+  "accountId", "region", "edge", "worker", "logRetentionDays", "tracing", "model", "openaiBaseUrl", "openaiStreamUsage", "openaiMaxTokensField", "maxOutputTokens",
   "responseUrlHosts", "tenantIds", "tags", "backend", "budgets", "modelPrice", "table", "alarms", "channels",
 ]);
 /** Settings of the one-function design, and where they live now. */
@@ -140,6 +142,7 @@ function parseEnvironment(name: string, raw: unknown): EnvironmentConfig {
     edge: edgeSizing(raw.edge, `${at}.edge`),
     worker: workerSizing(raw.worker, `${at}.worker`),
     logRetentionDays,
+    tracing: bool(raw, at, "tracing", false),
     model: str(raw, at, "model", DEFAULTS.model, /^\S{1,100}$/, "a model name without spaces"),
     openaiBaseUrl: optionalStr(raw, at, "openaiBaseUrl", /^https:\/\/\S+$/, "an https URL"),
     openaiStreamUsage: bool(raw, at, "openaiStreamUsage", true),

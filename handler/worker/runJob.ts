@@ -216,7 +216,7 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
     result.outcome,
     result.texts,
     { ...result.fields, reservedTokens, usedTokens, usageReported: result.usage !== undefined, conversationId: plan.conversationId, turn: plan.turn, ...(job.thread ? { kind: job.thread.kind } : {}), ...(settings.profileName ? { profile: settings.profileName } : {}) },
-    measurementsOf(used, result, config.pricePerMillionTokens),
+    measurementsOf(used, result, settings.price),
     buttons,
   );
 }

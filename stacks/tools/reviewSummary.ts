@@ -35,6 +35,30 @@ export interface ReviewSummary {
     | undefined;
   readonly tables: readonly { readonly name: string; readonly billing: string; readonly ttlAttribute: string | undefined; readonly pointInTimeRecovery: boolean; readonly deletionProtection: boolean }[];
   readonly alarms: readonly { readonly name: string; readonly actions: readonly string[] }[];
+  /** Who is told when an alarm fires (the topic's e-mail subscriptions). */
+  readonly alarmEmails: readonly string[];
+  /** The customer-managed keys, what each encrypts, and who may use it. */
+  readonly keys: readonly {
+    readonly alias: string;
+    readonly rotation: boolean;
+    readonly encrypts: readonly string[];
+    /** Key policy principals (services, the account). */
+    readonly keyPolicy: readonly { readonly sid: string; readonly principal: string; readonly actions: readonly string[] }[];
+    /** Roles whose own policy uses the key, and through which services. */
+    readonly roles: readonly { readonly role: string; readonly actions: readonly string[]; readonly via: readonly string[] }[];
+  }[];
+  readonly tracing: readonly { readonly function: string; readonly mode: string }[];
+  readonly deadLetters: readonly { readonly function: string; readonly queue: string; readonly retentionSeconds: number | undefined }[];
+  /** Where questions go: the model endpoint the worker calls (the SDK's default is OpenAI's public API). */
+  readonly modelEndpoint: { readonly host: string; readonly isDefault: boolean; readonly model: string } | undefined;
+  /** The Dooray tenants that may call; empty means any tenant. */
+  readonly tenants: readonly string[];
+  /** The most a day can cost in model spend, from the budgets and list prices (US dollars). */
+  readonly spend: {
+    readonly perPerson: number | undefined;
+    readonly perChannel: number | undefined;
+    readonly channels: readonly { readonly channelId: string; readonly name: string; readonly perPerson: number | undefined; readonly perChannel: number | undefined }[];
+  } | undefined;
 }
 
 export interface Statement {
@@ -87,7 +111,86 @@ export function reviewSummary(stack: string, plan: PlanJson, allowedAccountIds: 
       deletionProtection: Boolean(table.deletion_protection_enabled),
     })),
     alarms: of("aws_cloudwatch_metric_alarm").map((alarm) => ({ name: String(alarm.alarm_name), actions: (alarm.alarm_actions ?? []) as string[] })),
+    alarmEmails: of("aws_sns_topic_subscription").filter((subscription) => subscription.protocol === "email").map((subscription) => String(subscription.endpoint)),
+    keys: keysOf(plan, of),
+    tracing: functions.map((fn) => ({ function: String(fn.function_name), mode: String(fn.tracing_config?.[0]?.mode ?? "PassThrough") })),
+    deadLetters: functions
+      .filter((fn) => fn.dead_letter_config?.[0]?.target_arn)
+      .map((fn) => {
+        const queue = String(fn.dead_letter_config[0].target_arn).split(":").pop()!;
+        const retention = of("aws_sqs_queue").find((candidate) => candidate.name === queue)?.message_retention_seconds;
+        return { function: String(fn.function_name), queue, retentionSeconds: retention === undefined ? undefined : Number(retention) };
+      }),
+    modelEndpoint: endpointOf(functions),
+    tenants: tenantsOf(functions),
+    spend: spendOf(functions),
   };
+}
+
+const variablesOf = (fn: After) => (fn.environment?.[0]?.variables ?? {}) as Record<string, string>;
+
+function endpointOf(functions: After[]): ReviewSummary["modelEndpoint"] {
+  const worker = functions.map(variablesOf).find((vars) => vars.BOT_MODEL !== undefined);
+  if (!worker) return undefined;
+  return worker.OPENAI_BASE_URL ? { host: new URL(worker.OPENAI_BASE_URL).host, isDefault: false, model: worker.BOT_MODEL! } : { host: "api.openai.com", isDefault: true, model: worker.BOT_MODEL! };
+}
+
+function tenantsOf(functions: After[]): string[] {
+  const listed = functions.map(variablesOf).find((vars) => vars.DOORAY_TENANT_IDS !== undefined)?.DOORAY_TENANT_IDS;
+  return listed ? listed.split(",") : [];
+}
+
+/** US dollars for a day's tokens at most: every token priced as output, the dearer kind. */
+function spendOf(functions: After[]): ReviewSummary["spend"] {
+  const worker = functions.map(variablesOf).find((vars) => vars.BOT_MODEL !== undefined && vars.BUDGET_USER_DAILY_TOKENS !== undefined);
+  if (!worker) return undefined;
+  const defaultPrice = Number(worker.MODEL_PRICE_OUTPUT_PER_MTOK ?? 0);
+  const dollars = (tokens: number, pricePerMillion: number) => (tokens === 0 ? undefined : (tokens * pricePerMillion) / 1_000_000);
+  const user = Number(worker.BUDGET_USER_DAILY_TOKENS);
+  const channel = Number(worker.BUDGET_CHANNEL_DAILY_TOKENS);
+  const profiles = JSON.parse(worker.CHANNEL_PROFILES ?? "{}") as Record<string, { name: string; budgets?: { userDailyTokens?: number; channelDailyTokens?: number }; modelPrice?: { outputPerMillionTokens: number } }>;
+  return {
+    perPerson: dollars(user, defaultPrice),
+    perChannel: dollars(channel, defaultPrice),
+    channels: Object.entries(profiles).map(([channelId, profile]) => {
+      const price = profile.modelPrice?.outputPerMillionTokens ?? defaultPrice;
+      return { channelId, name: profile.name, perPerson: dollars(profile.budgets?.userDailyTokens ?? user, price), perChannel: dollars(profile.budgets?.channelDailyTokens ?? channel, price) };
+    }),
+  };
+}
+
+function keysOf(plan: PlanJson, of: (type: string) => After[]): ReviewSummary["keys"] {
+  const keyChanges = plan.resource_changes.filter((change) => change.type === "aws_kms_key" && change.change.actions.includes("create"));
+  return keyChanges.map((change) => {
+    // One key per environment, with one alias.
+    const alias = of("aws_kms_alias")[0]?.name as string | undefined;
+    const policy = JSON.parse(String(change.change.after.policy)) as { Statement: { Sid: string; Principal: { AWS?: string; Service?: string }; Action: string[] }[] };
+    const usesAlias = (value: unknown) => value === alias;
+    const encrypts = [
+      ...of("aws_secretsmanager_secret").filter((secret) => usesAlias(secret.kms_key_id)).map((secret) => `secret ${secret.name}`),
+      ...of("aws_dynamodb_table").filter((table) => table.server_side_encryption?.[0]?.enabled).map((table) => `table ${table.name}`),
+      // A log group takes the key's ARN, which is known after apply only.
+      ...plan.resource_changes
+        .filter((candidate) => candidate.type === "aws_cloudwatch_log_group" && (candidate.change.after.kms_key_id || candidate.change.after_unknown?.kms_key_id === true))
+        .map((candidate) => `log group ${candidate.change.after.name}`),
+      ...of("aws_sqs_queue").filter((queue) => usesAlias(queue.kms_master_key_id)).map((queue) => `queue ${queue.name}`),
+      ...of("aws_sns_topic").filter((topic) => usesAlias(topic.kms_master_key_id)).map((topic) => `topic ${topic.name}`),
+    ];
+    const roles = of("aws_iam_role_policy").flatMap((rolePolicy) =>
+      (JSON.parse(String(rolePolicy.policy)) as { Statement: Statement[] }).Statement.filter((statement) => (statement.Condition as { "ForAnyValue:StringEquals"?: { "kms:ResourceAliases"?: string[] } } | undefined)?.["ForAnyValue:StringEquals"]?.["kms:ResourceAliases"]?.includes(alias ?? "")).map((statement) => ({
+        role: String(rolePolicy.role),
+        actions: statement.Action,
+        via: ((statement.Condition as { StringEquals?: { "kms:ViaService"?: string[] } }).StringEquals?.["kms:ViaService"] ?? []).map((service) => service.split(".")[0]!),
+      })),
+    );
+    return {
+      alias: alias ?? "(no alias)",
+      rotation: Boolean(change.change.after.enable_key_rotation),
+      encrypts,
+      keyPolicy: policy.Statement.map((statement) => ({ sid: statement.Sid, principal: statement.Principal.Service ?? statement.Principal.AWS ?? "?", actions: statement.Action })),
+      roles,
+    };
+  });
 }
 
 function budgetsOf(functions: After[]): ReviewSummary["budgets"] {
@@ -117,6 +220,12 @@ export function formatSummary(summary: ReviewSummary): string {
     );
   }
   for (const name of summary.public.private) lines.push(`  - ${name}: private (no URL, no resource policy; only principals whose own IAM policy allows it)`);
+  lines.push("", "Who may call");
+  lines.push(
+    summary.tenants.length > 0
+      ? `  - Dooray tenants ${summary.tenants.join(", ")} only (DOORAY_TENANT_IDS; others get 403)`
+      : "  - ⚠ ANY DOORAY TENANT: no tenant allow-list (tenantIds is empty); anyone holding the app token may call. Set tenantIds to your tenant's id",
+  );
   lines.push("", "What each role may do (every statement: actions × resources)");
   for (const role of summary.roles) {
     lines.push(`  ${role.role}`);
@@ -153,6 +262,39 @@ export function formatSummary(summary: ReviewSummary): string {
       lines.push(`    channel ${channel.channelId} (${channel.name}): ${own.join(", ")}`);
     }
   }
+  if (summary.spend) {
+    const usd = (value: number | undefined) => (value === undefined ? "⚠ no ceiling (budget 0 = unlimited)" : `≤ $${value.toFixed(2)}`);
+    lines.push(`  - model spend per day (every token at the output list price, the upper bound): ${usd(summary.spend.perPerson)} per person, ${usd(summary.spend.perChannel)} per channel; the whole bot has no daily total beyond these times the people and channels using it`);
+    for (const channel of summary.spend.channels) lines.push(`    channel ${channel.channelId} (${channel.name}): ${usd(channel.perPerson)} per person, ${usd(channel.perChannel)} for the channel`);
+  }
+  if (summary.modelEndpoint) {
+    lines.push("", "Where questions go");
+    lines.push(
+      summary.modelEndpoint.isDefault
+        ? `  - every question and its conversation go to ${summary.modelEndpoint.host} (the openai SDK's default: OpenAI's public API, outside Korea), model ${summary.modelEndpoint.model}; every channel profile too. Set openaiBaseUrl for another endpoint`
+        : `  - every question and its conversation go to ${summary.modelEndpoint.host} (openaiBaseUrl), model ${summary.modelEndpoint.model}; every channel profile too`,
+    );
+  }
+  lines.push("", "What is kept, and for how long");
+  lines.push("  - conversations (question and answer text, for 이어서 질문 and 채널에 공유): 24 hours after their last turn, in the table");
+  lines.push("  - daily usage rows (token counts and answer counts by person and channel ids, no text): 35 days");
+  lines.push("  - job rows (ids and the outcome, no text): 1 day");
+  for (const letters of summary.deadLetters) {
+    lines.push(`  - ${letters.function}'s dead letters (failure records, which hold the question): ${letters.retentionSeconds === undefined ? "?" : `${Math.round(letters.retentionSeconds / 3600)} hours`} in queue ${letters.queue}`);
+  }
+  for (const table of summary.tables) {
+    if (table.pointInTimeRecovery) lines.push(`  - point-in-time recovery of ${table.name} keeps deleted and expired rows recoverable for up to 35 days`);
+  }
+  for (const log of summary.logs) lines.push(`  - ${log.group}: ${log.retentionDays} days; ids, outcomes and timings only, never a question, an answer or a token`);
+  if (summary.keys.length > 0) {
+    lines.push("", "Encryption (customer-managed KMS keys)");
+    for (const key of summary.keys) {
+      lines.push(`  - ${key.alias}: rotation ${key.rotation ? "on (yearly)" : "OFF"}; $1 a month plus $0.03 per 10,000 requests (list price); encrypts ${key.encrypts.join(", ")}`);
+      for (const statement of key.keyPolicy) lines.push(`    key policy ${statement.sid}: ${statement.principal} may ${statement.actions.join(", ")}`);
+      for (const role of key.roles) lines.push(`    role ${role.role}: ${role.actions.join(", ")}, only via ${role.via.join(", ")}`);
+    }
+  }
+  if (summary.tracing.length > 0) lines.push("", `X-Ray tracing: ${summary.tracing.map((fn) => `${fn.function} ${fn.mode === "Active" ? "active" : "off"}`).join(", ")}`);
   if (summary.tables.length > 0) {
     lines.push("", "Data");
     for (const table of summary.tables) {
@@ -164,6 +306,11 @@ export function formatSummary(summary: ReviewSummary): string {
   if (summary.alarms.length > 0) {
     const targets = [...new Set(summary.alarms.flatMap((alarm) => alarm.actions))];
     lines.push("", `Alarms (${summary.alarms.length}; ${targets.length > 0 ? `notify ${targets.join(", ")}` : "no notification target: set alarms.emails"})`);
+    lines.push(
+      summary.alarmEmails.length > 0
+        ? `  who is told: ${summary.alarmEmails.join(", ")} (each confirms its subscription once)`
+        : "  ⚠ NOBODY IS TOLD when an alarm fires: set alarms.emails, or subscribe to the alarms yourself",
+    );
     for (const alarm of summary.alarms) lines.push(`  - ${alarm.name}`);
   }
   lines.push("", "Log retention");

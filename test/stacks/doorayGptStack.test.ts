@@ -89,11 +89,13 @@ describe("the dooray-gpt stack, as synthesized", () => {
       expect(group.retention_in_days).toBe(60);
       const role = named(json, "aws_iam_role", "name", fn.function_name);
       expect(fn.role).toBe(`arn:aws:iam::${ACCOUNT}:role/${fn.function_name}`);
+      expect(group.kms_key_id).toBe(`\${${addressOf(json, "aws_kms_key", only(json, "aws_kms_key"))}.arn}`);
       expect(fn.depends_on).toEqual([
         addressOf(json, "aws_cloudwatch_log_group", group),
         addressOf(json, "aws_iam_role", role),
         expect.stringMatching(/^aws_iam_role_policy\./),
         addressOf(json, "aws_dynamodb_table", only(json, "aws_dynamodb_table")),
+        ...(fn === edge ? [addressOf(json, "aws_sqs_queue", only(json, "aws_sqs_queue"))] : []),
       ]);
     }
   });
@@ -134,6 +136,17 @@ describe("the dooray-gpt stack, as synthesized", () => {
         Resource: [TABLE_ARN],
         Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["usage#*", "conv#*", "job#*"] } },
       },
+      { Sid: "SendOwnDeadLetters", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [`arn:aws:sqs:${REGION}:${ACCOUNT}:dooray-gpt-test-edge-dead-letters`] },
+      {
+        Sid: "UseTheKeyForTheSecretTheTableAndDeadLetters",
+        Effect: "Allow",
+        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+        Resource: [`arn:aws:kms:${REGION}:${ACCOUNT}:key/*`],
+        Condition: {
+          StringEquals: { "kms:ViaService": [`secretsmanager.${REGION}.amazonaws.com`, `dynamodb.${REGION}.amazonaws.com`, `sqs.${REGION}.amazonaws.com`] },
+          "ForAnyValue:StringEquals": { "kms:ResourceAliases": ["alias/dooray-gpt-test"] },
+        },
+      },
     ]);
   });
 
@@ -148,7 +161,59 @@ describe("the dooray-gpt stack, as synthesized", () => {
       },
       { Sid: "SendFailuresToEdge", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [`arn:aws:lambda:${REGION}:${ACCOUNT}:function:dooray-gpt-test-edge`] },
       { Sid: "BudgetsClaimsAndConversations", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], Resource: [TABLE_ARN] },
+      {
+        Sid: "UseTheKeyForTheSecretsAndTheTable",
+        Effect: "Allow",
+        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+        Resource: [`arn:aws:kms:${REGION}:${ACCOUNT}:key/*`],
+        Condition: {
+          StringEquals: { "kms:ViaService": [`secretsmanager.${REGION}.amazonaws.com`, `dynamodb.${REGION}.amazonaws.com`] },
+          "ForAnyValue:StringEquals": { "kms:ResourceAliases": ["alias/dooray-gpt-test"] },
+        },
+      },
     ]);
+  });
+
+  it("keeps one customer-managed key, rotated, for the secrets, the table, both log groups, the dead letters and the alarm topic", () => {
+    const key = only(json, "aws_kms_key");
+    expect(key).toMatchObject({ enable_key_rotation: true, rotation_period_in_days: 365, deletion_window_in_days: 30 });
+    expect(only(json, "aws_kms_alias")).toMatchObject({ name: "alias/dooray-gpt-test", target_key_id: `\${${addressOf(json, "aws_kms_key", key)}.key_id}` });
+    const keyArn = `\${${addressOf(json, "aws_kms_key", key)}.arn}`;
+    for (const secret of resources(json, "aws_secretsmanager_secret")) expect(secret.kms_key_id).toBe("alias/dooray-gpt-test");
+    expect(only(json, "aws_dynamodb_table").server_side_encryption).toEqual({ enabled: true, kms_key_arn: keyArn });
+    expect(only(json, "aws_sns_topic").kms_master_key_id).toBe("alias/dooray-gpt-test");
+    expect(only(json, "aws_sqs_queue")).toMatchObject({ name: "dooray-gpt-test-edge-dead-letters", kms_master_key_id: "alias/dooray-gpt-test", message_retention_seconds: 86_400 });
+    const statements = JSON.parse(key.policy as string).Statement as { Sid: string; Principal: Json; Action: string[]; Condition?: Json }[];
+    expect(statements.map((statement) => [statement.Sid, statement.Principal])).toEqual([
+      ["AccountAdministersTheKey", { AWS: `arn:aws:iam::${ACCOUNT}:root` }],
+      ["CloudWatchLogsEncryptsTheBotsLogGroups", { Service: `logs.${REGION}.amazonaws.com` }],
+      ["CloudWatchAlarmsPublishToTheTopic", { Service: "cloudwatch.amazonaws.com" }],
+    ]);
+    expect(statements[1]!.Condition).toEqual({
+      ArnEquals: { "kms:EncryptionContext:aws:logs:arn": ["edge", "worker"].map((name) => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/dooray-gpt-test-${name}`) },
+    });
+  });
+
+  it("gives the edge its own dead-letter queue, and the worker none (its failures go to the edge)", () => {
+    expect(edge.dead_letter_config).toEqual({ target_arn: `arn:aws:sqs:${REGION}:${ACCOUNT}:dooray-gpt-test-edge-dead-letters` });
+    expect(worker.dead_letter_config).toBeUndefined();
+    expect(named(json, "aws_cloudwatch_metric_alarm", "alarm_name", "dooray-gpt-test-edge-dead-letters")).toMatchObject({
+      namespace: "AWS/SQS",
+      metric_name: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: "dooray-gpt-test-edge-dead-letters" },
+      statistic: "Maximum",
+      threshold: 0,
+    });
+  });
+
+  it("traces both functions with X-Ray where configured, with the two trace actions (which take no resource) in each role", () => {
+    for (const fn of [edge, worker]) expect(fn.tracing_config).toEqual({ mode: "PassThrough" });
+    const { json: traced } = synth({ tracing: true });
+    for (const name of ["dooray-gpt-test-edge", "dooray-gpt-test-worker"]) {
+      expect(named(traced, "aws_lambda_function", "function_name", name).tracing_config).toEqual({ mode: "Active" });
+      expect(policyOf(traced, name).Statement.at(-1)).toEqual({ Sid: "SendTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: ["*"] });
+    }
+    expect(JSON.stringify(policyOf(json, "dooray-gpt-test-edge"))).not.toContain("xray");
   });
 
   it("lets only Lambda assume either role, with no managed policy attached", () => {
@@ -192,13 +257,15 @@ describe("the dooray-gpt stack, as synthesized", () => {
     expect(JSON.stringify(json)).not.toMatch(/secret_string|secret_binary/);
   });
 
-  it("outputs the Request URL, both functions, both log groups, both secret names, the table and the dashboard", () => {
+  it("outputs the Request URL, both functions, both log groups, both secret names, the table, the key, the dead letters and the dashboard", () => {
     expect(Object.keys(json.output).sort()).toEqual([
       "dashboard_name",
       "dooray_app_token_secret_name",
+      "edge_dead_letter_queue_name",
       "edge_function_name",
       "edge_log_group_name",
       "function_url",
+      "kms_key_alias",
       "openai_api_key_secret_name",
       "table_name",
       "worker_function_name",
@@ -264,7 +331,7 @@ describe("the dooray-gpt stack, as synthesized", () => {
     expect(topic.name).toBe("dooray-gpt-test-alarms");
     expect(only(json, "aws_sns_topic_subscription")).toMatchObject({ protocol: "email", endpoint: "ops@example.com" });
     expect(alarms.map((alarm) => alarm.alarm_name).sort()).toEqual(
-      ["budget-refusals", "edge-errors", "edge-throttles", "failure-record-delivery-failures", "failure-records", "worker-dropped-events", "worker-errors", "worker-throttles"].map((name) => `dooray-gpt-test-${name}`),
+      ["budget-refusals", "edge-dead-letters", "edge-errors", "edge-throttles", "failure-record-delivery-failures", "failure-records", "worker-dropped-events", "worker-errors", "worker-throttles"].map((name) => `dooray-gpt-test-${name}`),
     );
     const byName = (name: string) => alarms.find((alarm) => alarm.alarm_name === `dooray-gpt-test-${name}`)!;
     for (const alarm of alarms) {

@@ -35,9 +35,9 @@ describe.skipIf(!available)("npm run plan:offline", { timeout: TERRAFORM_BUDGET_
   it("ends with a reviewer's summary that names every statement of every role, as synthesized", () => {
     const summary = stdout.slice(stdout.indexOf("reviewer's summary: dooray-gpt-dev"));
     expect(summary).toContain("deploys only to account 111111111111");
-    for (const heading of ["What is public", "What each role may do", "Secrets (names only", "Cost ceilings", "Data", "Alarms (8;", "Log retention"]) expect(summary).toContain(heading);
+    for (const heading of ["What is public", "What each role may do", "Secrets (names only", "Cost ceilings", "Data", "Alarms (9;", "Log retention", "Who may call", "Where questions go", "What is kept, and for how long", "Encryption (customer-managed KMS keys)"]) expect(summary).toContain(heading);
     const declared = declaredPolicies();
-    expect(declared.flatMap((policy) => policy.statements)).toHaveLength(8);
+    expect(declared.flatMap((policy) => policy.statements)).toHaveLength(11);
     for (const { role, statements } of declared) {
       const section = summary.slice(summary.indexOf(`\n  ${role}\n`));
       for (const statement of statements) {
@@ -49,15 +49,27 @@ describe.skipIf(!available)("npm run plan:offline", { timeout: TERRAFORM_BUDGET_
     expect(summary).toContain("lambda:InvokeFunction for principal * on dooray-gpt-dev-edge");
     expect(summary).toContain("dooray-gpt-dev-worker: private");
     expect(summary).toContain("dooray-gpt-dev-worker: at most 3 at once");
-    expect(summary).toContain("/aws/lambda/dooray-gpt-dev-worker: 14 days");
+    expect(summary).toContain("/aws/lambda/dooray-gpt-dev-worker: 365 days");
     expect(summary).toContain('only if {"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["usage#*","conv#*","job#*"]}}');
     expect(summary).toContain("daily budgets (reset at midnight, Asia/Seoul): ≤ 50,000 tokens per person, ≤ 500,000 tokens per channel");
     expect(summary).toContain("    channel 1111111111111111111 (코드 리뷰): model gpt-4.1, ≤ 1,000,000 tokens for the channel");
     expect(summary).toContain("    channel 2222222222222222222 (잡담): model gpt-4.1-nano, ≤ 20,000 tokens per person");
     expect(summary).toMatch(/dooray-gpt-dev-worker: at most 3 at once[^\n]*≤ 2000 model output tokens per answer/);
     expect(summary).not.toMatch(/dooray-gpt-dev-edge: at most[^\n]*model output tokens/);
-    expect(summary).toContain("DynamoDB table dooray-gpt-dev: on-demand (pay per request, nothing when idle); rows expire through TTL on expiresAt; point-in-time recovery off; deletion protection off");
+    expect(summary).toContain("DynamoDB table dooray-gpt-dev: on-demand (pay per request, nothing when idle); rows expire through TTL on expiresAt; point-in-time recovery on; deletion protection off");
     expect(summary).toContain("- dooray-gpt-dev-budget-refusals");
+    // What a security reviewer asked for and could not find.
+    expect(summary).toContain("⚠ ANY DOORAY TENANT");
+    expect(summary).toContain("every question and its conversation go to api.openai.com (the openai SDK's default: OpenAI's public API, outside Korea)");
+    expect(summary).toContain("conversations (question and answer text, for 이어서 질문 and 채널에 공유): 24 hours after their last turn");
+    expect(summary).toContain("daily usage rows (token counts and answer counts by person and channel ids, no text): 35 days");
+    expect(summary).toContain("point-in-time recovery of dooray-gpt-dev keeps deleted and expired rows recoverable for up to 35 days");
+    expect(summary).toContain("model spend per day (every token at the output list price, the upper bound): ≤ $0.08 per person, ≤ $0.80 per channel");
+    expect(summary).toContain("channel 1111111111111111111 (코드 리뷰): ≤ $0.08 per person, ≤ $1.60 for the channel");
+    expect(summary).toContain("⚠ NOBODY IS TOLD when an alarm fires");
+    expect(summary).toMatch(/alias\/dooray-gpt-dev: rotation on \(yearly\);[^\n]*encrypts secret dooray-gpt\/dev\/dooray-app-token, secret dooray-gpt\/dev\/openai-api-key, table dooray-gpt-dev, log group \/aws\/lambda\/dooray-gpt-dev-edge, log group \/aws\/lambda\/dooray-gpt-dev-worker, queue dooray-gpt-dev-edge-dead-letters/);
+    expect(summary).toContain("role dooray-gpt-dev-worker: kms:Decrypt, kms:GenerateDataKey, only via secretsmanager, dynamodb");
+    expect(summary).toContain("X-Ray tracing: dooray-gpt-dev-edge off, dooray-gpt-dev-worker off");
   }, TERRAFORM_BUDGET_MS);
 
   it("gives the same summary as JSON with --json, its statements equal to the synthesized policies", () => {

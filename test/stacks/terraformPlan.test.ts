@@ -33,7 +33,7 @@ describe.skipIf(!available)("terraform init, validate and plan, offline", { time
     const created = json.resource_changes.filter((change) => change.change.actions.join() === "create").map((change) => change.type).sort();
     expect(created).toEqual(PLANNED_RESOURCES);
     expect(json.variables ?? {}).toEqual({});
-    expect(text).toContain("Plan: 25 to add, 0 to change, 0 to destroy.");
+    expect(text).toContain("Plan: 29 to add, 0 to change, 0 to destroy.");
     const fn = json.resource_changes.find((change) => change.type === "aws_lambda_function" && change.change.after.function_name === "dooray-gpt-ci-worker")!.change.after;
     expect(fn).toMatchObject({ runtime: "nodejs22.x", architectures: ["arm64"], reserved_concurrent_executions: 3, source_code_hash: expect.stringMatching(/^[A-Za-z0-9+/]{43}=$/) });
   });
@@ -70,7 +70,7 @@ describe.skipIf(!available)("terraform init, validate and plan, offline", { time
     const { json, text } = planOffline(later, {}, ["-refresh=false"]);
     const secretChanges = json.resource_changes.filter((change) => change.type.startsWith("aws_secretsmanager_"));
     expect(secretChanges.map((change) => change.change.actions)).toEqual([["no-op"], ["no-op"]]);
-    expect(text).toContain("Plan: 23 to add, 0 to change, 0 to destroy.");
+    expect(text).toContain("Plan: 27 to add, 0 to change, 0 to destroy.");
   });
 
   it("knows every policy, trust policy and function environment before apply: a reviewer reads them in full", () => {
