@@ -67,8 +67,8 @@ export class BotKey extends Construct {
     ];
     this.key = new KmsKey(this, "key", {
       description: `dooray-gpt ${props.aliasName}: secrets, table, logs, dead letters, alarm topic`,
+      // Yearly, KMS's default period.
       enableKeyRotation: true,
-      rotationPeriodInDays: 365,
       deletionWindowInDays: 30,
       policy: JSON.stringify({ Version: "2012-10-17", Statement: this.keyPolicy }),
     });

@@ -35,8 +35,6 @@ export class EdgeDeadLetters extends Construct {
       name: props.queueName,
       messageRetentionSeconds: EDGE_DEAD_LETTER_RETENTION_SECONDS,
       kmsMasterKeyId: props.key.aliasName,
-      // A data key is reused for 5 minutes: fewer KMS calls, the same protection.
-      kmsDataKeyReusePeriodSeconds: 300,
       dependsOn: [props.key.alias],
     });
   }

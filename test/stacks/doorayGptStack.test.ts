@@ -176,7 +176,7 @@ describe("the dooray-gpt stack, as synthesized", () => {
 
   it("keeps one customer-managed key, rotated, for the secrets, the table, both log groups, the dead letters and the alarm topic", () => {
     const key = only(json, "aws_kms_key");
-    expect(key).toMatchObject({ enable_key_rotation: true, rotation_period_in_days: 365, deletion_window_in_days: 30 });
+    expect(key).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
     expect(only(json, "aws_kms_alias")).toMatchObject({ name: "alias/dooray-gpt-test", target_key_id: `\${${addressOf(json, "aws_kms_key", key)}.key_id}` });
     const keyArn = `\${${addressOf(json, "aws_kms_key", key)}.arn}`;
     for (const secret of resources(json, "aws_secretsmanager_secret")) expect(secret.kms_key_id).toBe("alias/dooray-gpt-test");
