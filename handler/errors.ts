@@ -2,7 +2,7 @@
 export class AwsCallError extends Error {
   override readonly name = "AwsCallError";
   constructor(
-    readonly service: "lambda" | "secretsmanager" | "dynamodb",
+    readonly service: "lambda" | "secretsmanager" | "dynamodb" | "sts",
     readonly code: string,
     readonly status: number,
     options?: { cause?: unknown },

@@ -3,12 +3,13 @@ import { httpPost } from "../net/httpPost.js";
 import { signV4 } from "./sigv4.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
-type Service = "lambda" | "secretsmanager" | "dynamodb";
+type Service = "lambda" | "secretsmanager" | "dynamodb" | "sts";
 
 const ENDPOINT_OVERRIDE: Record<Service, string> = {
   lambda: "AWS_ENDPOINT_URL_LAMBDA",
   secretsmanager: "AWS_ENDPOINT_URL_SECRETS_MANAGER",
   dynamodb: "AWS_ENDPOINT_URL_DYNAMODB",
+  sts: "AWS_ENDPOINT_URL_STS",
 };
 
 export interface AwsResponse {

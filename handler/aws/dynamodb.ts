@@ -2,8 +2,8 @@ import { awsRequest, type CallLimits } from "./awsRequest.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** The few DynamoDB actions the bot uses (JSON 1.0 protocol). CreateTable is for the local table only. */
-export type DynamoAction = "GetItem" | "BatchGetItem" | "PutItem" | "UpdateItem" | "CreateTable";
+/** The few DynamoDB actions the bot uses (JSON 1.0 protocol). CreateTable is for the local table only, DeleteItem for `npm run forget`. */
+export type DynamoAction = "GetItem" | "BatchGetItem" | "PutItem" | "UpdateItem" | "DeleteItem" | "CreateTable";
 
 /** A DynamoDB call bound to its endpoint and credentials: what the store is given, in AWS and locally alike. */
 export type DynamoCall = (action: DynamoAction, input: Record<string, unknown>, limits?: CallLimits) => Promise<Record<string, unknown>>;

@@ -1,4 +1,4 @@
-import { CONVERSATION_KEEP_SECONDS, PARTITION_KEY, TTL_ATTRIBUTE, conversationKey } from "./tableKeys.js";
+import { CONVERSATION_KEEP_SECONDS, PARTITION_KEY, TTL_ATTRIBUTE, conversationKey, personKey } from "./tableKeys.js";
 import type { CallLimits } from "../aws/awsRequest.js";
 import { isConditionFailure, numberOf, type TableRef } from "./tableRef.js";
 
@@ -87,4 +87,21 @@ export async function saveConversation(ref: TableRef, conversation: Conversation
     if (isConditionFailure(error)) return "conflict";
     throw error;
   }
+}
+
+/**
+ * Adds a conversation to its person's index row (`person#…`), kept as long as their newest conversation: what
+ * `npm run forget` reads to delete a person's conversations without scanning the table. A set: adding twice is once.
+ */
+export async function indexConversation(ref: TableRef, conversation: Pick<Conversation, "id" | "tenantId" | "userId">, nowSeconds: number, within: CallLimits = {}): Promise<void> {
+  await ref.call(
+    "UpdateItem",
+    {
+      TableName: ref.table,
+      Key: { [PARTITION_KEY]: { S: personKey(conversation.tenantId, conversation.userId) } },
+      UpdateExpression: `ADD conversations :id SET ${TTL_ATTRIBUTE} = :expires`,
+      ExpressionAttributeValues: { ":id": { SS: [conversation.id] }, ":expires": { N: String(nowSeconds + CONVERSATION_KEEP_SECONDS) } },
+    },
+    within,
+  );
 }

@@ -28,6 +28,11 @@ export function conversationKey(conversationId: string): string {
   return `conv#${part(conversationId)}`;
 }
 
+/** `person#<tenant>#<user>`: the ids of a person's conversations, so they can be found (and forgotten) without a scan. */
+export function personKey(tenantId: string, userId: string): string {
+  return `person#${part(tenantId)}#${part(userId)}`;
+}
+
 function part(value: string): string {
   return encodeURIComponent(value);
 }

@@ -1,6 +1,6 @@
 import type { Job } from "../job/signedJob.js";
 import type { Logger } from "../log.js";
-import { loadConversation, saveConversation, withTurn, type Conversation } from "../store/conversations.js";
+import { indexConversation, loadConversation, saveConversation, withTurn, type Conversation } from "../store/conversations.js";
 import type { TableRef } from "../store/tableRef.js";
 import type { TurnPlan } from "../store/turnPlan.js";
 
@@ -18,7 +18,10 @@ export async function recordTurn(table: TableRef, job: Job, plan: Extract<TurnPl
     if (ours >= 0) return conversation.firstTurn + ours;
     // A follow-up that lost a race goes after whatever landed first; a regenerated answer keeps its turn.
     const index = job.thread?.kind === "followUp" ? conversation.firstTurn + conversation.turns.length : plan.turn;
-    if ((await saveConversation(table, withTurn(conversation, index, { question: plan.question, answer, jobId: job.id }), nowSeconds, within)) === "saved") return index;
+    if ((await saveConversation(table, withTurn(conversation, index, { question: plan.question, answer, jobId: job.id }), nowSeconds, within)) === "saved") {
+      await indexConversation(table, conversation, nowSeconds, within).catch((error: unknown) => log("warn", "job.conversationNotIndexed", { jobId: job.id, conversationId: plan.conversationId, error }));
+      return index;
+    }
     // Spread the racers out a little, so they do not meet again on the next attempt.
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
     conversation = await loadConversation(table, plan.conversationId, nowSeconds, within);

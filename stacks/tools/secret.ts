@@ -1,4 +1,6 @@
 import { createInterface } from "node:readline";
+import { endpointOf } from "../../handler/aws/awsRequest.js";
+import { callerAccount } from "../../handler/aws/callerAccount.js";
 import { putSecretValue } from "../../handler/aws/putSecretValue.js";
 import { AwsCallError } from "../../handler/errors.js";
 import { environmentsFromCdktfJson, parseEnvironments, StackConfigError } from "../config.js";
@@ -14,8 +16,9 @@ class UsageError extends Error {}
 
 const USAGE = `usage: npm run secret -- put <environment> <${SECRET_KEYS.join("|")}>
   the value is read from the terminal (not echoed) or from stdin:  pbpaste | npm run secret -- put prod openai-api-key
-  credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN in the environment, e.g.
-    eval "$(aws configure export-credentials --profile <profile> --format env)"`;
+  credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN in the environment, e.g. with the
+    AWS CLI v2 (2.9 or later):  eval "$(aws configure export-credentials --profile <profile> --format env)"
+    or export the three variables by hand (from your SSO portal's "Command line access", say)`;
 
 async function main(args: string[]): Promise<void> {
   const [verb, environment, key] = args;
@@ -26,6 +29,9 @@ async function main(args: string[]): Promise<void> {
   if (!process.env.AWS_ACCESS_KEY_ID || !process.env.AWS_SECRET_ACCESS_KEY) {
     throw new UsageError(`AWS credentials are not in the environment (account ${env.accountId} expected)\n${USAGE}`);
   }
+  // The provider's account guard protects a deploy; this one protects a value from landing in the wrong account.
+  const account = await callerAccount({ ...process.env, AWS_REGION: env.region });
+  if (account !== env.accountId) throw new UsageError(`these credentials are for account ${account}, but environment ${env.name} deploys to ${env.accountId}; nothing was written`);
   const secretId = secretNameOf(env.name, key as SecretKey);
   const value = (process.stdin.isTTY ? await readHidden(`new value of ${secretId} (not shown): `) : await readAll()).trim();
   if (value === "") throw new UsageError("the value is empty; nothing was written");
@@ -58,6 +64,11 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof UsageError || error instanceof StackConfigError) {
     console.error(error.message);
     process.exit(2);
+  }
+  if (error instanceof AwsCallError && error.code === "NetworkError") {
+    const cause = (error.cause as { code?: unknown } | undefined)?.code;
+    console.error(`could not reach AWS (${error.service} at ${endpointOf(error.service, process.env)}${typeof cause === "string" ? `: ${cause}` : ""}); check the network or the AWS_ENDPOINT_URL_* settings. Nothing was written.`);
+    process.exit(1);
   }
   if (error instanceof AwsCallError) {
     // AWS's error code only: never the request, which holds the value.

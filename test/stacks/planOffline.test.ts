@@ -81,7 +81,7 @@ describe.skipIf(!available)("npm run plan:offline", { timeout: TERRAFORM_BUDGET_
   });
 
   it("plans the stack", () => {
-    expect(stdout).toContain("Plan: 25 to add, 0 to change, 0 to destroy.");
+    expect(stdout).toContain("Plan: 29 to add, 0 to change, 0 to destroy.");
   });
 
   it("works in a folder of its own: the stack folder that cdktf diff and deploy use holds only what synth wrote", () => {

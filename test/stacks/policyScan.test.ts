@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { synthApp } from "../../stacks/main.js";
 import { terraformAvailable } from "../../stacks/tools/offlineTerraform.js";
 import { CHECKOV_CONFIG, checkovAvailable, declaredExceptions, planJsonFor, scanPlan } from "../../stacks/tools/policy.js";
@@ -16,11 +16,7 @@ const available = checkovAvailable() && terraformAvailable() && Boolean(process.
 if (!available && process.env.REQUIRE_CHECKOV === "1") throw new Error("REQUIRE_CHECKOV=1 but checkov, terraform or TF_PLUGIN_DIR is missing");
 
 const ACCOUNT = "222222222222";
-const scanned = (settings: Record<string, unknown>) => {
-  const outdir = mkdtempSync(join(tmpdir(), "dooray-gpt-policy-"));
-  synthApp(outdir, { scan: { accountId: ACCOUNT, ...settings } });
-  return scanPlan("dooray-gpt-scan", planJsonFor(join(outdir, "stacks"), "dooray-gpt-scan", join(outdir, "policy")));
-};
+type PlanJson = { resource_changes: { type: string; change: { after: Record<string, any> } }[]; planned_values: { root_module: { resources: { type: string; values: Record<string, any> }[] } } };
 
 describe("the policy scan", () => {
   it("declares exactly the accepted exceptions, each with its reason beside it", () => {
@@ -29,22 +25,31 @@ describe("the policy scan", () => {
     for (const check of declaredExceptions(config)) expect(config, check).toMatch(new RegExp(`# [^\\n]+\\n(?:\\s+# [^\\n]+\\n)*\\s+- ${check}\\n`));
   });
 
-  it.skipIf(!available)(
-    "passes every check outside the declared exceptions on a prod-like plan, alarm topic included",
-    () => {
-      const result = scanned({ logRetentionDays: 365, tracing: true, table: { pointInTimeRecovery: true, deletionProtection: true }, alarms: { emails: ["ops@example.com"] } });
+  describe.skipIf(!available)("on a prod-like plan, alarm topic included", { timeout: TERRAFORM_BUDGET_MS }, () => {
+    let planPath: string;
+    beforeAll(() => {
+      const outdir = mkdtempSync(join(tmpdir(), "dooray-gpt-policy-"));
+      synthApp(outdir, { scan: { accountId: ACCOUNT, logRetentionDays: 365, tracing: true, table: { pointInTimeRecovery: true, deletionProtection: true }, alarms: { emails: ["ops@example.com"] } } });
+      planPath = planJsonFor(join(outdir, "stacks"), "dooray-gpt-scan", join(outdir, "policy"));
+    }, TERRAFORM_BUDGET_MS);
+
+    it("passes every check outside the declared exceptions", () => {
+      const result = scanPlan("dooray-gpt-scan", planPath);
       expect(result.failures).toEqual([]);
       expect(result.passed).toBeGreaterThan(60);
-    },
-    TERRAFORM_BUDGET_MS,
-  );
+    });
 
-  it.skipIf(!available)(
-    "finds what a reviewer would: logs kept less than a year, a table without point-in-time recovery",
-    () => {
-      const result = scanned({ logRetentionDays: 30 });
-      expect(result.failures.map((failure) => failure.checkId).sort()).toEqual(["CKV_AWS_28", "CKV_AWS_338", "CKV_AWS_338"]);
-    },
-    TERRAFORM_BUDGET_MS,
-  );
+    it("finds what a reviewer would in the same plan with logs kept a month and no point-in-time recovery", () => {
+      const plan = JSON.parse(readFileSync(planPath, "utf8")) as PlanJson;
+      const weaken = (type: string, values: Record<string, any>) => {
+        if (type === "aws_cloudwatch_log_group") values.retention_in_days = 30;
+        if (type === "aws_dynamodb_table") values.point_in_time_recovery = [{ enabled: false }];
+      };
+      for (const change of plan.resource_changes) weaken(change.type, change.change.after);
+      for (const resource of plan.planned_values.root_module.resources) weaken(resource.type, resource.values);
+      const weakened = join(planPath, "..", "weakened.json");
+      writeFileSync(weakened, JSON.stringify(plan));
+      expect(scanPlan("dooray-gpt-scan", weakened).failures.map((failure) => failure.checkId).sort()).toEqual(["CKV_AWS_28", "CKV_AWS_338", "CKV_AWS_338"]);
+    });
+  });
 });

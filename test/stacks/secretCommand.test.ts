@@ -19,7 +19,7 @@ describe("npm run secret -- put", { timeout: PROCESS_BUDGET_MS }, () => {
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       const child = spawn(join(REPO_ROOT, "node_modules", ".bin", "tsx"), ["stacks/tools/secret.ts", ...args], {
         cwd: REPO_ROOT,
-        env: { PATH: process.env.PATH, AWS_ACCESS_KEY_ID: "AKIAOPERATOR", AWS_SECRET_ACCESS_KEY: "operator-secret", AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.url, ...env },
+        env: { PATH: process.env.PATH, AWS_ACCESS_KEY_ID: "AKIAOPERATOR", AWS_SECRET_ACCESS_KEY: "operator-secret", AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.url, AWS_ENDPOINT_URL_STS: aws.url, ...env },
         stdio: ["pipe", "pipe", "pipe"],
       });
       let stdout = "";
@@ -47,7 +47,7 @@ describe("npm run secret -- put", { timeout: PROCESS_BUDGET_MS }, () => {
     // script(1) gives the command a real pseudo-terminal, as an operator's shell would.
     const child = spawn("script", ["-qec", "node_modules/.bin/tsx stacks/tools/secret.ts put dev openai-api-key", "/dev/null"], {
       cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH, AWS_ACCESS_KEY_ID: "AKIAOPERATOR", AWS_SECRET_ACCESS_KEY: "operator-secret", AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.url },
+      env: { PATH: process.env.PATH, AWS_ACCESS_KEY_ID: "AKIAOPERATOR", AWS_SECRET_ACCESS_KEY: "operator-secret", AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.url, AWS_ENDPOINT_URL_STS: aws.url },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let screen = "";
@@ -67,8 +67,30 @@ describe("npm run secret -- put", { timeout: PROCESS_BUDGET_MS }, () => {
     expect(aws.secrets.get("dooray-gpt/dev/openai-api-key")).toBe(typed);
   });
 
+  it("writes nothing with credentials of another account than the environment's, and says which", async () => {
+    aws.callerAccount = "999999999999";
+    try {
+      const before = aws.requests.filter((request) => request.headers["x-amz-target"] === "secretsmanager.PutSecretValue").length;
+      const result = await put(["put", "dev", "openai-api-key"], `${VALUE}\n`);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain("these credentials are for account 999999999999, but environment dev deploys to 111111111111; nothing was written");
+      expect(aws.requests.filter((request) => request.headers["x-amz-target"] === "secretsmanager.PutSecretValue")).toHaveLength(before);
+    } finally {
+      aws.callerAccount = "111111111111";
+    }
+  });
+
+  it("says it could not reach AWS when the network fails, not that Secrets Manager refused", async () => {
+    const result = await put(["put", "dev", "openai-api-key"], `${VALUE}\n`, { AWS_ENDPOINT_URL_STS: "http://127.0.0.1:1", AWS_ENDPOINT_URL_SECRETS_MANAGER: "http://127.0.0.1:1" });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("could not reach AWS (sts at http://127.0.0.1:1: ECONNREFUSED)");
+    expect(result.stderr).not.toContain("refused");
+    expect(result.stdout + result.stderr).not.toContain(VALUE);
+  });
+
   it("reports AWS's refusal by its code, without the value", async () => {
     aws.failPutSecret = { status: 400, type: "AccessDeniedException" };
+    aws.callerAccount = "222222222222";
     try {
       const result = await put(["put", "prod", "dooray-app-token"], VALUE);
       expect(result.code).toBe(1);
@@ -76,6 +98,7 @@ describe("npm run secret -- put", { timeout: PROCESS_BUDGET_MS }, () => {
       expect(result.stdout + result.stderr).not.toContain(VALUE);
     } finally {
       aws.failPutSecret = undefined;
+      aws.callerAccount = "111111111111";
     }
   });
 
@@ -86,11 +109,12 @@ describe("npm run secret -- put", { timeout: PROCESS_BUDGET_MS }, () => {
     [["put", "dev", "openai-api-key"], VALUE, { AWS_ACCESS_KEY_ID: "" }, "AWS credentials are not in the environment (account 111111111111 expected)"],
     [["get", "dev", "openai-api-key"], VALUE, {}, "usage: npm run secret -- put <environment>"],
   ])("refuses %j with a clear message, writing nothing", async (args, stdin, env, message) => {
-    const before = aws.requests.length;
+    const writes = () => aws.requests.filter((request) => request.headers["x-amz-target"] === "secretsmanager.PutSecretValue").length;
+    const before = writes();
     const result = await put(args, stdin, env);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
-    expect(aws.requests.length).toBe(before);
+    expect(writes()).toBe(before);
   });
 });
 

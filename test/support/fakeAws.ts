@@ -18,7 +18,7 @@ export interface AwsFailure {
 
 /**
  * The AWS APIs we call, on loopback: Lambda Invoke (REST, `/2015-03-31/functions/<name>/invocations`), Secrets
- * Manager GetSecretValue with version stages and PutSecretValue (JSON 1.1, `x-amz-target`). Requests without a SigV4 Authorization header are
+ * Manager GetSecretValue with version stages and PutSecretValue (JSON 1.1, `x-amz-target`), STS GetCallerIdentity. Requests without a SigV4 Authorization header are
  * refused as AWS would. `onInvoke` lets a test run the invoked function, as Lambda would, after the 202.
  */
 export interface FakeAws extends Listening {
@@ -31,6 +31,7 @@ export interface FakeAws extends Listening {
   failGetSecret: AwsFailure | undefined;
   failPutSecret: AwsFailure | undefined;
   onInvoke: ((functionName: string, payload: unknown) => void) | undefined;
+  callerAccount: string;
 }
 
 /** With `tls`, it speaks HTTPS, as the real endpoints do. */
@@ -43,6 +44,8 @@ export async function startFakeAws(tls?: Tls): Promise<FakeAws> {
     failGetSecret: undefined as AwsFailure | undefined,
     failPutSecret: undefined as AwsFailure | undefined,
     onInvoke: undefined as FakeAws["onInvoke"],
+    /** The account STS GetCallerIdentity names (the sample dev's by default). */
+    callerAccount: "111111111111",
   };
   const listening = await listen((request, response) => {
     void (async () => {
@@ -57,6 +60,12 @@ export async function startFakeAws(tls?: Tls): Promise<FakeAws> {
         if (state.failInvoke) return awsError(response, state.failInvoke.status, state.failInvoke.type, "fake failure", true);
         response.writeHead(request.headers["x-amz-invocation-type"] === "Event" ? 202 : 200).end();
         state.onInvoke?.(decodeURIComponent(invoke[1]!), JSON.parse(body));
+        return;
+      }
+      if (request.method === "POST" && path === "/" && /(^|&)Action=GetCallerIdentity(&|$)/.test(body)) {
+        response.writeHead(200, { "content-type": "text/xml" }).end(
+          `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::${state.callerAccount}:user/operator</Arn><UserId>AIDAOPERATOR</UserId><Account>${state.callerAccount}</Account></GetCallerIdentityResult></GetCallerIdentityResponse>`,
+        );
         return;
       }
       if (request.method === "POST" && path === "/" && request.headers["x-amz-target"] === "secretsmanager.GetSecretValue") {
