@@ -1,4 +1,5 @@
-import { execFile, spawn } from "node:child_process";
+import { execFile, spawn, type ChildProcessByStdio, type ChildProcessWithoutNullStreams } from "node:child_process";
+import type { Readable } from "node:stream";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,15 +26,7 @@ describe("npm run dev and npm run try", { timeout: PROCESS_BUDGET_MS }, () => {
     const env = { ...process.env, PORT: "0", DOORAY_APP_TOKEN: "local-token-123456", OPENAI_API_KEY: "sk-local", OPENAI_BASE_URL: model.baseUrl, RESPONSE_URL_HOSTS: "127.0.0.1", ALLOW_INSECURE_RESPONSE_URL: "1" };
     const dev = spawn(tsx, ["handler/local/dev.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = "";
-        dev.stdout.on("data", (chunk: Buffer) => {
-          out += chunk.toString();
-          const match = /ready: (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-          if (match) resolve(match[1]!);
-        });
-        dev.once("exit", (code) => reject(new Error(`dev exited with ${code}`)));
-      });
+      const url = await readyUrl(dev);
       const { stdout } = await run(tsx, ["handler/local/try.ts", "--url", url, "배포", "체크리스트"], { env });
       expect(stdout).toContain("⏳ 답변을 준비하고 있어요…");
       expect(stdout).toMatch(/── answer ──\n답변: 배포 체크리스트\n/);
@@ -99,15 +92,7 @@ describe("npm run dev and npm run try", { timeout: PROCESS_BUDGET_MS }, () => {
   it.each(["SIGTERM", "SIGINT"] as const)("npm run dev stops on %s to npm: no process of it is left and its port is free", async (signal) => {
     // Its own process group, so the test can see whether anything of it outlives the signal.
     const npm = spawn("npm", ["run", "dev"], { env: { ...process.env, PORT: "0" }, stdio: ["ignore", "pipe", "pipe"], detached: true });
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = "";
-      npm.stdout.on("data", (chunk: Buffer) => {
-        out += chunk.toString();
-        const match = /ready: (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-        if (match) resolve(match[1]!);
-      });
-      npm.once("exit", (code) => reject(new Error(`npm run dev exited with ${code}: ${out}`)));
-    });
+    const url = await readyUrl(npm);
     const exited = new Promise((resolve) => npm.once("exit", resolve));
 
     npm.kill(signal);
@@ -156,3 +141,16 @@ describe("npm run dev and npm run try", { timeout: PROCESS_BUDGET_MS }, () => {
     expect((failure as { stderr: string }).stderr).toContain('MODEL_TIMEOUT_MS: expected a whole number from 1000 to 900000, got "soon"');
   });
 });
+
+/** The URL a dev server prints once it listens ("… ready: http://127.0.0.1:<port>"); fails if it exits first. */
+function readyUrl(child: ChildProcessWithoutNullStreams | ChildProcessByStdio<null, Readable, Readable>): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /ready: (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.once("exit", (code) => reject(new Error(`dev exited with ${code}: ${out}`)));
+  });
+}

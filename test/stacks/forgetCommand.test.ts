@@ -1,5 +1,3 @@
-import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newJob } from "../../handler/job/signedJob.js";
 import { createLogger } from "../../handler/log.js";
@@ -9,8 +7,8 @@ import { readUsage, reserve, settle } from "../../handler/store/budgets.js";
 import { loadConversation } from "../../handler/store/conversations.js";
 import { planTurn } from "../../handler/store/turnPlan.js";
 import { recordTurn } from "../../handler/worker/conversationTurn.js";
-import { REPO_ROOT } from "../../stacks/assets/buildHandler.js";
 import { startFakeAws, type FakeAws } from "../support/fakeAws.js";
+import { runTool } from "../support/runTool.js";
 import { PROCESS_BUDGET_MS } from "../support/testBudgets.js";
 
 const TENANT = "1234567891234567891";
@@ -44,18 +42,7 @@ describe("npm run forget -- <env> <tenant> <user>", { timeout: PROCESS_BUDGET_MS
   };
 
   const forget = (args: string[]) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(join(REPO_ROOT, "node_modules", ".bin", "tsx"), ["stacks/tools/forget.ts", ...args], {
-        cwd: REPO_ROOT,
-        env: { PATH: process.env.PATH, AWS_ACCESS_KEY_ID: "AKIAOPERATOR", AWS_SECRET_ACCESS_KEY: "operator-secret", AWS_ENDPOINT_URL_DYNAMODB: table.endpoint, AWS_ENDPOINT_URL_STS: aws.url },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-      child.once("exit", (code) => resolve({ code, stdout, stderr }));
-    });
+    runTool("forget", args, { AWS_ACCESS_KEY_ID: "AKIAOPERATOR", AWS_SECRET_ACCESS_KEY: "operator-secret", AWS_ENDPOINT_URL_DYNAMODB: table.endpoint, AWS_ENDPOINT_URL_STS: aws.url });
 
   it("deletes one person's conversations and usage rows, and nobody else's, printing counts and no text", async () => {
     const alice = [await answered(ALICE, "앨리스의 첫 질문"), await answered(ALICE, "앨리스의 둘째 질문")];

@@ -20,8 +20,11 @@ describe.skipIf(!available)("npm run plan:offline", { timeout: TERRAFORM_BUDGET_
   beforeAll(async () => {
     root = cloneSources();
     const options = { cwd: root, env: { ...process.env, CHECKPOINT_DISABLE: "1" }, maxBuffer: 32 * 1024 * 1024 };
-    ({ stdout } = await run(join(root, "node_modules", ".bin", "tsx"), ["stacks/tools/planOffline.ts", "dooray-gpt-dev"], options));
-    asJson = JSON.parse((await run(join(root, "node_modules", ".bin", "tsx"), ["stacks/tools/planOffline.ts", "dooray-gpt-dev", "--json"], options)).stdout);
+    // One run: with --json the summaries are stdout, and what a reviewer reads without it (the plan, then the
+    // summary as text, through the same writer) goes to stderr.
+    const output = await run(join(root, "node_modules", ".bin", "tsx"), ["stacks/tools/planOffline.ts", "dooray-gpt-dev", "--json"], options);
+    asJson = JSON.parse(output.stdout);
+    stdout = output.stderr;
     synthesized = JSON.parse(readFileSync(join(root, "cdktf.out", "stacks", "dooray-gpt-dev", "cdk.tf.json"), "utf8"));
   }, TERRAFORM_BUDGET_MS);
 

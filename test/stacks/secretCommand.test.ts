@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../stacks/assets/buildHandler.js";
 import { startFakeAws, type FakeAws } from "../support/fakeAws.js";
+import { runTool } from "../support/runTool.js";
 import { PROCESS_BUDGET_MS } from "../support/testBudgets.js";
 
 const VALUE = "sk-canary-put-secret-7e3d9b1a";
@@ -16,19 +17,7 @@ describe("npm run secret -- put", { timeout: PROCESS_BUDGET_MS }, () => {
   afterAll(() => aws.close());
 
   const put = (args: string[], stdin: string, env: Record<string, string> = {}) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(join(REPO_ROOT, "node_modules", ".bin", "tsx"), ["stacks/tools/secret.ts", ...args], {
-        cwd: REPO_ROOT,
-        env: { PATH: process.env.PATH, AWS_ACCESS_KEY_ID: "AKIAOPERATOR", AWS_SECRET_ACCESS_KEY: "operator-secret", AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.url, AWS_ENDPOINT_URL_STS: aws.url, ...env },
-        stdio: ["pipe", "pipe", "pipe"],
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-      child.once("exit", (code) => resolve({ code, stdout, stderr }));
-      child.stdin.end(stdin);
-    });
+    runTool("secret", args, { AWS_ACCESS_KEY_ID: "AKIAOPERATOR", AWS_SECRET_ACCESS_KEY: "operator-secret", AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.url, AWS_ENDPOINT_URL_STS: aws.url, ...env }, stdin);
 
   it("writes the value from stdin to that one secret, signed, in the environment's region, and never prints it", async () => {
     const result = await put(["put", "dev", "openai-api-key"], `${VALUE}\n`);

@@ -20,6 +20,11 @@ export async function startFakeSqs(accountId: string, region: string): Promise<L
         reply(400, { __type: "com.amazonaws.sqs#QueueDoesNotExist", message: "The specified queue does not exist." });
       };
       const urlOf = (name: string) => `${listening.url}/${accountId}/${name}`;
+      /** An action on the request's queue: its answer (nothing: `{}`), or QueueDoesNotExist. */
+      const onQueue = (act: (queue: { attributes: Record<string, string>; tags: Record<string, string> }) => object | void) => {
+        const queue = queues.get(nameOf(input.QueueUrl));
+        return queue ? reply(200, act(queue) ?? {}) : missing();
+      };
       switch (action) {
         case "CreateQueue": {
           const name = input.QueueName!;
@@ -40,32 +45,18 @@ export async function startFakeSqs(accountId: string, region: string): Promise<L
         }
         case "GetQueueUrl":
           return queues.has(input.QueueName!) ? reply(200, { QueueUrl: urlOf(input.QueueName!) }) : missing();
-        case "GetQueueAttributes": {
-          const queue = queues.get(nameOf(input.QueueUrl));
-          return queue ? reply(200, { Attributes: queue.attributes }) : missing();
-        }
-        case "SetQueueAttributes": {
-          const queue = queues.get(nameOf(input.QueueUrl));
-          if (!queue) return missing();
-          Object.assign(queue.attributes, input.Attributes);
-          return reply(200, {});
-        }
-        case "ListQueueTags": {
-          const queue = queues.get(nameOf(input.QueueUrl));
-          return queue ? reply(200, { Tags: queue.tags }) : missing();
-        }
-        case "TagQueue": {
-          const queue = queues.get(nameOf(input.QueueUrl));
-          if (!queue) return missing();
-          Object.assign(queue.tags, input.Tags);
-          return reply(200, {});
-        }
-        case "UntagQueue": {
-          const queue = queues.get(nameOf(input.QueueUrl));
-          if (!queue) return missing();
-          for (const key of input.TagKeys ?? []) delete queue.tags[key];
-          return reply(200, {});
-        }
+        case "GetQueueAttributes":
+          return onQueue((queue) => ({ Attributes: queue.attributes }));
+        case "SetQueueAttributes":
+          return onQueue((queue) => void Object.assign(queue.attributes, input.Attributes));
+        case "ListQueueTags":
+          return onQueue((queue) => ({ Tags: queue.tags }));
+        case "TagQueue":
+          return onQueue((queue) => void Object.assign(queue.tags, input.Tags));
+        case "UntagQueue":
+          return onQueue((queue) => {
+            for (const key of input.TagKeys ?? []) delete queue.tags[key];
+          });
         case "DeleteQueue":
           queues.delete(nameOf(input.QueueUrl));
           return reply(200, {});
