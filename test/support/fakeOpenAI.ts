@@ -8,6 +8,7 @@ import { listen, readBody, sleep, type Listening } from "./listen.js";
  *   [[gap:300]]     wait between stream chunks       [[broken]]     send part of the stream, then cut the socket
  *   [[long:9000]]   answer that many characters      [[empty]]      answer nothing        [[length]]  finish_reason "length"
  *   [[echo:400]]    fail with that status, echoing the question in the error message (as some endpoints do)
+ *   [[hold]]        wait until the test calls `release()` (an answer slower than anything else, without a clock)
  * A refused key gets OpenAI's own 401 text, which shows the key's last four characters. Asked with
  * `stream_options.include_usage`, the stream ends with a usage chunk, as OpenAI's does: `usageOf` gives its counts.
  */
@@ -33,11 +34,14 @@ export interface FakeOpenAI extends Listening {
   readonly requests: RecordedModelRequest[];
   /** Milliseconds from each request's arrival to its last byte, in arrival order (the "model time"). */
   readonly durationsMs: number[];
+  /** Lets every [[hold]] request go on. */
+  release(): void;
 }
 
 export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
   const requests: RecordedModelRequest[] = [];
   const durationsMs: number[] = [];
+  const held: (() => void)[] = [];
   const listening = await listen((request, response) => {
     const arrived = performance.now();
     const index = durationsMs.push(Number.NaN) - 1;
@@ -57,6 +61,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       const question = body.messages.filter((message) => message.role === "user").at(-1)?.content ?? "";
       const directive = (name: string) => new RegExp(`\\[\\[${name}(?::(\\d+))?\\]\\]`).exec(question);
       await sleep(options.delayMs ?? 0);
+      if (directive("hold")) await new Promise<void>((resolve) => held.push(resolve));
       const slow = directive("slow");
       if (slow) await sleep(Number(slow[1]));
       const echo = directive("echo");
@@ -83,7 +88,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       await stream(response, body.model, answer, finish, Number(directive("gap")?.[1] ?? 0), Boolean(directive("broken")), usage);
     })().catch(() => response.destroy());
   });
-  return { ...listening, baseUrl: `${listening.url}/v1`, requests, durationsMs };
+  return { ...listening, baseUrl: `${listening.url}/v1`, requests, durationsMs, release: () => held.splice(0).forEach((resolve) => resolve()) };
 }
 
 /** The fake's token counts: one per character, so a test can tell reported usage from the bot's own estimate. */
