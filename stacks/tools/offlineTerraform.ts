@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -62,14 +62,21 @@ export function terraform(stackDir: string, args: string[], extraEnv: Record<str
   return { stdout: result.stdout, stderr: result.stderr };
 }
 
+/** Where an offline workspace keeps its (throwaway) state, whatever backend the stack itself declares. */
+export const OFFLINE_STATE_FILE = "terraform.tfstate";
+
 /**
  * Copies a synthesized stack (cdk.tf.json and its assets) into `workDir` and adds the credential-free override
- * there. A .terraform folder from an earlier run is kept: init is then quicker.
+ * there. The copy's backend is a local file: a stack with an S3 backend would otherwise need credentials at init,
+ * and an offline plan shows what a first deploy would create anyway. A .terraform folder from an earlier run is
+ * kept: init is then quicker.
  */
 export function offlineWorkspace(stackDir: string, workDir: string): string {
   mkdirSync(workDir, { recursive: true });
   for (const name of ["cdk.tf.json", "assets", "plan.bin"]) rmSync(join(workDir, name), { recursive: true, force: true });
-  cpSync(join(stackDir, "cdk.tf.json"), join(workDir, "cdk.tf.json"));
+  const stack = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as { terraform: { backend?: unknown } };
+  stack.terraform.backend = { local: { path: OFFLINE_STATE_FILE } };
+  writeFileSync(join(workDir, "cdk.tf.json"), JSON.stringify(stack, null, 2));
   cpSync(join(stackDir, "assets"), join(workDir, "assets"), { recursive: true });
   writeFileSync(join(workDir, "zz_offline_override.tf.json"), JSON.stringify(OFFLINE_OVERRIDE, null, 2));
   return workDir;
@@ -80,7 +87,8 @@ export function offlineWorkspace(stackDir: string, workDir: string): string {
  * the configuration too; `validate: false` saves the separate pass where a test plans the same configuration again.
  */
 export function initOffline(workDir: string, options: { validate?: boolean } = {}): void {
-  terraform(workDir, ["init", "-input=false", "-no-color", `-plugin-dir=${pluginDir()}`]);
+  // -reconfigure: a .terraform folder left by another backend (an older version of this tool) holds no state worth keeping.
+  terraform(workDir, ["init", "-input=false", "-no-color", "-reconfigure", `-plugin-dir=${pluginDir()}`]);
   if (options.validate !== false) terraform(workDir, ["validate", "-no-color"]);
 }
 

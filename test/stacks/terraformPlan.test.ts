@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { synthApp } from "../../stacks/main.js";
-import { initOffline, offlineWorkspace, planOffline, terraformAvailable } from "../../stacks/tools/offlineTerraform.js";
+import { initOffline, OFFLINE_STATE_FILE, offlineWorkspace, planOffline, terraformAvailable } from "../../stacks/tools/offlineTerraform.js";
 import { cloneAndSynth, differences, editWorker } from "../support/cloneAndSynth.js";
 import { PLANNED_RESOURCES } from "../support/plannedResources.js";
 import { TERRAFORM_BUDGET_MS } from "../support/testBudgets.js";
@@ -22,7 +22,8 @@ describe.skipIf(!available)("terraform init, validate and plan, offline", { time
   let planned: ReturnType<typeof planOffline>;
   beforeAll(() => {
     const outdir = mkdtempSync(join(tmpdir(), "dooray-gpt-synth-"));
-    synthApp(outdir, { ci: { accountId: "123456789012", worker: { reservedConcurrency: 3 } } });
+    // An S3 backend, as a real environment has: the offline plan must still need no credentials (it plans with local state).
+    synthApp(outdir, { ci: { accountId: "123456789012", worker: { reservedConcurrency: 3 }, backend: { bucket: "acme-tfstate", region: "ap-northeast-2" } } });
     stackDir = offlineWorkspace(join(outdir, "stacks", "dooray-gpt-ci"), join(outdir, "offline", "dooray-gpt-ci"));
     initOffline(stackDir);
     planned = planOffline(stackDir);
@@ -48,7 +49,7 @@ describe.skipIf(!available)("terraform init, validate and plan, offline", { time
     const later = mkdtempSync(join(tmpdir(), "dooray-gpt-later-"));
     cpSync(stackDir, later, { recursive: true });
     writeFileSync(
-      join(later, "terraform.dooray-gpt-ci.tfstate"),
+      join(later, OFFLINE_STATE_FILE),
       JSON.stringify({
         version: 4,
         terraform_version: "1.11.0",
@@ -130,7 +131,7 @@ describe.skipIf(!available)("a changed channel profile, as a reviewer sees it in
     const functions = before.planned_values.root_module.resources.filter((resource) => resource.type === "aws_lambda_function");
     const after = synthesized({ ...base.channels, "555": { ...base.channels["555"], model: "o4-mini" } });
     writeFileSync(
-      join(after, "terraform.dooray-gpt-ci.tfstate"),
+      join(after, OFFLINE_STATE_FILE),
       JSON.stringify({
         version: 4,
         terraform_version: "1.11.0",
