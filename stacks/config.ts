@@ -1,5 +1,3 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { FunctionSizing } from "./BotFunction.js";
 import type { WorkerSizing } from "./WorkerFunction.js";
 import { DEFAULT_PRICES, DEFAULT_SYSTEM_PROMPT, DEFAULT_TIME_ZONE, MAX_DAILY_TOKENS, type MaxTokensField } from "../handler/config.js";
@@ -75,12 +73,6 @@ export interface S3BackendConfig {
   /** "s3": S3-native lock file (Terraform ≥ 1.10); "dynamodb": a lock table (dynamodbTable required). */
   readonly lock: "s3" | "dynamodb";
   readonly dynamodbTable: string | undefined;
-}
-
-/** The environments object of cdktf.json's context, unparsed. */
-export function environmentsFromCdktfJson(repoRoot = join(import.meta.dirname, "..")): unknown {
-  const cdktf = JSON.parse(readFileSync(join(repoRoot, "cdktf.json"), "utf8")) as { context?: { environments?: unknown } };
-  return cdktf.context?.environments;
 }
 
 export class StackConfigError extends Error {

@@ -1,17 +1,18 @@
 import { App } from "cdktf";
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { environmentsFromCdktfJson, parseEnvironments, StackConfigError } from "./config.js";
+import { parseEnvironments, StackConfigError } from "./config.js";
 import { DoorayGptStack } from "./DoorayGptStack.js";
+import { loadSettings } from "./settings.js";
 
 /**
- * The cdktf app: one stack per environment in cdktf.json's context.environments. `npx cdktf synth|deploy` passes
- * that context in; `npm run synth` (plain tsx, no CLI) reads it from cdktf.json itself.
+ * The cdktf app: one stack per environment of the company's settings (settings.ts: DOORAY_GPT_SETTINGS, then
+ * environments/<env>.json, then the sample in cdktf.json), the same for `npx cdktf synth|deploy` and `npm run synth`.
  */
 
 export function synthApp(outdir?: string, environments: unknown = undefined): App {
   const app = new App({ ...(outdir ? { outdir } : {}), skipValidation: false });
-  const raw = environments ?? app.node.tryGetContext("environments") ?? environmentsFromCdktfJson();
+  const raw = environments ?? loadSettings().environments;
   for (const env of parseEnvironments(raw)) new DoorayGptStack(app, `dooray-gpt-${env.name}`, env);
   app.synth();
   removeStaleFiles(app);

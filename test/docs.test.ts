@@ -18,10 +18,10 @@ describe("the project's own docs", () => {
 
   it('every citation docs/<file>.md, "<Heading>" in the code names a file and a heading that exist', () => {
     const citations = tracked
-      .filter((path) => /^(handler|stacks|bench|test)\/.*\.(ts|cjs)$/.test(path))
+      .filter((path) => /^(handler|stacks|bench|test|\.github)\/.*\.(ts|cjs|yml)$/.test(path))
       .flatMap((path) => {
         // A citation may wrap onto the next comment line.
-        const text = read(path).replace(/\n\s*(\*|\/\/)\s*/g, " ");
+        const text = read(path).replace(/\n\s*(\*|\/\/|#)\s*/g, " ");
         return [...text.matchAll(/docs\/([\w-]+\.md), "([^"]+)"/g)].map((match) => ({ path, doc: match[1]!, heading: match[2]! }));
       });
     expect(citations.length).toBeGreaterThan(8);

@@ -2,7 +2,8 @@ import { dynamoCall } from "../../handler/aws/dynamodb.js";
 import { callerAccount } from "../../handler/aws/callerAccount.js";
 import { AwsCallError } from "../../handler/errors.js";
 import { forgetPerson } from "../../handler/store/forgetPerson.js";
-import { environmentsFromCdktfJson, parseEnvironments, StackConfigError } from "../config.js";
+import { parseEnvironments, StackConfigError } from "../config.js";
+import { loadSettings } from "../settings.js";
 
 /**
  * `npm run forget -- <env> <tenant id> <user id>`: deletes one person's conversations and daily usage rows from the
@@ -16,7 +17,7 @@ const USAGE = "usage: npm run forget -- <environment> <tenant id> <user id>   (i
 async function main([environment, tenantId, userId]: string[]): Promise<void> {
   if (!environment || !tenantId || !userId) throw new UsageError(USAGE);
   if (!/^\d{1,30}$/.test(tenantId) || !/^\d{1,30}$/.test(userId)) throw new UsageError(`tenant and user ids are digits\n${USAGE}`);
-  const env = parseEnvironments(environmentsFromCdktfJson()).find((candidate) => candidate.name === environment);
+  const env = parseEnvironments(loadSettings().environments).find((candidate) => candidate.name === environment);
   if (!env) throw new UsageError(`no environment "${environment}" in cdktf.json`);
   if (!process.env.AWS_ACCESS_KEY_ID || !process.env.AWS_SECRET_ACCESS_KEY) throw new UsageError(`AWS credentials are not in the environment (account ${env.accountId} expected)`);
   const awsEnv = { ...process.env, AWS_REGION: env.region };

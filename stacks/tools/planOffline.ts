@@ -4,13 +4,15 @@ import { REPO_ROOT } from "../assets/buildHandler.js";
 import { StackConfigError } from "../config.js";
 import { synthApp } from "../main.js";
 import { initOffline, OfflineTerraformError, offlineWorkspace, planOffline } from "./offlineTerraform.js";
-import { formatSummary, reviewSummary, type ReviewSummary } from "./reviewSummary.js";
+import { formatComment, reviewPlan } from "./planReview.js";
+import { reviewSummary, type ReviewSummary } from "./reviewSummary.js";
 
 /**
  * `npm run plan:offline [-- <stack>…] [-- --json]`: synth, then terraform init/validate/plan for each stack with no
- * AWS credentials, in dist/offline-plan/<stack>; prints the plan a reviewer would see and ends each stack with a
- * reviewer's summary read from the plan (public surface, every IAM statement, secrets by name, cost ceilings, log
- * retention). With --json, stdout holds one JSON object of the summaries, and everything else goes to stderr.
+ * AWS credentials, in dist/offline-plan/<stack>, with local state (a first deploy); prints the plan, then the
+ * review a pull request gets (`npm run review`: the changes, the gate, and the reviewer's summary read from the
+ * plan: public surface, every IAM statement, secrets by name, cost ceilings, retention). With --json, stdout holds
+ * one JSON object of the summaries, and everything else goes to stderr.
  */
 const asJson = process.argv.includes("--json");
 const say = (text: string) => (asJson ? process.stderr : process.stdout).write(text + "\n");
@@ -32,9 +34,9 @@ try {
     say(`\n════ ${stack} (init+validate+plan in ${Date.now() - t0} ms) ════\n${text}`);
     // The provider's account guard lives in cdk.tf.json; the offline override turns it off for the plan alone.
     const synthesized = JSON.parse(readFileSync(join(stacksDir, stack, "cdk.tf.json"), "utf8")) as { provider: { aws: { allowed_account_ids?: string[] }[] } };
-    const summary = reviewSummary(stack, json, synthesized.provider.aws[0]?.allowed_account_ids ?? []);
-    summaries.push(summary);
-    say(formatSummary(summary));
+    const allowedAccountIds = synthesized.provider.aws[0]?.allowed_account_ids ?? [];
+    summaries.push(reviewSummary(stack, json, allowedAccountIds));
+    say(`\n${formatComment(reviewPlan(json, stack), json, { allowDestroy: false, allowedAccountIds })}`);
   }
   if (asJson) process.stdout.write(JSON.stringify({ stacks: summaries }, null, 2) + "\n");
 } catch (error) {

@@ -74,8 +74,11 @@ export const ARM64_USD_PER_GB_SECOND = 0.0000133334;
 
 type After = Record<string, any>;
 
+/** What will exist after the plan: created, updated, replaced and unchanged resources alike (not those deleted). */
+const remains = (change: PlanJson["resource_changes"][number]) => Boolean(change.change.after) && change.change.actions.join() !== "delete";
+
 export function reviewSummary(stack: string, plan: PlanJson, allowedAccountIds: readonly string[]): ReviewSummary {
-  const of = (type: string): After[] => plan.resource_changes.filter((change) => change.type === type && change.change.actions.includes("create")).map((change) => change.change.after);
+  const of = (type: string): After[] => plan.resource_changes.filter((change) => change.type === type && remains(change)).map((change) => change.change.after);
   const functions = of("aws_lambda_function");
   const urls = of("aws_lambda_function_url").map((url) => ({ function: String(url.function_name), authorization: String(url.authorization_type) }));
   const grants = of("aws_lambda_permission").map((grant) => ({ function: String(grant.function_name), action: String(grant.action), principal: String(grant.principal), statementId: String(grant.statement_id) }));
@@ -160,7 +163,7 @@ function spendOf(functions: After[]): ReviewSummary["spend"] {
 }
 
 function keysOf(plan: PlanJson, of: (type: string) => After[]): ReviewSummary["keys"] {
-  const keyChanges = plan.resource_changes.filter((change) => change.type === "aws_kms_key" && change.change.actions.includes("create"));
+  const keyChanges = plan.resource_changes.filter((change) => change.type === "aws_kms_key" && remains(change));
   return keyChanges.map((change) => {
     // One key per environment, with one alias.
     const alias = of("aws_kms_alias")[0]?.name as string | undefined;
@@ -171,7 +174,7 @@ function keysOf(plan: PlanJson, of: (type: string) => After[]): ReviewSummary["k
       ...of("aws_dynamodb_table").filter((table) => table.server_side_encryption?.[0]?.enabled).map((table) => `table ${table.name}`),
       // A log group takes the key's ARN, which is known after apply only.
       ...plan.resource_changes
-        .filter((candidate) => candidate.type === "aws_cloudwatch_log_group" && (candidate.change.after.kms_key_id || candidate.change.after_unknown?.kms_key_id === true))
+        .filter((candidate) => candidate.type === "aws_cloudwatch_log_group" && remains(candidate) && (candidate.change.after.kms_key_id || candidate.change.after_unknown?.kms_key_id === true))
         .map((candidate) => `log group ${candidate.change.after.name}`),
       ...of("aws_sqs_queue").filter((queue) => usesAlias(queue.kms_master_key_id)).map((queue) => `queue ${queue.name}`),
       ...of("aws_sns_topic").filter((topic) => usesAlias(topic.kms_master_key_id)).map((topic) => `topic ${topic.name}`),

@@ -3,7 +3,8 @@ import { endpointOf } from "../../handler/aws/awsRequest.js";
 import { callerAccount } from "../../handler/aws/callerAccount.js";
 import { putSecretValue } from "../../handler/aws/putSecretValue.js";
 import { AwsCallError } from "../../handler/errors.js";
-import { environmentsFromCdktfJson, parseEnvironments, StackConfigError } from "../config.js";
+import { parseEnvironments, StackConfigError } from "../config.js";
+import { loadSettings } from "../settings.js";
 import { secretNameOf, SECRET_KEYS, type SecretKey } from "../secretNames.js";
 
 /**
@@ -24,7 +25,7 @@ async function main(args: string[]): Promise<void> {
   const [verb, environment, key] = args;
   if (verb !== "put" || !environment || !key) throw new UsageError(USAGE);
   if (!(SECRET_KEYS as readonly string[]).includes(key)) throw new UsageError(`unknown secret "${key}"; one of: ${SECRET_KEYS.join(", ")}`);
-  const env = parseEnvironments(environmentsFromCdktfJson()).find((candidate) => candidate.name === environment);
+  const env = parseEnvironments(loadSettings().environments).find((candidate) => candidate.name === environment);
   if (!env) throw new UsageError(`no environment "${environment}" in cdktf.json`);
   if (!process.env.AWS_ACCESS_KEY_ID || !process.env.AWS_SECRET_ACCESS_KEY) {
     throw new UsageError(`AWS credentials are not in the environment (account ${env.accountId} expected)\n${USAGE}`);

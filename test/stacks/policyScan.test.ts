@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { synthApp } from "../../stacks/main.js";
 import { terraformAvailable } from "../../stacks/tools/offlineTerraform.js";
-import { CHECKOV_CONFIG, checkovAvailable, declaredExceptions, planJsonFor, scanPlan } from "../../stacks/tools/policy.js";
+import { CHECKOV_CONFIG, checkovAvailable, planJsonFor, scanPlan } from "../../stacks/tools/policy.js";
+import { declaredExceptions } from "../../stacks/tools/policyReport.js";
 import { TERRAFORM_BUDGET_MS } from "../support/testBudgets.js";
 
 /**
