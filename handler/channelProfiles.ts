@@ -1,7 +1,7 @@
 /**
  * Per-channel profiles (docs/architecture.md, "Channel profiles"): a channel can have its own name, system prompt,
- * model and daily budgets. One JSON object keyed by channel id, from CHANNEL_PROFILES (the stack writes it from
- * cdktf.json's `channels`, so a changed profile shows in the plan as a JSON diff).
+ * model, daily budgets and Dooray scope. One JSON object keyed by channel id, from CHANNEL_PROFILES (the stack
+ * writes it from the settings' `channels`, so a changed profile shows in the plan as a JSON diff).
  */
 export interface ChannelProfile {
   /** Shown in `/gpt help` in that channel. */
@@ -11,11 +11,30 @@ export interface ChannelProfile {
   readonly budgets?: { readonly userDailyTokens?: number; readonly channelDailyTokens?: number };
   /** The profile's model's list price, US dollars per million tokens (for the cost metric and the spend ceiling). */
   readonly modelPrice?: { readonly inputPerMillionTokens: number; readonly outputPerMillionTokens: number };
+  /** What the bot may read in Dooray for this channel, and where it may create tasks; none: no tools at all. */
+  readonly dooray?: DoorayScope;
 }
+
+/**
+ * A channel's Dooray scope, set by the admin (docs/operations.md, "Dooray tools"). Ids are strings end to end:
+ * Dooray's are 19 digits, more than a JSON number holds exactly.
+ */
+export interface DoorayScope {
+  /** Projects whose tasks the model may search and read. */
+  readonly projects: readonly string[];
+  /** Wikis whose pages the model may list and read. */
+  readonly wikis: readonly string[];
+  /** The project where 할 일로 만들기 creates tasks, after the person confirms. */
+  readonly taskProject?: string;
+}
+
+/** Most projects or wikis one channel may name: each search reads every scoped project once. */
+export const MAX_SCOPED_IDS = 10;
 
 export type ChannelProfiles = Readonly<Record<string, ChannelProfile>>;
 
-const PROFILE_KEYS = ["name", "systemPrompt", "model", "budgets", "modelPrice"];
+const PROFILE_KEYS = ["name", "systemPrompt", "model", "budgets", "modelPrice", "dooray"];
+const SCOPE_KEYS = ["projects", "wikis", "taskProject"];
 const PRICE_KEYS = ["inputPerMillionTokens", "outputPerMillionTokens"];
 const BUDGET_KEYS = ["userDailyTokens", "channelDailyTokens"];
 
@@ -47,6 +66,7 @@ export function parseChannelProfiles(raw: unknown, maxDailyTokens: number): Chan
     }
     if (fields.budgets !== undefined) profile.budgets = budgets(fields.budgets, `${at}.budgets`, maxDailyTokens);
     if (fields.modelPrice !== undefined) profile.modelPrice = modelPrice(fields.modelPrice, `${at}.modelPrice`);
+    if (fields.dooray !== undefined) profile.dooray = doorayScope(fields.dooray, `${at}.dooray`);
     profiles[channelId] = profile;
   }
   return profiles;
@@ -76,6 +96,28 @@ function modelPrice(raw: unknown, at: string): NonNullable<ChannelProfile["model
   return { inputPerMillionTokens: price("inputPerMillionTokens"), outputPerMillionTokens: price("outputPerMillionTokens") };
 }
 
+function doorayScope(raw: unknown, at: string): DoorayScope {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new Error(`${at}: expected an object with ${SCOPE_KEYS.join(", ")}`);
+  const fields = raw as Record<string, unknown>;
+  const unknown = Object.keys(fields).find((key) => !SCOPE_KEYS.includes(key));
+  if (unknown) throw new Error(`${at}.${unknown}: unknown setting; allowed: ${SCOPE_KEYS.join(", ")}`);
+  const isId = (value: unknown) => typeof value === "string" && /^\d{1,30}$/.test(value);
+  const ids = (key: string) => {
+    const value = fields[key] ?? [];
+    if (!Array.isArray(value) || value.length > MAX_SCOPED_IDS) throw new Error(`${at}.${key}: expected a list of up to ${MAX_SCOPED_IDS} ids`);
+    const bad = value.find((id) => !isId(id));
+    if (bad !== undefined) throw new Error(`${at}.${key}: ${JSON.stringify(bad)} is not a Dooray id; write ids as strings of digits, e.g. "3570526358279081523" (a JSON number loses digits)`);
+    return [...new Set(value as string[])];
+  };
+  const scope: { -readonly [K in keyof DoorayScope]: DoorayScope[K] } = { projects: ids("projects"), wikis: ids("wikis") };
+  if (fields.taskProject !== undefined) {
+    if (!isId(fields.taskProject)) throw new Error(`${at}.taskProject: ${JSON.stringify(fields.taskProject)} is not a Dooray project id; write it as a string of digits`);
+    scope.taskProject = fields.taskProject as string;
+  }
+  if (scope.projects.length === 0 && scope.wikis.length === 0 && scope.taskProject === undefined) throw new Error(`${at}: names no project, wiki or taskProject; leave it out instead`);
+  return scope;
+}
+
 /** What one channel's questions are answered with: its profile where it says so, the bot's settings elsewhere. */
 export interface ChannelSettings {
   readonly profileName: string | undefined;
@@ -83,6 +125,8 @@ export interface ChannelSettings {
   readonly model: string;
   readonly budgets: { readonly user: number; readonly channel: number };
   readonly price: { readonly input: number; readonly output: number };
+  /** The channel's Dooray scope; undefined: the model gets no tools. */
+  readonly dooray: DoorayScope | undefined;
 }
 
 export function channelSettings(
@@ -105,5 +149,6 @@ export function channelSettings(
       channel: profile?.budgets?.channelDailyTokens ?? config.budgets.channel,
     },
     price: profile?.modelPrice ? { input: profile.modelPrice.inputPerMillionTokens, output: profile.modelPrice.outputPerMillionTokens } : config.pricePerMillionTokens,
+    dooray: profile?.dooray,
   };
 }

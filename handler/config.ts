@@ -65,7 +65,15 @@ export interface BotConfig {
   readonly conversationContextTokens: number;
   /** Dooray's API for dialogs; unset means https://<the tenant's domain>. Local testing only. */
   readonly doorayApiBaseUrl: string | undefined;
+  /** Dooray's REST API (tasks, wikis) that the channels' tools call: not the messenger host dialogs use. */
+  readonly doorayRestUrl: string;
+  /** The bot account's personal API token: locally its value, in AWS its secret's name. */
+  readonly localDoorayApiToken: string | undefined;
+  readonly doorayApiTokenSecretId: string | undefined;
 }
+
+/** Dooray's REST API host for the commercial cloud; the public and finance clouds have their own (docs/operations.md, "Dooray tools"). */
+export const DEFAULT_DOORAY_REST_URL = "https://api.dooray.com";
 
 export const DEFAULT_MODEL = "gpt-4.1-mini";
 
@@ -127,6 +135,9 @@ export function readConfig(env: Env): BotConfig {
     channelProfiles: profiles(env, "CHANNEL_PROFILES"),
     conversationContextTokens: integer(env, "CONVERSATION_CONTEXT_TOKENS", 6_000, 0, 200_000),
     doorayApiBaseUrl: httpUrl(env, "DOORAY_API_BASE_URL"),
+    doorayRestUrl: httpUrl(env, "DOORAY_API_URL") ?? DEFAULT_DOORAY_REST_URL,
+    localDoorayApiToken: text(env, "DOORAY_API_TOKEN"),
+    doorayApiTokenSecretId: text(env, "DOORAY_API_TOKEN_SECRET_ID"),
   };
 }
 

@@ -1,5 +1,5 @@
 import { SignatureV4 } from "@smithy/signature-v4";
-import { httpPost } from "../../handler/net/httpPost.js";
+import { httpRequest } from "../../handler/net/httpRequest.js";
 import { Sha256 } from "../../test/support/nodeSha256.js";
 
 /** The same read signed by the AWS SDK's standalone signer, over the same node:http transport. */
@@ -21,6 +21,6 @@ export async function handler(): Promise<unknown> {
     headers: { host: url.host, "content-type": "application/x-amz-json-1.0", "x-amz-target": "DynamoDB_20120810.GetItem" },
     body,
   });
-  const response = await httpPost(url, body, { headers: signed.headers as Record<string, string>, timeoutMs: 5_000, maxResponseBytes: 65_536 });
+  const response = await httpRequest(url, body, { headers: signed.headers as Record<string, string>, timeoutMs: 5_000, maxResponseBytes: 65_536 });
   return JSON.parse(response.body);
 }

@@ -1,5 +1,5 @@
 import { AwsCallError } from "../errors.js";
-import { httpPost } from "../net/httpPost.js";
+import { httpRequest } from "../net/httpRequest.js";
 import { signV4 } from "./sigv4.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -87,7 +87,7 @@ export async function awsRequest(
 }
 
 async function send(url: URL, headers: Record<string, string>, body: string, timeoutMs: number): Promise<AwsResponse> {
-  const { status, body: text } = await httpPost(url, body, { headers, timeoutMs, maxResponseBytes: MAX_RESPONSE_BYTES });
+  const { status, body: text } = await httpRequest(url, body, { headers, timeoutMs, maxResponseBytes: MAX_RESPONSE_BYTES });
   return { status, body: text };
 }
 

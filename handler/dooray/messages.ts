@@ -30,6 +30,12 @@ export const messages = {
   cutOffNote: "⚠️ 답변이 여기서 끊겼어요.",
   answerTooLong: "⚠️ 답변이 너무 길어 여기까지만 보여 드려요. 더 필요한 부분을 좁혀서 다시 물어봐 주세요.",
   writingMarker: " ▍",
+  /** While the channel's Dooray tools run, before the answer's first words. */
+  lookingUp: (tools: readonly string[]) => (tools.every((tool) => tool.includes("wiki")) ? "📖 위키를 읽는 중…" : tools.some((tool) => tool === "search_tasks") ? "🔎 업무를 찾는 중…" : "📄 자료를 읽는 중…"),
+  /** The sources an answer used, under it: each a title and its link. */
+  sources: (items: readonly { title: string; url: string }[]) => ["참고한 자료:", ...items.map((item) => `- ${item.title || "(제목 없음)"}: ${item.url}`)].join("\n"),
+  /** Tools need the bot account's token; the channel's scope is set but the token is not. */
+  toolsNotConfigured: "⚠️ 이 채널의 두레이 자료를 읽으려면 관리자가 봇 계정의 API 토큰을 설정해야 해요. 이번 답변은 자료 없이 드려요.",
   moreComing: "(계속 작성 중…)",
 
   /**

@@ -1,4 +1,4 @@
-import { httpPost } from "../net/httpPost.js";
+import { httpRequest } from "../net/httpRequest.js";
 import { messages } from "./messages.js";
 
 export interface DialogRequest {
@@ -38,7 +38,7 @@ const DIALOG_TIMEOUT_MS = 3_000;
 export async function openDialog(request: DialogRequest): Promise<{ ok: true } | { ok: false; reason: string }> {
   const url = new URL(`/messenger/api/channels/${encodeURIComponent(request.channelId)}/dialogs`, request.apiBase);
   try {
-    const response = await httpPost(url, JSON.stringify(followUpDialogBody(request)), {
+    const response = await httpRequest(url, JSON.stringify(followUpDialogBody(request)), {
       headers: { "content-type": "application/json", token: request.cmdToken },
       timeoutMs: DIALOG_TIMEOUT_MS,
       maxResponseBytes: 8 * 1024,

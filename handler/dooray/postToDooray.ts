@@ -1,4 +1,4 @@
-import { httpPost } from "../net/httpPost.js";
+import { httpRequest } from "../net/httpRequest.js";
 import type { DoorayMessage } from "../types.js";
 
 export type PostResult = { readonly ok: true; readonly attempts: number } | { readonly ok: false; readonly attempts: number; readonly reason: string };
@@ -35,7 +35,7 @@ export async function postToDooray(responseUrl: string, message: DoorayMessage, 
       break;
     }
     try {
-      const response = await httpPost(new URL(responseUrl), JSON.stringify(message), {
+      const response = await httpRequest(new URL(responseUrl), JSON.stringify(message), {
         headers: { "content-type": "application/json; charset=utf-8" },
         timeoutMs: Math.min(options.timeoutMs, left()),
         maxResponseBytes: MAX_RESPONSE_BYTES,

@@ -1,5 +1,5 @@
 import type { BotConfig } from "../config.js";
-import { newJob, signJob, type SignedJob } from "../job/signedJob.js";
+import { newJob, signJob, tenantDomainOrUndefined, type SignedJob } from "../job/signedJob.js";
 import type { Logger } from "../log.js";
 import { messages } from "../dooray/messages.js";
 import type { DoorayCommand, HttpResult } from "../types.js";
@@ -140,7 +140,7 @@ async function dispatchQuestion(command: DoorayCommand, question: string, appTok
   if (refusal) return refusal;
   const job = signJob(
     newJob(
-      { tenantId: command.tenantId, channelId: command.channelId, userId: command.userId, text: question, responseUrl: command.responseUrl },
+      { tenantId: command.tenantId, channelId: command.channelId, userId: command.userId, text: question, responseUrl: command.responseUrl, ...domainOf(command.tenantDomain) },
       deps.now(),
       requestId,
     ),
@@ -162,6 +162,12 @@ async function dispatchQuestion(command: DoorayCommand, question: string, appTok
   }
   deps.log("info", "request.accepted", fields);
   return ephemeral(messages.ack);
+}
+
+/** The command's tenant domain, when it is a host name, for the links under an answer. */
+function domainOf(tenantDomain: string | undefined): { tenantDomain?: string } {
+  const domain = tenantDomainOrUndefined(tenantDomain);
+  return domain ? { tenantDomain: domain } : {};
 }
 
 function ephemeral(text: string): HttpResult {

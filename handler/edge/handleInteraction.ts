@@ -3,7 +3,7 @@ import { openDialog } from "../dooray/openDialog.js";
 import { dialogRef, readConversationRef, readDialogRef, type ConversationRef } from "../job/conversationRef.js";
 import { jobClaimed } from "../store/jobClaims.js";
 import { randomBytes } from "node:crypto";
-import { newJob, signJob, type Job, type JobThread } from "../job/signedJob.js";
+import { newJob, signJob, tenantDomainOrUndefined, type Job, type JobThread } from "../job/signedJob.js";
 import { outcomeMetrics } from "../metrics.js";
 import { loadConversation, type Turn } from "../store/conversations.js";
 import type { DoorayMessage, HttpResult } from "../types.js";
@@ -153,7 +153,8 @@ async function startJob(interaction: Interaction, text: string, thread: JobThrea
     return messages.edge.responseUrlNotAllowed;
   }
   // The job's id: the request's (a press), or the dialog's (a follow-up, so that it is answered once).
-  const job = { ...newJob({ ...who, text, responseUrl: interaction.responseUrl }, deps.now(), jobId), thread };
+  const tenantDomain = tenantDomainOrUndefined(interaction.tenantDomain);
+  const job = { ...newJob({ ...who, text, responseUrl: interaction.responseUrl, ...(tenantDomain ? { tenantDomain } : {}) }, deps.now(), jobId), thread };
   if (deps.table) {
     const refusal = await budgetRefusalFor(job, deps.table, deps).catch((error: unknown) => {
       // The worker reserves with a conditional write; a slow or failed read here only loses the quick answer.

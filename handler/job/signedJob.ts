@@ -17,6 +17,13 @@ export interface Job {
   readonly responseUrl: string;
   /** Set when the job continues a conversation: a regenerated answer or a follow-up question. */
   readonly thread?: JobThread;
+  /** The tenant's web host from the command (`acme.dooray.com`), for the links under an answer; a host name only. */
+  readonly tenantDomain?: string;
+}
+
+/** A tenant domain a link may carry: a host name, nothing else. */
+export function tenantDomainOrUndefined(value: string | undefined): string | undefined {
+  return value !== undefined && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i.test(value) && value.length <= 253 ? value : undefined;
 }
 
 /** What a button press or a dialog asked for, on which conversation and turn. */
@@ -70,6 +77,7 @@ export function verifyJob(event: unknown, appTokens: readonly string[], now: num
   if (thread !== undefined && ((thread.kind !== "regenerate" && thread.kind !== "followUp") || typeof thread.conversationId !== "string" || !Number.isInteger(thread.turn))) {
     return { ok: false, reason: "not a job" };
   }
+  if (candidate.tenantDomain !== undefined && typeof candidate.tenantDomain !== "string") return { ok: false, reason: "not a job" };
   const job: Job = {
     id: candidate.id!,
     issuedAt: candidate.issuedAt,
@@ -79,6 +87,7 @@ export function verifyJob(event: unknown, appTokens: readonly string[], now: num
     text: candidate.text!,
     responseUrl: candidate.responseUrl!,
     ...(thread ? { thread: { kind: thread.kind!, conversationId: thread.conversationId!, turn: thread.turn! } } : {}),
+    ...(candidate.tenantDomain !== undefined ? { tenantDomain: candidate.tenantDomain } : {}),
   };
   const presented = Buffer.from(candidate.signature!, "utf8");
   const signedWith = (token: string) => {
@@ -96,6 +105,7 @@ function signatureOf(job: Job, appToken: string): string {
   const fields: unknown[] = [JOB_TYPE, job.id, job.issuedAt, job.tenantId, job.channelId, job.userId, job.text, job.responseUrl];
   // Appended only when present, so a plain job signs as before (jobs in flight during a deploy still verify).
   if (job.thread) fields.push(job.thread.kind, job.thread.conversationId, job.thread.turn);
+  if (job.tenantDomain !== undefined) fields.push("tenantDomain", job.tenantDomain);
   const canonical = JSON.stringify(fields);
   return createHmac("sha256", key).update(canonical, "utf8").digest("base64url");
 }

@@ -1,10 +1,25 @@
 import type OpenAI from "openai";
 import type { BotConfig } from "../config.js";
+import type { ToolDefinition } from "../tools/doorayTools.js";
+
+export interface ToolCall {
+  readonly id: string;
+  readonly name: string;
+  /** JSON text, as the model wrote it. */
+  readonly arguments: string;
+}
+
+export type ChatMessage =
+  | { readonly role: "system" | "user"; readonly content: string }
+  | { readonly role: "assistant"; readonly content: string; readonly tool_calls?: readonly { readonly id: string; readonly type: "function"; readonly function: { readonly name: string; readonly arguments: string } }[] }
+  | { readonly role: "tool"; readonly tool_call_id: string; readonly content: string };
 
 export interface ModelRequest {
   readonly apiKey: string;
   /** The system prompt first, then the question: exactly what the model receives (and what a budget reserves for). */
-  readonly messages: readonly { readonly role: "system" | "user" | "assistant"; readonly content: string }[];
+  readonly messages: readonly ChatMessage[];
+  /** The channel's tools, offered on this call; none: the model must answer in text. */
+  readonly tools?: readonly ToolDefinition[];
   readonly signal: AbortSignal;
   /** Called with the whole answer so far each time the stream adds to it. */
   readonly onText: (answerSoFar: string) => void;
@@ -15,6 +30,8 @@ export interface ModelAnswer {
   readonly finishReason: string | undefined;
   /** What the endpoint says the call used; undefined when it reports nothing (some OpenAI-compatible servers). */
   readonly usage: TokenUsage | undefined;
+  /** The tools the model asked to run before it answers (none when it answered). */
+  readonly toolCalls: readonly ToolCall[];
 }
 
 export interface TokenUsage {
@@ -72,7 +89,8 @@ export async function askModel(request: ModelRequest, settings: ModelSettings, o
         // The last chunk then reports the tokens used: budgets are settled on it, and the cost metric computed.
         ...(settings.modelStreamUsage ? { stream_options: { include_usage: true } } : {}),
         [field]: settings.maxOutputTokens,
-        messages: request.messages.map((message) => ({ ...message })),
+        messages: request.messages.map((message) => ({ ...message })) as OpenAI.Chat.ChatCompletionMessageParam[],
+        ...(request.tools && request.tools.length > 0 ? { tools: request.tools.map((tool) => ({ ...tool, function: { ...tool.function } })) } : {}),
       },
       { signal: request.signal },
     );
@@ -89,6 +107,8 @@ export async function askModel(request: ModelRequest, settings: ModelSettings, o
   let text = "";
   let finishReason: string | undefined;
   let usage: TokenUsage | undefined;
+  // A tool call arrives in pieces, keyed by its index: the id and name first, the arguments' JSON in fragments.
+  const calls: { id: string; name: string; arguments: string }[] = [];
   for await (const chunk of stream) {
     if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
     const choice = chunk.choices[0];
@@ -97,9 +117,15 @@ export async function askModel(request: ModelRequest, settings: ModelSettings, o
       text += delta;
       request.onText(text);
     }
+    for (const piece of choice?.delta?.tool_calls ?? []) {
+      const call = (calls[piece.index] ??= { id: "", name: "", arguments: "" });
+      if (piece.id) call.id = piece.id;
+      if (piece.function?.name) call.name += piece.function.name;
+      if (piece.function?.arguments) call.arguments += piece.function.arguments;
+    }
     if (choice?.finish_reason) finishReason = choice.finish_reason;
   }
   // The SDK ends a stream quietly when its signal aborts: a cut-off answer must not pass for a finished one.
   if (request.signal.aborted) throw new ModelDeadlineError(text.length);
-  return { text, finishReason, usage };
+  return { text, finishReason, usage, toolCalls: calls.filter((call) => call.name !== "") };
 }

@@ -22,7 +22,12 @@ import { reserve, settle } from "../store/budgets.js";
 import { claimJob, markFinished } from "../store/jobClaims.js";
 import type { TableRef } from "../store/tableRef.js";
 import { promptTokenBound, reservationFor, tokenBound } from "../store/tokenEstimate.js";
-import type { ModelRequest, TokenUsage } from "./askModel.js";
+import type { ChatMessage, ModelRequest, TokenUsage } from "./askModel.js";
+import { toolsFor, type Source, type ToolContext, type ToolDefinition } from "../tools/doorayTools.js";
+import { doorayRest } from "../tools/doorayRest.js";
+import { tenantDomainOf } from "../tools/doorayLinks.js";
+import { citations, MAX_TOOL_ROUNDS, runToolRound } from "./toolRounds.js";
+import type { Reservation } from "../store/budgets.js";
 
 export interface WorkerDeps {
   readonly config: BotConfig;
@@ -163,7 +168,10 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
   }
   if (!plan.ok) return finish("conversationGone", [messages.conversationGone], { conversationId: job.thread?.conversationId });
   const prompt = promptFor(settings.systemPrompt, plan.history, plan.question, config.conversationContextTokens);
-  const promptTexts = prompt.map((message) => message.content);
+  // The channel's Dooray tools, when its scope names any and the bot account's token is set.
+  const tooling = await toolingFor(settings.dooray, job, deadlineAt, deps, base);
+  // The tools' definitions travel with the prompt, and count like it.
+  const promptTexts = [...prompt.map((message) => message.content), ...(tooling.tools.length > 0 ? [JSON.stringify(tooling.tools)] : [])];
 
   // Budgets: hold back the most this question can cost before asking, so concurrent questions cannot overrun.
   const reservedTokens = reservationFor(promptTexts, config.maxOutputTokens);
@@ -184,18 +192,27 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
     return finish("refusedByBudget", [refusal], fields);
   }
 
-  const result = await answer(job, prompt, apiKey, post, deps, deadlineAt, { model: settings.model, showProgress: !asNewMessages });
-  // What the call used: the endpoint's own count, else the bound of what was sent and what came back.
-  const used = result.usage ?? (result.producedText === undefined ? undefined : { inputTokens: promptTokenBound(promptTexts), outputTokens: tokenBound(result.producedText) });
-  const usedTokens = used ? used.inputTokens + used.outputTokens : 0;
-  // More than the bound means the endpoint counts something we did not send; the limit still holds (budgets.ts).
-  if (usedTokens > reservedTokens) log("warn", "job.usageAboveHold", { ...base, usedTokens, reservedTokens });
-  bookkeeping.push(
-    settle(deps.table, job, day, { jobId: job.id, usedTokens, reservedTokens, answered: result.outcome === "answered" }, nowSeconds(), within).catch((error: unknown) => {
-      // The reservation then stays counted for the day: the budget errs on the safe side.
-      log("warn", "job.settleFailed", { ...base, error });
-    }),
-  );
+  // A tool round's next call holds its own share first, under a hold of its own (job id and round).
+  const reserveRound = (round: number, tokens: number) => reserve(deps.table, job, day, { jobId: `${job.id}.${round}`, tokens }, settings.budgets, nowSeconds(), within);
+  const result = await answer(job, prompt, apiKey, post, deps, deadlineAt, { model: settings.model, showProgress: !asNewMessages, tooling, reserveRound, firstReservedTokens: reservedTokens });
+  let used: TokenUsage | undefined;
+  let usedTokens = 0;
+  for (const [round, call] of result.calls.entries()) {
+    // What the call used: the endpoint's own count, else the bound of what was sent and what came back.
+    const callUsed = call.usage ?? (call.producedText === undefined ? undefined : { inputTokens: promptTokenBound(call.promptTexts), outputTokens: tokenBound(call.producedText) });
+    const callTokens = callUsed ? callUsed.inputTokens + callUsed.outputTokens : 0;
+    if (callUsed) used = { inputTokens: (used?.inputTokens ?? 0) + callUsed.inputTokens, outputTokens: (used?.outputTokens ?? 0) + callUsed.outputTokens };
+    usedTokens += callTokens;
+    // More than the bound means the endpoint counts something we did not send; the limit still holds (budgets.ts).
+    if (callTokens > call.reservedTokens) log("warn", "job.usageAboveHold", { ...base, round, usedTokens: callTokens, reservedTokens: call.reservedTokens });
+    const holdId = round === 0 ? job.id : `${job.id}.${round}`;
+    bookkeeping.push(
+      settle(deps.table, job, day, { jobId: holdId, usedTokens: callTokens, reservedTokens: call.reservedTokens, answered: round === 0 && result.outcome === "answered" }, nowSeconds(), within).catch((error: unknown) => {
+        // The reservation then stays counted for the day: the budget errs on the safe side.
+        log("warn", "job.settleFailed", { ...base, round, error });
+      }),
+    );
+  }
   // An answer becomes a turn of the conversation, and gets the buttons that continue it.
   let buttons: DoorayAttachment[] | undefined;
   if (result.outcome === "answered" && result.producedText !== undefined) {
@@ -215,7 +232,7 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
   return finish(
     result.outcome,
     result.texts,
-    { ...result.fields, reservedTokens, usedTokens, usageReported: result.usage !== undefined, conversationId: plan.conversationId, turn: plan.turn, ...(job.thread ? { kind: job.thread.kind } : {}), ...(settings.profileName ? { profile: settings.profileName } : {}) },
+    { ...result.fields, reservedTokens: result.calls.reduce((sum, call) => sum + call.reservedTokens, 0), usedTokens, usageReported: result.calls.length > 0 && result.calls.every((call) => call.usage !== undefined), conversationId: plan.conversationId, turn: plan.turn, ...(job.thread ? { kind: job.thread.kind } : {}), ...(settings.profileName ? { profile: settings.profileName } : {}) },
     measurementsOf(used, result, settings.price),
     buttons,
   );
@@ -227,6 +244,28 @@ const sleep = (ms: number) => new Promise<undefined>((resolve) => setTimeout(() 
 async function buttonsFor(conversationId: string, turn: number, job: Job, deps: WorkerDeps): Promise<DoorayAttachment[] | undefined> {
   const [currentToken] = await deps.secrets.jobTokens().catch(() => []);
   return currentToken ? answerButtons(conversationId, turn, job, currentToken, deps.now()) : undefined;
+}
+
+/** The channel's tools and what they need to run; none without a scope, or (with a warning) without the token. */
+interface Tooling {
+  readonly tools: readonly ToolDefinition[];
+  readonly context: ToolContext | undefined;
+  /** Said under the answer: the scope is set but the token is not. */
+  readonly notice: string | undefined;
+}
+
+async function toolingFor(scope: ToolContext["scope"] | undefined, job: Job, deadlineAt: number, deps: WorkerDeps, base: Record<string, unknown>): Promise<Tooling> {
+  const tools = toolsFor(scope);
+  if (!scope || tools.length === 0) return { tools: [], context: undefined, notice: undefined };
+  const token = await deps.secrets.doorayApiToken().catch((error: unknown) => {
+    deps.log("error", "tools.secretUnavailable", { ...base, error });
+    return undefined;
+  });
+  if (!token) {
+    deps.log("warn", "tools.notConfigured", { ...base, reason: "no Dooray API token" });
+    return { tools: [], context: undefined, notice: messages.toolsNotConfigured };
+  }
+  return { tools, context: { scope, rest: doorayRest(deps.config.doorayRestUrl, token, deadlineAt), tenantDomain: job.tenantDomain ?? tenantDomainOf(job.responseUrl) }, notice: undefined };
 }
 
 /**
@@ -251,68 +290,119 @@ function measurementsOf(used: TokenUsage | undefined, result: Answered, price: B
   };
 }
 
+/** One model call: what it held, what was sent and came back (for the bound when usage is not reported). */
+interface ModelCall {
+  readonly reservedTokens: number;
+  readonly promptTexts: readonly string[];
+  readonly usage: TokenUsage | undefined;
+  /** The text (and tool-call arguments) it produced; undefined when it produced nothing (nothing to charge). */
+  readonly producedText: string | undefined;
+}
+
 interface Answered {
   readonly outcome: Outcome;
   readonly texts: string[];
   readonly fields: Record<string, unknown>;
-  readonly usage: TokenUsage | undefined;
-  /** The text the model produced (an answer or its part); undefined when it produced nothing (nothing to charge). */
+  /** Every model call in order: the first under the question's hold, each tool round's next under its own. */
+  readonly calls: readonly ModelCall[];
+  /** The final answer's text; undefined when there is none to store as a turn. */
   readonly producedText: string | undefined;
   readonly modelMs: number;
   readonly firstTextMs: number | undefined;
 }
 
+interface AnswerOptions {
+  readonly model: string;
+  readonly showProgress: boolean;
+  readonly tooling: Tooling;
+  /** Holds a tool round's next call's share of the budgets (round ≥ 1). */
+  readonly reserveRound: (round: number, tokens: number) => Promise<Reservation>;
+  readonly firstReservedTokens: number;
+}
+
+const textsOf = (messages: readonly ChatMessage[]) => messages.map((message) => ("tool_calls" in message && message.tool_calls ? `${message.content}${JSON.stringify(message.tool_calls)}` : message.content));
+
 /**
  * Streams the model's answer, replacing the acknowledgement as it grows, and returns the messages to deliver: the
- * answer in parts, or what arrived plus why it stopped. Bounded by our deadline: the function's remaining time
- * minus a margin, so the person always hears back before Lambda stops us.
+ * answer in parts, or what arrived plus why it stopped. With the channel's tools, the model may first ask for
+ * them, for at most MAX_TOOL_ROUNDS rounds; the message says what the bot is looking up meanwhile, and the answer
+ * ends with the sources it used. Bounded by our deadline: the function's remaining time minus a margin, so the
+ * person always hears back before Lambda stops us.
  */
-async function answer(
-  job: Job,
-  prompt: ModelRequest["messages"],
-  apiKey: string,
-  post: NonNullable<WorkerDeps["post"]>,
-  deps: WorkerDeps,
-  deadlineAt: number,
-  options: { model: string; showProgress: boolean },
-): Promise<Answered> {
+async function answer(job: Job, prompt: ModelRequest["messages"], apiKey: string, post: NonNullable<WorkerDeps["post"]>, deps: WorkerDeps, deadlineAt: number, options: AnswerOptions): Promise<Answered> {
   const { config, log } = deps;
+  const { tools, context, notice } = options.tooling;
   const budgetMs = Math.max(1_000, Math.min(config.modelTimeoutMs, deps.remainingMs() - DEADLINE_MARGIN_MS));
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), budgetMs);
   const progress = new ProgressUpdates((message) => post(job.responseUrl, message, { ...PROGRESS_POST, deadlineAt }), config.progressIntervalMs, config.messageMaxChars, deps.now);
   const startedAt = deps.now();
+  const calls: ModelCall[] = [];
+  const found: Source[] = [];
+  const read: Source[] = [];
+  let conversation: ChatMessage[] = [...prompt];
   let partial = "";
   let firstTextAt: number | undefined;
+  // The call in flight: what it holds and sends, charged if it fails after its first words.
+  let pending = { reservedTokens: options.firstReservedTokens, promptTexts: [] as readonly string[] };
   try {
-    const result = await askModel(
-      {
-        apiKey,
-        messages: prompt,
-        signal: deadline.signal,
-        onText: (soFar) => {
-          partial = soFar;
-          firstTextAt ??= deps.now();
-          // The first update comes one interval after the first words: an answer that arrives in one burst goes
-          // straight to its final form instead of costing an extra post.
-          if (options.showProgress && deps.now() - firstTextAt >= config.progressIntervalMs) progress.offer(soFar);
+    for (let round = 0; ; round++) {
+      const offered = context && round < MAX_TOOL_ROUNDS ? tools : [];
+      const promptTexts = [...textsOf(conversation), ...(offered.length > 0 ? [JSON.stringify(offered)] : [])];
+      let reservedTokens = options.firstReservedTokens;
+      if (round > 0) {
+        reservedTokens = reservationFor(promptTexts, config.maxOutputTokens);
+        const held = await options.reserveRound(round, reservedTokens);
+        if (!held.ok) {
+          log("info", "job.toolRoundRefused", { jobId: job.id, round, scope: held.scope, reservedTokens });
+          return { outcome: "refusedByBudget", texts: [messages.budgetExceeded(held, config.budgetTimeZone)], fields: { toolRounds: round }, calls, producedText: undefined, modelMs: deps.now() - startedAt, firstTextMs: undefined };
+        }
+      }
+      partial = "";
+      pending = { reservedTokens, promptTexts };
+      const result = await askModel(
+        {
+          apiKey,
+          messages: conversation,
+          tools: offered,
+          signal: deadline.signal,
+          onText: (soFar) => {
+            partial = soFar;
+            firstTextAt ??= deps.now();
+            // The first update comes one interval after the first words: an answer that arrives in one burst goes
+            // straight to its final form instead of costing an extra post.
+            if (options.showProgress && deps.now() - firstTextAt >= config.progressIntervalMs) progress.offer(soFar);
+          },
         },
-      },
-      { ...config, model: options.model },
-      () => log("warn", "model.maxTokensFieldRefused", { jobId: job.id, sentInstead: "max_tokens", hint: "set MODEL_MAX_TOKENS_FIELD=max_tokens (cdktf.json openaiMaxTokensField)" }),
-    );
-    const modelMs = deps.now() - startedAt;
-    const timing = { modelMs, firstTextMs: firstTextAt === undefined ? undefined : firstTextAt - startedAt };
-    const fields = {
-      modelMs,
-      answerChars: result.text.length,
-      finishReason: result.finishReason,
-      progressPosts: progress.posted,
-      ...(config.logPrompts ? { answer: result.text } : {}),
-    };
-    if (result.text.trim() === "") return { outcome: "emptyAnswer", texts: [messages.emptyAnswer], fields, usage: result.usage, producedText: "", ...timing };
-    const texts = answerMessages(result.text, config.messageMaxChars, result.finishReason === "length" ? messages.cutOffNote : undefined);
-    return { outcome: "answered", texts, fields, usage: result.usage, producedText: result.text, ...timing };
+        { ...config, model: options.model },
+        () => log("warn", "model.maxTokensFieldRefused", { jobId: job.id, sentInstead: "max_tokens", hint: "set MODEL_MAX_TOKENS_FIELD=max_tokens (cdktf.json openaiMaxTokensField)" }),
+      );
+      const asked = result.toolCalls.length > 0 && offered.length > 0 && context !== undefined;
+      calls.push({ reservedTokens, promptTexts, usage: result.usage, producedText: result.text + result.toolCalls.map((call) => call.name + call.arguments).join("") });
+      if (!asked) {
+        const modelMs = deps.now() - startedAt;
+        const timing = { modelMs, firstTextMs: firstTextAt === undefined ? undefined : firstTextAt - startedAt };
+        const fields = {
+          modelMs,
+          answerChars: result.text.length,
+          finishReason: result.finishReason,
+          progressPosts: progress.posted,
+          ...(tools.length > 0 || notice ? { toolRounds: round, sources: found.length + read.length } : {}),
+          ...(config.logPrompts ? { answer: result.text } : {}),
+        };
+        if (result.text.trim() === "") return { outcome: "emptyAnswer", texts: [messages.emptyAnswer], fields, calls, producedText: "", ...timing };
+        const cited = citations(read, found);
+        const footer = [cited.length > 0 ? messages.sources(cited) : "", notice ?? ""].filter(Boolean).join("\n\n");
+        const texts = answerMessages(footer ? `${result.text}\n\n${footer}` : result.text, config.messageMaxChars, result.finishReason === "length" ? messages.cutOffNote : undefined);
+        return { outcome: "answered", texts, fields, calls, producedText: result.text, ...timing };
+      }
+      // The tools run while the message says what the bot is looking up.
+      if (options.showProgress) await post(job.responseUrl, { text: messages.lookingUp(result.toolCalls.map((call) => call.name)), responseType: "ephemeral", replaceOriginal: true }, { ...PROGRESS_POST, deadlineAt });
+      const toolRound = await runToolRound(result.text, result.toolCalls, context, log, job.id);
+      found.push(...toolRound.found);
+      read.push(...toolRound.read);
+      conversation = [...conversation, ...toolRound.messages];
+    }
   } catch (error) {
     const failure = classifyModelError(error, { deadlinePassed: deadline.signal.aborted, streamStarted: partial !== "" });
     log("warn", "job.modelError", { jobId: job.id, failure, modelMs: deps.now() - startedAt, error: describeModelError(error, config.logPrompts) });
@@ -322,11 +412,12 @@ async function answer(
         ? [failureMessage(failure)]
         : answerMessages(partial, config.messageMaxChars, `⚠️ ${failureMessage(failure)}`);
     // A call that failed before its first words gives its whole reservation back; a partial answer is charged.
+    const failedCall = { ...pending, usage: undefined, producedText: partial === "" ? undefined : partial };
     return {
       outcome: failure,
       texts,
       fields: { partialChars: partial.length },
-      usage: undefined,
+      calls: [...calls, failedCall],
       producedText: partial === "" ? undefined : partial,
       modelMs: deps.now() - startedAt,
       firstTextMs: firstTextAt === undefined ? undefined : firstTextAt - startedAt,

@@ -9,6 +9,9 @@ import { listen, readBody, sleep, type Listening } from "./listen.js";
  *   [[long:9000]]   answer that many characters      [[empty]]      answer nothing        [[length]]  finish_reason "length"
  *   [[echo:400]]    fail with that status, echoing the question in the error message (as some endpoints do)
  *   [[hold]]        wait until the test calls `release()` (an answer slower than anything else, without a clock)
+ *   [[call:search_tasks:{"query":"배포"}]]  when offered tools, ask for that tool (one per round, in the order
+ *                   written); once every one was asked, answer "답변: <question>" plus "자료: " and each tool result
+ *   [[calls:2:read_task:{…}]]  two calls of that tool at once, in one round
  * A refused key gets OpenAI's own 401 text, which shows the key's last four characters. Asked with
  * `stream_options.include_usage`, the stream ends with a usage chunk, as OpenAI's does: `usageOf` gives its counts.
  */
@@ -25,7 +28,15 @@ export interface FakeOpenAIOptions {
 
 export interface RecordedModelRequest {
   readonly authorization: string | undefined;
-  readonly body: { model: string; stream?: boolean; stream_options?: { include_usage?: boolean }; messages: { role: string; content: string }[]; max_completion_tokens?: number; max_tokens?: number };
+  readonly body: {
+    model: string;
+    stream?: boolean;
+    stream_options?: { include_usage?: boolean };
+    messages: { role: string; content: string; tool_calls?: unknown[]; tool_call_id?: string }[];
+    tools?: { type: string; function: { name: string; parameters: { properties: Record<string, unknown> } } }[];
+    max_completion_tokens?: number;
+    max_tokens?: number;
+  };
 }
 
 export interface FakeOpenAI extends Listening {
@@ -72,8 +83,18 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
         response.setHeader("retry-after-ms", "10");
         return json(response, code, { error: { message: `fake error ${code}`, type: "server_error" } });
       }
+      // Tool rounds: the calls written in the question, one round each, while the request offers tools.
+      const lastUser = body.messages.map((message) => message.role).lastIndexOf("user");
+      const rounds = body.messages.slice(lastUser).filter((message) => message.role === "assistant" && message.tool_calls).length;
+      const wanted = [...question.matchAll(/\[\[calls?:(?:(\d+):)?(\w+):(\{.*?\})\]\]/g)].map((match) => ({ times: Number(match[1] ?? 1), name: match[2]!, args: match[3]! }));
+      if (body.tools && body.tools.length > 0 && rounds < wanted.length) {
+        const call = wanted[rounds]!;
+        const usage = body.stream_options?.include_usage && options.reportsUsage !== false ? usageOf(body.messages, call.args) : undefined;
+        return streamToolCalls(response, body.model, rounds, call.name, call.args, call.times, usage);
+      }
+      const toolResults = body.messages.slice(lastUser).filter((message) => message.role === "tool").map((message) => message.content);
       const long = directive("long");
-      const answer = directive("empty") ? "" : long ? longAnswer(Number(long[1])) : `답변: ${question}`;
+      const answer = directive("empty") ? "" : long ? longAnswer(Number(long[1])) : `답변: ${question}${toolResults.length > 0 ? `\n자료: ${toolResults.join("\n")}` : ""}`;
       const finish = directive("length") ? "length" : "stop";
       if (!body.stream) {
         return json(response, 200, {
@@ -92,8 +113,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
 }
 
 /** The fake's token counts: one per character, so a test can tell reported usage from the bot's own estimate. */
-export function usageOf(messages: readonly { content: string }[], answer: string): { prompt_tokens: number; completion_tokens: number; total_tokens: number } {
-  const prompt = messages.reduce((sum, message) => sum + message.content.length, 0);
+export function usageOf(messages: readonly { content: string | null }[], answer: string): { prompt_tokens: number; completion_tokens: number; total_tokens: number } {
+  const prompt = messages.reduce((sum, message) => sum + (message.content ?? "").length, 0);
   return { prompt_tokens: prompt, completion_tokens: answer.length, total_tokens: prompt + answer.length };
 }
 
@@ -113,6 +134,22 @@ async function stream(response: ServerResponse, model: string, answer: string, f
     }
   }
   response.write(chunk({}, finish));
+  if (usage) response.write(`data: ${JSON.stringify({ id: "chatcmpl-fake", object: "chat.completion.chunk", created: 0, model, choices: [], usage })}\n\n`);
+  response.end("data: [DONE]\n\n");
+}
+
+/** A tool call as OpenAI streams one: id and name first, then the arguments' JSON in fragments. */
+async function streamToolCalls(response: ServerResponse, model: string, round: number, name: string, args: string, times: number, usage?: object): Promise<void> {
+  response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+  const chunk = (delta: object, finishReason: string | null) =>
+    `data: ${JSON.stringify({ id: "chatcmpl-fake", object: "chat.completion.chunk", created: 0, model, choices: [{ index: 0, delta, finish_reason: finishReason }] })}\n\n`;
+  response.write(chunk({ role: "assistant", content: null }, null));
+  for (let index = 0; index < times; index++) {
+    response.write(chunk({ tool_calls: [{ index, id: `call_${round}_${index}`, type: "function", function: { name, arguments: "" } }] }, null));
+    const half = Math.ceil(args.length / 2);
+    for (const piece of [args.slice(0, half), args.slice(half)]) response.write(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }, null));
+  }
+  response.write(chunk({}, "tool_calls"));
   if (usage) response.write(`data: ${JSON.stringify({ id: "chatcmpl-fake", object: "chat.completion.chunk", created: 0, model, choices: [], usage })}\n\n`);
   response.end("data: [DONE]\n\n");
 }

@@ -1,0 +1,152 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/**
+ * A small Dooray REST API on loopback, with a few tasks and wiki pages, for `npm run dev`, `npm run try` and the
+ * tests (docs/operations.md, "Dooray tools"). It answers the calls the tools make, in Dooray's envelope, checks
+ * `Authorization: dooray-api <token>`, sends task ids as bare 19-digit numbers in lists (as some Dooray answers do)
+ * and records every request it gets, so a test can show what reached it and what did not.
+ */
+export const SAMPLE_PROJECT_ID = "3570526358279081523";
+export const SAMPLE_WIKI_ID = "3570526358279081999";
+export const SAMPLE_TOKEN = "sample-dooray-api-token";
+
+interface SampleTask {
+  id: string;
+  number: number;
+  subject: string;
+  workflowClass: string;
+  updatedAt: string;
+  body: string;
+  comments: string[];
+}
+
+interface SamplePage {
+  id: string;
+  parentPageId: string | undefined;
+  subject: string;
+  body: string;
+}
+
+const TASKS: SampleTask[] = [
+  { id: "3570526358279082001", number: 41, subject: "이번 주 배포 체크리스트", workflowClass: "working", updatedAt: "2026-11-30T10:00:00+09:00", body: "1. 마이그레이션 스크립트 검토\n2. 카나리 10% 배포 후 오류율 확인\n3. 롤백 절차 리허설", comments: ["카나리 단계는 화요일 오후로 잡았어요.", "롤백 리허설은 위키의 롤백 절차를 따라 주세요."] },
+  { id: "3570526358279082002", number: 42, subject: "배포 파이프라인 캐시 개선", workflowClass: "registered", updatedAt: "2026-11-28T15:30:00+09:00", body: "빌드 캐시 적중률이 40%라 배포가 느려요. 의존성 캐시 키를 lockfile 해시로 바꿔요.", comments: [] },
+  { id: "3570526358279082003", number: 43, subject: "로그인 오류 수정", workflowClass: "closed", updatedAt: "2026-11-20T09:00:00+09:00", body: "세션 만료 시 무한 리다이렉트가 나던 문제를 고쳤어요.", comments: ["배포 완료"] },
+];
+
+const PAGES: SamplePage[] = [
+  { id: "3570526358279083001", parentPageId: undefined, subject: "배포 가이드", body: "# 배포 가이드\n배포는 화요일과 목요일 오후에만 해요. 배포 전 체크리스트 업무를 확인하세요." },
+  { id: "3570526358279083002", parentPageId: "3570526358279083001", subject: "롤백 절차", body: "1. 이전 커밋으로 되돌리는 PR을 만든다\n2. 리뷰 후 병합하면 자동 배포된다\n3. 오류율이 정상인지 10분간 본다" },
+];
+
+export interface RecordedDoorayRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+  readonly authorization: string | undefined;
+  readonly body: unknown;
+}
+
+export interface SampleDoorayApi {
+  readonly url: string;
+  readonly requests: RecordedDoorayRequest[];
+  /** Tasks created through the API, in order. */
+  readonly created: { projectId: string; subject: string; body: string; id: string }[];
+  /** The next `count` requests get 429 with Dooray's rate-limit headers. */
+  rateLimitNext(count: number): void;
+  /** The next task creation is refused as a project with a mandatory tag group refuses it (500). */
+  refuseNextCreate(): void;
+  close(): Promise<void>;
+}
+
+export async function startSampleDoorayApi(options: { token?: string; port?: number } = {}): Promise<SampleDoorayApi> {
+  const token = options.token ?? SAMPLE_TOKEN;
+  const requests: RecordedDoorayRequest[] = [];
+  const created: SampleDoorayApi["created"] = [];
+  let limited = 0;
+  let refuseCreate = false;
+  const server = createServer((request, response) => {
+    void (async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of request as AsyncIterable<Buffer>) chunks.push(chunk);
+      const url = new URL(request.url ?? "/", "http://localhost");
+      const text = Buffer.concat(chunks).toString("utf8");
+      const body = text ? (JSON.parse(text) as unknown) : undefined;
+      requests.push({ method: request.method ?? "GET", path: url.pathname, query: Object.fromEntries(url.searchParams), authorization: request.headers.authorization, body });
+      if (limited > 0) {
+        limited--;
+        response.setHeader("x-ratelimit-remaining", "0");
+        response.setHeader("x-ratelimit-requested-tokens", "1");
+        response.setHeader("x-ratelimit-burst-capacity", "20");
+        response.setHeader("x-ratelimit-replenish-rate", "5");
+        return send(response, 429, { header: { isSuccessful: false, resultCode: -429, resultMessage: "Too Many Requests" }, result: null });
+      }
+      if (request.headers.authorization !== `dooray-api ${token}`) return send(response, 401, { header: { isSuccessful: false, resultCode: -401, resultMessage: "Unauthorized" }, result: null });
+      route(request, response, url, body);
+    })();
+  });
+
+  function route(request: IncomingMessage, response: ServerResponse, url: URL, body: unknown): void {
+    const parts = url.pathname.split("/").filter(Boolean);
+    const ok = (result: unknown, totalCount?: number) => send(response, 200, { header: { isSuccessful: true, resultCode: 0, resultMessage: "" }, result, ...(totalCount === undefined ? {} : { totalCount }) });
+    const notFound = () => send(response, 404, { header: { isSuccessful: false, resultCode: -404, resultMessage: "Not Found" }, result: null });
+    // project/v1/projects/{projectId}/posts[/{postId}[/logs]]
+    if (parts[0] === "project" && parts[2] === "projects" && parts[4] === "posts") {
+      if (parts[3] !== SAMPLE_PROJECT_ID) return notFound();
+      if (request.method === "POST" && parts.length === 5) {
+        if (refuseCreate) {
+          refuseCreate = false;
+          return send(response, 500, { header: { isSuccessful: false, resultCode: -500100, resultMessage: "필수 태그를 지정해야 합니다." }, result: null });
+        }
+        const fields = body as { subject?: string; body?: { content?: string } };
+        const id = `35705263582790850${String(created.length + 1).padStart(2, "0")}`;
+        created.push({ projectId: parts[3]!, subject: String(fields.subject ?? ""), body: String(fields.body?.content ?? ""), id });
+        return ok({ id });
+      }
+      const task = TASKS.find((candidate) => candidate.id === parts[5]);
+      if (parts.length === 5) {
+        const subjects = url.searchParams.get("subjects");
+        // Like Dooray's `subjects` as some clients report it: whole titles only.
+        const listed = TASKS.filter((candidate) => subjects === null || candidate.subject === subjects).slice(0, Number(url.searchParams.get("size") ?? 20));
+        return sendRaw(response, 200, JSON.stringify({ header: { isSuccessful: true, resultCode: 0, resultMessage: "" }, result: listed.map(({ body: _body, comments: _comments, ...item }) => ({ ...item, project: { id: SAMPLE_PROJECT_ID, code: "플랫폼" } })), totalCount: String(listed.length) }).replace(/"id":"(\d{19})"/g, '"id":$1'));
+      }
+      if (!task) return notFound();
+      if (parts.length === 6) return ok({ ...task, body: { mimeType: "text/x-markdown", content: task.body }, users: { to: [{ type: "member", member: { organizationMemberId: "1", name: "김배포" } }] }, comments: undefined });
+      if (parts[6] === "logs") return ok(task.comments.map((comment, index) => ({ id: String(index + 1), type: "comment", createdAt: task.updatedAt, creator: { type: "member", member: { organizationMemberId: "2", name: "이리뷰" } }, body: { mimeType: "text/x-markdown", content: comment } })), task.comments.length);
+      return notFound();
+    }
+    // wiki/v1/wikis/{wikiId}/pages[/{pageId}]
+    if (parts[0] === "wiki" && parts[2] === "wikis" && parts[4] === "pages") {
+      if (parts[3] !== SAMPLE_WIKI_ID) return notFound();
+      if (parts.length === 5) {
+        const parent = url.searchParams.get("parentPageId") ?? undefined;
+        return ok(PAGES.filter((page) => page.parentPageId === parent).map(({ body: _body, ...page }) => ({ ...page, wikiId: SAMPLE_WIKI_ID, root: page.parentPageId === undefined })));
+      }
+      const page = PAGES.find((candidate) => candidate.id === parts[5]);
+      return page ? ok({ ...page, wikiId: SAMPLE_WIKI_ID, body: { mimeType: "text/x-markdown", content: page.body }, updatedAt: "2026-11-25T12:00:00+09:00" }) : notFound();
+    }
+    notFound();
+  }
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    created,
+    rateLimitNext: (count) => (limited = count),
+    refuseNextCreate: () => (refuseCreate = true),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  sendRaw(response, status, JSON.stringify(body));
+}
+
+function sendRaw(response: ServerResponse, status: number, text: string): void {
+  response.writeHead(status, { "content-type": "application/json;charset=UTF-8" }).end(text);
+}

@@ -1,0 +1,123 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { messages } from "../../handler/dooray/messages.js";
+import { SAMPLE_PROJECT_ID, SAMPLE_TOKEN, SAMPLE_WIKI_ID, startSampleDoorayApi, type SampleDoorayApi } from "../../handler/local/sampleDoorayApi.js";
+import { API_KEY, CHANNEL_ID, finalPosts, startHarness, type Harness } from "../support/harness.js";
+
+/**
+ * The channel's Dooray tools, end to end: a model that asks for tools, the worker running them against a loopback
+ * Dooray API (the sample the repository ships), and the answer with its links (docs/architecture.md, "Dooray tools").
+ */
+const OTHER_CHANNEL = "9999999999999999999";
+const SCOPE = { projects: [SAMPLE_PROJECT_ID], wikis: [SAMPLE_WIKI_ID] };
+const TASK_LINK = `https://guide.dooray.com/task/${SAMPLE_PROJECT_ID}/3570526358279082001`;
+
+describe("Dooray tools", () => {
+  let api: SampleDoorayApi;
+  let h: Harness;
+  beforeAll(async () => {
+    api = await startSampleDoorayApi();
+    h = await startHarness({
+      CHANNEL_PROFILES: JSON.stringify({ [CHANNEL_ID]: { name: "플랫폼", dooray: SCOPE }, [OTHER_CHANNEL]: { name: "잡담" } }),
+      DOORAY_API_URL: api.url,
+      DOORAY_API_TOKEN: SAMPLE_TOKEN,
+    });
+  });
+  afterEach(async () => {
+    await h.dev.idle();
+    api.requests.length = 0;
+  });
+  afterAll(async () => {
+    await h?.close();
+    await api?.close();
+  });
+
+  const ask = async (question: string, overrides: Record<string, unknown> = {}) => {
+    const sent = await h.command(question, overrides);
+    expect(sent.body.text).toBe(messages.ack);
+    await h.dev.idle();
+    return { posts: h.dooray.postsFor(sent.hookId).map((post) => post.body.text), final: finalPosts(h.dooray.postsFor(sent.hookId)).map((post) => post.body.text).join("\n") };
+  };
+  const offered = (index: number) => (h.model.requests[index]?.body.tools ?? []).map((tool) => tool.function.name);
+
+  it("offers the tools only in a channel whose profile grants a scope", async () => {
+    const before = h.model.requests.length;
+    await ask("안녕", { channelId: OTHER_CHANNEL });
+    expect(offered(before)).toEqual([]);
+    await ask("안녕");
+    expect(offered(before + 1)).toEqual(["search_tasks", "read_task", "list_wiki_pages", "read_wiki_page"]);
+    // Only scoped ids may be named: the schema lists them.
+    expect(h.model.requests[before + 1]!.body.tools![0]!.function.parameters.properties.projectId).toMatchObject({ enum: [SAMPLE_PROJECT_ID] });
+    expect(api.requests).toEqual([]);
+  });
+
+  it("searches and reads a task with the token, shows what it looks up, and ends the answer with the task's link", async () => {
+    const { posts, final } = await ask('배포 알려줘 [[call:search_tasks:{"query":"배포"}]] [[call:read_task:{"taskId":"3570526358279082001"}]]');
+    expect(posts[0]).toBe("🔎 업무를 찾는 중…");
+    expect(api.requests.every((request) => request.authorization === `dooray-api ${SAMPLE_TOKEN}`)).toBe(true);
+    expect(api.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+      `GET /project/v1/projects/${SAMPLE_PROJECT_ID}/posts`,
+      `GET /project/v1/projects/${SAMPLE_PROJECT_ID}/posts`,
+      `GET /project/v1/projects/${SAMPLE_PROJECT_ID}/posts/3570526358279082001`,
+      `GET /project/v1/projects/${SAMPLE_PROJECT_ID}/posts/3570526358279082001/logs`,
+    ]);
+    // Dooray's `subjects` matches whole titles; the words are also looked for in the recent tasks' titles.
+    expect(api.requests[0]!.query).toMatchObject({ subjects: "배포" });
+    // The model read the search (19-digit ids intact, though the list sent them as bare numbers) and the task.
+    const toolMessages = h.model.requests.at(-1)!.body.messages.filter((message) => message.role === "tool").map((message) => JSON.parse(message.content));
+    expect(toolMessages[0].tasks.map((task: { taskId: string }) => task.taskId)).toEqual(["3570526358279082001", "3570526358279082002"]);
+    expect(toolMessages[1]).toMatchObject({ title: "이번 주 배포 체크리스트", body: expect.stringContaining("카나리 10% 배포"), link: TASK_LINK });
+    expect(final).toContain("카나리 10% 배포");
+    expect(final.endsWith(`참고한 자료:\n- 이번 주 배포 체크리스트: ${TASK_LINK}`)).toBe(true);
+  });
+
+  it("refuses an argument outside the channel's scope before any request reaches Dooray", async () => {
+    const { final } = await ask('다른 프로젝트 [[call:read_task:{"taskId":"3570526358279082001","projectId":"1111111111111111111"}]] [[call:list_wiki_pages:{"wikiId":"2222222222222222222"}]]');
+    expect(api.requests).toEqual([]);
+    const toolMessages = h.model.requests.at(-1)!.body.messages.filter((message) => message.role === "tool").map((message) => JSON.parse(message.content));
+    expect(toolMessages).toEqual([{ error: "that project is not open to this channel" }, { error: "that wiki is not open to this channel" }]);
+    expect(final).not.toContain("참고한 자료");
+    const refused = h.logs.map((line) => JSON.parse(line)).filter((entry) => entry.event === "tool.called");
+    expect(refused.slice(-2).map((entry) => [entry.tool, entry.ok, entry.failure])).toEqual([["read_task", false, "outOfScope"], ["list_wiki_pages", false, "outOfScope"]]);
+  });
+
+  it("reads a wiki page and links it", async () => {
+    const { posts, final } = await ask('롤백 [[call:list_wiki_pages:{"wikiId":"3570526358279081999"}]] [[call:read_wiki_page:{"pageId":"3570526358279083002"}]]');
+    expect(posts[0]).toBe("📖 위키를 읽는 중…");
+    expect(final).toContain("이전 커밋으로 되돌리는 PR");
+    expect(final.endsWith("참고한 자료:\n- 롤백 절차: https://guide.dooray.com/project/pages/3570526358279083002")).toBe(true);
+  });
+
+  it("waits out a 429 as Dooray's headers say, and tells the model of a task that is not there", async () => {
+    api.rateLimitNext(1);
+    const { final } = await ask('[[call:read_task:{"taskId":"3570526358279089999"}]]');
+    expect(api.requests.map((request) => request.path)).toEqual([
+      `/project/v1/projects/${SAMPLE_PROJECT_ID}/posts/3570526358279089999`,
+      `/project/v1/projects/${SAMPLE_PROJECT_ID}/posts/3570526358279089999`,
+    ]);
+    expect(final).toContain('자료: {"error":"not found, or not visible to the bot\'s Dooray account"}');
+    const entry = h.logs.map((line) => JSON.parse(line)).findLast((line) => line.event === "tool.called");
+    expect(entry).toMatchObject({ tool: "read_task", ok: false, failure: "notFound", items: 0 });
+  });
+
+  it("reserves and settles each model call of a tool round against the budgets, and stops after three rounds", async () => {
+    const channelTokens = async () => Number(/이 채널: ([\d,]+) 토큰/.exec((await h.command("사용량")).body.text)![1]!.replace(/,/g, ""));
+    const usedBefore = await channelTokens();
+    const before = h.model.requests.length;
+    const call = '[[call:search_tasks:{"query":"배포"}]]';
+    await ask(`여러 번 ${call} ${call} ${call} ${call}`);
+    // Three rounds may ask for tools; the fourth call gets none, so it answers.
+    expect(h.model.requests.slice(before).map((request) => (request.body.tools ?? []).length)).toEqual([4, 4, 4, 0]);
+    const finished = h.logs.map((line) => JSON.parse(line)).findLast((line) => line.event === "job.finished");
+    expect(finished).toMatchObject({ outcome: "answered", toolRounds: 3 });
+    // Each call's reported usage (the fake counts a token per character), every round's prompt included, is charged.
+    const reported = h.model.requests.slice(before).reduce((sum, request) => sum + request.body.messages.reduce((chars, message) => chars + (message.content ?? "").length, 0), 0);
+    expect(finished.usedTokens).toBeGreaterThan(reported);
+    expect((await channelTokens()) - usedBefore).toBe(finished.usedTokens);
+  });
+
+  it("keeps company data out of every log line: tool names, counts and times only", async () => {
+    await ask('[[call:read_task:{"taskId":"3570526358279082001"}]]');
+    const all = h.logs.join("\n");
+    for (const secretOrData of [SAMPLE_TOKEN, "카나리", "이번 주 배포 체크리스트", "3570526358279082001", API_KEY]) expect(all).not.toContain(secretOrData);
+  });
+});
