@@ -5,12 +5,15 @@ import { secretNameOf } from "./secretNames.js";
 
 export interface BotSecretsProps {
   readonly environment: string;
-  /** Both values are encrypted with the environment's key. */
+  /** Every value is encrypted with the environment's key. */
   readonly key: BotKey;
+  /** The environment's channels use Dooray tools: a third secret, the bot account's API token. */
+  readonly doorayApiToken: boolean;
 }
 
 /**
- * The OpenAI API key and the Dooray app token, each in its own secret. Terraform manages the containers only:
+ * The OpenAI API key, the Dooray app token and (with Dooray tools) the bot account's Dooray API token, each in its
+ * own secret. Terraform manages the containers only:
  * values are written with `npm run secret -- put`, so no value ever enters Terraform (state, plan, variables, the
  * provider's debug log), an ordinary deploy needs no secret input and plans no change to either, and rotating one
  * needs only its own new value (docs/operations.md, "Secrets").
@@ -18,12 +21,17 @@ export interface BotSecretsProps {
 export class BotSecrets extends Construct {
   readonly openaiApiKey: SecretsmanagerSecret;
   readonly doorayAppToken: SecretsmanagerSecret;
+  readonly doorayApiToken: SecretsmanagerSecret | undefined;
   /** Known at plan time, so policies and environments can name them. */
-  readonly names: { readonly openaiApiKey: string; readonly doorayAppToken: string };
+  readonly names: { readonly openaiApiKey: string; readonly doorayAppToken: string; readonly doorayApiToken: string | undefined };
 
   constructor(scope: Construct, id: string, props: BotSecretsProps) {
     super(scope, id);
-    this.names = { openaiApiKey: secretNameOf(props.environment, "openai-api-key"), doorayAppToken: secretNameOf(props.environment, "dooray-app-token") };
+    this.names = {
+      openaiApiKey: secretNameOf(props.environment, "openai-api-key"),
+      doorayAppToken: secretNameOf(props.environment, "dooray-app-token"),
+      doorayApiToken: props.doorayApiToken ? secretNameOf(props.environment, "dooray-api-token") : undefined,
+    };
     this.openaiApiKey = new SecretsmanagerSecret(this, "openai_api_key", {
       name: this.names.openaiApiKey,
       description: "OpenAI (or compatible) API key for dooray-gpt; set with: npm run secret -- put <env> openai-api-key",
@@ -38,5 +46,14 @@ export class BotSecrets extends Construct {
       kmsKeyId: props.key.aliasName,
       dependsOn: [props.key.alias],
     });
+    this.doorayApiToken = this.names.doorayApiToken
+      ? new SecretsmanagerSecret(this, "dooray_api_token", {
+          name: this.names.doorayApiToken,
+          description: "Personal API token of the bot's dedicated Dooray account (the channels' tools read with it); set with: npm run secret -- put <env> dooray-api-token",
+          recoveryWindowInDays: 7,
+          kmsKeyId: props.key.aliasName,
+          dependsOn: [props.key.alias],
+        })
+      : undefined;
   }
 }

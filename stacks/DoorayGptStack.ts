@@ -40,7 +40,7 @@ export class DoorayGptStack extends TerraformStack {
     declareBackend(this, env);
 
     this.key = new BotKey(this, "key", { place, aliasName: prefix, logGroupNames: [`/aws/lambda/${names.edge}`, `/aws/lambda/${names.worker}`], alarmTopic: env.alarms.emails.length > 0 });
-    const secrets = new BotSecrets(this, "secrets", { environment: env.name, key: this.key });
+    const secrets = new BotSecrets(this, "secrets", { environment: env.name, key: this.key, doorayApiToken: env.doorayApi !== undefined });
     const layer = new OpenAILayer(this, "openai", { layerName: `${prefix}-openai` });
     this.table = new BotTable(this, "table", { place, tableName: prefix, settings: env.table, key: this.key });
     const deadLetters = new EdgeDeadLetters(this, "edge_dead_letters", { place, queueName: `${names.edge}-dead-letters`, key: this.key });
@@ -64,6 +64,7 @@ export class DoorayGptStack extends TerraformStack {
       sizing: env.worker,
       logRetentionDays: env.logRetentionDays,
       secretArns: [secretArnPattern(place, secrets.names.doorayAppToken), secretArnPattern(place, secrets.names.openaiApiKey)],
+      doorayApiTokenArn: secrets.names.doorayApiToken ? secretArnPattern(place, secrets.names.doorayApiToken) : undefined,
       edge: this.edge.function,
       layerArn: layer.layer.arn,
       table: this.table,
@@ -87,6 +88,7 @@ export class DoorayGptStack extends TerraformStack {
     output(this, "dashboard_name", prefix, "CloudWatch dashboard of questions, tokens, cost and health");
     output(this, "openai_api_key_secret_name", secrets.names.openaiApiKey, "Secret holding the OpenAI API key");
     output(this, "dooray_app_token_secret_name", secrets.names.doorayAppToken, "Secret holding the Dooray app token");
+    if (secrets.names.doorayApiToken) output(this, "dooray_api_token_secret_name", secrets.names.doorayApiToken, "Secret holding the bot account's Dooray API token");
   }
 }
 
@@ -120,10 +122,12 @@ export function edgeSettings(env: EnvironmentConfig, appTokenSecretName: string,
 }
 
 /** The worker's settings: the model, its limits, and the same checks the edge made. */
-export function workerSettings(env: EnvironmentConfig, secretNames: { openaiApiKey: string; doorayAppToken: string }): Record<string, string> {
+export function workerSettings(env: EnvironmentConfig, secretNames: { openaiApiKey: string; doorayAppToken: string; doorayApiToken: string | undefined }): Record<string, string> {
   return {
     DOORAY_APP_TOKEN_SECRET_ID: secretNames.doorayAppToken,
     OPENAI_API_KEY_SECRET_ID: secretNames.openaiApiKey,
+    // The channels' Dooray tools: the REST host and the bot account's token (the worker alone reads it).
+    ...(env.doorayApi && secretNames.doorayApiToken ? { DOORAY_API_URL: env.doorayApi.url, DOORAY_API_TOKEN_SECRET_ID: secretNames.doorayApiToken } : {}),
     BOT_MODEL: env.model,
     ...(env.openaiBaseUrl ? { OPENAI_BASE_URL: env.openaiBaseUrl } : {}),
     ...(env.openaiStreamUsage ? {} : { MODEL_STREAM_USAGE: "0" }),

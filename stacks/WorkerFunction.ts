@@ -17,6 +17,8 @@ export interface WorkerFunctionProps {
   readonly logRetentionDays: number;
   /** ARN patterns of both secrets: the app token (to verify jobs) and the OpenAI key. */
   readonly secretArns: readonly string[];
+  /** ARN pattern of the bot account's Dooray API token, when the channels have Dooray tools. */
+  readonly doorayApiTokenArn: string | undefined;
   /** The on-failure destination: the edge, which tells the person. */
   readonly edge: BotFunction;
   /** The `openai` SDK layer. */
@@ -47,6 +49,8 @@ export class WorkerFunction extends Construct {
       logRetentionDays: props.logRetentionDays,
       statements: [
         { Sid: "ReadBothSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [...props.secretArns] },
+        // The channels' Dooray tools; the edge never holds this token.
+        ...(props.doorayApiTokenArn ? [{ Sid: "ReadDoorayApiToken", Effect: "Allow" as const, Action: ["secretsmanager:GetSecretValue"], Resource: [props.doorayApiTokenArn] }] : []),
         // Lambda sends the on-failure record with the worker's own role.
         { Sid: "SendFailuresToEdge", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [props.edge.arn] },
         // Job claims (conditional PutItem, GetItem of a claim), budgets (conditional UpdateItem) and conversations

@@ -1,6 +1,6 @@
 import type { FunctionSizing } from "./BotFunction.js";
 import type { WorkerSizing } from "./WorkerFunction.js";
-import { DEFAULT_PRICES, DEFAULT_SYSTEM_PROMPT, DEFAULT_TIME_ZONE, MAX_DAILY_TOKENS, type MaxTokensField } from "../handler/config.js";
+import { DEFAULT_DOORAY_REST_URL, DEFAULT_PRICES, DEFAULT_SYSTEM_PROMPT, DEFAULT_TIME_ZONE, MAX_DAILY_TOKENS, type MaxTokensField } from "../handler/config.js";
 import { fixedOffsetMinutes, isKnownTimeZone } from "../handler/store/budgetDay.js";
 import { parseChannelProfiles, type ChannelProfiles } from "../handler/channelProfiles.js";
 import { promptTokenBound, reservationFor } from "../handler/store/tokenEstimate.js";
@@ -40,8 +40,13 @@ export interface EnvironmentConfig {
   readonly modelPrice: { readonly inputPerMillionTokens: number; readonly outputPerMillionTokens: number };
   readonly table: TableSettings;
   readonly alarms: AlarmSettings;
-  /** Per-channel name, system prompt, model and budgets (docs/architecture.md, "Channel profiles"). */
+  /** Per-channel name, system prompt, model, budgets and Dooray scope (docs/architecture.md, "Channel profiles"). */
   readonly channels: ChannelProfiles;
+  /**
+   * Dooray's REST API for the channels' tools (docs/operations.md, "Dooray tools"): set, the environment gets the
+   * secret for the bot account's token and the worker may read it; unset, no channel may have a `dooray` scope.
+   */
+  readonly doorayApi: { readonly url: string } | undefined;
 }
 
 export interface BudgetSettings {
@@ -92,7 +97,7 @@ const DEFAULTS = {
 
 const KNOWN_KEYS = new Set([
   "accountId", "region", "edge", "worker", "logRetentionDays", "tracing", "model", "openaiBaseUrl", "openaiStreamUsage", "openaiMaxTokensField", "maxOutputTokens",
-  "responseUrlHosts", "tenantIds", "tags", "backend", "budgets", "modelPrice", "table", "alarms", "channels",
+  "responseUrlHosts", "tenantIds", "tags", "backend", "budgets", "modelPrice", "table", "alarms", "channels", "doorayApi",
 ]);
 /** Settings of the one-function design, and where they live now. */
 const MOVED_KEYS: Record<string, string> = {
@@ -108,6 +113,7 @@ export function parseEnvironments(raw: unknown): EnvironmentConfig[] {
   return Object.entries(raw).map(([name, settings]) => {
     const environment = parseEnvironment(name, settings);
     checkProfilesFit(environment, `environments.${name}`);
+    checkScopesHaveToken(environment, `environments.${name}`);
     return environment;
   });
 }
@@ -149,7 +155,26 @@ function parseEnvironment(name: string, raw: unknown): EnvironmentConfig {
     table: tableSettings(raw.table, `${at}.table`),
     alarms: alarms(raw.alarms, `${at}.alarms`),
     channels: channels(raw.channels, `${at}.channels`, maxOutputTokens),
+    doorayApi: doorayApi(raw.doorayApi, `${at}.doorayApi`),
   };
+}
+
+function doorayApi(raw: unknown, at: string): EnvironmentConfig["doorayApi"] {
+  if (raw === undefined) return undefined;
+  if (!isObject(raw)) throw new StackConfigError(`${at}: expected {"url"?} (the REST API host; default ${DEFAULT_DOORAY_REST_URL})`);
+  const unknown = Object.keys(raw).find((key) => key !== "url");
+  if (unknown) throw new StackConfigError(`${at}.${unknown}: unknown setting; allowed: url`);
+  return { url: str(raw, at, "url", DEFAULT_DOORAY_REST_URL, /^https:\/\/[a-z0-9.-]+(:\d+)?\/?$/, "an https URL of Dooray's REST API, such as https://api.dooray.com") };
+}
+
+/** A channel's Dooray scope needs the environment's token secret, which doorayApi brings. */
+function checkScopesHaveToken(environment: EnvironmentConfig, at: string): void {
+  if (environment.doorayApi) return;
+  const scoped = Object.entries(environment.channels).find(([, profile]) => profile.dooray);
+  if (!scoped) return;
+  const [channelId, profile] = scoped;
+  const what = profile.dooray!.taskProject !== undefined ? "creates tasks" : "reads Dooray";
+  throw new StackConfigError(`${at}.channels.${channelId}.dooray: this channel ${what}, which needs the bot account's API token: set ${at}.doorayApi ({} for ${DEFAULT_DOORAY_REST_URL}) to create its secret, then npm run secret -- put ${environment.name} dooray-api-token`);
 }
 
 /**

@@ -53,6 +53,12 @@ export interface ReviewSummary {
   readonly modelEndpoint: { readonly host: string; readonly isDefault: boolean; readonly model: string } | undefined;
   /** The Dooray tenants that may call; empty means any tenant. */
   readonly tenants: readonly string[];
+  /** What the bot may read in Dooray, per channel, and where it may create tasks (the channels' `dooray` scopes). */
+  readonly dooray: {
+    readonly host: string | undefined;
+    readonly tokenSecret: string | undefined;
+    readonly channels: readonly { readonly channelId: string; readonly name: string; readonly projects: readonly string[]; readonly wikis: readonly string[]; readonly taskProject: string | undefined }[];
+  };
   /** The most a day can cost in model spend, from the budgets and list prices (US dollars). */
   readonly spend: {
     readonly perPerson: number | undefined;
@@ -126,7 +132,20 @@ export function reviewSummary(stack: string, plan: PlanJson, allowedAccountIds: 
       }),
     modelEndpoint: endpointOf(functions),
     tenants: tenantsOf(functions),
+    dooray: doorayOf(functions),
     spend: spendOf(functions),
+  };
+}
+
+function doorayOf(functions: After[]): ReviewSummary["dooray"] {
+  const worker = functions.map(variablesOf).find((vars) => vars.BOT_MODEL !== undefined) ?? {};
+  const profiles = JSON.parse(worker.CHANNEL_PROFILES ?? "{}") as Record<string, { name: string; dooray?: { projects: string[]; wikis: string[]; taskProject?: string } }>;
+  return {
+    host: worker.DOORAY_API_URL,
+    tokenSecret: worker.DOORAY_API_TOKEN_SECRET_ID,
+    channels: Object.entries(profiles)
+      .filter(([, profile]) => profile.dooray)
+      .map(([channelId, profile]) => ({ channelId, name: profile.name, projects: profile.dooray!.projects, wikis: profile.dooray!.wikis, taskProject: profile.dooray!.taskProject })),
   };
 }
 
@@ -277,6 +296,20 @@ export function formatSummary(summary: ReviewSummary): string {
         ? `  - every question and its conversation go to ${summary.modelEndpoint.host} (the openai SDK's default: OpenAI's public API, outside Korea), model ${summary.modelEndpoint.model}; every channel profile too. Set openaiBaseUrl for another endpoint`
         : `  - every question and its conversation go to ${summary.modelEndpoint.host} (openaiBaseUrl), model ${summary.modelEndpoint.model}; every channel profile too`,
     );
+  }
+  lines.push("", "What the bot may read in Dooray (channel scopes; every call is checked against them before it is made)");
+  if (summary.dooray.channels.length === 0) lines.push("  - nothing: no channel has a dooray scope, so the model gets no tools");
+  else {
+    lines.push(`  - through ${summary.dooray.host ?? "?"} with the bot account's personal token (secret ${summary.dooray.tokenSecret ?? "?"}, read by the worker only): what that account may see, narrowed per channel to:`);
+    for (const channel of summary.dooray.channels) {
+      const parts = [
+        channel.projects.length > 0 ? `reads tasks of projects ${channel.projects.join(", ")}` : "",
+        channel.wikis.length > 0 ? `reads pages of wikis ${channel.wikis.join(", ")}` : "",
+        channel.taskProject ? `creates tasks in project ${channel.taskProject}, only when the person confirms` : "",
+      ].filter(Boolean);
+      lines.push(`    channel ${channel.channelId} (${channel.name}): ${parts.join("; ")}`);
+    }
+    lines.push("  - what the tools read goes to the model endpoint with the question; it is never logged (tool names, counts and times only)");
   }
   lines.push("", "What is kept, and for how long");
   lines.push("  - conversations (question and answer text, for 이어서 질문 and 채널에 공유): 24 hours after their last turn, in the table");

@@ -8,7 +8,7 @@ import { loadSettings } from "../settings.js";
 import { secretNameOf, SECRET_KEYS, type SecretKey } from "../secretNames.js";
 
 /**
- * `npm run secret -- put <env> <openai-api-key|dooray-app-token>`: writes a new value of one secret with
+ * `npm run secret -- put <env> <openai-api-key|dooray-app-token|dooray-api-token>`: writes a new value of one secret with
  * PutSecretValue, signed like the functions' own calls (SigV4 from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
  * AWS_SESSION_TOKEN). The value is read from the terminal without echo, or from stdin when piped, so it never
  * appears in shell history, a process list, Terraform state, a plan or a log. Only that one secret changes.
@@ -26,7 +26,8 @@ async function main(args: string[]): Promise<void> {
   if (verb !== "put" || !environment || !key) throw new UsageError(USAGE);
   if (!(SECRET_KEYS as readonly string[]).includes(key)) throw new UsageError(`unknown secret "${key}"; one of: ${SECRET_KEYS.join(", ")}`);
   const env = parseEnvironments(loadSettings().environments).find((candidate) => candidate.name === environment);
-  if (!env) throw new UsageError(`no environment "${environment}" in cdktf.json`);
+  if (!env) throw new UsageError(`no environment "${environment}" in the settings`);
+  if (key === "dooray-api-token" && !env.doorayApi) throw new UsageError(`environment ${env.name} has no doorayApi setting, so it has no dooray-api-token secret; set doorayApi ({} for the default host) and deploy first`);
   if (!process.env.AWS_ACCESS_KEY_ID || !process.env.AWS_SECRET_ACCESS_KEY) {
     throw new UsageError(`AWS credentials are not in the environment (account ${env.accountId} expected)\n${USAGE}`);
   }

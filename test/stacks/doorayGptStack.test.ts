@@ -375,6 +375,31 @@ describe("the dooray-gpt stack, as synthesized", () => {
   });
 });
 
+describe("Dooray tools in the stack", () => {
+  const channels = { "1111111111111111111": { name: "플랫폼", dooray: { projects: ["3570526358279081523"], wikis: ["3570526358279081999"], taskProject: "3570526358279081523" } }, "2222222222222222222": { name: "잡담" } };
+
+  it("gives only the worker the bot account's token, in a secret of its own on the key, with the REST host", () => {
+    const { json } = synth({ channels, doorayApi: {} });
+    const secret = named(json, "aws_secretsmanager_secret", "name", "dooray-gpt/test/dooray-api-token");
+    expect(secret).toMatchObject({ kms_key_id: "alias/dooray-gpt-test", recovery_window_in_days: 7 });
+    const tokenArn = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:dooray-gpt/test/dooray-api-token-??????`;
+    expect(policyOf(json, "dooray-gpt-test-worker").Statement.find((statement) => statement.Sid === "ReadDoorayApiToken")).toEqual({ Sid: "ReadDoorayApiToken", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [tokenArn] });
+    expect(JSON.stringify(policyOf(json, "dooray-gpt-test-edge"))).not.toContain("dooray-api-token");
+    const worker = named(json, "aws_lambda_function", "function_name", "dooray-gpt-test-worker");
+    expect(worker.environment.variables).toMatchObject({ DOORAY_API_URL: "https://api.dooray.com", DOORAY_API_TOKEN_SECRET_ID: "dooray-gpt/test/dooray-api-token" });
+    expect(JSON.parse(worker.environment.variables.CHANNEL_PROFILES)["1111111111111111111"].dooray).toEqual(channels["1111111111111111111"].dooray);
+    const edge = named(json, "aws_lambda_function", "function_name", "dooray-gpt-test-edge");
+    expect(edge.environment.variables.DOORAY_API_TOKEN_SECRET_ID).toBeUndefined();
+    expect(json.output.dooray_api_token_secret_name.value).toBe("dooray-gpt/test/dooray-api-token");
+  });
+
+  it("has no token secret, statement or setting without doorayApi", () => {
+    const { json } = synth({});
+    expect(resources(json, "aws_secretsmanager_secret").map((secret) => secret.name).sort()).toEqual(["dooray-gpt/test/dooray-app-token", "dooray-gpt/test/openai-api-key"]);
+    expect(JSON.stringify(json)).not.toMatch(/ReadDoorayApiToken|DOORAY_API_URL|dooray-api-token/);
+  });
+});
+
 describe("stack configuration", () => {
   it("gives every environment its own stack, names and sizes, with defaults", () => {
     const envs = parseEnvironments({ dev: { accountId: ACCOUNT }, prod: { accountId: ACCOUNT, worker: { memoryMb: 512 } } });
@@ -417,6 +442,13 @@ describe("stack configuration", () => {
     [{ dev: { accountId: ACCOUNT, channels: { "123": { name: "리뷰", budgets: { channelDailyTokens: 100 } } } } }, "environments.dev.channels.123.budgets.channelDailyTokens: 100 holds less than two answers"],
     [{ dev: { accountId: ACCOUNT, channels: { "#general": { name: "잡담" } } } }, "environments.dev.channels: channel #general: a Dooray channel id is digits"],
     [{ dev: { accountId: ACCOUNT, channels: { abc: { name: "잡담" } } } }, "environments.dev.channels: channel abc: a Dooray channel id is digits"],
+    [{ dev: { accountId: ACCOUNT, channels: { "123": { name: "플랫폼", dooray: { projects: [3570526358279081523] } } } } }, 'environments.dev.channels: channel 123.dooray.projects: 3570526358279081500 is not a Dooray id; write ids as strings of digits'],
+    [{ dev: { accountId: ACCOUNT, channels: { "123": { name: "플랫폼", dooray: { wikis: ["wiki"] } } } } }, 'environments.dev.channels: channel 123.dooray.wikis: "wiki" is not a Dooray id'],
+    [{ dev: { accountId: ACCOUNT, channels: { "123": { name: "플랫폼", dooray: { drives: ["1"] } } } } }, "environments.dev.channels: channel 123.dooray.drives: unknown setting; allowed: projects, wikis, taskProject"],
+    [{ dev: { accountId: ACCOUNT, channels: { "123": { name: "플랫폼", dooray: {} } } } }, "environments.dev.channels: channel 123.dooray: names no project, wiki or taskProject; leave it out instead"],
+    [{ dev: { accountId: ACCOUNT, channels: { "123": { name: "플랫폼", dooray: { taskProject: "1" } } } } }, "environments.dev.channels.123.dooray: this channel creates tasks, which needs the bot account's API token: set environments.dev.doorayApi"],
+    [{ dev: { accountId: ACCOUNT, channels: { "123": { name: "플랫폼", dooray: { projects: ["1"] } } } } }, "environments.dev.channels.123.dooray: this channel reads Dooray, which needs the bot account's API token"],
+    [{ dev: { accountId: ACCOUNT, doorayApi: { url: "http://api.dooray.com" } } }, "environments.dev.doorayApi.url: expected an https URL of Dooray's REST API"],
     [{ dev: { accountId: ACCOUNT, channels: JSON.parse('{"__proto__": {"name": "잡담"}}') } }, "environments.dev.channels: channel __proto__: a Dooray channel id is digits"],
     [
       { dev: { accountId: ACCOUNT, maxOutputTokens: 16, channels: { "555": { name: "긴 지침", systemPrompt: "가".repeat(10), budgets: { channelDailyTokens: 40 } } } } },

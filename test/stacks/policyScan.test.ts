@@ -6,6 +6,7 @@ import { synthApp } from "../../stacks/main.js";
 import { terraformAvailable } from "../../stacks/tools/offlineTerraform.js";
 import { CHECKOV_CONFIG, checkovAvailable, planJsonFor, scanPlan } from "../../stacks/tools/policy.js";
 import { declaredExceptions } from "../../stacks/tools/policyReport.js";
+import { formatSummary, reviewSummary } from "../../stacks/tools/reviewSummary.js";
 import { TERRAFORM_BUDGET_MS } from "../support/testBudgets.js";
 
 /**
@@ -17,6 +18,7 @@ const available = checkovAvailable() && terraformAvailable() && Boolean(process.
 if (!available && process.env.REQUIRE_CHECKOV === "1") throw new Error("REQUIRE_CHECKOV=1 but checkov, terraform or TF_PLUGIN_DIR is missing");
 
 const ACCOUNT = "222222222222";
+const SCOPED_CHANNELS = { "1111111111111111111": { name: "플랫폼", dooray: { projects: ["3570526358279081523"], wikis: ["3570526358279081999"], taskProject: "3570526358279081523" } }, "2222222222222222222": { name: "잡담" } };
 type PlanJson = { resource_changes: { type: string; change: { after: Record<string, any> } }[]; planned_values: { root_module: { resources: { type: string; values: Record<string, any> }[] } } };
 
 describe("the policy scan", () => {
@@ -30,9 +32,20 @@ describe("the policy scan", () => {
     let planPath: string;
     beforeAll(() => {
       const outdir = mkdtempSync(join(tmpdir(), "dooray-gpt-policy-"));
-      synthApp(outdir, { scan: { accountId: ACCOUNT, logRetentionDays: 365, tracing: true, table: { pointInTimeRecovery: true, deletionProtection: true }, alarms: { emails: ["ops@example.com"] } } });
+      // With Dooray tools too: the third secret must pass the same checks as the other two.
+      synthApp(outdir, {
+        scan: { accountId: ACCOUNT, logRetentionDays: 365, tracing: true, table: { pointInTimeRecovery: true, deletionProtection: true }, alarms: { emails: ["ops@example.com"] }, doorayApi: {}, channels: SCOPED_CHANNELS },
+      });
       planPath = planJsonFor(join(outdir, "stacks"), "dooray-gpt-scan", join(outdir, "policy"));
     }, TERRAFORM_BUDGET_MS);
+
+    it("shows the reviewer, from the plan, what each channel may read in Dooray and where it may create tasks", () => {
+      const summary = formatSummary(reviewSummary("dooray-gpt-scan", JSON.parse(readFileSync(planPath, "utf8")), [ACCOUNT]));
+      expect(summary).toContain("through https://api.dooray.com with the bot account's personal token (secret dooray-gpt/scan/dooray-api-token, read by the worker only)");
+      expect(summary).toContain("    channel 1111111111111111111 (플랫폼): reads tasks of projects 3570526358279081523; reads pages of wikis 3570526358279081999; creates tasks in project 3570526358279081523, only when the person confirms");
+      expect(summary).not.toContain("channel 2222222222222222222 (잡담): reads");
+      expect(summary).toContain("ReadDoorayApiToken (Allow): secretsmanager:GetSecretValue");
+    });
 
     it("passes every check outside the declared exceptions", () => {
       const result = scanPlan("dooray-gpt-scan", planPath);

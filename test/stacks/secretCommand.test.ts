@@ -93,7 +93,8 @@ describe("npm run secret -- put", { timeout: PROCESS_BUDGET_MS }, () => {
 
   it.each([
     [["put", "dev", "password"], VALUE, {}, 'unknown secret "password"'],
-    [["put", "staging", "openai-api-key"], VALUE, {}, 'no environment "staging" in cdktf.json'],
+    [["put", "staging", "openai-api-key"], VALUE, {}, 'no environment "staging" in the settings'],
+    [["put", "dev", "dooray-api-token"], VALUE, {}, "environment dev has no doorayApi setting, so it has no dooray-api-token secret"],
     [["put", "dev", "openai-api-key"], "  \n", {}, "the value is empty; nothing was written"],
     [["put", "dev", "openai-api-key"], VALUE, { AWS_ACCESS_KEY_ID: "" }, "AWS credentials are not in the environment (account 111111111111 expected)"],
     [["get", "dev", "openai-api-key"], VALUE, {}, "usage: npm run secret -- put <environment>"],
