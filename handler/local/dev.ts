@@ -9,6 +9,7 @@ try {
   const port = integer(env, "PORT", 8787, 0, 65535);
   for (const note of startupNotes(env)) console.error(note);
   const server = await startDevServer({ env, port });
+  if (server.sampleDoorayApiUrl) console.error(`note: a channel profile has a dooray scope and DOORAY_API_URL is not set: its tools read the sample Dooray API on ${server.sampleDoorayApiUrl}`);
   console.log(`dooray-gpt dev server ready: ${server.url}`);
   const stop = () => void server.close().then(() => process.exit(0));
   process.on("SIGINT", stop);

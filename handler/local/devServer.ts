@@ -13,6 +13,7 @@ import { dynamoCall } from "../aws/dynamodb.js";
 import { isKnownTimeZone } from "../store/budgetDay.js";
 import type { TableRef } from "../store/tableRef.js";
 import { createTableIfMissing, startLocalTable } from "./localTable.js";
+import { SAMPLE_TOKEN, startSampleDoorayApi } from "./sampleDoorayApi.js";
 
 export interface DevServerOptions {
   readonly env: Env;
@@ -41,6 +42,8 @@ export function readLocalLimits(env: Env, config: BotConfig): LocalLimits {
 
 export interface DevServer {
   readonly url: string;
+  /** The sample Dooray API the channels' tools read, when a profile grants a scope and DOORAY_API_URL is not set. */
+  readonly sampleDoorayApiUrl: string | undefined;
   readonly config: BotConfig;
   /** The table budgets, job claims and conversations live in (an in-memory one unless BOT_TABLE is set). */
   readonly table: TableRef;
@@ -58,7 +61,10 @@ const READ_LIMIT_BYTES = 64 * 1024 + 1;
  * Throws ConfigError for an invalid environment before it listens.
  */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
-  const config = readConfig(options.env);
+  // A channel scope with no DOORAY_API_URL reads the sample Dooray API (docs/operations.md, "Dooray tools").
+  const scoped = Object.values(readConfig(options.env).channelProfiles).some((profile) => profile.dooray);
+  const sample = scoped && !options.env.DOORAY_API_URL?.trim() ? await startSampleDoorayApi() : undefined;
+  const config = readConfig(sample ? { ...options.env, DOORAY_API_URL: sample.url, DOORAY_API_TOKEN: SAMPLE_TOKEN } : options.env);
   const limits = readLocalLimits(options.env, config);
   const log = options.log ?? createLogger();
   const secrets = secretsFor(config, () => Promise.reject(new Error("Secrets Manager is not used locally")));
@@ -113,11 +119,13 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     server.listen(port, host, resolve);
   }).catch(async (error: unknown) => {
     await local?.close();
+    await sample?.close();
     throw error;
   });
   const address = server.address() as AddressInfo;
   return {
     url: `http://${address.address}:${address.port}`,
+    sampleDoorayApiUrl: sample?.url,
     config,
     table,
     idle: workers.idle,
@@ -127,6 +135,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
         server.close(() => resolve());
       });
       await local?.close();
+      await sample?.close();
     },
   };
 }

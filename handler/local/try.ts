@@ -17,6 +17,8 @@ import { startDevServer, type DevServer } from "./devServer.js";
  * (default 180000) bounds each wait for a final answer. In-process runs keep the local table in .local/try-table
  * (LOCAL_TABLE_PATH), so `npm run try -- usage` shows what earlier runs used today.
  *
+ * `--channel <id>` asks in that channel (its profile, e.g. a Dooray scope, then applies).
+ *
  * Then it can press the answer's buttons, in the order given: `--press share|regenerate|followUp` and
  * `--follow-up "다음 질문"` (presses 이어서 질문 and submits the dialog with that text). A follow-up needs the
  * dialog API this script plays, so it works in-process only.
@@ -28,15 +30,17 @@ type Step = { readonly press: (typeof PRESSES)[number]; readonly text?: string }
 
 const args = process.argv.slice(2);
 let targetUrl: string | undefined;
+let channelId = "2345678912345678912";
 const steps: Step[] = [];
 const words: string[] = [];
 for (let index = 0; index < args.length; index++) {
   const arg = args[index]!;
   const value = args[index + 1];
-  if (arg === "--url" || arg === "--press" || arg === "--follow-up") {
+  if (arg === "--url" || arg === "--press" || arg === "--follow-up" || arg === "--channel") {
     if (value === undefined) fail(`${arg} needs a value`);
     index++;
     if (arg === "--url") targetUrl = value;
+    else if (arg === "--channel") channelId = /^\d{1,30}$/.test(value!) ? value! : fail(`--channel takes a channel id (digits); got "${value}"`);
     else if (arg === "--follow-up") steps.push({ press: "followUp", text: value });
     else if ((PRESSES as readonly string[]).includes(value!)) steps.push({ press: value as Step["press"] });
     else fail(`--press takes ${PRESSES.join(", ")}; got "${value}"`);
@@ -123,7 +127,8 @@ try {
 }
 
 const url = targetUrl ?? dev!.url;
-const who = { tenant: { id: "1234567891234567891", domain: "local.dooray.com" }, channel: { id: "2345678912345678912", name: "local" }, user: { id: "3456789123456789123", name: "나" } };
+const who = { tenant: { id: "1234567891234567891", domain: "local.dooray.com" }, channel: { id: channelId, name: "local" }, user: { id: "3456789123456789123", name: "나" } };
+if (dev?.sampleDoorayApiUrl) console.log(`(the channels' Dooray tools read the sample Dooray API on ${dev.sampleDoorayApiUrl})`);
 const send = async (body: object) => {
   const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
   const text = await response.text();
