@@ -55,6 +55,8 @@ export const OUTCOMES = [
   "secretUnavailable",
   "storeUnavailable",
   "conversationGone",
+  "taskCreated",
+  "taskFailed",
 ] as const;
 
 export type Outcome = (typeof OUTCOMES)[number];

@@ -5,6 +5,11 @@ import { describe, expect, it } from "vitest";
 import { buildHandlerBundle, REPO_ROOT } from "../stacks/assets/buildHandler.js";
 import { synthApp } from "../stacks/main.js";
 import { DEADLINE_MARGIN_MS } from "../handler/worker/runJob.js";
+import { MAX_SCOPED_IDS } from "../handler/channelProfiles.js";
+import { TASK_BODY_MAX_CHARS, TASK_TITLE_MAX_CHARS } from "../handler/dooray/openDialog.js";
+import { MAX_BODY_CHARS, MAX_COMMENTS, MAX_SEARCH_RESULTS, MAX_TOOL_RESULT_CHARS, RECENT_TASKS_SCANNED } from "../handler/tools/doorayTools.js";
+import { DOORAY_CALL_TIMEOUT_MS, DOORAY_MAX_ATTEMPTS } from "../handler/tools/doorayRest.js";
+import { MAX_CALLS_PER_ROUND, MAX_SOURCES, MAX_TOOL_ROUNDS } from "../handler/worker/toolRounds.js";
 import { SYNTH_BUDGET_MS } from "./support/testBudgets.js";
 
 const read = (path: string) => readFileSync(join(REPO_ROOT, path), "utf8");
@@ -30,6 +35,26 @@ describe("figures in the docs", { timeout: SYNTH_BUDGET_MS }, () => {
     for (const path of ["README.md", "docs/architecture.md"]) {
       for (const seconds of figures(path, /(?:gets|gets it) (?:the remaining time )?minus (\d+) s/)) expect(seconds, path).toBe(DEADLINE_MARGIN_MS / 1000);
     }
+  });
+
+  it("the Dooray tools' limits are the code's", () => {
+    const doc = "docs/architecture.md";
+    const stated: [RegExp, number][] = [
+      [/at most (\d+) projects and \d+ wikis/, MAX_SCOPED_IDS],
+      [/newest first, at most (\d+) \|/, MAX_SEARCH_RESULTS],
+      [/and the (\d+) most recently updated/, RECENT_TASKS_SCANNED],
+      [/its body \(first ([\d,]+) characters\)/, MAX_BODY_CHARS],
+      [/and its (\d+) latest comments/, MAX_COMMENTS],
+      [/A tool result the model reads is at most ([\d,]+) characters/, MAX_TOOL_RESULT_CHARS],
+      [/in at most (\d+) rounds/, MAX_TOOL_ROUNDS],
+      [/at\s+most (\d+) calls a round/, MAX_CALLS_PER_ROUND],
+      [/\((\d+) s a request at most\)/, DOORAY_CALL_TIMEOUT_MS / 1000],
+      [/at most (\d+) tries/, DOORAY_MAX_ATTEMPTS],
+      [/and up to (\d+) links/, MAX_SOURCES],
+      [/the question \((\d+) characters at most\)/, TASK_TITLE_MAX_CHARS],
+      [/the body from the answer \(([\d,]+) at most/, TASK_BODY_MAX_CHARS],
+    ];
+    for (const [pattern, value] of stated) expect(figures(doc, pattern), String(pattern)).toEqual([value]);
   });
 
   it("the edge bundle's size is what the build gives, within a tenth", () => {

@@ -30,12 +30,6 @@ export const messages = {
   cutOffNote: "⚠️ 답변이 여기서 끊겼어요.",
   answerTooLong: "⚠️ 답변이 너무 길어 여기까지만 보여 드려요. 더 필요한 부분을 좁혀서 다시 물어봐 주세요.",
   writingMarker: " ▍",
-  /** While the channel's Dooray tools run, before the answer's first words. */
-  lookingUp: (tools: readonly string[]) => (tools.every((tool) => tool.includes("wiki")) ? "📖 위키를 읽는 중…" : tools.some((tool) => tool === "search_tasks") ? "🔎 업무를 찾는 중…" : "📄 자료를 읽는 중…"),
-  /** The sources an answer used, under it: each a title and its link. */
-  sources: (items: readonly { title: string; url: string }[]) => ["참고한 자료:", ...items.map((item) => `- ${item.title || "(제목 없음)"}: ${item.url}`)].join("\n"),
-  /** Tools need the bot account's token; the channel's scope is set but the token is not. */
-  toolsNotConfigured: "⚠️ 이 채널의 두레이 자료를 읽으려면 관리자가 봇 계정의 API 토큰을 설정해야 해요. 이번 답변은 자료 없이 드려요.",
   moreComing: "(계속 작성 중…)",
 
   /**
@@ -65,7 +59,7 @@ export const messages = {
       `질문할 때마다 질문 길이에 답변 몫(최대 ${tokens(report.maxOutputTokens)})을 더해 미리 잡아 두고, 답한 뒤 실제로 쓴 만큼만 남겨요. 남은 한도가 그보다 적으면 새 질문은 받지 않아요.`,
     ].join("\n"),
 
-  buttons: { share: "채널에 공유", regenerate: "다시 생성", followUp: "이어서 질문" },
+  buttons: { share: "채널에 공유", regenerate: "다시 생성", followUp: "이어서 질문", task: "할 일로 만들기" },
   /** Posted to the channel by 채널에 공유: who asked, what, and the answer. */
   shared: (userName: string, question: string, answer: string) => `💬 ${userName} 님의 질문\n> ${question.replaceAll("\n", "\n> ")}\n\n${answer}`,
   sharedCut: "…(답변이 길어 앞부분만 공유했어요)",
@@ -80,6 +74,15 @@ export const messages = {
   /** A follow-up dialog answers one question; a second submission of the same dialog is refused. */
   dialogUsed: "이 질문 창은 이미 제출했어요. 더 물어보려면 답변 아래 「이어서 질문」을 다시 눌러 주세요.",
   followUpHeader: (question: string) => `↪️ ${question}`,
+
+  /** 할 일로 만들기: the dialog, prefilled from the question and the answer; nothing is created until it is submitted. */
+  taskDialog: { title: "할 일로 만들기", submitLabel: "업무 만들기", titleLabel: "제목", bodyLabel: "내용" },
+  taskTitleEmpty: "업무 제목을 적어 주세요.",
+  taskDialogUsed: "이 업무 창은 이미 제출했어요. 다시 만들려면 답변 아래 「할 일로 만들기」를 눌러 주세요.",
+  /** The body was cut to fit the dialog. */
+  taskBodyCut: "…(답변이 길어 앞부분만 담았어요)",
+  /** A 할 일로 만들기 press in a channel whose profile has no taskProject (any more). */
+  taskNotConfigured: "이 채널은 업무를 만들 수 있게 설정되지 않았어요. 관리자에게 문의해 주세요.",
 
   edge: {
     methodNotAllowed: "POST 요청만 받을 수 있어요.",

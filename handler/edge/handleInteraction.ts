@@ -1,6 +1,6 @@
 import { messages } from "../dooray/messages.js";
-import { openDialog } from "../dooray/openDialog.js";
-import { dialogRef, readConversationRef, readDialogRef, type ConversationRef } from "../job/conversationRef.js";
+import { followUpDialog, openDialog, taskDialog, TASK_BODY_MAX_CHARS, TASK_TITLE_MAX_CHARS, type Dialog } from "../dooray/openDialog.js";
+import { dialogRef, readConversationRef, readDialogRef, type ConversationRef, type DialogKind } from "../job/conversationRef.js";
 import { jobClaimed } from "../store/jobClaims.js";
 import { randomBytes } from "node:crypto";
 import { newJob, signJob, tenantDomainOrUndefined, type Job, type JobThread } from "../job/signedJob.js";
@@ -43,7 +43,8 @@ export async function handlePress(press: ButtonPress, deps: InteractionDeps, req
   const ref = check.ref;
   log("info", "press.accepted", { ...who, action: ref.action, conversationId: ref.conversationId, turn: ref.turn });
   if (ref.action === "share") return share(press, ref, check.issuedAtMs, deps);
-  if (ref.action === "followUp") return openFollowUp(press, ref, deps);
+  if (ref.action === "followUp") return openConversationDialog(press, ref, "followUp", followUpDialog(config.maxQuestionChars), deps);
+  if (ref.action === "task") return openTaskDialog(press, ref, check.issuedAtMs, deps);
   // 다시 생성: the same acknowledgement and progress as a new question, replacing the answer in place.
   const refused = await startJob(press, "", { kind: "regenerate", conversationId: ref.conversationId, turn: ref.turn }, deps, requestId);
   return refused ? ephemeralNote(refused) : { statusCode: 200, body: { responseType: "ephemeral", replaceOriginal: true, text: messages.ack } };
@@ -55,8 +56,8 @@ const JUST_ANSWERED_MS = 60_000;
 const SHARE_WAIT_MS = 1_500;
 const SHARE_POLL_MS = 150;
 
-/** 채널에 공유: the question and its answer posted to the channel, attributed to the asker; the private copy stays. */
-async function share(press: ButtonPress, ref: ConversationRef, issuedAtMs: number, deps: InteractionDeps): Promise<HttpResult> {
+/** The turn a button sits under, as stored; the press's answer instead when it cannot be read or is gone. */
+async function storedTurn(press: ButtonPress, ref: ConversationRef, issuedAtMs: number, deps: InteractionDeps): Promise<Turn | HttpResult> {
   if (!deps.table) return ephemeralNote(messages.pressUnavailable);
   const table = deps.table;
   const waitUntil = deps.now() - issuedAtMs < JUST_ANSWERED_MS ? Date.now() + SHARE_WAIT_MS : 0;
@@ -76,6 +77,15 @@ async function share(press: ButtonPress, ref: ConversationRef, issuedAtMs: numbe
     deps.log("warn", "press.conversationGone", { ...owner(press), conversationId: ref.conversationId, turn: ref.turn, buttonAgeMs: deps.now() - issuedAtMs });
     return ephemeralNote(messages.conversationGone);
   }
+  return turn;
+}
+
+const isTurn = (value: Turn | HttpResult): value is Turn => "answer" in value;
+
+/** 채널에 공유: the question and its answer posted to the channel, attributed to the asker; the private copy stays. */
+async function share(press: ButtonPress, ref: ConversationRef, issuedAtMs: number, deps: InteractionDeps): Promise<HttpResult> {
+  const turn = await storedTurn(press, ref, issuedAtMs, deps);
+  if (!isTurn(turn)) return turn;
   let text = messages.shared(press.userName ?? press.userId, turn.question, turn.answer);
   if (text.length > deps.config.messageMaxChars) text = `${text.slice(0, deps.config.messageMaxChars - messages.sharedCut.length - 1)}\n${messages.sharedCut}`;
   deps.log("info", "press.shared", { ...owner(press), conversationId: ref.conversationId, turn: ref.turn });
@@ -83,8 +93,16 @@ async function share(press: ButtonPress, ref: ConversationRef, issuedAtMs: numbe
   return { statusCode: 200, body: shared };
 }
 
-/** 이어서 질문: opens Dooray's dialog, whose submission comes back with our signed reference as its callbackId. */
-async function openFollowUp(press: ButtonPress, ref: ConversationRef, deps: InteractionDeps): Promise<HttpResult> {
+/** 할 일로 만들기: a dialog prefilled from the stored question and answer; only its submission creates the task. */
+async function openTaskDialog(press: ButtonPress, ref: ConversationRef, issuedAtMs: number, deps: InteractionDeps): Promise<HttpResult> {
+  if (channelSettings(deps.config, press.channelId).dooray?.taskProject === undefined) return ephemeralNote(messages.taskNotConfigured);
+  const turn = await storedTurn(press, ref, issuedAtMs, deps);
+  if (!isTurn(turn)) return turn;
+  return openConversationDialog(press, ref, "task", taskDialog(turn.question, turn.answer), deps);
+}
+
+/** 이어서 질문 and 할 일로 만들기: open Dooray's dialog, whose submission comes back with our signed reference as its callbackId. */
+async function openConversationDialog(press: ButtonPress, ref: ConversationRef, kind: DialogKind, dialog: Dialog, deps: InteractionDeps): Promise<HttpResult> {
   const { config, log } = deps;
   const apiBase = config.doorayApiBaseUrl ?? (press.tenantDomain ? `https://${press.tenantDomain}` : undefined);
   const baseCheck = apiBase ? responseUrlAllowed(`${apiBase}/`, config.responseUrlHosts, config.allowInsecureResponseUrl) : undefined;
@@ -92,8 +110,8 @@ async function openFollowUp(press: ButtonPress, ref: ConversationRef, deps: Inte
     log("warn", "press.dialogFailed", { ...owner(press), reason: !apiBase ? "no tenant domain" : !baseCheck?.ok ? "tenant domain not allowed" : "no cmdToken or triggerId" });
     return ephemeralNote(messages.dialogFailed);
   }
-  const callbackId = dialogRef({ conversationId: ref.conversationId, turn: ref.turn, dialogId: randomBytes(12).toString("base64url") }, owner(press), deps.currentToken, deps.now());
-  const opened = await openDialog({ apiBase, channelId: press.channelId, cmdToken: press.cmdToken, triggerId: press.triggerId, callbackId, maxQuestionChars: config.maxQuestionChars });
+  const callbackId = dialogRef({ kind, conversationId: ref.conversationId, turn: ref.turn, dialogId: randomBytes(12).toString("base64url") }, owner(press), deps.currentToken, deps.now());
+  const opened = await openDialog({ apiBase, channelId: press.channelId, cmdToken: press.cmdToken, triggerId: press.triggerId, callbackId, dialog });
   if (!opened.ok) {
     log("warn", "press.dialogFailed", { ...owner(press), reason: opened.reason });
     return ephemeralNote(messages.dialogFailed);
@@ -113,14 +131,16 @@ async function openFollowUp(press: ButtonPress, ref: ConversationRef, deps: Inte
 export async function handleDialogSubmission(submission: DialogSubmission, deps: InteractionDeps, requestId: string | undefined, carriedAppToken: boolean): Promise<HttpResult> {
   const { config, log } = deps;
   const who = owner(submission);
-  const fieldError = (error: string): HttpResult => ({ statusCode: 200, body: { errors: [{ name: "question", error }] } });
+  let field = "question";
+  const fieldError = (error: string): HttpResult => ({ statusCode: 200, body: { errors: [{ name: field, error }] } });
   const refuse = (reason: string, error: string): HttpResult => {
     log("warn", "dialog.refused", { ...who, reason, carriedAppToken });
     return carriedAppToken ? fieldError(error) : { statusCode: 401, body: { text: messages.edge.unauthorized } };
   };
   const check = readDialogRef(submission.callbackId, who, await deps.refTokens(), deps.now());
   if (!check.ok) return refuse(check.reason, check.reason === "expired" ? messages.pressExpired : messages.pressNotYours);
-  const { dialogId } = check.ref;
+  const { dialogId, kind } = check.ref;
+  if (kind === "task") field = "title";
   if (deps.table) {
     let used;
     try {
@@ -129,10 +149,18 @@ export async function handleDialogSubmission(submission: DialogSubmission, deps:
       // Unread, the worker's claim still answers the dialog once.
       log("warn", "dialog.unread", { ...who, error });
     }
-    if (used) return refuse("dialog already answered", messages.dialogUsed);
+    if (used) return refuse("dialog already answered", kind === "task" ? messages.taskDialogUsed : messages.dialogUsed);
   }
   if (config.tenantIds.length > 0 && !config.tenantIds.includes(submission.tenantId)) return fieldError(messages.edge.tenantNotAllowed);
-  const question = submission.question.trim();
+  if (kind === "task") {
+    // Confirmed: the worker creates it (it alone holds the Dooray API token) and posts the new task's link.
+    const title = (submission.fields.title ?? "").replace(/\s+/g, " ").trim();
+    if (title === "") return fieldError(messages.taskTitleEmpty);
+    const task = { title: title.slice(0, TASK_TITLE_MAX_CHARS), body: (submission.fields.body ?? "").slice(0, TASK_BODY_MAX_CHARS) };
+    const refused = await startJob(submission, "", { kind: "createTask", conversationId: check.ref.conversationId, turn: check.ref.turn }, deps, dialogId, task);
+    return refused ? fieldError(refused) : { statusCode: 200, body: {} };
+  }
+  const question = (submission.fields.question ?? "").trim();
   if (question === "") return fieldError(messages.followUpEmpty);
   if (question.length > config.maxQuestionChars) return fieldError(messages.questionTooLong(config.maxQuestionChars));
   const refused = await startJob(submission, question, { kind: "followUp", conversationId: check.ref.conversationId, turn: check.ref.turn }, deps, dialogId);
@@ -144,7 +172,7 @@ export async function handleDialogSubmission(submission: DialogSubmission, deps:
  * budget check reads the stored conversation, so it judges what the worker will reserve (the stored question and
  * the turns before it, not an empty text): a regeneration the day cannot hold is refused here, leaving the answer.
  */
-async function startJob(interaction: Interaction, text: string, thread: JobThread, deps: InteractionDeps, jobId: string | undefined): Promise<string | undefined> {
+async function startJob(interaction: Interaction, text: string, thread: JobThread, deps: InteractionDeps, jobId: string | undefined, task?: Job["task"]): Promise<string | undefined> {
   const { config, log } = deps;
   const who = owner(interaction);
   const urlCheck = interaction.responseUrl ? responseUrlAllowed(interaction.responseUrl, config.responseUrlHosts, config.allowInsecureResponseUrl) : undefined;
@@ -154,8 +182,9 @@ async function startJob(interaction: Interaction, text: string, thread: JobThrea
   }
   // The job's id: the request's (a press), or the dialog's (a follow-up, so that it is answered once).
   const tenantDomain = tenantDomainOrUndefined(interaction.tenantDomain);
-  const job = { ...newJob({ ...who, text, responseUrl: interaction.responseUrl, ...(tenantDomain ? { tenantDomain } : {}) }, deps.now(), jobId), thread };
-  if (deps.table) {
+  const job = { ...newJob({ ...who, text, responseUrl: interaction.responseUrl, ...(tenantDomain ? { tenantDomain } : {}), ...(task ? { task } : {}) }, deps.now(), jobId), thread };
+  // Making a task calls no model: no budget to check.
+  if (deps.table && thread.kind !== "createTask") {
     const refusal = await budgetRefusalFor(job, deps.table, deps).catch((error: unknown) => {
       // The worker reserves with a conditional write; a slow or failed read here only loses the quick answer.
       log("warn", "request.budgetUnread", { ...who, error });

@@ -22,7 +22,8 @@ export interface ButtonPress extends Interaction {
 
 export interface DialogSubmission extends Interaction {
   readonly callbackId: string;
-  readonly question: string;
+  /** The dialog's fields by name (text values only): `question` for a follow-up, `title` and `body` for a task. */
+  readonly fields: Readonly<Record<string, string>>;
 }
 
 export function isDialogSubmission(fields: Readonly<Record<string, unknown>>): boolean {
@@ -50,9 +51,9 @@ export function readDialogSubmission(fields: Readonly<Record<string, unknown>>):
   if (!base.ok) return base;
   const submission = fields.submission as Record<string, unknown> | undefined;
   if (typeof fields.callbackId !== "string" || fields.callbackId.length > 512) return { ok: false, reason: "missing or mistyped: callbackId" };
-  const question = submission?.question;
-  if (typeof question !== "string") return { ok: false, reason: "missing or mistyped: submission.question" };
-  return { ok: true, value: { ...base.value, callbackId: fields.callbackId, question } };
+  if (typeof submission !== "object" || submission === null || Array.isArray(submission)) return { ok: false, reason: "missing or mistyped: submission" };
+  const texts = Object.fromEntries(Object.entries(submission).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+  return { ok: true, value: { ...base.value, callbackId: fields.callbackId, fields: texts } };
 }
 
 function readInteraction(fields: Readonly<Record<string, unknown>>): Read<Interaction> {

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { signingKey } from "./signingKey.js";
 
 /** What a button (or the follow-up dialog) asks for. */
-export type ConversationAction = "share" | "regenerate" | "followUp";
+export type ConversationAction = "share" | "regenerate" | "followUp" | "task";
 
 export interface ConversationRef {
   readonly action: ConversationAction;
@@ -21,7 +21,7 @@ export interface ConversationOwner {
 /** A reference is honoured for as long as the conversation is kept. */
 export const CONVERSATION_REF_MAX_AGE_SECONDS = 24 * 3600;
 
-const ACTIONS: readonly ConversationAction[] = ["share", "regenerate", "followUp"];
+const ACTIONS: readonly ConversationAction[] = ["share", "regenerate", "followUp", "task"];
 const PURPOSE = "dooray-gpt conversation reference v1";
 
 /**
@@ -40,7 +40,7 @@ export type RefCheck =
 
 /** Verifies a presented value against the presser's own ids and any live app token (current, then previous). */
 export function readConversationRef(value: unknown, owner: ConversationOwner, appTokens: readonly string[], nowMs: number): RefCheck {
-  const match = typeof value === "string" ? /^(v1\.(share|regenerate|followUp)\.([\w-]{8,64})\.(\d{1,6})\.(\d{1,12}))\.([\w-]{43})$/.exec(value) : null;
+  const match = typeof value === "string" ? /^(v1\.(share|regenerate|followUp|task)\.([\w-]{8,64})\.(\d{1,6})\.(\d{1,12}))\.([\w-]{43})$/.exec(value) : null;
   if (!match) return { ok: false, reason: "malformed" };
   const [, body, action, conversationId, turn, issued, signature] = match;
   if (!verifies(body!, signature!, owner, appTokens, PURPOSE)) return { ok: false, reason: "not this person's" };
@@ -48,8 +48,9 @@ export function readConversationRef(value: unknown, owner: ConversationOwner, ap
   return { ok: true, ref: { action: action as ConversationAction, conversationId: conversationId!, turn: Number(turn) }, issuedAtMs: Number(issued) * 1000 };
 }
 
-/** What a follow-up dialog's callbackId names: the conversation and turn it continues, and the dialog itself. */
+/** What a dialog's callbackId names: which dialog (a follow-up, or making a task), the turn, and the dialog itself. */
 export interface DialogRef {
+  readonly kind: DialogKind;
   readonly conversationId: string;
   readonly turn: number;
   /** This dialog's own id: its follow-up job gets it as its id, so a submission is answered once. */
@@ -58,7 +59,12 @@ export interface DialogRef {
 
 /** A dialog is open while the person types; its callbackId is honoured this long. */
 export const DIALOG_REF_MAX_AGE_SECONDS = 3600;
-const DIALOG_PURPOSE = "dooray-gpt follow-up dialog v1";
+export type DialogKind = "followUp" | "task";
+/** Each kind of dialog has its prefix and a key of its own: a follow-up's callbackId never verifies as a task's. */
+const DIALOGS: Record<DialogKind, { prefix: string; purpose: string }> = {
+  followUp: { prefix: "d1", purpose: "dooray-gpt follow-up dialog v1" },
+  task: { prefix: "t1", purpose: "dooray-gpt task dialog v1" },
+};
 
 /**
  * A follow-up dialog's callbackId: `d1.<conversation>.<turn>.<issued seconds>.<dialog id>.<signature>`, keyed for a
@@ -67,19 +73,21 @@ const DIALOG_PURPOSE = "dooray-gpt follow-up dialog v1";
  * and the dialog id makes it good for one question.
  */
 export function dialogRef(ref: DialogRef, owner: ConversationOwner, appToken: string, nowMs: number): string {
-  const body = `d1.${ref.conversationId}.${ref.turn}.${Math.floor(nowMs / 1000)}.${ref.dialogId}`;
-  return `${body}.${signatureOf(body, owner, appToken, DIALOG_PURPOSE)}`;
+  const { prefix, purpose } = DIALOGS[ref.kind];
+  const body = `${prefix}.${ref.conversationId}.${ref.turn}.${Math.floor(nowMs / 1000)}.${ref.dialogId}`;
+  return `${body}.${signatureOf(body, owner, appToken, purpose)}`;
 }
 
 export type DialogRefCheck = { readonly ok: true; readonly ref: DialogRef } | { readonly ok: false; readonly reason: "malformed" | "not this person's" | "expired" };
 
 export function readDialogRef(value: unknown, owner: ConversationOwner, appTokens: readonly string[], nowMs: number): DialogRefCheck {
-  const match = typeof value === "string" ? /^(d1\.([\w-]{8,64})\.(\d{1,6})\.(\d{1,12})\.([\w-]{16,32}))\.([\w-]{43})$/.exec(value) : null;
+  const match = typeof value === "string" ? /^((d1|t1)\.([\w-]{8,64})\.(\d{1,6})\.(\d{1,12})\.([\w-]{16,32}))\.([\w-]{43})$/.exec(value) : null;
   if (!match) return { ok: false, reason: "malformed" };
-  const [, body, conversationId, turn, issued, dialogId, signature] = match;
-  if (!verifies(body!, signature!, owner, appTokens, DIALOG_PURPOSE)) return { ok: false, reason: "not this person's" };
+  const [, body, prefix, conversationId, turn, issued, dialogId, signature] = match;
+  const kind: DialogKind = prefix === "t1" ? "task" : "followUp";
+  if (!verifies(body!, signature!, owner, appTokens, DIALOGS[kind].purpose)) return { ok: false, reason: "not this person's" };
   if (nowMs / 1000 - Number(issued) > DIALOG_REF_MAX_AGE_SECONDS) return { ok: false, reason: "expired" };
-  return { ok: true, ref: { conversationId: conversationId!, turn: Number(turn), dialogId: dialogId! } };
+  return { ok: true, ref: { kind, conversationId: conversationId!, turn: Number(turn), dialogId: dialogId! } };
 }
 
 export function isConversationAction(value: unknown): value is ConversationAction {

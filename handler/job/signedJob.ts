@@ -19,6 +19,8 @@ export interface Job {
   readonly thread?: JobThread;
   /** The tenant's web host from the command (`acme.dooray.com`), for the links under an answer; a host name only. */
   readonly tenantDomain?: string;
+  /** A createTask job: the task as the person confirmed it in the dialog. */
+  readonly task?: { readonly title: string; readonly body: string };
 }
 
 /** A tenant domain a link may carry: a host name, nothing else. */
@@ -28,7 +30,8 @@ export function tenantDomainOrUndefined(value: string | undefined): string | und
 
 /** What a button press or a dialog asked for, on which conversation and turn. */
 export interface JobThread {
-  readonly kind: "regenerate" | "followUp";
+  /** createTask: no model call; the confirmed task is created in the channel's taskProject. */
+  readonly kind: "regenerate" | "followUp" | "createTask";
   readonly conversationId: string;
   /** regenerate: the turn whose answer is replaced; followUp: the turn the question follows. */
   readonly turn: number;
@@ -74,10 +77,12 @@ export function verifyJob(event: unknown, appTokens: readonly string[], now: num
     return { ok: false, reason: "not a job" };
   }
   const thread = candidate.thread as Partial<JobThread> | undefined;
-  if (thread !== undefined && ((thread.kind !== "regenerate" && thread.kind !== "followUp") || typeof thread.conversationId !== "string" || !Number.isInteger(thread.turn))) {
+  if (thread !== undefined && ((thread.kind !== "regenerate" && thread.kind !== "followUp" && thread.kind !== "createTask") || typeof thread.conversationId !== "string" || !Number.isInteger(thread.turn))) {
     return { ok: false, reason: "not a job" };
   }
   if (candidate.tenantDomain !== undefined && typeof candidate.tenantDomain !== "string") return { ok: false, reason: "not a job" };
+  const task = candidate.task as { title?: unknown; body?: unknown } | undefined;
+  if (task !== undefined && (typeof task.title !== "string" || typeof task.body !== "string")) return { ok: false, reason: "not a job" };
   const job: Job = {
     id: candidate.id!,
     issuedAt: candidate.issuedAt,
@@ -88,6 +93,7 @@ export function verifyJob(event: unknown, appTokens: readonly string[], now: num
     responseUrl: candidate.responseUrl!,
     ...(thread ? { thread: { kind: thread.kind!, conversationId: thread.conversationId!, turn: thread.turn! } } : {}),
     ...(candidate.tenantDomain !== undefined ? { tenantDomain: candidate.tenantDomain } : {}),
+    ...(task !== undefined ? { task: { title: task.title as string, body: task.body as string } } : {}),
   };
   const presented = Buffer.from(candidate.signature!, "utf8");
   const signedWith = (token: string) => {
@@ -106,6 +112,7 @@ function signatureOf(job: Job, appToken: string): string {
   // Appended only when present, so a plain job signs as before (jobs in flight during a deploy still verify).
   if (job.thread) fields.push(job.thread.kind, job.thread.conversationId, job.thread.turn);
   if (job.tenantDomain !== undefined) fields.push("tenantDomain", job.tenantDomain);
+  if (job.task !== undefined) fields.push("task", job.task.title, job.task.body);
   const canonical = JSON.stringify(fields);
   return createHmac("sha256", key).update(canonical, "utf8").digest("base64url");
 }

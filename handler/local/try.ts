@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { toolMessages } from "../dooray/toolMessages.js";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -25,7 +26,7 @@ import { startDevServer, type DevServer } from "./devServer.js";
  */
 /** Where in-process runs keep the local table's rows (budgets, job claims) between runs. */
 const TRY_TABLE_PATH = join(import.meta.dirname, "..", "..", ".local", "try-table");
-const PRESSES = ["share", "regenerate", "followUp"] as const;
+const PRESSES = ["share", "regenerate", "followUp", "task"] as const;
 type Step = { readonly press: (typeof PRESSES)[number]; readonly text?: string };
 
 const args = process.argv.slice(2);
@@ -49,7 +50,7 @@ for (let index = 0; index < args.length; index++) {
   }
 }
 const question = words.join(" ");
-if (targetUrl && steps.some((step) => step.press === "followUp")) fail("--follow-up plays Dooray's dialog API, which a running dev server cannot reach: leave out --url");
+if (targetUrl && steps.some((step) => step.press === "followUp" || step.press === "task")) fail("--follow-up and --press task play Dooray's dialog API, which a running dev server cannot reach: leave out --url");
 let TIMEOUT_MS = 180_000;
 try {
   TIMEOUT_MS = integer(process.env, "TRY_TIMEOUT_MS", 180_000, 1_000, 3_600_000);
@@ -58,7 +59,7 @@ try {
 }
 
 type Post = { text: string; replaceOriginal?: boolean; attachments?: { actions?: { name: string; value: string }[] }[] };
-const isProgress = (text: string) => text.endsWith(messages.writingMarker) || text.endsWith(messages.moreComing);
+const isProgress = (text: string) => text.endsWith(messages.writingMarker) || text.endsWith(messages.moreComing) || toolMessages.lookingUpTexts.includes(text);
 const isLastPart = (text: string) => {
   const part = /^(?:↪️[^\n]*\n\n)?\((\d+)\/(\d+)\)\n/.exec(text);
   return !part || part[1] === part[2];
@@ -66,16 +67,17 @@ const isLastPart = (text: string) => {
 
 // ── this script's Dooray: responseUrl hooks, and the dialog API (a follow-up's dialog is "opened" here) ──
 const finals = new Map<string, (post: Post) => void>();
-let lastDialog: { callbackId: string } | undefined;
+let lastDialog: { callbackId: string; values: Record<string, string> } | undefined;
 const hook = createServer((request, response) => {
   const chunks: Buffer[] = [];
   request.on("data", (chunk: Buffer) => chunks.push(chunk));
   request.on("end", () => {
     response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ header: { isSuccessful: true, resultCode: 0, resultMessage: "" } }));
-    const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Post & { callbackId?: string };
+    const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Post & { callbackId?: string; dialog?: { title?: string; elements?: { name: string; label?: string; value?: string }[] } };
     if (/\/dialogs$/.test(request.url ?? "")) {
-      lastDialog = { callbackId: String(body.callbackId) };
-      console.log(`\n── dialog opened: ${messages.followUpDialog.title} ──`);
+      const elements = body.dialog?.elements ?? [];
+      lastDialog = { callbackId: String(body.callbackId), values: Object.fromEntries(elements.map((element) => [element.name, element.value ?? ""])) };
+      console.log(`\n── dialog opened: ${body.dialog?.title ?? ""} ──${elements.filter((element) => element.value).map((element) => `\n${element.label}: ${element.value}`).join("")}`);
       return;
     }
     const hookId = (request.url ?? "").split("/").pop() ?? "";
@@ -163,17 +165,20 @@ try {
       console.log(`\n[${messages.buttons[step.press]}] ${step.text ?? ""}`);
       const next = newHook();
       const pressed = await send({ ...who, commandName: "/gpt", command: "/gpt", text: "", callbackId: "dooray-gpt-answer", actionText: messages.buttons[step.press], actionValue: value, appToken, cmdToken: "try-cmd-token", triggerId: `${Date.now()}.press`, responseUrl: next.url, originalMessage: answer });
-      if (step.press !== "followUp") console.log(`\n── HTTP ${pressed.status}${step.press === "share" ? " (to the channel)" : ""} ──\n${pressed.body.text ?? ""}`);
+      if (step.press !== "followUp" && step.press !== "task") console.log(`\n── HTTP ${pressed.status}${step.press === "share" ? " (to the channel)" : ""} ──\n${pressed.body.text ?? ""}`);
       if (step.press === "share" || (step.press === "regenerate" && pressed.body.text !== messages.ack)) continue;
       if (step.press === "regenerate") {
         answer = await within(next.final);
         continue;
       }
-      if (!lastDialog) throw new Error(`${messages.buttons.followUp}: no dialog was opened (${pressed.body.text ?? pressed.status})`);
-      const { callbackId } = lastDialog;
+      if (!lastDialog) throw new Error(`${messages.buttons[step.press]}: no dialog was opened (${pressed.body.text ?? pressed.status})`);
+      const { callbackId, values } = lastDialog;
       lastDialog = undefined;
       const followUp = newHook();
-      const submitted = await send({ type: "dialog_submission", ...who, responseUrl: followUp.url, cmdToken: "try-cmd-token", updateCmdToken: "try-update-token", callbackId, submission: { question: step.text }, appToken });
+      // 할 일로 만들기 is confirmed as prefilled; a follow-up sends the text given.
+      const submission = step.press === "task" ? values : { question: step.text };
+      if (step.press === "task") console.log(`\n[${messages.taskDialog.submitLabel}]`);
+      const submitted = await send({ type: "dialog_submission", ...who, responseUrl: followUp.url, cmdToken: "try-cmd-token", updateCmdToken: "try-update-token", callbackId, submission, appToken });
       if (submitted.body.errors) throw new Error(`the dialog said: ${submitted.body.errors.map((error) => error.error).join("; ")}`);
       answer = await within(followUp.final);
     }

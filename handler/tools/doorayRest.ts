@@ -13,9 +13,16 @@ export class DoorayApiError extends Error {
   constructor(
     readonly failure: DoorayFailure,
     readonly status: number,
+    /** Dooray's resultMessage (e.g. a missing mandatory tag), for the person only: never logged, never in `message`. */
+    readonly doorayMessage?: string,
   ) {
     // Never the answer's text: it may quote company data back.
     super(`Dooray API ${failure} (HTTP ${status})`);
+  }
+
+  /** Logged as its failure and status alone. */
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, failure: this.failure, status: this.status };
   }
 }
 
@@ -62,10 +69,10 @@ export function doorayRest(baseUrl: string, token: string, deadlineAt: number, r
         }
         throw new DoorayApiError("rateLimited", 429);
       }
+      const parsed = parseKeepingIds(answer.body) as { header?: { isSuccessful?: boolean; resultMessage?: unknown }; result?: unknown; totalCount?: unknown } | undefined;
       const failure = failureOf(answer.status);
-      if (failure) throw new DoorayApiError(failure, answer.status);
-      const parsed = parseKeepingIds(answer.body) as { header?: { isSuccessful?: boolean }; result?: unknown; totalCount?: unknown } | undefined;
-      if (answer.truncated || !parsed || parsed.header?.isSuccessful === false) throw new DoorayApiError(parsed?.header?.isSuccessful === false ? "badRequest" : "unavailable", answer.status);
+      if (failure) throw new DoorayApiError(failure, answer.status, resultMessageOf(parsed?.header?.resultMessage));
+      if (answer.truncated || !parsed || parsed.header?.isSuccessful === false) throw new DoorayApiError(parsed?.header?.isSuccessful === false ? "badRequest" : "unavailable", answer.status, resultMessageOf(parsed?.header?.resultMessage));
       return { result: parsed.result, totalCount: parsed.totalCount };
     }
   };
@@ -87,6 +94,18 @@ function failureOf(status: number): DoorayFailure | undefined {
   if (status === 404) return "notFound";
   if (status >= 400 && status < 500) return "badRequest";
   return "unavailable";
+}
+
+/** Dooray's human-readable resultMessage, sometimes URL-encoded with + for spaces; short, or nothing. */
+function resultMessageOf(value: unknown): string | undefined {
+  if (typeof value !== "string" || value.trim() === "") return undefined;
+  let text = value;
+  try {
+    if (/%[0-9A-F]{2}|\+/i.test(text)) text = decodeURIComponent(text.replace(/\+/g, " "));
+  } catch {
+    // As it came.
+  }
+  return text.slice(0, 200);
 }
 
 /** Dooray's token bucket: the tokens missing for this call, at the replenish rate (1 s when it says nothing). */

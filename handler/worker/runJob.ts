@@ -1,4 +1,5 @@
 import type { BotConfig } from "../config.js";
+import { toolMessages } from "../dooray/toolMessages.js";
 import { responseUrlAllowed } from "../edge/responseUrlAllowed.js";
 import { RecentJobIds } from "../job/recentJobIds.js";
 import { verifyJobAcrossRotation, type Job } from "../job/signedJob.js";
@@ -8,6 +9,7 @@ import type { Secrets } from "../secrets.js";
 import type { DoorayAttachment, DoorayMessage } from "../types.js";
 import { channelSettings } from "../channelProfiles.js";
 import { answerButtons } from "../dooray/answerButtons.js";
+import { createTask } from "./createTask.js";
 import { recordTurn } from "./conversationTurn.js";
 import { planTurn, promptFor, type TurnPlan } from "../store/turnPlan.js";
 import { askModel } from "./askModel.js";
@@ -99,7 +101,7 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
   const bookkeeping: Promise<unknown>[] = [];
 
   // A follow-up's answer arrives as new messages below the dialog's conversation; the rest replace the acknowledgement.
-  const asNewMessages = job.thread?.kind === "followUp";
+  const asNewMessages = job.thread?.kind === "followUp" || job.thread?.kind === "createTask";
   const finish = async (outcome: Outcome, texts: string[], fields: Record<string, unknown> = {}, measurements: Record<string, Measurement | undefined> = {}, buttons?: DoorayAttachment[]) => {
     const results = await deliver(job, texts, post, deadlineAt, { asNewMessages, buttons });
     const failed = results.find((result) => !result.ok);
@@ -141,6 +143,12 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
     return finish("refused", [messages.questionTooLong(config.maxQuestionChars)], { reason: "question too long", textChars: job.text.length });
   }
   log("info", "job.started", { ...base, queuedMs: startedAt - job.issuedAt, ...(config.logPrompts ? { text: job.text } : {}) });
+
+  // 할 일로 만들기, confirmed in its dialog: no model, one Dooray call, the link or why not.
+  if (job.thread?.kind === "createTask") {
+    const made = await createTask(job, channelSettings(config, job.channelId), deps, deadlineAt);
+    return finish(made.outcome, [made.text], made.fields);
+  }
 
   let apiKey: string | undefined;
   try {
@@ -188,7 +196,7 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
     const fields = { scope: reservation.scope, reservedTokens };
     // 다시 생성 replaced the answer with the acknowledgement: put the answer and its buttons back, with the reason.
     const kept = job.thread?.kind === "regenerate" ? keptAnswer(plan, refusal, config.messageMaxChars) : undefined;
-    if (kept !== undefined) return finish("refusedByBudget", [kept], fields, {}, await buttonsFor(plan.conversationId, plan.turn, job, deps));
+    if (kept !== undefined) return finish("refusedByBudget", [kept], fields, {}, await buttonsFor(plan.conversationId, plan.turn, job, deps, settings.dooray?.taskProject !== undefined));
     return finish("refusedByBudget", [refusal], fields);
   }
 
@@ -226,7 +234,7 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
     // rather than late. The others' is known now.
     const turn = asNewMessages ? await Promise.race([recorded, sleep(Math.min(FOLLOW_UP_SAVE_WAIT_MS, (deadlineAt - Date.now()) / 2))]) : plan.turn;
     if (turn === undefined) log("warn", "job.buttonsLeftOut", { ...base, reason: "turn not stored in time" });
-    else buttons = await buttonsFor(plan.conversationId, turn, job, deps);
+    else buttons = await buttonsFor(plan.conversationId, turn, job, deps, settings.dooray?.taskProject !== undefined);
   }
   if (asNewMessages && result.texts.length > 0) result.texts[0] = `${messages.followUpHeader(plan.question)}\n\n${result.texts[0]}`;
   return finish(
@@ -241,9 +249,9 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
 const sleep = (ms: number) => new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), Math.max(0, ms)));
 
 /** The buttons under an answer, signed with the current app token (none if it cannot be read). */
-async function buttonsFor(conversationId: string, turn: number, job: Job, deps: WorkerDeps): Promise<DoorayAttachment[] | undefined> {
+async function buttonsFor(conversationId: string, turn: number, job: Job, deps: WorkerDeps, withTask: boolean): Promise<DoorayAttachment[] | undefined> {
   const [currentToken] = await deps.secrets.jobTokens().catch(() => []);
-  return currentToken ? answerButtons(conversationId, turn, job, currentToken, deps.now()) : undefined;
+  return currentToken ? answerButtons(conversationId, turn, job, currentToken, deps.now(), { withTask }) : undefined;
 }
 
 /** The channel's tools and what they need to run; none without a scope, or (with a warning) without the token. */
@@ -263,7 +271,7 @@ async function toolingFor(scope: ToolContext["scope"] | undefined, job: Job, dea
   });
   if (!token) {
     deps.log("warn", "tools.notConfigured", { ...base, reason: "no Dooray API token" });
-    return { tools: [], context: undefined, notice: messages.toolsNotConfigured };
+    return { tools: [], context: undefined, notice: toolMessages.toolsNotConfigured };
   }
   return { tools, context: { scope, rest: doorayRest(deps.config.doorayRestUrl, token, deadlineAt), tenantDomain: job.tenantDomain ?? tenantDomainOf(job.responseUrl) }, notice: undefined };
 }
@@ -392,12 +400,12 @@ async function answer(job: Job, prompt: ModelRequest["messages"], apiKey: string
         };
         if (result.text.trim() === "") return { outcome: "emptyAnswer", texts: [messages.emptyAnswer], fields, calls, producedText: "", ...timing };
         const cited = citations(read, found);
-        const footer = [cited.length > 0 ? messages.sources(cited) : "", notice ?? ""].filter(Boolean).join("\n\n");
+        const footer = [cited.length > 0 ? toolMessages.sources(cited) : "", notice ?? ""].filter(Boolean).join("\n\n");
         const texts = answerMessages(footer ? `${result.text}\n\n${footer}` : result.text, config.messageMaxChars, result.finishReason === "length" ? messages.cutOffNote : undefined);
         return { outcome: "answered", texts, fields, calls, producedText: result.text, ...timing };
       }
       // The tools run while the message says what the bot is looking up.
-      if (options.showProgress) await post(job.responseUrl, { text: messages.lookingUp(result.toolCalls.map((call) => call.name)), responseType: "ephemeral", replaceOriginal: true }, { ...PROGRESS_POST, deadlineAt });
+      if (options.showProgress) await post(job.responseUrl, { text: toolMessages.lookingUp(result.toolCalls.map((call) => call.name)), responseType: "ephemeral", replaceOriginal: true }, { ...PROGRESS_POST, deadlineAt });
       const toolRound = await runToolRound(result.text, result.toolCalls, context, log, job.id);
       found.push(...toolRound.found);
       read.push(...toolRound.read);

@@ -28,7 +28,10 @@ describe("reading Dooray's interactive payloads", () => {
     expect(readButtonPress({ ...pressPayload("v"), user: {} })).toEqual({ ok: false, reason: "missing or mistyped: user.id" });
     expect(readButtonPress({ ...pressPayload("v"), actionValue: 5 })).toEqual({ ok: false, reason: "missing or mistyped: actionValue" });
     const submission = { type: "dialog_submission", tenant: { id: "1" }, channel: { id: "2" }, user: { id: "3" }, callbackId: "c" };
-    expect(readDialogSubmission(submission)).toEqual({ ok: false, reason: "missing or mistyped: submission.question" });
-    expect(readDialogSubmission({ ...submission, submission: { question: "다음" } })).toMatchObject({ ok: true, value: { callbackId: "c", question: "다음" } });
+    expect(readDialogSubmission(submission)).toEqual({ ok: false, reason: "missing or mistyped: submission" });
+    expect(readDialogSubmission({ ...submission, submission: ["다음"] })).toEqual({ ok: false, reason: "missing or mistyped: submission" });
+    // Text fields by name, whichever dialog it was (a follow-up's question, a task's title and body); nothing else.
+    expect(readDialogSubmission({ ...submission, submission: { question: "다음" } })).toMatchObject({ ok: true, value: { callbackId: "c", fields: { question: "다음" } } });
+    expect(readDialogSubmission({ ...submission, submission: { title: "제목", body: "내용", extra: 5 } })).toMatchObject({ ok: true, value: { fields: { title: "제목", body: "내용" } } });
   });
 });

@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { toolMessages } from "../../handler/dooray/toolMessages.js";
 import { messages } from "../../handler/dooray/messages.js";
 import { SAMPLE_PROJECT_ID, SAMPLE_TOKEN, SAMPLE_WIKI_ID, startSampleDoorayApi, type SampleDoorayApi } from "../../handler/local/sampleDoorayApi.js";
-import { API_KEY, CHANNEL_ID, finalPosts, startHarness, type Harness } from "../support/harness.js";
+import { API_KEY, APP_TOKEN, CHANNEL_ID, finalPosts, startHarness, TENANT_ID, USER_ID, type Harness } from "../support/harness.js";
 
 /**
  * The channel's Dooray tools, end to end: a model that asks for tools, the worker running them against a loopback
@@ -121,3 +122,115 @@ describe("Dooray tools", () => {
     for (const secretOrData of [SAMPLE_TOKEN, "카나리", "이번 주 배포 체크리스트", "3570526358279082001", API_KEY]) expect(all).not.toContain(secretOrData);
   });
 });
+
+describe("할 일로 만들기", () => {
+  const TASK_CHANNEL = "4444444444444444444";
+  let api: SampleDoorayApi;
+  let h: Harness;
+  beforeAll(async () => {
+    api = await startSampleDoorayApi();
+    h = await startHarness({
+      CHANNEL_PROFILES: JSON.stringify({ [TASK_CHANNEL]: { name: "플랫폼", dooray: { ...SCOPE, taskProject: SAMPLE_PROJECT_ID } }, [CHANNEL_ID]: { name: "읽기만", dooray: SCOPE } }),
+      DOORAY_API_URL: api.url,
+      DOORAY_API_TOKEN: SAMPLE_TOKEN,
+    });
+  });
+  afterEach(() => h.dev.idle());
+  afterAll(async () => {
+    await h?.close();
+    await api?.close();
+  });
+
+  const user = { id: USER_ID, name: "홍길동" };
+  /** Asks in the channel; returns the final answer's buttons by name. */
+  const answerIn = async (channelId: string, question: string) => {
+    const sent = await h.command(question, { channelId });
+    await h.dev.idle();
+    const last = finalPosts(h.dooray.postsFor(sent.hookId)).at(-1)!.body as { attachments?: { actions: { name: string; value: string }[] }[] };
+    return Object.fromEntries((last.attachments ?? []).flatMap((block) => block.actions).map((action) => [action.name, action.value]));
+  };
+  const pressIn = (channelId: string, value: string, presser = user) =>
+    h.send({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...pressBody(value, presser), channel: { id: channelId, name: "플랫폼" } }) }).then(async (response) => ({ status: response.status, body: (await response.json()) as Record<string, unknown> }));
+  const submitTask = async (callbackId: string, fields: Record<string, string>) => {
+    const { hookId, responseUrl } = h.dooray.newResponseUrl();
+    const response = await h.send({
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ type: "dialog_submission", tenant: { id: TENANT_ID, domain: "guide.dooray.com" }, channel: { id: TASK_CHANNEL, name: "플랫폼" }, user, responseUrl, cmdToken: "cmd-token-1", callbackId, submission: fields, appToken: APP_TOKEN }),
+    });
+    const text = await response.text();
+    await h.dev.idle();
+    return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown>, posts: h.dooray.postsFor(hookId).map((post) => post.body.text) };
+  };
+
+  it("puts a fourth button under answers only where the channel has a taskProject", async () => {
+    expect(Object.keys(await answerIn(TASK_CHANNEL, "배포 순서 정리해줘"))).toEqual(["share", "regenerate", "followUp", "task"]);
+    expect(Object.keys(await answerIn(CHANNEL_ID, "배포 순서 정리해줘"))).toEqual(["share", "regenerate", "followUp"]);
+  });
+
+  it("opens a dialog prefilled from the question and the answer, creates nothing until it is confirmed, then creates the task once and links it", async () => {
+    const buttons = await answerIn(TASK_CHANNEL, "이번 주 배포 체크리스트 정리해줘");
+    const pressed = await pressIn(TASK_CHANNEL, buttons.task!);
+    expect(pressed.status).toBe(200);
+    const dialog = h.dooray.dialogs.at(-1)!.body;
+    expect(dialog.dialog.title).toBe("할 일로 만들기");
+    expect(dialog.dialog.elements.map((element) => [element.name, (element as { value?: string }).value])).toEqual([
+      ["title", "이번 주 배포 체크리스트 정리해줘"],
+      ["body", "답변: 이번 주 배포 체크리스트 정리해줘"],
+    ]);
+    expect(api.created).toEqual([]);
+
+    const submitted = await submitTask(dialog.callbackId, { title: "배포 체크리스트 확인", body: "1. 카나리\n2. 롤백 리허설" });
+    expect(submitted).toMatchObject({ status: 200, body: {} });
+    expect(api.created).toEqual([{ projectId: SAMPLE_PROJECT_ID, subject: "배포 체크리스트 확인", body: "1. 카나리\n2. 롤백 리허설", id: expect.stringMatching(/^\d{19}$/) }]);
+    const created = api.requests.find((request) => request.method === "POST")!;
+    expect(created.authorization).toBe(`dooray-api ${SAMPLE_TOKEN}`);
+    expect(created.body).toMatchObject({ body: { mimeType: "text/x-markdown" } });
+    expect(submitted.posts).toEqual([`✅ 업무를 만들었어요: 배포 체크리스트 확인\nhttps://guide.dooray.com/task/${SAMPLE_PROJECT_ID}/${api.created[0]!.id}`]);
+
+    // The same dialog again: refused in the dialog, nothing more created.
+    const again = await submitTask(dialog.callbackId, { title: "또", body: "" });
+    expect(again.body).toEqual({ errors: [{ name: "title", error: messages.taskDialogUsed }] });
+    expect(api.created).toHaveLength(1);
+  });
+
+  it("is the asker's alone, and refuses an empty title in the dialog", async () => {
+    const buttons = await answerIn(TASK_CHANNEL, "회의록 요약");
+    const stranger = await pressIn(TASK_CHANNEL, buttons.task!, { id: "5555555555555555555", name: "다른 사람" });
+    expect(stranger.body).toMatchObject({ text: messages.pressNotYours });
+    await pressIn(TASK_CHANNEL, buttons.task!);
+    const empty = await submitTask(h.dooray.dialogs.at(-1)!.body.callbackId, { title: "  ", body: "x" });
+    expect(empty.body).toEqual({ errors: [{ name: "title", error: messages.taskTitleEmpty }] });
+  });
+
+  it("tells the person why Dooray refused, in words, when a project needs tags", async () => {
+    const buttons = await answerIn(TASK_CHANNEL, "장애 회고");
+    await pressIn(TASK_CHANNEL, buttons.task!);
+    api.refuseNextCreate();
+    const before = api.created.length;
+    const refused = await submitTask(h.dooray.dialogs.at(-1)!.body.callbackId, { title: "장애 회고", body: "" });
+    expect(refused.posts).toEqual([toolMessages.taskFailed("badRequest", "필수 태그를 지정해야 합니다.")]);
+    expect(refused.posts[0]).toContain("필수 태그를 지정해야 합니다.");
+    expect(api.created).toHaveLength(before);
+    const finished = h.logs.map((line) => JSON.parse(line)).findLast((line) => line.event === "job.finished");
+    expect(finished).toMatchObject({ outcome: "taskFailed", failure: "badRequest", status: 500 });
+    expect(JSON.stringify(finished)).not.toContain("필수 태그");
+  });
+});
+
+function pressBody(actionValue: string, user: { id: string; name: string }): Record<string, unknown> {
+  return {
+    tenant: { id: TENANT_ID, domain: "guide.dooray.com" },
+    user,
+    commandName: "/gpt",
+    command: "/gpt",
+    text: "",
+    callbackId: "dooray-gpt-answer",
+    actionText: "button",
+    actionValue,
+    appToken: APP_TOKEN,
+    cmdToken: "cmd-token-1",
+    triggerId: "1234567891234.press",
+    originalMessage: { text: "원래 메시지" },
+  };
+}

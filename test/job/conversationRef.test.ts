@@ -43,7 +43,7 @@ describe("conversation references (button values)", () => {
 });
 
 describe("follow-up dialogs' callbackIds", () => {
-  const dialog = { conversationId: "conv-0123456789", turn: 2, dialogId: "AbCdEfGhIjKlMnOp" };
+  const dialog = { kind: "followUp" as const, conversationId: "conv-0123456789", turn: 2, dialogId: "AbCdEfGhIjKlMnOp" };
 
   it("round-trip for the asker only, for an hour", () => {
     const value = dialogRef(dialog, owner, TOKEN, NOW);
@@ -60,5 +60,13 @@ describe("follow-up dialogs' callbackIds", () => {
     const [, , conversation, turn, issued, signature] = button.split(".");
     expect(readDialogRef(`d1.${conversation}.${turn}.${issued}.${dialog.dialogId}.${signature}`, owner, [TOKEN], NOW)).toEqual({ ok: false, reason: "not this person's" });
     expect(readConversationRef(dialogRef(dialog, owner, TOKEN, NOW), owner, [TOKEN], NOW).ok).toBe(false);
+  });
+
+  it("tell a task dialog from a follow-up: each kind is keyed for itself, so one cannot pass as the other", () => {
+    const task = dialogRef({ ...dialog, kind: "task" }, owner, TOKEN, NOW);
+    expect(task).toMatch(/^t1\.conv-0123456789\.2\.1790000000\.AbCdEfGhIjKlMnOp\.[\w-]{43}$/);
+    expect(readDialogRef(task, owner, [TOKEN], NOW)).toEqual({ ok: true, ref: { ...dialog, kind: "task" } });
+    expect(readDialogRef(task.replace(/^t1/, "d1"), owner, [TOKEN], NOW)).toEqual({ ok: false, reason: "not this person's" });
+    expect(readDialogRef(dialogRef(dialog, owner, TOKEN, NOW).replace(/^d1/, "t1"), owner, [TOKEN], NOW)).toEqual({ ok: false, reason: "not this person's" });
   });
 });

@@ -78,8 +78,9 @@ describe("the function bundle and the layer, as Lambda runs them", { timeout: PR
     const result = await runCold("edge", { requestContext: { http: { method: "POST" } }, body: JSON.stringify(commandPayload({ text: "질문", responseUrl, appToken: TOKEN })), isBase64Encoded: false });
     expect(result.status).toBe(200);
     expect(result.loadedFiles).toEqual([join(root, "edge", "index.js")]);
-    // A ceiling against creep, not a target (npm run bench measures the cold start it costs).
-    expect(result.loadedBytes).toBeLessThan(52 * 1024);
+    // A ceiling against creep, not a target (npm run bench measures the cold start it costs). 할 일로 만들기's press
+    // and dialog raised it from 52 KiB; routing presses out of a command's cold path would bring it back down.
+    expect(result.loadedBytes).toBeLessThan(55 * 1024);
     expect(aws.requests.some((request) => request.path === "/2015-03-31/functions/dooray-gpt-test-worker/invocations")).toBe(true);
   });
 

@@ -1,0 +1,30 @@
+import { messages } from "./messages.js";
+
+const LOOKING_UP = { search: "🔎 업무를 찾는 중…", wiki: "📖 위키를 읽는 중…", read: "📄 자료를 읽는 중…" };
+
+/**
+ * What a person reads about the channel's Dooray tools and the tasks made from answers: the worker's texts, kept
+ * apart from messages.ts so that the edge's cold start does not load them. Short, kind, Korean.
+ */
+export const toolMessages = {
+  /** While the channel's Dooray tools run, before the answer's first words. */
+  lookingUp: (tools: readonly string[]) => (tools.every((tool) => tool.includes("wiki")) ? LOOKING_UP.wiki : tools.some((tool) => tool === "search_tasks") ? LOOKING_UP.search : LOOKING_UP.read),
+  /** Every progress text of a tool round (a client playing Dooray tells them from a final answer). */
+  lookingUpTexts: Object.values(LOOKING_UP) as readonly string[],
+  /** The sources an answer used, under it: each a title and its link. */
+  sources: (items: readonly { title: string; url: string }[]) => ["참고한 자료:", ...items.map((item) => `- ${item.title || "(제목 없음)"}: ${item.url}`)].join("\n"),
+  /** Tools need the bot account's token; the channel's scope is set but the token is not. */
+  toolsNotConfigured: "⚠️ 이 채널의 두레이 자료를 읽으려면 관리자가 봇 계정의 API 토큰을 설정해야 해요. 이번 답변은 자료 없이 드려요.",
+  taskCreated: (title: string, link: string) => `✅ 업무를 만들었어요: ${title}\n${link}`,
+  /** Dooray refused or could not be reached: why, in words the person can act on. */
+  taskFailed: (reason: "tokenRejected" | "forbidden" | "notFound" | "rateLimited" | "badRequest" | "unavailable" | "notConfigured", doorayMessage?: string) =>
+    ({
+      tokenRejected: "두레이가 봇 계정의 API 토큰을 받아 주지 않아 업무를 만들지 못했어요. 관리자에게 토큰 확인을 부탁해 주세요.",
+      forbidden: "봇 계정에 이 프로젝트의 업무를 만들 권한이 없어 만들지 못했어요. 관리자에게 알려 주세요.",
+      notFound: "업무를 만들 프로젝트를 찾지 못했어요. 관리자에게 채널 설정 확인을 부탁해 주세요.",
+      rateLimited: "지금 두레이에 요청이 몰려 업무를 만들지 못했어요. 잠시 후 다시 눌러 주세요.",
+      badRequest: `두레이가 업무를 만들지 않았어요${doorayMessage ? `: ${doorayMessage}` : "."} 프로젝트에 필수 태그가 있다면 두레이에서 직접 만들어 주세요.`,
+      unavailable: `두레이가 제때 답하지 않아 업무를 만들지 못했어요${doorayMessage ? ` (${doorayMessage})` : ""}. 잠시 후 다시 눌러 주세요.`,
+      notConfigured: messages.taskNotConfigured,
+    })[reason],
+};

@@ -1,0 +1,44 @@
+import type { ChannelSettings } from "../channelProfiles.js";
+import { toolMessages } from "../dooray/toolMessages.js";
+import { messages } from "../dooray/messages.js";
+import type { Job } from "../job/signedJob.js";
+import { taskLink, tenantDomainOf } from "../tools/doorayLinks.js";
+import { DoorayApiError, doorayRest } from "../tools/doorayRest.js";
+import type { WorkerDeps } from "./runJob.js";
+
+export interface TaskOutcome {
+  readonly outcome: "taskCreated" | "taskFailed";
+  readonly text: string;
+  /** For the log line: ids and the failure, never the task's title or body. */
+  readonly fields: Record<string, unknown>;
+}
+
+/**
+ * 할 일로 만들기, after the person confirmed the dialog: one POST to the channel's taskProject with the bot
+ * account's token (docs/operations.md, "Dooray tools"), then the new task's link, or why Dooray said no.
+ */
+export async function createTask(job: Job, settings: ChannelSettings, deps: WorkerDeps, deadlineAt: number): Promise<TaskOutcome> {
+  const taskProject = settings.dooray?.taskProject;
+  const task = job.task;
+  if (!taskProject || !task) return { outcome: "taskFailed", text: toolMessages.taskFailed("notConfigured"), fields: { failure: "notConfigured" } };
+  const token = await deps.secrets.doorayApiToken().catch(() => undefined);
+  if (!token) return { outcome: "taskFailed", text: toolMessages.taskFailed("notConfigured"), fields: { failure: "no Dooray API token" } };
+  const rest = doorayRest(deps.config.doorayRestUrl, token, deadlineAt);
+  try {
+    const created = await rest.post<{ id?: unknown }>(`project/v1/projects/${taskProject}/posts`, {
+      subject: task.title,
+      body: { mimeType: "text/x-markdown", content: task.body },
+      users: { to: [], cc: [] },
+      priority: "none",
+    });
+    const id = String(created?.id ?? "");
+    if (!/^\d{1,30}$/.test(id)) return { outcome: "taskFailed", text: toolMessages.taskFailed("unavailable"), fields: { failure: "no task id in the answer" } };
+    const link = taskLink(job.tenantDomain ?? tenantDomainOf(job.responseUrl), taskProject, id);
+    return { outcome: "taskCreated", text: toolMessages.taskCreated(task.title, link), fields: { taskProject, taskId: id } };
+  } catch (error) {
+    if (!(error instanceof DoorayApiError)) throw error;
+    // Dooray reports some refusals (a mandatory tag group) as 500 with a message: that is a refusal, not an outage.
+    const failure = error.failure === "unavailable" && error.status >= 500 && error.doorayMessage ? "badRequest" : error.failure;
+    return { outcome: "taskFailed", text: toolMessages.taskFailed(failure, error.doorayMessage), fields: { taskProject, failure, status: error.status } };
+  }
+}
