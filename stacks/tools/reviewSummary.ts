@@ -231,7 +231,9 @@ function budgetsOf(functions: After[]): ReviewSummary["budgets"] {
 
 /** The summary as a reviewer reads it under the plan. */
 export function formatSummary(summary: ReviewSummary): string {
-  const lines: string[] = [`──── reviewer's summary: ${summary.stack} (deploys only to account ${summary.allowedAccountIds.join(", ")}) ────`, "", "What is public"];
+  // An offline plan turns the provider's account check off, so its JSON names no account.
+  const accounts = summary.allowedAccountIds.length > 0 ? `deploys only to account ${summary.allowedAccountIds.join(", ")}` : "account not named in this plan: an offline plan leaves that check to the deploy";
+  const lines: string[] = [`──── reviewer's summary: ${summary.stack} (${accounts}) ────`, "", "What is public"];
   for (const url of summary.public.urls) {
     lines.push(`  - a Function URL on ${url.function}, auth ${url.authorization}: Dooray cannot sign requests, so the function is the gate (app token checked first, in constant time; then tenant and responseUrl host)`);
   }

@@ -55,6 +55,12 @@ describe("npm run review", { timeout: PROCESS_BUDGET_MS }, () => {
     expect(text).toContain("DynamoDB table dooray-gpt-fixture: on-demand");
   });
 
+  it("says so when a plan names no account (an offline plan), rather than naming none", () => {
+    const plan = load("fresh") as unknown as { configuration: { provider_config: { aws: { expressions: Record<string, unknown> } } } };
+    delete plan.configuration.provider_config.aws.expressions.allowed_account_ids;
+    expect(comment(plan as unknown as PlanJson)).toContain("(account not named in this plan: an offline plan leaves that check to the deploy)");
+  });
+
   it("never prints a variable's or a sensitive attribute's value, only its name", () => {
     const plan = load("environment-update");
     const worker = plan.resource_changes.find((change) => change.address.startsWith("aws_lambda_function.worker"))!.change as unknown as Record<string, any>;
