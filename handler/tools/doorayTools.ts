@@ -165,25 +165,30 @@ type Comment = { type?: string; createdAt?: string; body?: { content?: string };
 
 async function readTask(taskId: string, projects: readonly string[], context: ToolContext): Promise<ToolResult> {
   // Only inside the scope: each scoped project is asked for the task, never Dooray's project-less read.
-  for (const projectId of projects) {
-    let task: TaskDetail;
+  const found = await firstFound(projects, (projectId) => context.rest.get<TaskDetail>(`project/v1/projects/${projectId}/posts/${taskId}`));
+  if (!found) return refusal("notFound", FAILURE_TEXT.notFound);
+  const { container: projectId, value: task } = found;
+  const logs = await context.rest.list<Comment>(`project/v1/projects/${projectId}/posts/${taskId}/logs`, { order: "-createdAt", size: 20 }).catch(() => ({ items: [] as Comment[] }));
+  const comments = logs.items.filter((log) => log.type !== "event").slice(0, MAX_COMMENTS).map((log) => ({ at: log.createdAt, by: log.creator?.member?.name, text: cut(log.body?.content, 500) }));
+  const link = taskLink(context.tenantDomain, projectId, taskId);
+  const title = String(task.subject ?? "");
+  return bounded(
+    { taskId, projectId, title, status: task.workflowClass, dueDate: task.dueDate ?? undefined, assignees: (task.users?.to ?? []).map((to) => to.member?.name).filter(Boolean), updatedAt: task.updatedAt, body: cut(task.body?.content, MAX_BODY_CHARS), comments, link },
+    [{ title, url: link }],
+    true,
+  );
+}
+
+/** The first scoped project or wiki that holds the item, each asked in turn: a 404 means "not here". */
+async function firstFound<T>(containers: readonly string[], read: (id: string) => Promise<T>): Promise<{ container: string; value: T } | undefined> {
+  for (const container of containers) {
     try {
-      task = await context.rest.get<TaskDetail>(`project/v1/projects/${projectId}/posts/${taskId}`);
+      return { container, value: await read(container) };
     } catch (error) {
-      if (error instanceof DoorayApiError && error.failure === "notFound") continue;
-      throw error;
+      if (!(error instanceof DoorayApiError && error.failure === "notFound")) throw error;
     }
-    const logs = await context.rest.list<Comment>(`project/v1/projects/${projectId}/posts/${taskId}/logs`, { order: "-createdAt", size: 20 }).catch(() => ({ items: [] as Comment[] }));
-    const comments = logs.items.filter((log) => log.type !== "event").slice(0, MAX_COMMENTS).map((log) => ({ at: log.createdAt, by: log.creator?.member?.name, text: cut(log.body?.content, 500) }));
-    const link = taskLink(context.tenantDomain, projectId, taskId);
-    const title = String(task.subject ?? "");
-    return bounded(
-      { taskId, projectId, title, status: task.workflowClass, dueDate: task.dueDate ?? undefined, assignees: (task.users?.to ?? []).map((to) => to.member?.name).filter(Boolean), updatedAt: task.updatedAt, body: cut(task.body?.content, MAX_BODY_CHARS), comments, link },
-      [{ title, url: link }],
-      true,
-    );
   }
-  return refusal("notFound", FAILURE_TEXT.notFound);
+  return undefined;
 }
 
 type PageItem = { id: string; subject?: string; parentPageId?: string; body?: { content?: string }; updatedAt?: string; wikiId?: string };
@@ -195,19 +200,11 @@ async function listPages(wikiId: string, parentPageId: string | undefined, conte
 }
 
 async function readPage(pageId: string, wikis: readonly string[], context: ToolContext): Promise<ToolResult> {
-  for (const wikiId of wikis) {
-    let page: PageItem;
-    try {
-      page = await context.rest.get<PageItem>(`wiki/v1/wikis/${wikiId}/pages/${pageId}`);
-    } catch (error) {
-      if (error instanceof DoorayApiError && error.failure === "notFound") continue;
-      throw error;
-    }
-    const link = wikiPageLink(context.tenantDomain, pageId);
-    const title = String(page.subject ?? "");
-    return bounded({ pageId, wikiId, title, updatedAt: page.updatedAt, text: cut(page.body?.content, MAX_BODY_CHARS + 1_000), link }, [{ title, url: link }], true);
-  }
-  return refusal("notFound", FAILURE_TEXT.notFound);
+  const found = await firstFound(wikis, (wikiId) => context.rest.get<PageItem>(`wiki/v1/wikis/${wikiId}/pages/${pageId}`));
+  if (!found) return refusal("notFound", FAILURE_TEXT.notFound);
+  const link = wikiPageLink(context.tenantDomain, pageId);
+  const title = String(found.value.subject ?? "");
+  return bounded({ pageId, wikiId: found.container, title, updatedAt: found.value.updatedAt, text: cut(found.value.body?.content, MAX_BODY_CHARS + 1_000), link }, [{ title, url: link }], true);
 }
 
 function cut(text: string | undefined, max: number): string | undefined {

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { toolMessages } from "../../handler/dooray/toolMessages.js";
 import { messages } from "../../handler/dooray/messages.js";
 import { SAMPLE_PROJECT_ID, SAMPLE_TOKEN, SAMPLE_WIKI_ID, startSampleDoorayApi, type SampleDoorayApi } from "../../handler/local/sampleDoorayApi.js";
-import { API_KEY, APP_TOKEN, CHANNEL_ID, finalPosts, startHarness, TENANT_ID, USER_ID, type Harness } from "../support/harness.js";
+import { API_KEY, APP_TOKEN, CHANNEL_ID, finalPosts, pressPayload, startHarness, TENANT_ID, USER_ID, type Harness } from "../support/harness.js";
 
 /**
  * The channel's Dooray tools, end to end: a model that asks for tools, the worker running them against a loopback
@@ -150,7 +150,7 @@ describe("할 일로 만들기", () => {
     return Object.fromEntries((last.attachments ?? []).flatMap((block) => block.actions).map((action) => [action.name, action.value]));
   };
   const pressIn = (channelId: string, value: string, presser = user) =>
-    h.send({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...pressBody(value, presser), channel: { id: channelId, name: "플랫폼" } }) }).then(async (response) => ({ status: response.status, body: (await response.json()) as Record<string, unknown> }));
+    h.send({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...pressPayload(value, { user: presser }), channel: { id: channelId, name: "플랫폼" } }) }).then(async (response) => ({ status: response.status, body: (await response.json()) as Record<string, unknown> }));
   const submitTask = async (callbackId: string, fields: Record<string, string>) => {
     const { hookId, responseUrl } = h.dooray.newResponseUrl();
     const response = await h.send({
@@ -217,20 +217,3 @@ describe("할 일로 만들기", () => {
     expect(JSON.stringify(finished)).not.toContain("필수 태그");
   });
 });
-
-function pressBody(actionValue: string, user: { id: string; name: string }): Record<string, unknown> {
-  return {
-    tenant: { id: TENANT_ID, domain: "guide.dooray.com" },
-    user,
-    commandName: "/gpt",
-    command: "/gpt",
-    text: "",
-    callbackId: "dooray-gpt-answer",
-    actionText: "button",
-    actionValue,
-    appToken: APP_TOKEN,
-    cmdToken: "cmd-token-1",
-    triggerId: "1234567891234.press",
-    originalMessage: { text: "원래 메시지" },
-  };
-}
