@@ -14,9 +14,16 @@ export function checkovAvailable(): boolean {
   return spawnSync("checkov", ["--version"], { stdio: "ignore" }).status === 0;
 }
 
-/** Checkov on a plan's JSON (`terraform show -json`), with the repository's exceptions; `reportPath` keeps its JSON report. */
-export function scanPlan(stack: string, planJsonPath: string, reportPath?: string): PolicyResult {
-  const result = spawnSync("checkov", ["-f", planJsonPath, "--config-file", CHECKOV_CONFIG, "-o", "json"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+export const WORKFLOWS_DIR = join(REPO_ROOT, ".github");
+
+/**
+ * Checkov on a plan's JSON (`terraform show -json`), with the repository's exceptions; `reportPath` keeps its JSON
+ * report. With `workflows`, the same run also applies its GitHub Actions checks to .github/workflows (one start of
+ * Checkov, which is most of its time).
+ */
+export function scanPlan(stack: string, planJsonPath: string, reportPath?: string, options: { workflows?: boolean } = {}): PolicyResult {
+  const workflows = options.workflows ? ["-d", WORKFLOWS_DIR, "--framework", "terraform_plan", "github_actions"] : [];
+  const result = spawnSync("checkov", ["-f", planJsonPath, ...workflows, "--config-file", CHECKOV_CONFIG, "-o", "json"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   if (result.error) throw new PolicyToolError(`checkov could not run (${result.error.message}); put checkov 3 on PATH (pip install checkov)`);
   // Exit code 1 means findings; the JSON says which. Anything else, or no JSON, is the tool failing.
   const report = readCheckovReport(stack, result.stdout || result.stderr.slice(-2000));
@@ -36,7 +43,7 @@ export function planJsonFor(stacksDir: string, stack: string, workRoot = join(RE
 
 /**
  * `npm run policy [-- <stack>…]`: synth, plan each stack offline, and run Checkov on each plan with the declared
- * exceptions (.checkov.yaml). `npm run policy -- --plan <plan.json> [--report <checkov.json>]` scans a plan made
+ * exceptions (.checkov.yaml), and on the GitHub Actions workflows. `npm run policy -- --plan <plan.json> [--report <checkov.json>]` scans a plan made
  * elsewhere (the pull-request workflow's, against the real state) and keeps Checkov's report for `npm run review`.
  * Fails (exit 1) on any finding; exit 2 when Checkov, Terraform or the configuration is missing or wrong.
  */
@@ -58,8 +65,8 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop()
     let findings = 0;
     if (planPath) {
       const plan = JSON.parse(readFileSync(planPath, "utf8"));
-      const result = scanPlan(stackOfPlan(plan) ?? "plan", planPath, reportPath);
-      findings = result.failed;
+      const result = scanPlan(stackOfPlan(plan) ?? "plan", planPath, reportPath, { workflows: true });
+      findings = result.failed + (result.workflows?.failed ?? 0);
       console.log(formatPolicy(result, exceptions));
     } else {
       execFileSync("terraform", ["version"], { stdio: "ignore" });
@@ -67,9 +74,10 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop()
       const stacksDir = join(REPO_ROOT, "cdktf.out", "stacks");
       const stacks = readdirSync(stacksDir).filter((name) => args.length === 0 || args.includes(name));
       if (stacks.length === 0) throw new PolicyToolError(`no stack named ${args.join(", ")}`);
-      for (const stack of stacks) {
-        const result = scanPlan(stack, planJsonFor(stacksDir, stack), reportPath && stacks.length === 1 ? reportPath : undefined);
-        findings += result.failed;
+      for (const [index, stack] of stacks.entries()) {
+        // The workflows once, with the first stack.
+        const result = scanPlan(stack, planJsonFor(stacksDir, stack), reportPath && stacks.length === 1 ? reportPath : undefined, { workflows: index === 0 });
+        findings += result.failed + (result.workflows?.failed ?? 0);
         console.log(formatPolicy(result, exceptions));
       }
     }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { synthApp } from "../../stacks/main.js";
 import { terraformAvailable } from "../../stacks/tools/offlineTerraform.js";
-import { CHECKOV_CONFIG, checkovAvailable, planJsonFor, scanPlan } from "../../stacks/tools/policy.js";
+import { CHECKOV_CONFIG, checkovAvailable, planJsonFor, scanPlan, WORKFLOWS_DIR } from "../../stacks/tools/policy.js";
 import { declaredExceptions } from "../../stacks/tools/policyReport.js";
 import { formatSummary, reviewSummary } from "../../stacks/tools/reviewSummary.js";
 import { TERRAFORM_BUDGET_MS } from "../support/testBudgets.js";
@@ -47,10 +47,15 @@ describe("the policy scan", () => {
       expect(summary).toContain("ReadDoorayApiToken (Allow): secretsmanager:GetSecretValue");
     });
 
-    it("passes every check outside the declared exceptions", () => {
-      const result = scanPlan("dooray-gpt-scan", planPath);
+    it("passes every check outside the declared exceptions, and the workflows pass the GitHub Actions checks but the one declared in apply.yml", () => {
+      const result = scanPlan("dooray-gpt-scan", planPath, undefined, { workflows: true });
       expect(result.failures).toEqual([]);
       expect(result.passed).toBeGreaterThan(60);
+      expect(result.workflows).toMatchObject({ failed: 0, skipped: 1, failures: [] });
+      expect(result.workflows!.passed).toBeGreaterThan(100);
+      const skips = [...readFileSync(join(WORKFLOWS_DIR, "workflows", "apply.yml"), "utf8").matchAll(/# checkov:skip=(\S+): (.+)/g)];
+      expect(skips.map((skip) => skip[1])).toEqual(["CKV_GHA_7"]);
+      expect(skips[0]![2]).toMatch(/never applied/);
     });
 
     it("finds what a reviewer would in the same plan with logs kept a month and no point-in-time recovery", () => {
