@@ -7,7 +7,7 @@ import type { Logger } from "../log.js";
 import type { DoorayMessage } from "../types.js";
 import { outcomeMetrics } from "../metrics.js";
 import { errorTypeOf, type FailureRecordEvent } from "./failureRecord.js";
-import { responseUrlAllowed } from "./responseUrlAllowed.js";
+import { responseUrlAllowed } from "../dooray/responseUrlAllowed.js";
 import { finishedOutcome } from "../store/jobClaims.js";
 import type { TableRef } from "../store/tableRef.js";
 

@@ -3,7 +3,7 @@ import { createLogger } from "../log.js";
 import { loadRuntime, type Runtime } from "../runtime.js";
 import { isFailureRecord } from "./failureRecord.js";
 import { isFunctionUrlEvent, toFunctionUrlResult, type FunctionUrlResult } from "./functionUrlEvent.js";
-import { handleCommand } from "./handleCommand.js";
+import { handleRequest } from "./handleRequest.js";
 
 /**
  * The edge function's entry: Dooray's requests through the Function URL, and the worker's on-failure records.
@@ -27,7 +27,7 @@ export async function handler(event: unknown, context: LambdaContext = {}): Prom
   const { config, secrets, table } = runtime;
 
   if (isFunctionUrlEvent(event)) {
-    const result = await handleCommand(event, {
+    const result = await handleRequest(event, {
       config,
       appToken: secrets.appToken,
       dispatch: async (job) => {

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { ConfigError, integer, readConfig, type BotConfig, type Env } from "../config.js";
 import { postToDooray } from "../dooray/postToDooray.js";
 import { handleFailedJob } from "../edge/handleFailedJob.js";
-import { handleCommand } from "../edge/handleCommand.js";
+import { handleRequest } from "../edge/handleRequest.js";
 import { toFunctionUrlResult, type FunctionUrlEvent } from "../edge/functionUrlEvent.js";
 import { createLogger, type Logger } from "../log.js";
 import { secretsFor } from "../secrets.js";
@@ -100,7 +100,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       let result;
       try {
         const event = await toEvent(request);
-        result = toFunctionUrlResult(await handleCommand(event, { config, appToken: secrets.appToken, dispatch: workers.dispatch, log, now: Date.now, table, refTokens: () => secrets.jobTokens() }));
+        result = toFunctionUrlResult(await handleRequest(event, { config, appToken: secrets.appToken, dispatch: workers.dispatch, log, now: Date.now, table, refTokens: () => secrets.jobTokens() }));
       } catch (error) {
         log("error", "request.crashed", { error });
         result = toFunctionUrlResult({ statusCode: 500, body: { text: "internal error" } });

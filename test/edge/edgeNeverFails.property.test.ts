@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { readConfig } from "../../handler/config.js";
 import type { FunctionUrlEvent } from "../../handler/edge/functionUrlEvent.js";
-import { handleCommand } from "../../handler/edge/handleCommand.js";
+import { handleRequest } from "../../handler/edge/handleRequest.js";
 import { toFunctionUrlResult } from "../../handler/edge/functionUrlEvent.js";
 import { APP_TOKEN, commandPayload } from "../support/harness.js";
 
@@ -43,7 +43,7 @@ describe("the edge, whatever it is sent", () => {
           body: body === undefined ? undefined : isBase64Encoded ? Buffer.from(body, "utf8").toString("base64") : body,
           isBase64Encoded,
         };
-        const result = toFunctionUrlResult(await handleCommand(functionUrlEvent, deps));
+        const result = toFunctionUrlResult(await handleRequest(functionUrlEvent, deps));
         expect(result.statusCode).toBeGreaterThanOrEqual(200);
         expect(result.statusCode).toBeLessThan(500);
         const parsed = JSON.parse(result.body) as { text: unknown };
@@ -57,9 +57,9 @@ describe("the edge, whatever it is sent", () => {
   it("dispatches only fully valid commands", async () => {
     dispatched.length = 0;
     const invalid = commandPayload({ text: "질문", responseUrl: "https://evil.example/hook" });
-    await handleCommand({ requestContext: { http: { method: "POST" } }, body: JSON.stringify(invalid) }, deps);
+    await handleRequest({ requestContext: { http: { method: "POST" } }, body: JSON.stringify(invalid) }, deps);
     expect(dispatched).toHaveLength(0);
-    await handleCommand({ requestContext: { http: { method: "POST" } }, body: JSON.stringify(commandPayload({ text: "질문" })) }, deps);
+    await handleRequest({ requestContext: { http: { method: "POST" } }, body: JSON.stringify(commandPayload({ text: "질문" })) }, deps);
     expect(dispatched).toHaveLength(1);
   });
 });

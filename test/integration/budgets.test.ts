@@ -20,7 +20,7 @@ describe("daily budgets", () => {
   let h: Harness;
   afterEach(() => h.close());
 
-  it("answers within the budget, then refuses the next question at once, naming the limit, with no model call", async () => {
+  it("answers within the budget, then the worker refuses the next question in the acknowledgement's place, naming the limit, with no model call", async () => {
     const question = "배포 체크리스트";
     h = await startHarness({ ...settings, BUDGET_USER_DAILY_TOKENS: String(reservation(question)) });
     const first = await h.command(question);
@@ -29,13 +29,17 @@ describe("daily budgets", () => {
 
     const second = await h.command(question);
 
-    expect(second).toMatchObject({ status: 200, body: { responseType: "ephemeral", text: messages.budgetExceeded({ scope: "user", limit: reservation(question), used: reported(question), needed: reservation(question) }, DEFAULT_TIME_ZONE) } });
-    expect(second.body.text).toContain("오늘 나의 사용 한도");
-    expect(second.body.text).toContain("0시(한국 시간)");
-    expect(h.model.requests).toHaveLength(1);
+    // The edge acknowledges with one round trip (the Invoke) and reads no budget; the worker's reservation refuses.
+    expect(second).toMatchObject({ status: 200, body: { responseType: "ephemeral", text: messages.ack } });
+    const [refusal] = finalPosts(await h.dooray.waitFor(second.hookId, (posts) => finalPosts(posts).length === 1));
+    expect(refusal!.body).toMatchObject({ replaceOriginal: true, text: messages.budgetExceeded({ scope: "user", limit: reservation(question), used: reported(question), needed: reservation(question) }, DEFAULT_TIME_ZONE) });
+    expect(refusal!.body.text).toContain("오늘 나의 사용 한도");
+    expect(refusal!.body.text).toContain("0시(한국 시간)");
     await h.dev.idle();
-    expect(h.dooray.postsFor(second.hookId)).toEqual([]);
-    expect(entries(h).find((entry) => entry.event === "request.refusedByBudget")).toMatchObject({ scope: "user", Outcome: "refusedByBudget", Questions: 1 });
+    expect(h.model.requests).toHaveLength(1);
+    expect(h.dooray.postsFor(second.hookId)).toHaveLength(1);
+    expect(entries(h).find((entry) => entry.event === "job.finished" && entry.outcome === "refusedByBudget")).toMatchObject({ scope: "user", Outcome: "refusedByBudget", Questions: 1 });
+    expect(entries(h).some((entry) => entry.event === "request.refusedByBudget")).toBe(false);
   });
 
   it("counts 다시 생성 against the budgets: refused at once, in the answer's place, with no model call", async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newJob, signJob } from "../../handler/job/signedJob.js";
-import { buildHandlerBundle, handlerPackageFiles, REPO_ROOT } from "../../stacks/assets/buildHandler.js";
+import { buildHandlerBundle, EDGE_LAZY_HANDLERS, handlerPackageFiles, REPO_ROOT } from "../../stacks/assets/buildHandler.js";
 import { openaiLayerFiles } from "../../stacks/assets/buildOpenAILayer.js";
 import { startDoorayReceiver, type DoorayReceiver } from "../support/doorayReceiver.js";
 import { startFakeAws, type FakeAws } from "../support/fakeAws.js";
@@ -78,10 +78,28 @@ describe("the function bundle and the layer, as Lambda runs them", { timeout: PR
     const result = await runCold("edge", { requestContext: { http: { method: "POST" } }, body: JSON.stringify(commandPayload({ text: "질문", responseUrl, appToken: TOKEN })), isBase64Encoded: false });
     expect(result.status).toBe(200);
     expect(result.loadedFiles).toEqual([join(root, "edge", "index.js")]);
-    // A ceiling against creep, not a target (npm run bench measures the cold start it costs). 할 일로 만들기's press
-    // and dialog raised it from 52 KiB; routing presses out of a command's cold path would bring it back down.
-    expect(result.loadedBytes).toBeLessThan(55 * 1024);
+    // A ceiling against creep, not a target (npm run bench measures the cold start it costs): presses, dialogs,
+    // usage and the failure path are files of their own since they left a command's cold path (53 → 33 KiB).
+    expect(result.loadedBytes).toBeLessThan(36 * 1024);
     expect(aws.requests.some((request) => request.path === "/2015-03-31/functions/dooray-gpt-test-worker/invocations")).toBe(true);
+  });
+
+  it("a press and /gpt usage each load their own file beside the bundle, the first time one comes", async () => {
+    const press = await runCold("edge", { requestContext: { http: { method: "POST" } }, body: JSON.stringify({ tenant: { id: "1" }, channel: { id: "2" }, user: { id: "3" }, actionValue: "not-a-reference", appToken: TOKEN }), isBase64Encoded: false });
+    expect(press.loadedFiles).toEqual([join(root, "edge", "index.js"), join(root, "edge", "handlePress.js")]);
+    const usage = await runCold("edge", { requestContext: { http: { method: "POST" } }, body: JSON.stringify(commandPayload({ text: "usage", responseUrl: dooray.newResponseUrl().responseUrl, appToken: TOKEN })), isBase64Encoded: false });
+    expect(usage.status).toBe(200);
+    expect(usage.loadedFiles).toEqual([join(root, "edge", "index.js"), join(root, "edge", "answerUsage.js")]);
+  });
+
+  it("the edge's lazy files hold none of the container's state: the runtime, the secrets' cache and the log's redactions live in index.js alone", () => {
+    for (const file of EDGE_LAZY_HANDLERS) {
+      const inputs = buildHandlerBundle("edge", file).inputs;
+      expect(inputs, file).toContain(`handler/edge/${file}.ts`);
+      expect(inputs.filter((input) => ["handler/runtime.ts", "handler/secrets.ts", "handler/log.ts"].includes(input)), file).toEqual([]);
+    }
+    // A control: index.js holds them.
+    expect(buildHandlerBundle("edge").inputs).toEqual(expect.arrayContaining(["handler/runtime.ts", "handler/secrets.ts", "handler/log.ts"]));
   });
 
   it("speaks HTTPS to AWS, as in Lambda, verifying the endpoint's certificate", async () => {

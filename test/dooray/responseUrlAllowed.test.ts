@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { responseUrlAllowed } from "../../handler/edge/responseUrlAllowed.js";
+import { responseUrlAllowed } from "../../handler/dooray/responseUrlAllowed.js";
 
 const DOORAY = ["*.dooray.com"];
 
