@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { signV4 } from "../handler/aws/sigv4.js";
 import { readConfig } from "../handler/config.js";
 import { messages } from "../handler/dooray/messages.js";
-import { handleCommand } from "../handler/edge/handleCommand.js";
+import { handleRequest } from "../handler/edge/handleRequest.js";
 import { newJob, signJob } from "../handler/job/signedJob.js";
 import { REPO_ROOT, handlerPackageFiles } from "../stacks/assets/buildHandler.js";
 import { openaiLayerFiles } from "../stacks/assets/buildOpenAILayer.js";
@@ -31,8 +31,12 @@ const N = {
   load: quick ? 150 : 500,
   loadConcurrency: 50,
   sequential: quick ? 50 : 200,
+  warmWords: quick ? 20 : 60,
 };
 const MODEL_DELAY_MS = 2000;
+/** The first-words rows' model streams its words this far apart (the first too), so progress shows before the end. */
+const WORDS_GAP_MS = 50;
+const WORDS_QUESTION = `이번 주 배포 체크리스트 정리해줘 [[gap:${WORDS_GAP_MS}]]`;
 /** The saturation row: the worker's reserved concurrency and maximum event age, played by the dev server. */
 const SATURATION = { workers: 10, maxEventAgeSeconds: 5 };
 const TOKEN = "bench-app-token-0f1e2d3c4b5a";
@@ -60,6 +64,9 @@ const LAYER_RAW = join(REPO_ROOT, "node_modules");
 // ── loopback peers ──
 const quickModel = await startFakeOpenAI();
 const slowModel = await startFakeOpenAI({ delayMs: MODEL_DELAY_MS });
+// The first-words rows' model and the worker floor's, apart, so each request's time to first token is known by index.
+const wordsModel = await startFakeOpenAI();
+const floorModel = await startFakeOpenAI();
 const dooray = await startDoorayReceiver();
 const aws = await startFakeAws();
 // The bot's table, as a DynamoDB API on loopback: the edge reads usage on its cold path, the worker claims jobs and
@@ -88,6 +95,9 @@ const commonEnv = {
   // The stack resolves Asia/Seoul (no daylight saving) to its offset, so no time-zone formatter loads.
   BUDGET_UTC_OFFSET_MINUTES: "540",
 };
+
+/** The worker as in prod for the first-words rows, but posting the first words as they come (no first interval). */
+const wordsWorkerEnv = { OPENAI_BASE_URL: wordsModel.baseUrl, NODE_PATH: LAYER_BUNDLED, PROGRESS_INTERVAL_MS: "0" };
 
 const edgeEvent = () => {
   const { responseUrl } = dooray.newResponseUrl();
@@ -135,16 +145,23 @@ const median = (values: number[]) => percentile(values, 50);
 
 // ── 1. cold starts, interleaved rounds ──
 say(`cold starts: ${N.coldRounds} rounds of fresh processes…`);
-const cold: Record<string, ChildResult[]> = { empty: [], floor: [], edge: [], edgeNoBudgets: [], baseline: [], workerBundled: [], workerRaw: [] };
+const cold: Record<string, ChildResult[]> = { empty: [], floor: [], edge: [], baseline: [], workerBundled: [], workerRaw: [] };
+const coldWords: number[] = [];
+const workerFloor: number[] = [];
 for (let round = 0; round < N.coldRounds; round++) {
   cold.empty!.push(await child(EMPTY, "cold", [edgeEvent()], {}));
   cold.floor!.push(await child(FLOOR, "cold", [edgeEvent()], {}));
+  // As deployed in prod: budgets on. The edge reads no budget before its Invoke (the worker's reservation decides).
   cold.edge!.push(await child(OURS, "cold", [edgeEvent()], { OPENAI_BASE_URL: quickModel.baseUrl }));
-  // Budgets off: no usage read before the Invoke, the edge as it was before budgets (and the floor's one POST).
-  cold.edgeNoBudgets!.push(await child(OURS, "cold", [edgeEvent()], { OPENAI_BASE_URL: quickModel.baseUrl, BUDGET_USER_DAILY_TOKENS: "0", BUDGET_CHANNEL_DAILY_TOKENS: "0" }));
   cold.baseline!.push(await child(BASELINE, "cold", [edgeEvent()], { OPENAI_BASE_URL: quickModel.baseUrl }));
   cold.workerBundled!.push(await child(WORKER, "cold", [job()], { OPENAI_BASE_URL: quickModel.baseUrl, NODE_PATH: LAYER_BUNDLED }));
   cold.workerRaw!.push(await child(WORKER, "cold", [job()], { OPENAI_BASE_URL: quickModel.baseUrl, NODE_PATH: LAYER_RAW }));
+  workerFloor.push(await floorRun());
+  const edge = await served(OURS, {});
+  const worker = await served(WORKER, wordsWorkerEnv);
+  coldWords.push(await firstWords(edge, worker));
+  edge.kill();
+  worker.kill();
 }
 for (const [name, runs] of Object.entries(cold)) {
   const bad = runs.find((run) => run.error);
@@ -166,6 +183,18 @@ const worker = await child(WORKER, "warm", Array.from({ length: N.workerJobs + 1
 const modelTimes = quickModel.durationsMs.slice(modelStart + 1);
 const overheads = worker.latencies.map((wall, index) => wall - (modelTimes[index] ?? Number.NaN));
 
+// ── 3a. first words: from the edge receiving a command to the first post with model words, warm ──
+say(`first words: ${N.warmWords} commands through warm edge and worker processes…`);
+const warmWords: number[] = [];
+{
+  const edge = await served(OURS, {});
+  const worker = await served(WORKER, wordsWorkerEnv);
+  await firstWords(edge, worker);
+  for (let i = 0; i < N.warmWords; i++) warmWords.push(await firstWords(edge, worker));
+  edge.kill();
+  worker.kill();
+}
+
 // ── 3b. the edge's own logic, no I/O at all: parse, checks, job signature, SigV4 signing of the Invoke ──
 say("edge logic alone…");
 const edgeLogic = await edgeLogicAlone(quick ? 2_000 : 10_000);
@@ -177,7 +206,7 @@ const load = await loadThroughDevServer({ WORKER_CONCURRENCY: "1000" }, true);
 say(`saturation: ${N.load} commands at concurrency ${N.loadConcurrency}, ${SATURATION.workers} workers, ${SATURATION.maxEventAgeSeconds} s max wait…`);
 const saturation = await loadThroughDevServer({ WORKER_CONCURRENCY: String(SATURATION.workers), MAX_EVENT_AGE_SECONDS: String(SATURATION.maxEventAgeSeconds) }, false);
 
-await Promise.all([quickModel.close(), slowModel.close(), dooray.close(), aws.close(), botTable.close()]);
+await Promise.all([quickModel.close(), slowModel.close(), wordsModel.close(), floorModel.close(), dooray.close(), aws.close(), botTable.close()]);
 
 // ── report ──
 const coldMedian = (name: string, field: "coldMs" | "bootMs" | "rssKb" | "loadedBytes") => median(cold[name]!.map((run) => run[field]));
@@ -188,7 +217,7 @@ const layerZip = deterministicZip(layerFiles).length;
 const result = {
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? "unknown", node: process.version, quick },
   node_boot_ms: round(coldMedian("empty", "bootMs")),
-  edge_cold_ms: { ours: round(coldMedian("edge", "coldMs")), ours_no_budgets: round(coldMedian("edgeNoBudgets", "coldMs")), baseline: round(coldMedian("baseline", "coldMs")), empty: round(coldMedian("empty", "coldMs")), floor: round(coldMedian("floor", "coldMs")) },
+  edge_cold_ms: { ours: round(coldMedian("edge", "coldMs")), baseline: round(coldMedian("baseline", "coldMs")), empty: round(coldMedian("empty", "coldMs")), floor: round(coldMedian("floor", "coldMs")) },
   edge_cold_p90_ms: { ours: round(coldP90("edge")), baseline: round(coldP90("baseline")), empty: round(coldP90("empty")) },
   worker_cold_ms: { layer_bundled: round(coldMedian("workerBundled", "coldMs")), layer_raw: round(coldMedian("workerRaw", "coldMs")), p90_bundled: round(coldP90("workerBundled")), p90_raw: round(coldP90("workerRaw")) },
   ack_ms: {
@@ -208,6 +237,8 @@ const result = {
   },
   edge_logic_ms: { p50: round(percentile(edgeLogic, 50), 3), p99: round(percentile(edgeLogic, 99), 3), samples: edgeLogic.length },
   worker_overhead_ms: { p50: round(percentile(overheads, 50), 2), p99: round(percentile(overheads, 99), 2), jobs: overheads.length },
+  first_words_ms: { cold_overhead: round(median(coldWords)), warm_overhead_p50: round(percentile(warmWords, 50), 2), warm_overhead_p99: round(percentile(warmWords, 99), 2), cold_rounds: coldWords.length, warm_commands: warmWords.length },
+  worker_floor_ms: round(median(workerFloor)),
   peak_rss_mb: {
     empty: round(coldMedian("empty", "rssKb") / 1024),
     edge: round(coldMedian("edge", "rssKb") / 1024),
@@ -226,11 +257,22 @@ const result = {
   load,
   saturation,
 };
+/** Issue 20's targets, as ratios within this one run. */
+const targets = {
+  edge_cold_over_floor: target(result.edge_cold_ms.ours / result.edge_cold_ms.floor, "≤", 1.3),
+  baseline_over_edge_cold: target(result.edge_cold_ms.baseline / result.edge_cold_ms.ours, "≥", 10),
+  worker_overhead_p99_ms: target(result.worker_overhead_ms.p99, "≤", 15),
+  first_words_cold_over_worker_floor: target(result.first_words_ms.cold_overhead / result.worker_floor_ms, "≤", 1.3),
+  first_words_warm_p99_ms: target(result.first_words_ms.warm_overhead_p99, "≤", 20),
+  lost_or_duplicated: target(load.lost + load.duplicated + saturation.lost + saturation.duplicated, "≤", 0),
+};
 
 if (asJson) {
-  process.stdout.write(JSON.stringify(result) + "\n");
+  process.stdout.write(JSON.stringify({ ...result, targets }) + "\n");
 } else {
   say(table(result));
+  say("");
+  for (const [name, t] of Object.entries(targets)) say(`target ${name}: ${t.value} ${t.rule} ${t.bound}: ${t.met ? "met" : "NOT met"}`);
 }
 process.exit(0);
 
@@ -248,12 +290,12 @@ async function edgeLogicAlone(samples: number): Promise<number[]> {
     now: Date.now,
   };
   const event = () => ({ requestContext: { requestId: randomUUID(), http: { method: "POST" } }, body: JSON.stringify(commandPayload({ text: "이번 주 배포 체크리스트 정리해줘", appToken: TOKEN })), isBase64Encoded: false });
-  for (let i = 0; i < 1_000; i++) await handleCommand(event(), deps);
+  for (let i = 0; i < 1_000; i++) await handleRequest(event(), deps);
   const latencies: number[] = [];
   for (let i = 0; i < samples; i++) {
     const input = event();
     const started = performance.now();
-    await handleCommand(input, deps);
+    await handleRequest(input, deps);
     latencies.push(performance.now() - started);
   }
   return latencies;
@@ -334,6 +376,73 @@ async function loadThroughDevServer(devEnv: Record<string, string>, sequentialFi
   }
 }
 
+/** A booted process (bench/servedChild.cjs) that runs `entry` for each event sent to it; the first is a cold start. */
+async function served(entry: string, env: Record<string, string>) {
+  const proc: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, "bench", "servedChild.cjs")], {
+    env: { ...commonEnv, ...env, BENCH_ENTRY: entry },
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+  });
+  const waiting = new Map<number, (reply: { startedAt: number; endedAt: number; error?: string }) => void>();
+  let nextId = 0;
+  await new Promise<void>((resolve, reject) => {
+    proc.once("exit", (code) => reject(new Error(`${entry} exited ${code} before it was ready`)));
+    proc.on("message", (message: { ready?: boolean; id?: number; startedAt: number; endedAt: number; error?: string }) => {
+      if (message.ready) return resolve();
+      waiting.get(message.id!)?.(message);
+      waiting.delete(message.id!);
+    });
+  });
+  return {
+    send(event: unknown): Promise<{ startedAt: number; endedAt: number }> {
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        waiting.set(id, (reply) => (reply.error ? reject(new Error(`${entry}: ${reply.error}`)) : resolve(reply)));
+        proc.send({ id, event });
+      });
+    },
+    kill: () => proc.kill(),
+  };
+}
+type Served = Awaited<ReturnType<typeof served>>;
+
+/**
+ * One command from the edge receiving it to the first post that carries model words, minus the model's own time to
+ * first token. The worker is invoked as Lambda would: when the Invoke reaches the (fake) Lambda API.
+ */
+async function firstWords(edge: Served, worker: Served): Promise<number> {
+  const { hookId, responseUrl } = dooray.newResponseUrl();
+  const modelIndex = wordsModel.firstTokenMs.length;
+  let workerDone: Promise<unknown> | undefined;
+  aws.onInvoke = (_name, payload) => void (workerDone = worker.send(payload));
+  const event = { requestContext: { requestId: randomUUID(), http: { method: "POST" } }, rawPath: "/", headers: { "content-type": "application/json" }, body: JSON.stringify(commandPayload({ text: WORDS_QUESTION, responseUrl, appToken: TOKEN, userId: randomUUID() })), isBase64Encoded: false };
+  const edgeRun = await edge.send(event);
+  const hasWords = (post: { body: { text: string } }) => post.body.text.includes("답변:");
+  const posts = await dooray.waitFor(hookId, (received) => received.some(hasWords), 30_000);
+  await dooray.waitFor(hookId, (received) => finalPosts(received).length === 1, 30_000);
+  await workerDone;
+  aws.onInvoke = undefined;
+  return posts.find(hasWords)!.receivedAt - edgeRun.startedAt - wordsModel.firstTokenMs[modelIndex]!;
+}
+
+/** The worker floor (bench/workerFloor.cjs) once, in a fresh process, minus its model's time to first token. */
+async function floorRun(): Promise<number> {
+  const outFile = join(work, `floor-${randomUUID()}.json`);
+  const modelIndex = floorModel.firstTokenMs.length;
+  await new Promise<void>((resolve, reject) => {
+    const proc = spawn(process.execPath, [join(REPO_ROOT, "bench", "workerFloor.cjs")], {
+      env: { PATH: commonEnv.PATH, NODE_PATH: LAYER_BUNDLED, OPENAI_BASE_URL: floorModel.baseUrl, BENCH_QUESTION: WORDS_QUESTION, BENCH_OUT: outFile },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    proc.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`worker floor exited ${code}: ${readFileSync(outFile, "utf8")}`))));
+  });
+  const { firstWordsMs } = JSON.parse(readFileSync(outFile, "utf8")) as { firstWordsMs: number };
+  return firstWordsMs - floorModel.firstTokenMs[modelIndex]!;
+}
+
+function target(value: number, rule: "≤" | "≥", bound: number) {
+  return { value: round(value, 2), rule, bound, met: rule === "≤" ? value <= bound : value >= bound };
+}
+
 function round(value: number, digits = 1): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
@@ -347,8 +456,7 @@ function table(r: typeof result): string {
     ["bytes loaded at cold start, edge", kb(r.bytes.edge), kb(r.bytes.baseline), ratio(r.bytes.baseline, r.bytes.edge)],
     ["bytes loaded at cold start, worker", kb(r.bytes.worker), "(same process)", ""],
     ["zip: edge / worker / layer", `${kb(r.bytes.function_zip)} / ${kb(r.bytes.worker_zip)} / ${kb(r.bytes.layer)}`, "", ""],
-    [`edge cold start, budgets on (usage read + Invoke), median (empty handler: ${r.edge_cold_ms.empty} ms)`, `${r.edge_cold_ms.ours} ms`, `${r.edge_cold_ms.baseline} ms`, ratio(r.edge_cold_ms.baseline, r.edge_cold_ms.ours)],
-    [`  budgets off (no usage read before the Invoke), median`, `${r.edge_cold_ms.ours_no_budgets} ms`, `${r.edge_cold_ms.baseline} ms`, ratio(r.edge_cold_ms.baseline, r.edge_cold_ms.ours_no_budgets)],
+    [`edge cold start, as in prod (one round trip: the Invoke), median (empty handler: ${r.edge_cold_ms.empty} ms)`, `${r.edge_cold_ms.ours} ms`, `${r.edge_cold_ms.baseline} ms`, ratio(r.edge_cold_ms.baseline, r.edge_cold_ms.ours)],
     [`  realistic floor: node:crypto + one HTTP POST, median`, `${r.edge_cold_ms.floor} ms`, "", ""],
     [`edge cold start, p90 (empty: ${r.edge_cold_p90_ms.empty} ms)`, `${r.edge_cold_p90_ms.ours} ms`, `${r.edge_cold_p90_ms.baseline} ms`, ratio(r.edge_cold_p90_ms.baseline, r.edge_cold_p90_ms.ours)],
     ["worker cold start, median: layer pre-bundled / raw package", `${r.worker_cold_ms.layer_bundled} / ${r.worker_cold_ms.layer_raw} ms`, "", ""],
@@ -358,6 +466,8 @@ function table(r: typeof result): string {
     ["warm edge overhead excl. its round trips (usage read, Invoke), p50 / p99", `${r.edge_overhead_ms.p50} / ${r.edge_overhead_ms.p99} ms`, "", ""],
     ["warm edge logic alone (no I/O: parse, checks, signing), p50 / p99", `${r.edge_logic_ms.p50} / ${r.edge_logic_ms.p99} ms`, "", ""],
     ["  (the loopback round trips themselves: usage read + Invoke, p50 / p99)", `${r.edge_overhead_ms.invoke_round_trip_p50} / ${r.edge_overhead_ms.invoke_round_trip_p99} ms`, "", ""],
+    [`first words, fresh edge and worker, excl. the model's time to first token (worker floor: ${r.worker_floor_ms} ms)`, `${r.first_words_ms.cold_overhead} ms`, "", `${ratio(r.first_words_ms.cold_overhead, r.worker_floor_ms)} floor`],
+    ["first words, warm edge and worker, excl. the model's time to first token, p50 / p99", `${r.first_words_ms.warm_overhead_p50} / ${r.first_words_ms.warm_overhead_p99} ms`, "", ""],
     ["worker overhead excl. model (job claim, budget reserve + settle on the table), p50 / p99", `${r.worker_overhead_ms.p50} / ${r.worker_overhead_ms.p99} ms`, "", ""],
     ["peak RSS, edge cold / worker", `${r.peak_rss_mb.edge} / ${r.peak_rss_mb.worker} MB`, `${r.peak_rss_mb.baseline} MB`, ratio(r.peak_rss_mb.baseline, r.peak_rss_mb.edge)],
     [`dev server ack, ${r.load.sequential_commands} commands one at a time, p50 / p99`, `${r.load.sequential_ack_p50_ms} / ${r.load.sequential_ack_p99_ms} ms`, "", ""],

@@ -51,18 +51,33 @@ function refusesField(error: unknown, field: string): boolean {
 }
 
 let client: { key: string; instance: OpenAI } | undefined;
+let sdk: Promise<typeof OpenAI> | undefined;
 
 /**
- * The `openai` SDK is loaded here, on the worker path only, and the client is kept per container (a rotated key
- * makes a new one). In AWS the SDK comes from the layer.
+ * The `openai` SDK is loaded here, on the worker path only, once per container, and the client is kept per
+ * container (a rotated key makes a new one). In AWS the SDK comes from the layer. Loading it is the longest piece of
+ * a cold start and blocks the event loop while it runs, so a job starts it as soon as its table calls are on the
+ * wire (prepareModelClient), and those round trips pass while it loads.
  */
 async function openai(apiKey: string, settings: ModelSettings): Promise<OpenAI> {
   const key = `${apiKey}\u0000${settings.openaiBaseUrl ?? ""}\u0000${settings.modelMaxRetries}`;
   if (client?.key !== key) {
-    const { default: OpenAI } = await import("openai");
+    sdk ??= import("openai").then(
+      (module) => module.default,
+      (error: unknown) => {
+        sdk = undefined;
+        throw error;
+      },
+    );
+    const OpenAI = await sdk;
     client = { key, instance: new OpenAI({ apiKey, baseURL: settings.openaiBaseUrl, maxRetries: settings.modelMaxRetries }) };
   }
   return client.instance;
+}
+
+/** Loads the SDK and makes the client ahead of the first call (askModel then finds it ready); never rejects. */
+export async function prepareModelClient(apiKey: string, settings: ModelSettings): Promise<void> {
+  await openai(apiKey, settings).catch(() => undefined);
 }
 
 /** Our deadline passed while the answer was streaming (or before its first words). */

@@ -13,13 +13,17 @@ import type { TurnPlan } from "../store/turnPlan.js";
 export async function recordTurn(table: TableRef, job: Job, plan: Extract<TurnPlan, { ok: true }>, answer: string, nowSeconds: number, log: Logger, deadlineAt = Number.POSITIVE_INFINITY): Promise<number | undefined> {
   const within = { deadlineAt };
   let conversation: Conversation | undefined = plan.conversation ?? { id: plan.conversationId, tenantId: job.tenantId, channelId: job.channelId, userId: job.userId, firstTurn: 0, turns: [], version: 0 };
+  // The person's index (what `npm run forget` reads) is a set: written beside the first save rather than after it,
+  // it costs the delivery's bookkeeping no round trip of its own. An entry whose save never lands names nothing.
+  let indexed: Promise<void> | undefined;
   for (let attempt = 1; conversation && attempt <= MAX_SAVE_ATTEMPTS && Date.now() < deadlineAt; attempt++) {
     const ours = conversation.turns.findIndex((turn) => turn.jobId === job.id);
     if (ours >= 0) return conversation.firstTurn + ours;
     // A follow-up that lost a race goes after whatever landed first; a regenerated answer keeps its turn.
     const index = job.thread?.kind === "followUp" ? conversation.firstTurn + conversation.turns.length : plan.turn;
+    indexed ??= indexConversation(table, conversation, nowSeconds, within).catch((error: unknown) => log("warn", "job.conversationNotIndexed", { jobId: job.id, conversationId: plan.conversationId, error }));
     if ((await saveConversation(table, withTurn(conversation, index, { question: plan.question, answer, jobId: job.id }), nowSeconds, within)) === "saved") {
-      await indexConversation(table, conversation, nowSeconds, within).catch((error: unknown) => log("warn", "job.conversationNotIndexed", { jobId: job.id, conversationId: plan.conversationId, error }));
+      await indexed;
       return index;
     }
     // Spread the racers out a little, so they do not meet again on the next attempt.

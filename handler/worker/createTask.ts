@@ -4,7 +4,7 @@ import { messages } from "../dooray/messages.js";
 import type { Job } from "../job/signedJob.js";
 import { taskLink, tenantDomainOf } from "../tools/doorayLinks.js";
 import { DoorayApiError, doorayRest } from "../tools/doorayRest.js";
-import type { WorkerDeps } from "./runJob.js";
+import type { WorkerDeps } from "./workerDeps.js";
 
 export interface TaskOutcome {
   readonly outcome: "taskCreated" | "taskFailed";

@@ -5,6 +5,8 @@ import { listen, readBody, sleep, type Listening } from "./listen.js";
 export interface ReceivedPost {
   readonly hookId: string;
   readonly at: number;
+  /** When it arrived, in epoch milliseconds with sub-millisecond precision (comparable across processes: the bench's first-words rows). */
+  readonly receivedAt: number;
   readonly body: { text: string; responseType?: string; replaceOriginal?: boolean; attachments?: { callbackId?: string; actions?: { text: string; name: string; value: string }[] }[] };
 }
 
@@ -65,7 +67,7 @@ export async function startDoorayReceiver(): Promise<DoorayReceiver> {
           .writeHead(200, { "content-type": "application/json" })
           .end(JSON.stringify({ header: { isSuccessful: false, resultCode: -100, resultMessage: "temporarily unavailable" } }));
       }
-      posts.push({ hookId, at: Date.now(), body: JSON.parse(raw) as ReceivedPost["body"] });
+      posts.push({ hookId, at: Date.now(), receivedAt: performance.timeOrigin + performance.now(), body: JSON.parse(raw) as ReceivedPost["body"] });
       response
         .writeHead(200, { "content-type": "application/json" })
         .end(JSON.stringify({ header: { isSuccessful: true, resultCode: 0, resultMessage: "" } }));

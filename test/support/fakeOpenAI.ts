@@ -45,6 +45,8 @@ export interface FakeOpenAI extends Listening {
   readonly requests: RecordedModelRequest[];
   /** Milliseconds from each request's arrival to its last byte, in arrival order (the "model time"). */
   readonly durationsMs: number[];
+  /** Milliseconds from each request's arrival to its first words (NaN until then), in arrival order: the model's own time to first token. */
+  readonly firstTokenMs: number[];
   /** Lets every [[hold]] request go on. */
   release(): void;
 }
@@ -52,10 +54,12 @@ export interface FakeOpenAI extends Listening {
 export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
   const requests: RecordedModelRequest[] = [];
   const durationsMs: number[] = [];
+  const firstTokenMs: number[] = [];
   const held: (() => void)[] = [];
   const listening = await listen((request, response) => {
     const arrived = performance.now();
     const index = durationsMs.push(Number.NaN) - 1;
+    firstTokenMs.push(Number.NaN);
     response.on("finish", () => (durationsMs[index] = performance.now() - arrived));
     void (async () => {
       const raw = await readBody(request);
@@ -106,10 +110,10 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
         });
       }
       const usage = body.stream_options?.include_usage && options.reportsUsage !== false ? usageOf(body.messages, answer) : undefined;
-      await stream(response, body.model, answer, finish, Number(directive("gap")?.[1] ?? 0), Boolean(directive("broken")), usage);
+      await stream(response, body.model, answer, finish, Number(directive("gap")?.[1] ?? 0), Boolean(directive("broken")), usage, () => (firstTokenMs[index] = performance.now() - arrived));
     })().catch(() => response.destroy());
   });
-  return { ...listening, baseUrl: `${listening.url}/v1`, requests, durationsMs, release: () => held.splice(0).forEach((resolve) => resolve()) };
+  return { ...listening, baseUrl: `${listening.url}/v1`, requests, durationsMs, firstTokenMs, release: () => held.splice(0).forEach((resolve) => resolve()) };
 }
 
 /** The fake's token counts: one per character, so a test can tell reported usage from the bot's own estimate. */
@@ -118,7 +122,7 @@ export function usageOf(messages: readonly { content: string | null }[], answer:
   return { prompt_tokens: prompt, completion_tokens: answer.length, total_tokens: prompt + answer.length };
 }
 
-async function stream(response: ServerResponse, model: string, answer: string, finish: string, gapMs: number, broken: boolean, usage?: object): Promise<void> {
+async function stream(response: ServerResponse, model: string, answer: string, finish: string, gapMs: number, broken: boolean, usage?: object, onFirstWords?: () => void): Promise<void> {
   response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
   const chunk = (delta: object, finishReason: string | null) =>
     `data: ${JSON.stringify({ id: "chatcmpl-fake", object: "chat.completion.chunk", created: 0, model, choices: [{ index: 0, delta, finish_reason: finishReason }] })}\n\n`;
@@ -127,6 +131,7 @@ async function stream(response: ServerResponse, model: string, answer: string, f
   for (const [index, piece] of pieces.entries()) {
     if (gapMs > 0) await sleep(gapMs);
     response.write(chunk({ content: piece }, null));
+    if (index === 0) onFirstWords?.();
     if (broken && index >= Math.min(2, pieces.length - 1)) {
       await sleep(20);
       response.socket?.destroy();

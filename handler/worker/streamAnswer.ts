@@ -1,0 +1,169 @@
+import type { BotConfig } from "../config.js";
+import { messages } from "../dooray/messages.js";
+import { PROGRESS_POST } from "../dooray/postToDooray.js";
+import { toolMessages } from "../dooray/toolMessages.js";
+import type { Job } from "../job/signedJob.js";
+import type { Measurement, Outcome } from "../metrics.js";
+import type { Reservation } from "../store/budgets.js";
+import { reservationFor } from "../store/tokenEstimate.js";
+import type { Source } from "../tools/doorayTools.js";
+import { askModel, type ChatMessage, type ModelRequest, type TokenUsage } from "./askModel.js";
+import { classifyModelError, describeModelError, failureMessage } from "./classifyModelError.js";
+import { ProgressUpdates } from "./progressUpdates.js";
+import { answerMessages } from "./splitAnswer.js";
+import { citations, MAX_TOOL_ROUNDS, runToolRound } from "./toolRounds.js";
+import type { Tooling } from "./tooling.js";
+import type { WorkerDeps } from "./workerDeps.js";
+
+/** Time kept back from the function's deadline to tell the person what happened. */
+export const DEADLINE_MARGIN_MS = 10_000;
+
+/** The model call's metrics: tokens (reported or estimated), their list-price cost, and its timings. */
+export function measurementsOf(used: TokenUsage | undefined, result: Answered, price: BotConfig["pricePerMillionTokens"]): Record<string, Measurement | undefined> {
+  return {
+    InputTokens: used && { value: used.inputTokens, unit: "Count" },
+    OutputTokens: used && { value: used.outputTokens, unit: "Count" },
+    EstimatedCostUSD: used && { value: (used.inputTokens * price.input + used.outputTokens * price.output) / 1_000_000, unit: "None" },
+    TimeToFirstTokenMs: result.firstTextMs === undefined ? undefined : { value: result.firstTextMs, unit: "Milliseconds" },
+    ModelLatencyMs: { value: result.modelMs, unit: "Milliseconds" },
+  };
+}
+
+/** One model call: what it held, what was sent and came back (for the bound when usage is not reported). */
+export interface ModelCall {
+  readonly reservedTokens: number;
+  readonly promptTexts: readonly string[];
+  readonly usage: TokenUsage | undefined;
+  /** The text (and tool-call arguments) it produced; undefined when it produced nothing (nothing to charge). */
+  readonly producedText: string | undefined;
+}
+
+export interface Answered {
+  readonly outcome: Outcome;
+  readonly texts: string[];
+  readonly fields: Record<string, unknown>;
+  /** Every model call in order: the first under the question's hold, each tool round's next under its own. */
+  readonly calls: readonly ModelCall[];
+  /** The final answer's text; undefined when there is none to store as a turn. */
+  readonly producedText: string | undefined;
+  readonly modelMs: number;
+  readonly firstTextMs: number | undefined;
+}
+
+export interface AnswerOptions {
+  readonly model: string;
+  readonly showProgress: boolean;
+  readonly tooling: Tooling;
+  /** Holds a tool round's next call's share of the budgets (round ≥ 1). */
+  readonly reserveRound: (round: number, tokens: number) => Promise<Reservation>;
+  readonly firstReservedTokens: number;
+}
+
+const textsOf = (messages: readonly ChatMessage[]) => messages.map((message) => ("tool_calls" in message && message.tool_calls ? `${message.content}${JSON.stringify(message.tool_calls)}` : message.content));
+
+/**
+ * Streams the model's answer, replacing the acknowledgement as it grows, and returns the messages to deliver: the
+ * answer in parts, or what arrived plus why it stopped. With the channel's tools, the model may first ask for
+ * them, for at most MAX_TOOL_ROUNDS rounds; the message says what the bot is looking up meanwhile, and the answer
+ * ends with the sources it used. Bounded by our deadline: the function's remaining time minus a margin, so the
+ * person always hears back before Lambda stops us.
+ */
+export async function streamAnswer(job: Job, prompt: ModelRequest["messages"], apiKey: string, post: NonNullable<WorkerDeps["post"]>, deps: WorkerDeps, deadlineAt: number, options: AnswerOptions): Promise<Answered> {
+  const { config, log } = deps;
+  const { tools, context, notice } = options.tooling;
+  const budgetMs = Math.max(1_000, Math.min(config.modelTimeoutMs, deps.remainingMs() - DEADLINE_MARGIN_MS));
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), budgetMs);
+  const progress = new ProgressUpdates((message) => post(job.responseUrl, message, { ...PROGRESS_POST, deadlineAt }), config.progressIntervalMs, config.messageMaxChars, deps.now);
+  const startedAt = deps.now();
+  const calls: ModelCall[] = [];
+  const found: Source[] = [];
+  const read: Source[] = [];
+  let conversation: ChatMessage[] = [...prompt];
+  let partial = "";
+  let firstTextAt: number | undefined;
+  // The call in flight: what it holds and sends, charged if it fails after its first words.
+  let pending = { reservedTokens: options.firstReservedTokens, promptTexts: [] as readonly string[] };
+  try {
+    for (let round = 0; ; round++) {
+      const offered = context && round < MAX_TOOL_ROUNDS ? tools : [];
+      const promptTexts = [...textsOf(conversation), ...(offered.length > 0 ? [JSON.stringify(offered)] : [])];
+      let reservedTokens = options.firstReservedTokens;
+      if (round > 0) {
+        reservedTokens = reservationFor(promptTexts, config.maxOutputTokens);
+        const held = await options.reserveRound(round, reservedTokens);
+        if (!held.ok) {
+          log("info", "job.toolRoundRefused", { jobId: job.id, round, scope: held.scope, reservedTokens });
+          return { outcome: "refusedByBudget", texts: [messages.budgetExceeded(held, config.budgetTimeZone)], fields: { toolRounds: round }, calls, producedText: undefined, modelMs: deps.now() - startedAt, firstTextMs: undefined };
+        }
+      }
+      partial = "";
+      pending = { reservedTokens, promptTexts };
+      const result = await askModel(
+        {
+          apiKey,
+          messages: conversation,
+          tools: offered,
+          signal: deadline.signal,
+          onText: (soFar) => {
+            partial = soFar;
+            firstTextAt ??= deps.now();
+            // The first update comes one interval after the first words: an answer that arrives in one burst goes
+            // straight to its final form instead of costing an extra post.
+            if (options.showProgress && deps.now() - firstTextAt >= config.progressIntervalMs) progress.offer(soFar);
+          },
+        },
+        { ...config, model: options.model },
+        () => log("warn", "model.maxTokensFieldRefused", { jobId: job.id, sentInstead: "max_tokens", hint: "set MODEL_MAX_TOKENS_FIELD=max_tokens (cdktf.json openaiMaxTokensField)" }),
+      );
+      const asked = result.toolCalls.length > 0 && offered.length > 0 && context !== undefined;
+      calls.push({ reservedTokens, promptTexts, usage: result.usage, producedText: result.text + result.toolCalls.map((call) => call.name + call.arguments).join("") });
+      if (!asked) {
+        const modelMs = deps.now() - startedAt;
+        const timing = { modelMs, firstTextMs: firstTextAt === undefined ? undefined : firstTextAt - startedAt };
+        const fields = {
+          modelMs,
+          answerChars: result.text.length,
+          finishReason: result.finishReason,
+          progressPosts: progress.posted,
+          ...(tools.length > 0 || notice ? { toolRounds: round, sources: found.length + read.length } : {}),
+          ...(config.logPrompts ? { answer: result.text } : {}),
+        };
+        if (result.text.trim() === "") return { outcome: "emptyAnswer", texts: [messages.emptyAnswer], fields, calls, producedText: "", ...timing };
+        const cited = citations(read, found);
+        const footer = [cited.length > 0 ? toolMessages.sources(cited) : "", notice ?? ""].filter(Boolean).join("\n\n");
+        const texts = answerMessages(footer ? `${result.text}\n\n${footer}` : result.text, config.messageMaxChars, result.finishReason === "length" ? messages.cutOffNote : undefined);
+        return { outcome: "answered", texts, fields, calls, producedText: result.text, ...timing };
+      }
+      // The tools run while the message says what the bot is looking up.
+      if (options.showProgress) await post(job.responseUrl, { text: toolMessages.lookingUp(result.toolCalls.map((call) => call.name)), responseType: "ephemeral", replaceOriginal: true }, { ...PROGRESS_POST, deadlineAt });
+      const toolRound = await runToolRound(result.text, result.toolCalls, context, log, job.id);
+      found.push(...toolRound.found);
+      read.push(...toolRound.read);
+      conversation = [...conversation, ...toolRound.messages];
+    }
+  } catch (error) {
+    const failure = classifyModelError(error, { deadlinePassed: deadline.signal.aborted, streamStarted: partial !== "" });
+    log("warn", "job.modelError", { jobId: job.id, failure, modelMs: deps.now() - startedAt, error: describeModelError(error, config.logPrompts) });
+    // What already arrived is kept: the person sees the partial answer and why it stopped.
+    const texts =
+      partial.trim() === ""
+        ? [failureMessage(failure)]
+        : answerMessages(partial, config.messageMaxChars, `⚠️ ${failureMessage(failure)}`);
+    // A call that failed before its first words gives its whole reservation back; a partial answer is charged.
+    const failedCall = { ...pending, usage: undefined, producedText: partial === "" ? undefined : partial };
+    return {
+      outcome: failure,
+      texts,
+      fields: { partialChars: partial.length },
+      calls: [...calls, failedCall],
+      producedText: partial === "" ? undefined : partial,
+      modelMs: deps.now() - startedAt,
+      firstTextMs: firstTextAt === undefined ? undefined : firstTextAt - startedAt,
+    };
+  } finally {
+    clearTimeout(timer);
+    // The last progress update lands before the final message, never after it.
+    await progress.settle();
+  }
+}
