@@ -60,7 +60,7 @@ let sdk: Promise<typeof OpenAI> | undefined;
  * wire (prepareModelClient), and those round trips pass while it loads.
  */
 async function openai(apiKey: string, settings: ModelSettings): Promise<OpenAI> {
-  const key = `${apiKey}\u0000${settings.openaiBaseUrl ?? ""}\u0000${settings.modelMaxRetries}`;
+  const key = clientKey(apiKey, settings);
   if (client?.key !== key) {
     sdk ??= import("openai").then(
       (module) => module.default,
@@ -74,6 +74,14 @@ async function openai(apiKey: string, settings: ModelSettings): Promise<OpenAI> 
   }
   return client.instance;
 }
+
+/** Whether a call with this key would find its client made (no SDK to load, nothing that blocks). */
+export function modelClientReady(apiKey: string, settings: ModelSettings): boolean {
+  return client?.key === clientKey(apiKey, settings);
+}
+
+/** What a client is made for: a rotated key, another endpoint or another retry count makes a new one. */
+const clientKey = (apiKey: string, settings: ModelSettings) => `${apiKey}\u0000${settings.openaiBaseUrl ?? ""}\u0000${settings.modelMaxRetries}`;
 
 /** Loads the SDK and makes the client ahead of the first call (askModel then finds it ready); never rejects. */
 export async function prepareModelClient(apiKey: string, settings: ModelSettings): Promise<void> {

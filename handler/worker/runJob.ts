@@ -12,7 +12,7 @@ import { promptTokenBound, reservationFor, tokenBound } from "../store/tokenEsti
 import type { DoorayAttachment } from "../types.js";
 import { randomUUID } from "node:crypto";
 import { acceptJob } from "./acceptJob.js";
-import { prepareModelClient, type TokenUsage } from "./askModel.js";
+import { modelClientReady, prepareModelClient, type TokenUsage } from "./askModel.js";
 import { recordTurn } from "./conversationTurn.js";
 import { createTask } from "./createTask.js";
 import { deliver } from "./deliver.js";
@@ -136,8 +136,11 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
     (value) => ({ ok: true as const, value }),
     (error: unknown) => ({ ok: false as const, error }),
   );
-  await afterPendingWrites();
-  await prepareModelClient(key, { ...config, model: settings.model });
+  const modelSettings = { ...config, model: settings.model };
+  if (!modelClientReady(key, modelSettings)) {
+    await afterPendingWrites();
+    await prepareModelClient(key, modelSettings);
+  }
   const reservation = await reserving;
   if (!reservation.ok) {
     log("error", "job.storeUnavailable", { ...base, step: "reserve", error: reservation.error });
