@@ -1,26 +1,14 @@
-/** Everything a person in Dooray reads, in one place: short, kind, Korean. */
+import { commandMessages } from "./commandMessages.js";
+
+/** Everything a person in Dooray reads, in one place: short, kind, Korean (a command's own in commandMessages.ts). */
 export const messages = {
-  ack: "⏳ 답변을 준비하고 있어요…",
-  help: [
-    "🤖 /gpt 사용법",
-    "- /gpt 질문 : AI에게 질문해요. 답변은 준비되는 대로 이 메시지에 채워져요.",
-    "- /gpt usage (또는 /gpt 사용량) : 오늘 쓴 양과 남은 한도를 보여 줘요.",
-    "- /gpt help : 이 도움말을 보여 줘요.",
-    "예) /gpt 이번 주 배포 체크리스트 정리해줘",
-    "답변 아래 버튼: 채널에 공유 · 다시 생성 · 이어서 질문(앞의 대화를 기억해요, 24시간).",
-    "답변은 나에게만 보여요. 채널에 공유하면 모두가 볼 수 있어요.",
-  ].join("\n"),
-  /** Help in a channel with a profile names it. */
-  helpWithProfile: (profileName: string) => `${messages.help}\n이 채널은 「${profileName}」 설정으로 답해요.`,
-  questionTooLong: (max: number) => `질문이 너무 길어요. ${max.toLocaleString("ko-KR")}자 이내로 줄여서 다시 물어봐 주세요.`,
-  dispatchFailed: "지금은 답변을 시작하지 못했어요. 잠시 후 다시 물어봐 주세요.",
+  ...commandMessages,
   /** The job waited longer than the queue allows for a free worker. */
   busy: "지금 질문이 많아 차례가 오기 전에 멈췄어요. 잠시 후 다시 물어봐 주세요.",
   /** The worker crashed or was stopped at its time limit before it could answer. */
   workerFailed: "답변을 만들다가 문제가 생겨 멈췄어요. 다시 한 번 물어봐 주시고, 계속되면 관리자에게 알려 주세요.",
 
   notConfigured: "아직 AI 모델 키가 설정되지 않았어요. 관리자에게 설정을 부탁해 주세요.",
-  secretUnavailable: "봇 설정을 읽지 못했어요. 잠시 후 다시 물어보시고, 계속되면 관리자에게 알려 주세요.",
   keyRejected: "AI 모델이 API 키를 받아 주지 않았어요. 관리자에게 키 확인을 부탁해 주세요.",
   rateLimited: "지금 AI 모델에 요청이 몰려 있어요. 잠시 후 다시 물어봐 주세요.",
   modelFailed: "AI 모델 쪽에 문제가 생겼어요. 잠시 후 다시 물어봐 주세요.",
@@ -84,15 +72,6 @@ export const messages = {
   /** A 할 일로 만들기 press in a channel whose profile has no taskProject (any more). */
   taskNotConfigured: "이 채널은 업무를 만들 수 있게 설정되지 않았어요. 관리자에게 문의해 주세요.",
 
-  edge: {
-    methodNotAllowed: "POST 요청만 받을 수 있어요.",
-    tooLarge: "요청이 너무 커요. 64KiB 이하로 보내 주세요.",
-    malformed: "요청 형식이 올바르지 않아요.",
-    unauthorized: "앱 토큰이 올바르지 않아요. Dooray 앱 설정을 확인해 주세요.",
-    tenantNotAllowed: "이 테넌트에서는 이 봇을 사용할 수 없어요.",
-    responseUrlNotAllowed: "응답 주소(responseUrl)가 허용 목록에 없어요.",
-    misconfigured: "봇 설정에 문제가 있어요. 관리자에게 알려 주세요.",
-  },
 } as const;
 
 /** Why a budget refused a question, in the numbers the person sees in `사용량`. */

@@ -1,5 +1,5 @@
 import { channelSettings } from "../channelProfiles.js";
-import { messages } from "../dooray/messages.js";
+import { commandMessages } from "../dooray/commandMessages.js";
 import { responseUrlAllowed } from "../dooray/responseUrlAllowed.js";
 import { newJob, signJob, tenantDomainOrUndefined } from "../job/signedJob.js";
 import type { DoorayCommand, HttpResult } from "../types.js";
@@ -17,26 +17,26 @@ const USAGE_WORDS = new Set(["usage", "사용량"]);
 export async function handleCommand(request: VerifiedRequest, deps: EdgeDeps): Promise<HttpResult> {
   const { config, log } = deps;
   const read = readCommand(request.fields);
-  if (!read.ok) return refused(deps, 400, messages.edge.malformed, read.reason);
+  if (!read.ok) return refused(deps, 400, commandMessages.edge.malformed, read.reason);
   const command = read.command;
   const who = { tenantId: command.tenantId, channelId: command.channelId, userId: command.userId };
 
   if (config.tenantIds.length > 0 && !config.tenantIds.includes(command.tenantId)) {
-    return refused(deps, 403, messages.edge.tenantNotAllowed, "tenant not allowed", who);
+    return refused(deps, 403, commandMessages.edge.tenantNotAllowed, "tenant not allowed", who);
   }
   const urlCheck = responseUrlAllowed(command.responseUrl, config.responseUrlHosts, config.allowInsecureResponseUrl);
-  if (!urlCheck.ok) return refused(deps, urlCheck.status, messages.edge.responseUrlNotAllowed, urlCheck.reason, who);
+  if (!urlCheck.ok) return refused(deps, urlCheck.status, commandMessages.edge.responseUrlNotAllowed, urlCheck.reason, who);
 
   const question = command.text.trim();
   if (HELP_WORDS.has(question.toLowerCase())) {
     log("info", "request.help", who);
     const profileName = channelSettings(config, command.channelId).profileName;
-    return ephemeral(profileName ? messages.helpWithProfile(profileName) : messages.help);
+    return ephemeral(profileName ? commandMessages.helpWithProfile(profileName) : commandMessages.help);
   }
   if (USAGE_WORDS.has(question.toLowerCase())) return (await import("./answerUsage.js")).answerUsage(who, deps);
   if (question.length > config.maxQuestionChars) {
     log("info", "request.tooLong", { ...who, textChars: question.length });
-    return ephemeral(messages.questionTooLong(config.maxQuestionChars));
+    return ephemeral(commandMessages.questionTooLong(config.maxQuestionChars));
   }
   return dispatchQuestion(command, question, request, deps);
 }
@@ -63,8 +63,8 @@ async function dispatchQuestion(command: DoorayCommand, question: string, reques
     await deps.dispatch(job);
   } catch (error) {
     deps.log("error", "request.dispatchFailed", { ...fields, error });
-    return ephemeral(messages.dispatchFailed);
+    return ephemeral(commandMessages.dispatchFailed);
   }
   deps.log("info", "request.accepted", fields);
-  return ephemeral(messages.ack);
+  return ephemeral(commandMessages.ack);
 }

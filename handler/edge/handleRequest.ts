@@ -1,4 +1,4 @@
-import { messages } from "../dooray/messages.js";
+import { commandMessages } from "../dooray/commandMessages.js";
 import type { HttpResult } from "../types.js";
 import { refused, type EdgeDeps, type RequestHandler } from "./edgeDeps.js";
 import { readBody, type FunctionUrlEvent } from "./functionUrlEvent.js";
@@ -15,27 +15,27 @@ import { verifyAppToken } from "./verifyAppToken.js";
  */
 export async function handleRequest(event: FunctionUrlEvent, deps: EdgeDeps): Promise<HttpResult> {
   if (event.requestContext.http.method.toUpperCase() !== "POST") {
-    return refused(deps, 405, messages.edge.methodNotAllowed, `method ${event.requestContext.http.method}`);
+    return refused(deps, 405, commandMessages.edge.methodNotAllowed, `method ${event.requestContext.http.method}`);
   }
   const body = readBody(event);
-  if (!body.ok) return refused(deps, 413, messages.edge.tooLarge, "body over 64 KiB");
+  if (!body.ok) return refused(deps, 413, commandMessages.edge.tooLarge, "body over 64 KiB");
   const parsed = parseJsonBody(body.text);
-  if (!parsed.ok) return refused(deps, 400, messages.edge.malformed, parsed.reason);
+  if (!parsed.ok) return refused(deps, 400, commandMessages.edge.malformed, parsed.reason);
 
   // A dialog submission may come without the token; its signed callbackId is then what vouches for it.
   const presented = presentedToken(parsed.fields);
   const submission = isDialogSubmission(parsed.fields);
-  if (presented === undefined && !submission) return refused(deps, 401, messages.edge.unauthorized, "appToken missing");
+  if (presented === undefined && !submission) return refused(deps, 401, commandMessages.edge.unauthorized, "appToken missing");
   let appToken: string | undefined;
   try {
     appToken = await deps.appToken();
   } catch (error) {
     // Without the token nothing can be verified; say so rather than let Dooray time out.
     deps.log("error", "request.secretUnavailable", { error });
-    return { statusCode: 503, body: { text: messages.secretUnavailable } };
+    return { statusCode: 503, body: { text: commandMessages.secretUnavailable } };
   }
   if (!appToken || (presented !== undefined && !verifyAppToken(presented, appToken))) {
-    return refused(deps, 401, messages.edge.unauthorized, appToken ? "appToken mismatch" : "no appToken configured");
+    return refused(deps, 401, commandMessages.edge.unauthorized, appToken ? "appToken mismatch" : "no appToken configured");
   }
   const request = { fields: parsed.fields, appToken, carriedAppToken: presented !== undefined, requestId: event.requestContext.requestId };
   const handler: RequestHandler = submission

@@ -1,4 +1,4 @@
-import { messages } from "../dooray/messages.js";
+import { commandMessages } from "../dooray/commandMessages.js";
 import { createLogger } from "../log.js";
 import { loadRuntime, type Runtime } from "../runtime.js";
 import { isFailureRecord } from "./failureRecord.js";
@@ -22,7 +22,7 @@ export async function handler(event: unknown, context: LambdaContext = {}): Prom
     runtime = loadRuntime();
   } catch (error) {
     log("error", "config.invalid", { error });
-    return isFunctionUrlEvent(event) ? toFunctionUrlResult({ statusCode: 500, body: { text: messages.edge.misconfigured } }) : undefined;
+    return isFunctionUrlEvent(event) ? toFunctionUrlResult({ statusCode: 500, body: { text: commandMessages.edge.misconfigured } }) : undefined;
   }
   const { config, secrets, table } = runtime;
 
