@@ -69,8 +69,8 @@ const wordsModel = await startFakeOpenAI();
 const floorModel = await startFakeOpenAI();
 const dooray = await startDoorayReceiver();
 const aws = await startFakeAws();
-// The bot's table, as a DynamoDB API on loopback: the edge reads usage on its cold path, the worker claims jobs and
-// reserves and settles budgets on every answer.
+// The bot's table, as a DynamoDB API on loopback: the worker claims jobs and reserves and settles budgets on every
+// answer (the edge reads none for a command).
 const botTable = await startLocalTable();
 
 const commonEnv = {
@@ -89,7 +89,7 @@ const commonEnv = {
   AWS_ENDPOINT_URL_LAMBDA: aws.url,
   AWS_ENDPOINT_URL_DYNAMODB: botTable.endpoint,
   BOT_TABLE: botTable.table,
-  // As deployed in prod (cdktf.json): budgets on, so the edge's cold path includes its usage read.
+  // As deployed in prod (cdktf.json): budgets on (the worker's reservation; the edge reads none for a command).
   BUDGET_USER_DAILY_TOKENS: "200000",
   BUDGET_CHANNEL_DAILY_TOKENS: "2000000",
   // The stack resolves Asia/Seoul (no daylight saving) to its offset, so no time-zone formatter loads.
@@ -463,9 +463,9 @@ function table(r: typeof result): string {
     ["worker cold start, p90: layer pre-bundled / raw package", `${r.worker_cold_ms.p90_bundled} / ${r.worker_cold_ms.p90_raw} ms`, "", ""],
     [`ack latency warm, p50 (model ${MODEL_DELAY_MS} ms)`, `${r.ack_ms.ours_p50} ms`, `${r.ack_ms.baseline_p50} ms`, ratio(r.ack_ms.baseline_p50, r.ack_ms.ours_p50)],
     [`ack latency warm, p99 (empty handler p99: ${r.ack_ms.empty_p99} ms)`, `${r.ack_ms.ours_p99} ms`, `${r.ack_ms.baseline_p99} ms`, ratio(r.ack_ms.baseline_p99, r.ack_ms.ours_p99)],
-    ["warm edge overhead excl. its round trips (usage read, Invoke), p50 / p99", `${r.edge_overhead_ms.p50} / ${r.edge_overhead_ms.p99} ms`, "", ""],
+    ["warm edge overhead excl. its round trip (the Invoke), p50 / p99", `${r.edge_overhead_ms.p50} / ${r.edge_overhead_ms.p99} ms`, "", ""],
     ["warm edge logic alone (no I/O: parse, checks, signing), p50 / p99", `${r.edge_logic_ms.p50} / ${r.edge_logic_ms.p99} ms`, "", ""],
-    ["  (the loopback round trips themselves: usage read + Invoke, p50 / p99)", `${r.edge_overhead_ms.invoke_round_trip_p50} / ${r.edge_overhead_ms.invoke_round_trip_p99} ms`, "", ""],
+    ["  (the loopback round trip itself: the Invoke, p50 / p99)", `${r.edge_overhead_ms.invoke_round_trip_p50} / ${r.edge_overhead_ms.invoke_round_trip_p99} ms`, "", ""],
     [`first words, fresh edge and worker, excl. the model's time to first token (worker floor: ${r.worker_floor_ms} ms)`, `${r.first_words_ms.cold_overhead} ms`, "", `${ratio(r.first_words_ms.cold_overhead, r.worker_floor_ms)} floor`],
     ["first words, warm edge and worker, excl. the model's time to first token, p50 / p99", `${r.first_words_ms.warm_overhead_p50} / ${r.first_words_ms.warm_overhead_p99} ms`, "", ""],
     ["worker overhead excl. model (job claim, budget reserve + settle on the table), p50 / p99", `${r.worker_overhead_ms.p50} / ${r.worker_overhead_ms.p99} ms`, "", ""],
