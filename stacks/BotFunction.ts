@@ -6,6 +6,7 @@ import { functionArn, logStreamsArn, roleArn, type Place } from "./arns.js";
 import { handlerPackageFiles, type FunctionEntry } from "./assets/buildHandler.js";
 import { zipAsset } from "./assets/zipAsset.js";
 import type { BotKey } from "./BotKey.js";
+import type { CodeSigning } from "./CodeSigning.js";
 import { BotRole, type PolicyStatement } from "./BotRole.js";
 import { StackConfigError } from "./config.js";
 
@@ -40,6 +41,8 @@ export interface BotFunctionProps {
   readonly tracing: boolean;
   /** Where Lambda puts an asynchronous event the function could not process after its retries. */
   readonly deadLetterQueueArn?: string;
+  /** On: the bundle reaches Lambda signed, through S3, and the function runs only signed code. */
+  readonly codeSigning?: CodeSigning | undefined;
 }
 
 /**
@@ -75,6 +78,12 @@ export class BotFunction extends Construct {
       ],
     });
     const code = zipAsset(this, "handler", handlerPackageFiles(props.entry));
+    // Signed, the function takes the signed copy from S3: a new bundle is a new upload, signature and key. (Its
+    // source_code_hash is left out: Lambda's hash is of the signed copy, never of the zip built here.)
+    const signed = props.codeSigning?.sign(this, code, props.functionName);
+    const source = signed && props.codeSigning
+      ? { s3Bucket: signed.s3Bucket, s3Key: signed.s3Key, codeSigningConfigArn: props.codeSigning.config.arn }
+      : { filename: code.path, sourceCodeHash: Fn.filebase64sha256(code.path) };
     this.fn = new LambdaFunction(this, "function", {
       functionName: props.functionName,
       description: props.description,
@@ -83,8 +92,7 @@ export class BotFunction extends Construct {
       runtime: "nodejs22.x",
       architectures: ["arm64"],
       handler: "index.handler",
-      filename: code.path,
-      sourceCodeHash: Fn.filebase64sha256(code.path),
+      ...source,
       ...(props.layers ? { layers: [...props.layers] } : {}),
       memorySize: props.sizing.memoryMb,
       timeout: props.sizing.timeoutSeconds,

@@ -11,6 +11,7 @@ import { BotAlarms } from "./BotAlarms.js";
 import { BotDashboard } from "./BotDashboard.js";
 import { BotTable } from "./BotTable.js";
 import { BotKey } from "./BotKey.js";
+import { CodeSigning } from "./CodeSigning.js";
 import { EdgeDeadLetters } from "./EdgeDeadLetters.js";
 import { OUTCOMES } from "../handler/metrics.js";
 
@@ -41,7 +42,8 @@ export class DoorayGptStack extends TerraformStack {
 
     this.key = new BotKey(this, "key", { place, aliasName: prefix, logGroupNames: [`/aws/lambda/${names.edge}`, `/aws/lambda/${names.worker}`], alarmTopic: env.alarms.emails.length > 0 });
     const secrets = new BotSecrets(this, "secrets", { environment: env.name, key: this.key, doorayApiToken: env.doorayApi !== undefined });
-    const layer = new OpenAILayer(this, "openai", { layerName: `${prefix}-openai` });
+    const codeSigning = env.codeSigning ? new CodeSigning(this, "code_signing", { place, prefix, key: this.key }) : undefined;
+    const layer = new OpenAILayer(this, "openai", { layerName: `${prefix}-openai`, codeSigning });
     this.table = new BotTable(this, "table", { place, tableName: prefix, settings: env.table, key: this.key });
     const deadLetters = new EdgeDeadLetters(this, "edge_dead_letters", { place, queueName: `${names.edge}-dead-letters`, key: this.key });
 
@@ -56,6 +58,7 @@ export class DoorayGptStack extends TerraformStack {
       environment: { ...edgeSettings(env, secrets.names.doorayAppToken, names.worker), ...budgetSettings(env, prefix) },
       key: this.key,
       tracing: env.tracing,
+      codeSigning,
       deadLetters,
     });
     this.worker = new WorkerFunction(this, "worker", {
@@ -71,6 +74,7 @@ export class DoorayGptStack extends TerraformStack {
       environment: { ...workerSettings(env, secrets.names), ...budgetSettings(env, prefix) },
       key: this.key,
       tracing: env.tracing,
+      codeSigning,
     });
 
     const metricsNames = { prefix, environment: env.name, edgeName: names.edge, workerName: names.worker };

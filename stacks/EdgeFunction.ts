@@ -1,4 +1,5 @@
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
+import type { CodeSigning } from "./CodeSigning.js";
 import { LambdaFunctionUrl } from "@cdktf/provider-aws/lib/lambda-function-url";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { Construct } from "constructs";
@@ -23,6 +24,8 @@ export interface EdgeFunctionProps {
   readonly environment: Readonly<Record<string, string>>;
   readonly key: BotKey;
   readonly tracing: boolean;
+  /** On: the bundle is signed and the function runs only signed code. */
+  readonly codeSigning?: CodeSigning | undefined;
   /** Where a failure record goes that the edge could not process after its retries. */
   readonly deadLetters: EdgeDeadLetters;
 }
@@ -74,6 +77,7 @@ export class EdgeFunction extends Construct {
       uses: [props.table.table, props.deadLetters.queue],
       key: props.key,
       tracing: props.tracing,
+      codeSigning: props.codeSigning,
       deadLetterQueueArn: props.deadLetters.arn,
     });
     const functionName = this.function.fn.functionName;

@@ -1,4 +1,5 @@
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
+import type { CodeSigning } from "./CodeSigning.js";
 import { Construct } from "constructs";
 import type { Place } from "./arns.js";
 import type { BotKey } from "./BotKey.js";
@@ -28,6 +29,8 @@ export interface WorkerFunctionProps {
   readonly environment: Readonly<Record<string, string>>;
   readonly key: BotKey;
   readonly tracing: boolean;
+  /** On: the bundle is signed and the function runs only signed code. */
+  readonly codeSigning?: CodeSigning | undefined;
 }
 
 /**
@@ -66,6 +69,7 @@ export class WorkerFunction extends Construct {
       layers: [props.layerArn],
       key: props.key,
       tracing: props.tracing,
+      codeSigning: props.codeSigning,
     });
     // A retry would post a second answer. A job that waited past the maximum event age (every worker busy), or a
     // run that threw or was stopped, goes to the edge, which tells the person (docs/architecture.md, "Nothing lost").

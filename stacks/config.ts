@@ -23,6 +23,8 @@ export interface EnvironmentConfig {
   readonly logRetentionDays: number;
   /** X-Ray active tracing on both functions. */
   readonly tracing: boolean;
+  /** AWS Signer signs every bundle and Lambda runs only signed code (docs/operations.md, "Code signing"). */
+  readonly codeSigning: boolean;
   readonly model: string;
   readonly openaiBaseUrl: string | undefined;
   /** false for an OpenAI-compatible endpoint that refuses `stream_options` (budgets then settle on estimates). */
@@ -96,7 +98,7 @@ const DEFAULTS = {
 } as const;
 
 const KNOWN_KEYS = new Set([
-  "accountId", "region", "edge", "worker", "logRetentionDays", "tracing", "model", "openaiBaseUrl", "openaiStreamUsage", "openaiMaxTokensField", "maxOutputTokens",
+  "accountId", "region", "edge", "worker", "logRetentionDays", "tracing", "codeSigning", "model", "openaiBaseUrl", "openaiStreamUsage", "openaiMaxTokensField", "maxOutputTokens",
   "responseUrlHosts", "tenantIds", "tags", "backend", "budgets", "modelPrice", "table", "alarms", "channels", "doorayApi",
 ]);
 /** Settings of the one-function design, and where they live now. */
@@ -141,6 +143,7 @@ function parseEnvironment(name: string, raw: unknown): EnvironmentConfig {
     worker: workerSizing(raw.worker, `${at}.worker`),
     logRetentionDays,
     tracing: bool(raw, at, "tracing", false),
+    codeSigning: bool(raw, at, "codeSigning", false),
     model: str(raw, at, "model", DEFAULTS.model, /^\S{1,100}$/, "a model name without spaces"),
     openaiBaseUrl: optionalStr(raw, at, "openaiBaseUrl", /^https:\/\/\S+$/, "an https URL"),
     openaiStreamUsage: bool(raw, at, "openaiStreamUsage", true),

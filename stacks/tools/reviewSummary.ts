@@ -48,6 +48,14 @@ export interface ReviewSummary {
     readonly roles: readonly { readonly role: string; readonly actions: readonly string[]; readonly via: readonly string[] }[];
   }[];
   readonly tracing: readonly { readonly function: string; readonly mode: string }[];
+  /** AWS Signer: the profile, the code-signing config's policy, and which functions and layers take signed code. */
+  readonly codeSigning: {
+    readonly profiles: readonly { readonly name: string; readonly platform: string }[];
+    readonly enforcement: readonly string[];
+    readonly signedFunctions: readonly string[];
+    readonly unsignedFunctions: readonly string[];
+    readonly signedLayers: readonly string[];
+  };
   readonly deadLetters: readonly { readonly function: string; readonly queue: string; readonly retentionSeconds: number | undefined }[];
   /** Where questions go: the model endpoint the worker calls (the SDK's default is OpenAI's public API). */
   readonly modelEndpoint: { readonly host: string; readonly isDefault: boolean; readonly model: string } | undefined;
@@ -123,6 +131,7 @@ export function reviewSummary(stack: string, plan: PlanJson, allowedAccountIds: 
     alarmEmails: of("aws_sns_topic_subscription").filter((subscription) => subscription.protocol === "email").map((subscription) => String(subscription.endpoint)),
     keys: keysOf(plan, of),
     tracing: functions.map((fn) => ({ function: String(fn.function_name), mode: String(fn.tracing_config?.[0]?.mode ?? "PassThrough") })),
+    codeSigning: codeSigningOf(plan, of),
     deadLetters: functions
       .filter((fn) => fn.dead_letter_config?.[0]?.target_arn)
       .map((fn) => {
@@ -197,6 +206,8 @@ function keysOf(plan: PlanJson, of: (type: string) => After[]): ReviewSummary["k
         .map((candidate) => `log group ${candidate.change.after.name}`),
       ...of("aws_sqs_queue").filter((queue) => usesAlias(queue.kms_master_key_id)).map((queue) => `queue ${queue.name}`),
       ...of("aws_sns_topic").filter((topic) => usesAlias(topic.kms_master_key_id)).map((topic) => `topic ${topic.name}`),
+      // The code-signing bucket (the stack's only one): its default encryption names the key by its ARN, known after apply.
+      ...(of("aws_s3_bucket_server_side_encryption_configuration").length > 0 ? of("aws_s3_bucket").map((bucket) => `bucket ${bucket.bucket}`) : []),
     ];
     const roles = of("aws_iam_role_policy").flatMap((rolePolicy) =>
       (JSON.parse(String(rolePolicy.policy)) as { Statement: Statement[] }).Statement.filter((statement) => (statement.Condition as { "ForAnyValue:StringEquals"?: { "kms:ResourceAliases"?: string[] } } | undefined)?.["ForAnyValue:StringEquals"]?.["kms:ResourceAliases"]?.includes(alias ?? "")).map((statement) => ({
@@ -332,6 +343,14 @@ export function formatSummary(summary: ReviewSummary): string {
       for (const role of key.roles) lines.push(`    role ${role.role}: ${role.actions.join(", ")}, only via ${role.via.join(", ")}`);
     }
   }
+  if (summary.codeSigning.profiles.length > 0) {
+    const signing = summary.codeSigning;
+    lines.push("", `Code signing: ${signing.profiles.map((profile) => `profile ${profile.name} (${profile.platform})`).join(", ")}; untrusted code at deploy: ${signing.enforcement.join(", ") || "?"}`);
+    lines.push(`  - signed, and runs only signed code: ${signing.signedFunctions.join(", ") || "none"}; signed layers: ${signing.signedLayers.join(", ") || "none"}`);
+    if (signing.unsignedFunctions.length > 0) lines.push(`  - ⚠ NOT SIGNED: ${signing.unsignedFunctions.join(", ")}`);
+  } else if (summary.functions.length > 0) {
+    lines.push("", "Code signing: off (Lambda runs any bundle the deployer uploads; set codeSigning to have AWS Signer sign them)");
+  }
   if (summary.tracing.length > 0) lines.push("", `X-Ray tracing: ${summary.tracing.map((fn) => `${fn.function} ${fn.mode === "Active" ? "active" : "off"}`).join(", ")}`);
   if (summary.tables.length > 0) {
     lines.push("", "Data");
@@ -354,4 +373,18 @@ export function formatSummary(summary: ReviewSummary): string {
   lines.push("", "Log retention");
   for (const log of summary.logs) lines.push(`  - ${log.group}: ${log.retentionDays} days`);
   return lines.join("\n");
+}
+
+/** Which functions and layers take their code signed, from S3, under a code-signing config (its ARN known after apply). */
+function codeSigningOf(plan: PlanJson, of: (type: string) => After[]): ReviewSummary["codeSigning"] {
+  const changes = plan.resource_changes.filter((change) => remains(change));
+  const signed = (change: (typeof changes)[number]) => Boolean(change.change.after?.code_signing_config_arn) || change.change.after_unknown?.code_signing_config_arn === true;
+  const functions = changes.filter((change) => change.type === "aws_lambda_function");
+  return {
+    profiles: of("aws_signer_signing_profile").map((profile) => ({ name: String(profile.name ?? profile.name_prefix ?? "?"), platform: String(profile.platform_id) })),
+    enforcement: of("aws_lambda_code_signing_config").map((config) => String(config.policies?.[0]?.untrusted_artifact_on_deployment ?? "Warn")),
+    signedFunctions: functions.filter(signed).map((change) => String(change.change.after.function_name)),
+    unsignedFunctions: functions.filter((change) => !signed(change)).map((change) => String(change.change.after.function_name)),
+    signedLayers: changes.filter((change) => change.type === "aws_lambda_layer_version" && !change.change.after?.filename && (change.change.after?.s3_key || change.change.after_unknown?.s3_key === true)).map((change) => String(change.change.after.layer_name)),
+  };
 }

@@ -76,6 +76,7 @@ describe.skipIf(!available)("npm run plan:offline", { timeout: TERRAFORM_BUDGET_
     expect(summary).toMatch(/alias\/dooray-gpt-dev: rotation on \(yearly\);[^\n]*encrypts secret dooray-gpt\/dev\/dooray-app-token, secret dooray-gpt\/dev\/openai-api-key, table dooray-gpt-dev, log group \/aws\/lambda\/dooray-gpt-dev-edge, log group \/aws\/lambda\/dooray-gpt-dev-worker, queue dooray-gpt-dev-edge-dead-letters/);
     expect(summary).toContain("role dooray-gpt-dev-worker: kms:Decrypt, kms:GenerateDataKey, only via secretsmanager, dynamodb");
     expect(summary).toContain("X-Ray tracing: dooray-gpt-dev-edge off, dooray-gpt-dev-worker off");
+    expect(summary).toContain("Code signing: off (Lambda runs any bundle the deployer uploads; set codeSigning to have AWS Signer sign them)");
   }, TERRAFORM_BUDGET_MS);
 
   it("gives the same summary as JSON with --json, its statements equal to the synthesized policies", () => {

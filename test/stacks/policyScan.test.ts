@@ -24,7 +24,7 @@ type PlanJson = { resource_changes: { type: string; change: { after: Record<stri
 describe("the policy scan", () => {
   it("declares exactly the accepted exceptions, each with its reason beside it", () => {
     const config = readFileSync(CHECKOV_CONFIG, "utf8");
-    expect(declaredExceptions(config).sort()).toEqual(["CKV2_AWS_57", "CKV_AWS_116", "CKV_AWS_117", "CKV_AWS_258", "CKV_AWS_272", "CKV_AWS_301"].sort());
+    expect(declaredExceptions(config).sort()).toEqual(["CKV2_AWS_57", "CKV2_AWS_62", "CKV_AWS_116", "CKV_AWS_117", "CKV_AWS_144", "CKV_AWS_18", "CKV_AWS_258", "CKV_AWS_272", "CKV_AWS_301"].sort());
     for (const check of declaredExceptions(config)) expect(config, check).toMatch(new RegExp(`# [^\\n]+\\n(?:\\s+# [^\\n]+\\n)*\\s+- ${check}\\n`));
   });
 
@@ -32,9 +32,10 @@ describe("the policy scan", () => {
     let planPath: string;
     beforeAll(() => {
       const outdir = mkdtempSync(join(tmpdir(), "dooray-gpt-policy-"));
-      // With Dooray tools too: the third secret must pass the same checks as the other two.
+      // With Dooray tools too (the third secret must pass the same checks as the other two), and code signing (its
+      // bucket, uploads and signing jobs must pass them as well).
       synthApp(outdir, {
-        scan: { accountId: ACCOUNT, logRetentionDays: 365, tracing: true, table: { pointInTimeRecovery: true, deletionProtection: true }, alarms: { emails: ["ops@example.com"] }, doorayApi: {}, channels: SCOPED_CHANNELS },
+        scan: { accountId: ACCOUNT, logRetentionDays: 365, tracing: true, codeSigning: true, table: { pointInTimeRecovery: true, deletionProtection: true }, alarms: { emails: ["ops@example.com"] }, doorayApi: {}, channels: SCOPED_CHANNELS },
       });
       planPath = planJsonFor(join(outdir, "stacks"), "dooray-gpt-scan", join(outdir, "policy"));
     }, TERRAFORM_BUDGET_MS);
@@ -45,6 +46,10 @@ describe("the policy scan", () => {
       expect(summary).toContain("    channel 1111111111111111111 (플랫폼): reads tasks of projects 3570526358279081523; reads pages of wikis 3570526358279081999; creates tasks in project 3570526358279081523, only when the person confirms");
       expect(summary).not.toContain("channel 2222222222222222222 (잡담): reads");
       expect(summary).toContain("ReadDoorayApiToken (Allow): secretsmanager:GetSecretValue");
+      expect(summary).toContain("Code signing: profile dooray_gpt_scan (AWSLambda-SHA384-ECDSA); untrusted code at deploy: Enforce");
+      expect(summary).toContain("  - signed, and runs only signed code: dooray-gpt-scan-edge, dooray-gpt-scan-worker; signed layers: dooray-gpt-scan-openai");
+      expect(summary).not.toContain("NOT SIGNED");
+      expect(summary).toMatch(/alias\/dooray-gpt-scan: [^\n]*encrypts [^\n]*, bucket dooray-gpt-scan-code-222222222222/);
     });
 
     it("passes every check outside the declared exceptions, and the workflows pass the GitHub Actions checks but the one declared in apply.yml", () => {
