@@ -78,7 +78,10 @@ function functionDetail(change: Change, attributes: string[]): string {
   const after = change.after ?? {};
   const parts: string[] = [];
   const codeChanged = attributes.some((name) => name === "source_code_hash" || name === "filename" || name === "s3_key" || name === "image_uri");
-  if (codeChanged) parts.push(`**code changed** (asset hash ${short(before.source_code_hash)} → ${short(after.source_code_hash)})`);
+  // A signed function (codeSigning) takes its code from the signed copy's key, which a new signature changes.
+  const signed = before.source_code_hash === undefined && after.source_code_hash === undefined && attributes.includes("s3_key");
+  if (codeChanged && signed) parts.push("**code changed** (a new signed bundle: see its upload and signing job)");
+  else if (codeChanged) parts.push(`**code changed** (asset hash ${short(before.source_code_hash)} → ${short(after.source_code_hash)})`);
   else parts.push("configuration only, same code");
   if (attributes.includes("environment")) {
     const [was, now] = [variablesOf(before), variablesOf(after)];

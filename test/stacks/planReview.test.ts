@@ -41,6 +41,19 @@ describe("npm run review", { timeout: PROCESS_BUDGET_MS }, () => {
     expectClean(run.stdout);
   });
 
+  it("says a signed function's code changed when a new signature gives it a new key (codeSigning: no asset hash to compare)", () => {
+    const plan = load("code-update");
+    type Entry = { address: string; type: string; change: { actions: string[]; before: Record<string, unknown>; after: Record<string, unknown>; after_unknown: Record<string, unknown> } };
+    const worker = (plan.resource_changes as unknown as Entry[]).find((entry) => entry.type === "aws_lambda_function" && entry.change.actions.includes("update"))!;
+    const strip = (values: Record<string, unknown>) => Object.fromEntries(Object.entries(values).filter(([name]) => !["source_code_hash", "filename"].includes(name)));
+    const signed = {
+      ...plan,
+      resource_changes: [{ ...worker, change: { ...worker.change, before: { ...strip(worker.change.before), s3_key: "signed/dooray-gpt-fixture-worker/a.zip" }, after: strip(worker.change.after), after_unknown: { ...worker.change.after_unknown, s3_key: true } } }],
+    } as unknown as PlanJson;
+    const [row] = reviewPlan(signed).changes;
+    expect(row!.detail).toBe("**code changed** (a new signed bundle: see its upload and signing job)");
+  });
+
   it("names the environment variables of an in-place update, says the code is the same, and still summarises what is deployed", () => {
     const plan = load("environment-update");
     const text = comment(plan);
