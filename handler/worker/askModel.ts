@@ -1,6 +1,7 @@
 import type OpenAI from "openai";
 import type { BotConfig } from "../config.js";
 import type { ToolDefinition } from "../tools/doorayTools.js";
+import { sdkFetch } from "../net/sdkFetch.js";
 
 export interface ToolCall {
   readonly id: string;
@@ -70,7 +71,7 @@ async function openai(apiKey: string, settings: ModelSettings): Promise<OpenAI> 
       },
     );
     const OpenAI = await sdk;
-    client = { key, instance: new OpenAI({ apiKey, baseURL: settings.openaiBaseUrl, maxRetries: settings.modelMaxRetries }) };
+    client = { key, instance: new OpenAI({ apiKey, baseURL: settings.openaiBaseUrl, maxRetries: settings.modelMaxRetries, fetch: sdkFetch }) };
   }
   return client.instance;
 }
