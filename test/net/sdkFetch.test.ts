@@ -25,6 +25,18 @@ describe("sdkFetch", () => {
     return { url: server.url, requests, nextResponse };
   }
 
+  /** An event stream opened, its first chunk sent and read: the server's response and the body's reader. */
+  async function openStream(signal?: AbortSignal) {
+    const { url, nextResponse } = await start();
+    const pending = sdkFetch(`${url}/stream`, { method: "POST", body: "{}", ...(signal ? { signal } : {}) });
+    const answer = await nextResponse();
+    answer.writeHead(200, { "content-type": "text/event-stream" });
+    answer.write("data: 첫 말\n\n");
+    const reader = (await pending).body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    return { answer, reader, first };
+  }
+
   it("sends the method, the SDK's headers and the body with its length, and gives back status and headers", async () => {
     const { url, requests, nextResponse } = await start();
     const pending = sdkFetch(`${url}/v1/chat/completions`, { method: "POST", headers: new Headers({ Authorization: "Bearer sk-test", "Content-Type": "application/json" }), body: '{"질문":"배포"}' });
@@ -36,47 +48,33 @@ describe("sdkFetch", () => {
   });
 
   it("streams the body as it arrives: the first words are readable before the answer ends", async () => {
-    const { url, nextResponse } = await start();
-    const pending = sdkFetch(`${url}/stream`, { method: "POST", body: "{}" });
-    const answer = await nextResponse();
-    answer.writeHead(200, { "content-type": "text/event-stream" });
-    answer.write("data: 첫 말\n\n");
-    const reader = (await pending).body!.getReader();
-    expect(new TextDecoder().decode((await reader.read()).value)).toBe("data: 첫 말\n\n");
+    const { answer, reader, first } = await openStream();
+    expect(first).toBe("data: 첫 말\n\n");
     answer.end("data: [DONE]\n\n");
     expect(new TextDecoder().decode((await reader.read()).value)).toBe("data: [DONE]\n\n");
     expect((await reader.read()).done).toBe(true);
   });
 
   it("errors the body when the connection is cut before the end: a cut-off answer never passes for a whole one", async () => {
-    const { url, nextResponse } = await start();
-    const pending = sdkFetch(`${url}/stream`, { method: "POST", body: "{}" });
-    const answer = await nextResponse();
-    answer.writeHead(200, { "content-type": "text/event-stream" });
-    answer.write("data: 반쯤\n\n");
-    const reader = (await pending).body!.getReader();
-    await reader.read();
+    const { answer, reader } = await openStream();
     answer.socket!.destroy();
     await expect(reader.read()).rejects.toMatchObject({ code: "ECONNRESET" });
   });
 
-  it("rejects with an AbortError when aborted before the answer, and errors the body with one when aborted during it", async () => {
+  it("rejects with an AbortError when aborted before the answer, and at once when the signal was aborted already", async () => {
     const { url, nextResponse } = await start();
     const early = new AbortController();
     const before = sdkFetch(`${url}/a`, { method: "POST", body: "{}", signal: early.signal });
     await nextResponse();
     early.abort();
     await expect(before).rejects.toMatchObject({ name: "AbortError" });
+    await expect(sdkFetch(`${url}/b`, { signal: early.signal })).rejects.toMatchObject({ name: "AbortError" });
+  });
 
+  it("errors the body with an AbortError when aborted during the answer", async () => {
     const late = new AbortController();
-    const during = sdkFetch(`${url}/b`, { method: "POST", body: "{}", signal: late.signal });
-    const answer = await nextResponse();
-    answer.writeHead(200, { "content-type": "text/event-stream" });
-    answer.write("data: 시작\n\n");
-    const reader = (await during).body!.getReader();
-    await reader.read();
+    const { reader } = await openStream(late.signal);
     late.abort();
     await expect(reader.read()).rejects.toMatchObject({ name: "AbortError" });
-    await expect(sdkFetch(`${url}/c`, { signal: late.signal })).rejects.toMatchObject({ name: "AbortError" });
   });
 });
