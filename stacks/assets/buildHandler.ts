@@ -31,6 +31,23 @@ export const EDGE_LAZY_HANDLERS = ["handlePress", "handleDialog", "answerUsage",
  * (npm run bench).
  */
 export function buildHandlerBundle(entry: FunctionEntry, file = "index"): HandlerBundle {
+  const key = `${entry}/${file}`;
+  let bundle = bundles.get(key);
+  if (!bundle) {
+    bundle = buildBundle(entry, file);
+    bundles.set(key, bundle);
+  }
+  return bundle;
+}
+
+/**
+ * Bundles built in this process, by entry and file: the sources do not change while a synth (or a test process)
+ * runs, and each stack of each synth asks for every bundle. A change to the sources is seen by the next process,
+ * which is how `cdktf synth`, `npm run synth` and the tests that edit a copy of the sources run.
+ */
+const bundles = new Map<string, HandlerBundle>();
+
+function buildBundle(entry: FunctionEntry, file: string): HandlerBundle {
   const result = buildSync({
     absWorkingDir: REPO_ROOT,
     entryPoints: [`handler/${entry}/${file}.ts`],
