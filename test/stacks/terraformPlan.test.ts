@@ -99,7 +99,10 @@ describe.skipIf(!available)("a handler change, as Terraform plans it", { timeout
       initOffline(dir, { validate: false });
       return planOffline(dir).json.planned_values;
     };
-    const before = plannedValues(cloneAndSynth());
+    // Before: these sources, synthesized here; after: a copy with the worker edited, synthesized as `npm run synth` does.
+    const here = mkdtempSync(join(tmpdir(), "dooray-gpt-before-"));
+    synthApp(here);
+    const before = plannedValues(here);
     const after = plannedValues(cloneAndSynth(editWorker));
     const changed = differences(before, after);
     expect(changed).toHaveLength(1);
