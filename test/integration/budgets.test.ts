@@ -87,11 +87,18 @@ describe("daily budgets", () => {
   });
 
   it("never overruns a channel budget that fits 5 of 20 concurrent questions; the rest are told, with no model call", async () => {
-    const question = "동시에 묻는 질문";
+    // The model holds every answer until each question was reserved or refused: a settlement (which gives back what
+    // an answer did not use) can then free no room before the last reservation, whatever the machine's speed.
+    const question = "동시에 묻는 질문 [[hold]]";
     const limit = 5 * reservation(question);
-    h = await startHarness({ ...settings, BUDGET_CHANNEL_DAILY_TOKENS: String(limit), WORKER_CONCURRENCY: "20" }, { apiKey: API_KEY, delayMs: 400 });
+    h = await startHarness({ ...settings, BUDGET_CHANNEL_DAILY_TOKENS: String(limit), WORKER_CONCURRENCY: "20" }, { apiKey: API_KEY });
 
     const sent = await Promise.all(Array.from({ length: 20 }, (_, index) => h.command(question, { userId: `user-${index}` })));
+    const refusedSoFar = () => sent.filter(({ hookId }) => finalPosts(h.dooray.postsFor(hookId)).some((post) => post.body.text.startsWith("오늘 이 채널의 사용 한도"))).length;
+    for (const until = Date.now() + 20_000; refusedSoFar() + h.model.requests.length < 20; await new Promise((resolve) => setTimeout(resolve, 20))) {
+      if (Date.now() > until) throw new Error(`after 20 s, ${refusedSoFar()} refused and ${h.model.requests.length} asked of 20`);
+    }
+    h.model.release();
     await h.dev.idle();
 
     const finals = sent.map(({ hookId }) => finalPosts(h.dooray.postsFor(hookId)).map((post) => post.body.text));
