@@ -7,8 +7,8 @@ import { handleRequest } from "./handleRequest.js";
 
 /**
  * The edge function's entry: Dooray's requests through the Function URL, and the worker's on-failure records.
- * Thin by design (docs/architecture.md, "Cold start"): no SDK, no worker code; the on-failure path and the
- * Lambda Invoke client are loaded only when used.
+ * Thin by design (docs/architecture.md, "Cold start"): no SDK, no worker code; presses, dialogs, usage and the
+ * on-failure path are files of their own, loaded only when used, like the Lambda Invoke client.
  */
 const log = createLogger();
 
