@@ -79,21 +79,53 @@ export function wouldOverrun(usage: Usage, tokens: number, limits: DailyLimits):
 /**
  * Holds `hold.tokens` back from both budgets with conditional writes, so concurrent questions can never overrun one:
  * DynamoDB applies each `ADD` only while the row stays within its limit, and only once per job. Both rows are
- * written at once; if one refuses, the other's hold is given back (DynamoDB transactions would do this in one call,
- * at twice the write cost).
+ * written at once; if one refuses, the holds are given back (DynamoDB transactions would do this in one call, at
+ * twice the write cost). For a job's later holds (a tool round's), placed after its claim.
  */
 export async function reserve(ref: TableRef, owner: BudgetOwner, day: string, hold: Hold, limits: DailyLimits, nowSeconds: number, within: CallLimits = {}): Promise<Reservation> {
-  const tooBig = SCOPES.find((scope) => limits[scope] > 0 && hold.tokens > limits[scope]);
-  if (tooBig) return { ok: false, scope: tooBig, limit: limits[tooBig], used: 0, needed: hold.tokens };
+  const tooBig = tooBigFor(hold, limits);
+  if (tooBig) return tooBig;
+  let reservation: Reservation;
+  try {
+    reservation = await placeHolds(ref, owner, day, hold, limits, nowSeconds, within);
+  } catch (error) {
+    await giveBack(ref, owner, day, hold, nowSeconds, within).catch(() => undefined);
+    throw error;
+  }
+  if (!reservation.ok) await giveBack(ref, owner, day, hold, nowSeconds, within);
+  return reservation;
+}
+
+/** A hold larger than a whole day's limit is refused without a write. */
+function tooBigFor(hold: Hold, limits: DailyLimits): Reservation | undefined {
+  const scope = SCOPES.find((one) => limits[one] > 0 && hold.tokens > limits[one]);
+  return scope && { ok: false, scope, limit: limits[scope], used: 0, needed: hold.tokens };
+}
+
+/**
+ * Places the hold on both rows at once and gives nothing back, refused or failed: a job's first hold goes out beside
+ * its claim, and a second delivery of the job places a hold of the same name, so only the claim's holder may give
+ * the job's holds back (giveBack). A refusal names the first scope that refused; an error is thrown.
+ */
+export async function placeHolds(ref: TableRef, owner: BudgetOwner, day: string, hold: Hold, limits: DailyLimits, nowSeconds: number, within: CallLimits = {}): Promise<Reservation> {
+  const tooBig = tooBigFor(hold, limits);
+  if (tooBig) return tooBig;
   const outcomes = await Promise.allSettled(SCOPES.map((scope) => placeHold(ref, owner, scope, day, hold, limits[scope], nowSeconds, within)));
-  const held = (outcome: PromiseSettledResult<Placed>) => outcome.status === "fulfilled" && outcome.value.held;
-  if (outcomes.every(held)) return { ok: true, tokens: hold.tokens };
-  await Promise.all(SCOPES.map((scope, index) => (held(outcomes[index]!) ? releaseHold(ref, owner, scope, day, hold, { tokens: -hold.tokens }, nowSeconds, within) : undefined)));
   const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
   if (failed) throw failed.reason;
-  const index = outcomes.findIndex((outcome) => !held(outcome));
-  const refusal = (outcomes[index] as PromiseFulfilledResult<Placed>).value;
-  return { ok: false, scope: SCOPES[index]!, limit: limits[SCOPES[index]!], used: refusal.held ? 0 : refusal.used, needed: hold.tokens };
+  const placed = outcomes.map((outcome) => (outcome as PromiseFulfilledResult<Placed>).value);
+  const index = placed.findIndex((one) => !one.held);
+  if (index < 0) return { ok: true, tokens: hold.tokens };
+  const refusal = placed[index] as Extract<Placed, { held: false }>;
+  return { ok: false, scope: SCOPES[index]!, limit: limits[SCOPES[index]!], used: refusal.used, needed: hold.tokens };
+}
+
+/**
+ * Gives a job's hold back on both rows, whoever placed it (this delivery or a second one of the same job); a row
+ * without the hold is left as it is. For a job that will not call the model after all.
+ */
+export async function giveBack(ref: TableRef, owner: BudgetOwner, day: string, hold: Hold, nowSeconds: number, within: CallLimits = {}): Promise<void> {
+  await Promise.all(SCOPES.map((scope) => releaseHold(ref, owner, scope, day, hold, { tokens: -hold.tokens }, nowSeconds, within)));
 }
 
 export interface Settlement {

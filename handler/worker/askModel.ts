@@ -53,40 +53,45 @@ function refusesField(error: unknown, field: string): boolean {
 
 let client: { key: string; instance: OpenAI } | undefined;
 let sdk: Promise<typeof OpenAI> | undefined;
+let sdkLoaded = false;
 
 /**
- * The `openai` SDK is loaded here, on the worker path only, once per container, and the client is kept per
- * container (a rotated key makes a new one). In AWS the SDK comes from the layer. Loading it is the longest piece of
- * a cold start and blocks the event loop while it runs, so a job starts it as soon as its table calls are on the
- * wire (prepareModelClient), and those round trips pass while it loads.
+ * The `openai` SDK, loaded on the worker path only, once per container (in AWS it comes from the layer). Loading it
+ * is the longest piece of a cold start and blocks the event loop while it runs, so a job starts it as soon as its
+ * first requests are on the wire (loadModelSdk), and their round trips pass while it loads.
  */
+function openaiSdk(): Promise<typeof OpenAI> {
+  sdk ??= import("openai").then(
+    (module) => {
+      sdkLoaded = true;
+      return module.default;
+    },
+    (error: unknown) => {
+      sdk = undefined;
+      throw error;
+    },
+  );
+  return sdk;
+}
+
+/** Loads the SDK ahead of the first call; never rejects (the call itself then reports a failed load). */
+export async function loadModelSdk(): Promise<void> {
+  await openaiSdk().catch(() => undefined);
+}
+
+/** Whether this container has loaded the SDK (nothing left to load, nothing that blocks). */
+export function modelSdkLoaded(): boolean {
+  return sdkLoaded;
+}
+
+/** The client, kept per container: a rotated key, another endpoint or another retry count makes a new one. */
 async function openai(apiKey: string, settings: ModelSettings): Promise<OpenAI> {
-  const key = clientKey(apiKey, settings);
+  const key = `${apiKey}\u0000${settings.openaiBaseUrl ?? ""}\u0000${settings.modelMaxRetries}`;
   if (client?.key !== key) {
-    sdk ??= import("openai").then(
-      (module) => module.default,
-      (error: unknown) => {
-        sdk = undefined;
-        throw error;
-      },
-    );
-    const OpenAI = await sdk;
+    const OpenAI = await openaiSdk();
     client = { key, instance: new OpenAI({ apiKey, baseURL: settings.openaiBaseUrl, maxRetries: settings.modelMaxRetries, fetch: sdkFetch }) };
   }
   return client.instance;
-}
-
-/** Whether a call with this key would find its client made (no SDK to load, nothing that blocks). */
-export function modelClientReady(apiKey: string, settings: ModelSettings): boolean {
-  return client?.key === clientKey(apiKey, settings);
-}
-
-/** What a client is made for: a rotated key, another endpoint or another retry count makes a new one. */
-const clientKey = (apiKey: string, settings: ModelSettings) => `${apiKey}\u0000${settings.openaiBaseUrl ?? ""}\u0000${settings.modelMaxRetries}`;
-
-/** Loads the SDK and makes the client ahead of the first call (askModel then finds it ready); never rejects. */
-export async function prepareModelClient(apiKey: string, settings: ModelSettings): Promise<void> {
-  await openai(apiKey, settings).catch(() => undefined);
 }
 
 /** Our deadline passed while the answer was streaming (or before its first words). */

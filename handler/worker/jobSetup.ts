@@ -1,7 +1,10 @@
 import type { ChannelSettings } from "../channelProfiles.js";
 import type { Job } from "../job/signedJob.js";
+import { budgetDay } from "../store/budgetDay.js";
+import { placeHolds, type Reservation } from "../store/budgets.js";
 import { claimJob } from "../store/jobClaims.js";
-import { planTurn, type TurnPlan } from "../store/turnPlan.js";
+import { reservationFor } from "../store/tokenEstimate.js";
+import { planTurn, promptFor, type PromptMessage, type TurnPlan } from "../store/turnPlan.js";
 import { toolingFor, type Tooling } from "./tooling.js";
 import type { WorkerDeps } from "./workerDeps.js";
 
@@ -15,34 +18,61 @@ export type ApiKey = { readonly key: string } | { readonly missing: true };
 
 /** What a job needs before its model call, all started at once (docs/architecture.md, "Cold start"). */
 export interface JobSetup {
+  /** Whether the job goes on to the model once claimed (not stale, not refused, not a task to make). */
+  readonly answers: boolean;
   /** This delivery's claim on the job: only the delivery that holds it answers. */
-  readonly claim: Promise<Step<"claimed" | "claimedElsewhere">>;
-  /** The turn the job answers: a new conversation, a regenerated turn or a follow-up (a table read for the last two). */
-  readonly plan: Promise<Step<TurnPlan>>;
+  readonly claim: Promise<Step<"claimedElsewhere" | "claimed">>;
+  /** The turn and its prompt; undefined when the conversation it continues is gone (or the job does not answer). */
+  readonly turn: Promise<Step<PreparedTurn | undefined>>;
   readonly apiKey: Promise<Step<ApiKey>>;
+}
+
+/** The turn a job answers, the prompt the model gets, and the hold on the budgets placed for it. */
+export interface PreparedTurn {
+  /** A new conversation, a regenerated turn or a follow-up (a table read for the last two). */
+  readonly plan: Extract<TurnPlan, { ok: true }>;
+  readonly prompt: PromptMessage[];
   /** The channel's Dooray tools (their token is a secret read). */
-  readonly tooling: Promise<Tooling>;
+  readonly tooling: Tooling;
+  /** The budget day the hold is on, and what it holds: the prompt (the tools' definitions count like it) and the longest answer. */
+  readonly day: string;
+  readonly reservedTokens: number;
+  /**
+   * The hold, placed beside the claim: refused or failed, nothing is given back here, since a second delivery of
+   * the job would place the same hold; only the claim's holder gives it back (runJob).
+   */
+  readonly hold: Promise<Step<Reservation>>;
 }
 
 const settled = <T>(promise: Promise<T>): Promise<Step<T>> => promise.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
 
 /**
- * Starts, side by side, everything a model call needs that depends on nothing else: the claim, the conversation
- * read, the OpenAI key and the Dooray API token (Secrets Manager reads in AWS, cached per container). The reservation
- * waits for the claim (holds are named after the job, so only the claim's holder may place one) and for the plan
- * (it is sized on the prompt); the SDK loads while the reservation is on the wire (runJob).
+ * Starts, side by side, everything a model call needs: the claim, the conversation read, the OpenAI key and the
+ * Dooray API token (Secrets Manager reads in AWS, cached per container), and the hold on the budgets as soon as the
+ * prompt it is sized on is known (at once for a new question), without waiting for the claim. The SDK loads while
+ * these are on the wire (runJob). The model is called only once the claim and the hold have both succeeded.
  */
 export function startSetup(job: Job, settings: ChannelSettings, deps: WorkerDeps, deadlineAt: number, logFields: Record<string, unknown>, deliveryId: string, proceeds: boolean): JobSetup {
   const nowSeconds = Math.floor(deps.now() / 1000);
   // A job that is only told why not (stale, refused) or makes a task needs the claim alone.
   const answers = proceeds && job.thread?.kind !== "createTask";
   const skipped = <T>(value: T): Promise<Step<T>> => Promise.resolve({ ok: true, value });
-  return {
-    claim: settled(claimJob(deps.table, job.id, deliveryId, nowSeconds)),
-    plan: answers ? settled(planTurn(deps.table, job, nowSeconds)) : skipped({ ok: false }),
-    apiKey: answers ? settled(apiKeyOf(deps)) : skipped({ missing: true }),
-    tooling: answers ? toolingFor(settings.dooray, job, deadlineAt, deps, logFields) : Promise.resolve({ tools: [], context: undefined, notice: undefined }),
-  };
+  const claim = settled(claimJob(deps.table, job.id, deliveryId, nowSeconds));
+  if (!answers) return { answers, claim, turn: skipped(undefined), apiKey: skipped({ missing: true }) };
+  const plan = planTurn(deps.table, job, nowSeconds);
+  const tooling = toolingFor(settings.dooray, job, deadlineAt, deps, logFields);
+  const turn = settled(
+    Promise.all([plan, tooling]).then(([planned, tools]): PreparedTurn | undefined => {
+      if (!planned.ok) return undefined;
+      const prompt = promptFor(settings.systemPrompt, planned.history, planned.question, deps.config.conversationContextTokens);
+      const promptTexts = [...prompt.map((message) => message.content), ...(tools.tools.length > 0 ? [JSON.stringify(tools.tools)] : [])];
+      const reservedTokens = reservationFor(promptTexts, deps.config.maxOutputTokens);
+      const day = budgetDay(deps.now(), deps.config.budgetTimeZone, deps.config.budgetUtcOffsetMinutes);
+      const hold = settled(placeHolds(deps.table, job, day, { jobId: job.id, tokens: reservedTokens }, settings.budgets, nowSeconds, { deadlineAt }));
+      return { plan: planned, prompt, tooling: tools, day, reservedTokens, hold };
+    }),
+  );
+  return { answers, claim, turn, apiKey: settled(apiKeyOf(deps)) };
 }
 
 /**

@@ -4,19 +4,18 @@ import { messages } from "../dooray/messages.js";
 import { postToDooray } from "../dooray/postToDooray.js";
 import type { Job } from "../job/signedJob.js";
 import { outcomeMetrics, type Measurement, type Outcome } from "../metrics.js";
-import { budgetDay } from "../store/budgetDay.js";
-import { reserve, settle } from "../store/budgets.js";
+import { giveBack, reserve, settle } from "../store/budgets.js";
 import { markFinished } from "../store/jobClaims.js";
-import { promptFor, type TurnPlan } from "../store/turnPlan.js";
-import { promptTokenBound, reservationFor, tokenBound } from "../store/tokenEstimate.js";
+import type { TurnPlan } from "../store/turnPlan.js";
+import { promptTokenBound, tokenBound } from "../store/tokenEstimate.js";
 import type { DoorayAttachment } from "../types.js";
 import { randomUUID } from "node:crypto";
 import { acceptJob } from "./acceptJob.js";
-import { modelClientReady, prepareModelClient, type TokenUsage } from "./askModel.js";
+import { loadModelSdk, modelSdkLoaded, type TokenUsage } from "./askModel.js";
 import { recordTurn } from "./conversationTurn.js";
 import { createTask } from "./createTask.js";
 import { deliver } from "./deliver.js";
-import { startSetup } from "./jobSetup.js";
+import { startSetup, type PreparedTurn } from "./jobSetup.js";
 import { answerMessages } from "./splitAnswer.js";
 import { measurementsOf, streamAnswer } from "./streamAnswer.js";
 import type { WorkerDeps } from "./workerDeps.js";
@@ -34,9 +33,10 @@ export const FOLLOW_UP_SAVE_WAIT_MS = 2_000;
  * The slow half, as the steps of a job:
  * 1. accept: the signature, a second delivery here, the responseUrl (acceptJob.ts);
  * 2. set up, side by side: the claim (one answer however often Lambda delivers it), the conversation read, the
- *    OpenAI key and the tools' token (jobSetup.ts);
+ *    OpenAI key, the tools' token, and the hold on the budgets once the prompt is known (jobSetup.ts); the SDK
+ *    loads while they are on the wire;
  * 3. checks that need the claim: a stale job, the tenant, the length; 할 일로 만들기 goes its own way here;
- * 4. reserve the budgets (after the claim, sized on the prompt) while the SDK loads beside it;
+ * 4. the hold: refused, the person is told why (and the hold given back); placed, the model may be called;
  * 5. stream the answer, replacing the acknowledgement as it grows (streamAnswer.ts);
  * 6. deliver it with its buttons; the settlement and the stored turn run beside the delivery, and the job is
  *    marked finished as soon as the final message went out.
@@ -59,6 +59,13 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
   // The edge checked these against its settings; the worker holds to its own (they may differ during a deploy).
   const refusal = config.tenantIds.length > 0 && !config.tenantIds.includes(job.tenantId) ? "tenant not allowed" : job.text.length > config.maxQuestionChars ? "question too long" : undefined;
   const setup = startSetup(job, settings, deps, deadlineAt, base, deps.deliveryId ?? randomUUID(), !stale && !refusal);
+
+  // A cold container's longest step is the SDK's load, and it blocks: it starts once the job's first requests (the
+  // claim, the hold, the secrets) are on the wire, so that their round trips pass while it runs.
+  if (setup.answers && !modelSdkLoaded()) {
+    await afterPendingWrites();
+    await loadModelSdk();
+  }
 
   const post = deps.post ?? postToDooray;
   // Writes that follow the answer; awaited (bounded) after the final message, so the invocation does not end on them.
@@ -84,7 +91,9 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
     await Promise.all(bookkeeping);
   };
 
-  // Lambda may deliver this job twice, to two containers: only the delivery that claims it answers.
+  // Lambda may deliver this job twice, to two containers: only the delivery that claims it answers. A hold this
+  // delivery placed beside its claim stays for the holder to settle (or, had the claim failed, until the day ends:
+  // the budget then errs on the safe side).
   const claim = await setup.claim;
   if (!claim.ok) {
     log("error", "job.storeUnavailable", { ...base, step: "claim", error: claim.error });
@@ -109,6 +118,12 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
   }
 
   const apiKey = await setup.apiKey;
+  const prepared = await setup.turn;
+  // The claim is ours: a hold placed beside it that will not be used is given back once its writes are done,
+  // whichever delivery placed it (a second delivery of this job places the same hold, and never gives it back).
+  const giveBackHold = (turn: PreparedTurn) =>
+    bookkeeping.push(turn.hold.then(() => giveBack(deps.table, job, turn.day, { jobId: job.id, tokens: turn.reservedTokens }, nowSeconds(), within)).catch((error: unknown) => log("warn", "job.holdNotGivenBack", { ...base, error })));
+  if (prepared.ok && prepared.value && (!apiKey.ok || "missing" in apiKey.value)) giveBackHold(prepared.value);
   if (!apiKey.ok) {
     log("error", "job.secretUnavailable", { ...base, error: apiKey.error });
     return finish("secretUnavailable", [messages.secretUnavailable]);
@@ -116,38 +131,22 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
   if ("missing" in apiKey.value) return finish("notConfigured", [messages.notConfigured]);
   const key = apiKey.value.key;
 
-  const planned = await setup.plan;
-  if (!planned.ok) {
-    log("error", "job.storeUnavailable", { ...base, step: "conversation", error: planned.error });
+  if (!prepared.ok) {
+    log("error", "job.storeUnavailable", { ...base, step: "conversation", error: prepared.error });
     return finish("storeUnavailable", [messages.storeUnavailable]);
   }
-  const plan = planned.value;
-  if (!plan.ok) return finish("conversationGone", [messages.conversationGone], { conversationId: job.thread?.conversationId });
-  const prompt = promptFor(settings.systemPrompt, plan.history, plan.question, config.conversationContextTokens);
-  const tooling = await setup.tooling;
-  // The tools' definitions travel with the prompt, and count like it.
-  const promptTexts = [...prompt.map((message) => message.content), ...(tooling.tools.length > 0 ? [JSON.stringify(tooling.tools)] : [])];
+  if (!prepared.value) return finish("conversationGone", [messages.conversationGone], { conversationId: job.thread?.conversationId });
+  const { plan, prompt, tooling, day, reservedTokens } = prepared.value;
 
-  // Budgets: hold back the most this question can cost before asking, so concurrent questions cannot overrun. The
-  // SDK loads (a cold container's longest step, and it blocks) once the reservation's requests are on the wire.
-  const reservedTokens = reservationFor(promptTexts, config.maxOutputTokens);
-  const day = budgetDay(deps.now(), config.budgetTimeZone, config.budgetUtcOffsetMinutes);
-  const reserving = reserve(deps.table, job, day, { jobId: job.id, tokens: reservedTokens }, settings.budgets, nowSeconds(), within).then(
-    (value) => ({ ok: true as const, value }),
-    (error: unknown) => ({ ok: false as const, error }),
-  );
-  const modelSettings = { ...config, model: settings.model };
-  if (!modelClientReady(key, modelSettings)) {
-    await afterPendingWrites();
-    await prepareModelClient(key, modelSettings);
-  }
-  const reservation = await reserving;
+  const reservation = await prepared.value.hold;
   if (!reservation.ok) {
     log("error", "job.storeUnavailable", { ...base, step: "reserve", error: reservation.error });
+    giveBackHold(prepared.value);
     return finish("storeUnavailable", [messages.storeUnavailable]);
   }
   if (!reservation.value.ok) {
     const refused = reservation.value;
+    giveBackHold(prepared.value);
     const text = messages.budgetExceeded(refused, config.budgetTimeZone);
     const fields = { scope: refused.scope, reservedTokens };
     // 다시 생성 replaced the answer with the acknowledgement: put the answer and its buttons back, with the reason.
