@@ -56,6 +56,8 @@ export async function awsRequest(
   body: string,
   env: Env = process.env,
   limits: CallLimits = {},
+  /** A success answer's body is not read (an asynchronous Invoke's 202); an error's always is, for its code. */
+  successBodyUnused = false,
 ): Promise<AwsResponse> {
   const url = new URL(endpointOf(service, env) + path);
   const timeLeft = () => (limits.deadlineAt === undefined ? Number.POSITIVE_INFINITY : limits.deadlineAt - Date.now());
@@ -74,7 +76,7 @@ export async function awsRequest(
     );
     let response: AwsResponse;
     try {
-      response = await send(url, signed, body, timeoutMs);
+      response = await send(url, signed, body, timeoutMs, successBodyUnused);
     } catch (cause) {
       last = new AwsCallError(service, "NetworkError", 0, { cause });
       continue;
@@ -86,8 +88,9 @@ export async function awsRequest(
   throw last!;
 }
 
-async function send(url: URL, headers: Record<string, string>, body: string, timeoutMs: number): Promise<AwsResponse> {
-  const { status, body: text } = await httpRequest(url, body, { headers, timeoutMs, maxResponseBytes: MAX_RESPONSE_BYTES });
+async function send(url: URL, headers: Record<string, string>, body: string, timeoutMs: number, successBodyUnused: boolean): Promise<AwsResponse> {
+  const readBodyOf = successBodyUnused ? (status: number) => status < 200 || status >= 300 : undefined;
+  const { status, body: text } = await httpRequest(url, body, { headers, timeoutMs, maxResponseBytes: MAX_RESPONSE_BYTES, ...(readBodyOf ? { readBodyOf } : {}) });
   return { status, body: text };
 }
 

@@ -1,6 +1,6 @@
 import { awsRequest } from "./awsRequest.js";
 
-/** Lambda Invoke with InvocationType Event: AWS queues the payload and answers 202 at once. */
+/** Lambda Invoke with InvocationType Event: AWS queues the payload and answers 202 at once, with an empty body. */
 export async function invokeAsync(functionName: string, payload: unknown, env: Readonly<Record<string, string | undefined>> = process.env): Promise<void> {
   await awsRequest(
     "lambda",
@@ -8,5 +8,7 @@ export async function invokeAsync(functionName: string, payload: unknown, env: R
     { "content-type": "application/json", "x-amz-invocation-type": "Event" },
     JSON.stringify(payload),
     env,
+    {},
+    true,
   );
 }
