@@ -183,6 +183,10 @@ const worker = await child(WORKER, "warm", Array.from({ length: N.workerJobs + 1
 const modelTimes = quickModel.durationsMs.slice(modelStart + 1);
 const overheads = worker.latencies.map((wall, index) => wall - (modelTimes[index] ?? Number.NaN));
 
+// ── 3b. the worker's table writes alone, in its rounds: the part of its overhead that is the table's ──
+say(`worker table floor: ${N.workerJobs} jobs' writes alone…`);
+const tableFloor = await tableFloorRun(N.workerJobs);
+
 // ── 3a. first words: from the edge receiving a command to the first post with model words, warm ──
 say(`first words: ${N.warmWords} commands through warm edge and worker processes…`);
 const warmWords: number[] = [];
@@ -195,7 +199,7 @@ const warmWords: number[] = [];
   worker.kill();
 }
 
-// ── 3b. the edge's own logic, no I/O at all: parse, checks, job signature, SigV4 signing of the Invoke ──
+// ── 3c. the edge's own logic, no I/O at all: parse, checks, job signature, SigV4 signing of the Invoke ──
 say("edge logic alone…");
 const edgeLogic = await edgeLogicAlone(quick ? 2_000 : 10_000);
 
@@ -237,6 +241,7 @@ const result = {
   },
   edge_logic_ms: { p50: round(percentile(edgeLogic, 50), 3), p99: round(percentile(edgeLogic, 99), 3), samples: edgeLogic.length },
   worker_overhead_ms: { p50: round(percentile(overheads, 50), 2), p99: round(percentile(overheads, 99), 2), jobs: overheads.length },
+  worker_table_floor_ms: { p50: round(percentile(tableFloor, 50), 2), p99: round(percentile(tableFloor, 99), 2), jobs: tableFloor.length },
   first_words_ms: { cold_overhead: round(median(coldWords)), warm_overhead_p50: round(percentile(warmWords, 50), 2), warm_overhead_p99: round(percentile(warmWords, 99), 2), cold_rounds: coldWords.length, warm_commands: warmWords.length },
   worker_floor_ms: round(median(workerFloor)),
   peak_rss_mb: {
@@ -424,6 +429,20 @@ async function firstWords(edge: Served, worker: Served): Promise<number> {
   return posts.find(hasWords)!.receivedAt - edgeRun.startedAt - wordsModel.firstTokenMs[modelIndex]!;
 }
 
+/** bench/tableFloor.ts in a process of its own (as the worker is), against the bench's table: its latencies. */
+async function tableFloorRun(jobs: number): Promise<number[]> {
+  const outFile = join(work, `table-floor-${randomUUID()}.json`);
+  await new Promise<void>((resolve, reject) => {
+    const proc = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "bench", "tableFloor.ts")], {
+      cwd: REPO_ROOT,
+      env: { ...commonEnv, BENCH_JOBS: String(jobs), BENCH_WARMUP: "20", BENCH_OUT: outFile },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    proc.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`table floor exited ${code}`))));
+  });
+  return (JSON.parse(readFileSync(outFile, "utf8")) as { latencies: number[] }).latencies;
+}
+
 /** The worker floor (bench/workerFloor.cjs) once, in a fresh process, minus its model's time to first token. */
 async function floorRun(): Promise<number> {
   const outFile = join(work, `floor-${randomUUID()}.json`);
@@ -469,6 +488,7 @@ function table(r: typeof result): string {
     [`first words, fresh edge and worker, excl. the model's time to first token (worker floor: ${r.worker_floor_ms} ms)`, `${r.first_words_ms.cold_overhead} ms`, "", `${ratio(r.first_words_ms.cold_overhead, r.worker_floor_ms)} floor`],
     ["first words, warm edge and worker, excl. the model's time to first token, p50 / p99", `${r.first_words_ms.warm_overhead_p50} / ${r.first_words_ms.warm_overhead_p99} ms`, "", ""],
     ["worker overhead excl. model (job claim, budget reserve + settle on the table), p50 / p99", `${r.worker_overhead_ms.p50} / ${r.worker_overhead_ms.p99} ms`, "", ""],
+    ["  worker table floor: a job's eight writes alone, in the worker's three rounds, p50 / p99", `${r.worker_table_floor_ms.p50} / ${r.worker_table_floor_ms.p99} ms`, "", ""],
     ["peak RSS, edge cold / worker", `${r.peak_rss_mb.edge} / ${r.peak_rss_mb.worker} MB`, `${r.peak_rss_mb.baseline} MB`, ratio(r.peak_rss_mb.baseline, r.peak_rss_mb.edge)],
     [`dev server ack, ${r.load.sequential_commands} commands one at a time, p50 / p99`, `${r.load.sequential_ack_p50_ms} / ${r.load.sequential_ack_p99_ms} ms`, "", ""],
     [`load: ${r.load.sent} at concurrency ${r.load.concurrency}, ack p50 / p99 / max`, `${r.load.ack_p50_ms} / ${r.load.ack_p99_ms} / ${r.load.ack_max_ms} ms`, "", ""],
