@@ -6,33 +6,31 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { synthApp } from "../../stacks/main.js";
 import { offlineWorkspace, pluginDir, terraformAvailable } from "../../stacks/tools/offlineTerraform.js";
-import { startFakeSqs } from "../support/fakeSqs.js";
-import type { Listening } from "../support/listen.js";
 import { TERRAFORM_BUDGET_MS } from "../support/testBudgets.js";
 
 /**
  * A real `terraform apply` of the sample dev stack against moto, an emulator of the AWS APIs (docs/operations.md,
  * "Rehearsing a deploy"): the provider accepts what we plan, reads it back unchanged, and destroys it cleanly. moto
  * stores Lambda functions without running them and keeps policies without enforcing them, so this proves the shape
- * of the deployment, not the permissions (stack tests assert those). SQS goes to a fake of our own (fakeSqs.ts):
- * moto's SQS JSON protocol loses a queue's attributes. Runs where MOTO_SERVER (the moto-server
- * command) and the Terraform mirror are present; REQUIRE_MOTO=1 makes a missing one a failure.
+ * of the deployment, not the permissions (stack tests assert those). Every service is moto's, SQS included (it speaks
+ * the JSON protocol the provider uses), and MOTO_KEEP_DEAD_LETTER_CONFIG=1 makes its Lambda keep a function's
+ * dead-letter queue as AWS does, so the next plan is empty. Runs where MOTO_SERVER (the moto-server command) and
+ * the Terraform mirror are present; REQUIRE_MOTO=1 makes a missing one a failure.
  */
 const motoServer = process.env.MOTO_SERVER;
 const available = Boolean(motoServer) && terraformAvailable() && Boolean(process.env.TF_PLUGIN_DIR);
 if (!available && process.env.REQUIRE_MOTO === "1") throw new Error("REQUIRE_MOTO=1 but MOTO_SERVER, terraform or TF_PLUGIN_DIR is missing");
 
 const DEV_ACCOUNT = "111111111111";
-const SERVICES = ["cloudwatch", "dynamodb", "iam", "kms", "lambda", "logs", "secretsmanager", "sns", "sts"];
+const SERVICES = ["cloudwatch", "dynamodb", "iam", "kms", "lambda", "logs", "secretsmanager", "sns", "sqs", "sts"];
 
 type State = { values: { root_module: { resources: { type: string; name: string; values: Record<string, any> }[] } } };
 
 describe.skipIf(!available)("a deploy rehearsed against an AWS API emulator", { timeout: TERRAFORM_BUDGET_MS }, () => {
   let moto: ChildProcess;
-  let sqs: Listening;
   let dir: string;
   let state: State["values"]["root_module"]["resources"];
-  // Asynchronous: the fake SQS answers from this process, so terraform must not block it.
+  // Asynchronous: the event loop stays free while terraform runs.
   const terraform = (args: string[]) =>
     new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
       const cliConfig = join(dir, "empty.tfrc");
@@ -49,9 +47,8 @@ describe.skipIf(!available)("a deploy rehearsed against an AWS API emulator", { 
 
   beforeAll(async () => {
     const port = await freePort();
-    moto = spawn(motoServer!, [String(port)], { env: { ...process.env, MOTO_ACCOUNT_ID: DEV_ACCOUNT }, stdio: ["ignore", "ignore", "pipe"] });
+    moto = spawn(motoServer!, [String(port)], { env: { ...process.env, MOTO_ACCOUNT_ID: DEV_ACCOUNT, MOTO_KEEP_DEAD_LETTER_CONFIG: "1" }, stdio: ["ignore", "ignore", "pipe"] });
     await waitForListening(moto, port);
-    sqs = await startFakeSqs(DEV_ACCOUNT, "ap-northeast-2");
     const outdir = mkdtempSync(join(tmpdir(), "dooray-gpt-rehearsal-"));
     synthApp(outdir);
     dir = offlineWorkspace(join(outdir, "stacks", "dooray-gpt-dev"), join(outdir, "rehearsal"));
@@ -67,7 +64,7 @@ describe.skipIf(!available)("a deploy rehearsed against an AWS API emulator", { 
               secret_key: "test",
               skip_credentials_validation: true,
               skip_metadata_api_check: true,
-              endpoints: [{ ...Object.fromEntries(SERVICES.map((service) => [service, `http://127.0.0.1:${port}`])), sqs: sqs.url }],
+              endpoints: [Object.fromEntries(SERVICES.map((service) => [service, `http://127.0.0.1:${port}`]))],
             },
           ],
         },
@@ -80,7 +77,6 @@ describe.skipIf(!available)("a deploy rehearsed against an AWS API emulator", { 
 
   afterAll(async () => {
     moto?.kill("SIGTERM");
-    await sqs?.close();
   });
 
   const one = (type: string) => {
@@ -103,14 +99,12 @@ describe.skipIf(!available)("a deploy rehearsed against an AWS API emulator", { 
     for (const group of state.filter((resource) => resource.type === "aws_cloudwatch_log_group")) expect(group.values.kms_key_id).toBe(key.arn);
   });
 
-  it("plans no change on the next deploy, with no input, but for the one setting the emulator does not keep", async () => {
-    const plan = await succeeds(["plan", "-input=false", "-lock=false", "-no-color"]);
-    // moto's Lambda drops DeadLetterConfig (it stores TracingConfig, LoggingConfig and the rest); AWS keeps it.
-    expect(plan).toContain("Plan: 0 to add, 1 to change, 0 to destroy.");
-    expect([...plan.matchAll(/^ {2}# (\S+) will be updated in-place$/gm)].map((match) => match[1])).toEqual([expect.stringMatching(/^aws_lambda_function\.edge_function_/)]);
-    const changedLines = plan.slice(plan.indexOf("  # aws_lambda_function.edge_function_")).split("\n").filter((line) => /^\s+[-+~] /.test(line)).map((line) => line.trim());
-    expect(changedLines[0]).toMatch(/^~ resource "aws_lambda_function" "edge_function_/);
-    expect(changedLines.slice(1)).toEqual(["+ dead_letter_config {", `+ target_arn = "arn:aws:sqs:ap-northeast-2:${DEV_ACCOUNT}:dooray-gpt-dev-edge-dead-letters"`]);
+  it("plans no change on the next deploy, with no input: the emulator keeps every setting, the dead-letter queue included", async () => {
+    const plan = await succeeds(["plan", "-input=false", "-lock=false", "-no-color", "-detailed-exitcode"]);
+    expect(plan).toContain("No changes. Your infrastructure matches the configuration.");
+    expect(one("aws_sqs_queue").arn).toBe(`arn:aws:sqs:ap-northeast-2:${DEV_ACCOUNT}:dooray-gpt-dev-edge-dead-letters`);
+    const edge = state.find((resource) => resource.type === "aws_lambda_function" && resource.values.function_name === "dooray-gpt-dev-edge")!.values;
+    expect(edge.dead_letter_config).toEqual([{ target_arn: `arn:aws:sqs:ap-northeast-2:${DEV_ACCOUNT}:dooray-gpt-dev-edge-dead-letters` }]);
   });
 
   it("destroys cleanly", async () => {
