@@ -1,3 +1,4 @@
+import { describeStatement, isAdminLikeManagedPolicy, parsePolicy, widenings, type Statement } from "./iamPolicy.js";
 import type { PlanJson } from "./offlineTerraform.js";
 
 /** What a reviewer needs from a plan, read from the plan itself (never restated by hand): see formatSummary. */
@@ -10,7 +11,12 @@ export interface ReviewSummary {
     /** Functions with neither a URL nor a resource-policy grant. */
     readonly private: readonly string[];
   };
-  readonly roles: readonly { readonly role: string; readonly statements: readonly Statement[] }[];
+  /** Every role: who may assume it, its inline policies' statements, and the managed policies attached to it. */
+  readonly roles: readonly { readonly role: string; readonly trust: readonly Statement[] | undefined; readonly statements: readonly Statement[]; readonly managed: readonly string[]; readonly unknownPolicies: number }[];
+  /** Resource policies other than the functions' grants and the key's: queues, buckets, topics, secrets. */
+  readonly resourcePolicies: readonly { readonly resource: string; readonly statements: readonly Statement[] | undefined }[];
+  /** Everything in the plan that grants `*`, an admin-like managed policy, another account or the public: ⚠ in the comment. */
+  readonly accessFlags: readonly string[];
   readonly secrets: readonly { readonly name: string; readonly recoveryWindowDays: number }[];
   readonly functions: readonly {
     readonly name: string;
@@ -42,8 +48,9 @@ export interface ReviewSummary {
     readonly alias: string;
     readonly rotation: boolean;
     readonly encrypts: readonly string[];
-    /** Key policy principals (services, the account). */
-    readonly keyPolicy: readonly { readonly sid: string; readonly principal: string; readonly actions: readonly string[] }[];
+    /** The key policy's statements (services, the account); none when the policy is known only after apply. */
+    readonly statements: readonly Statement[];
+    readonly policyUnknown: boolean;
     /** Roles whose own policy uses the key, and through which services. */
     readonly roles: readonly { readonly role: string; readonly actions: readonly string[]; readonly via: readonly string[] }[];
   }[];
@@ -75,13 +82,14 @@ export interface ReviewSummary {
   } | undefined;
 }
 
-export interface Statement {
-  readonly Sid: string;
-  readonly Effect: string;
-  readonly Action: readonly string[];
-  readonly Resource: readonly string[];
-  readonly Condition?: Readonly<Record<string, unknown>>;
-}
+export type { Statement };
+
+/**
+ * The edge's own public surface, the only one the stack means to have (stacks/EdgeFunction.ts): its URL without
+ * auth and the grant a new URL needs. The reassuring sentences are printed for exactly these, never by type.
+ */
+export const EDGE_PUBLIC_GRANT = { statementId: "FunctionUrlNeedsInvokeFunction", action: "lambda:InvokeFunction", principal: "*" } as const;
+export const edgeFunctionName = (stack: string) => `${stack}-edge`;
 
 /** Lambda's arm64 list price per GB-second (most regions, 2025); the summary says it is an assumption. */
 export const ARM64_USD_PER_GB_SECOND = 0.0000133334;
@@ -92,6 +100,11 @@ type After = Record<string, any>;
 const remains = (change: PlanJson["resource_changes"][number]) => Boolean(change.change.after) && change.change.actions.join() !== "delete";
 
 export function reviewSummary(stack: string, plan: PlanJson, allowedAccountIds: readonly string[]): ReviewSummary {
+  const summary = summaryWithoutFlags(stack, plan, allowedAccountIds);
+  return { ...summary, accessFlags: accessFlagsOf(summary, ownAccountsOf(summary)) };
+}
+
+function summaryWithoutFlags(stack: string, plan: PlanJson, allowedAccountIds: readonly string[]): ReviewSummary {
   const of = (type: string): After[] => plan.resource_changes.filter((change) => change.type === type && remains(change)).map((change) => change.change.after);
   const functions = of("aws_lambda_function");
   const urls = of("aws_lambda_function_url").map((url) => ({ function: String(url.function_name), authorization: String(url.authorization_type) }));
@@ -102,7 +115,9 @@ export function reviewSummary(stack: string, plan: PlanJson, allowedAccountIds: 
     stack,
     allowedAccountIds,
     public: { urls, grants, private: functions.map((fn) => String(fn.function_name)).filter((name) => !exposed.has(name)) },
-    roles: of("aws_iam_role_policy").map((policy) => ({ role: String(policy.role), statements: (JSON.parse(String(policy.policy)) as { Statement: Statement[] }).Statement })),
+    roles: rolesOf(plan),
+    resourcePolicies: resourcePoliciesOf(plan),
+    accessFlags: [],
     secrets: of("aws_secretsmanager_secret").map((secret) => ({ name: String(secret.name), recoveryWindowDays: Number(secret.recovery_window_in_days) })),
     functions: functions.map((fn) => {
       const variables = (fn.environment?.[0]?.variables ?? {}) as Record<string, string>;
@@ -146,9 +161,116 @@ export function reviewSummary(stack: string, plan: PlanJson, allowedAccountIds: 
   };
 }
 
+type Remaining = { address: string; after: After; unknown: After };
+
+/** Resources of a type that remain after the plan, with their address and what is known only after apply. */
+function remaining(plan: PlanJson, ...types: string[]): Remaining[] {
+  return plan.resource_changes
+    .filter((change) => types.includes(change.type) && remains(change))
+    .map((change) => ({ address: change.address, after: change.change.after as After, unknown: (change.change.after_unknown ?? {}) as After }));
+}
+
+const known = (resource: Remaining, name: string) => (resource.unknown[name] === true ? "(known after apply)" : String(resource.after[name] ?? "?"));
+
+/** Every role in the plan, and every policy attached to a role in the plan, however it is attached. */
+function rolesOf(plan: PlanJson): ReviewSummary["roles"] {
+  const roles = new Map<string, { role: string; trust: Statement[] | undefined; statements: Statement[]; managed: string[]; unknownPolicies: number }>();
+  const roleNamed = (name: string) => {
+    if (!roles.has(name)) roles.set(name, { role: name, trust: undefined, statements: [], managed: [], unknownPolicies: 0 });
+    return roles.get(name)!;
+  };
+  const customerPolicies = new Map(remaining(plan, "aws_iam_policy").map((policy) => [known(policy, "arn"), policy]));
+  for (const role of remaining(plan, "aws_iam_role")) {
+    const entry = roleNamed(known(role, "name"));
+    entry.trust = role.unknown.assume_role_policy === true ? undefined : parsePolicy(role.after.assume_role_policy);
+    for (const arn of (role.after.managed_policy_arns ?? []) as string[]) entry.managed.push(arn);
+    for (const inline of (role.after.inline_policy ?? []) as { policy?: string }[]) {
+      const statements = parsePolicy(inline.policy);
+      if (statements) entry.statements.push(...statements);
+      else if (inline.policy) entry.unknownPolicies++;
+    }
+  }
+  for (const policy of remaining(plan, "aws_iam_role_policy")) {
+    const entry = roleNamed(known(policy, "role"));
+    const statements = policy.unknown.policy === true ? undefined : parsePolicy(policy.after.policy);
+    if (statements) entry.statements.push(...statements);
+    else entry.unknownPolicies++;
+  }
+  for (const attachment of remaining(plan, "aws_iam_role_policy_attachment")) {
+    const arn = known(attachment, "policy_arn");
+    roleNamed(known(attachment, "role")).managed.push(customerPolicies.has(arn) ? `${arn} (${known(customerPolicies.get(arn)!, "name")}, in this plan)` : arn);
+  }
+  return [...roles.values()];
+}
+
+/** Resource policies: who outside the roles may use a queue, a bucket, a topic or a secret. */
+function resourcePoliciesOf(plan: PlanJson): ReviewSummary["resourcePolicies"] {
+  const targets: Record<string, string> = { aws_sqs_queue_policy: "queue_url", aws_s3_bucket_policy: "bucket", aws_sns_topic_policy: "arn", aws_secretsmanager_secret_policy: "secret_arn", aws_lambda_layer_version_permission: "layer_name" };
+  return remaining(plan, ...Object.keys(targets)).map((policy) => {
+    const type = policy.address.split(".").slice(-2)[0]!;
+    const document = type === "aws_lambda_layer_version_permission" ? { Statement: { Sid: policy.after.statement_id, Effect: "Allow", Action: policy.after.action, Principal: policy.after.principal === "*" ? "*" : { AWS: policy.after.principal } } } : policy.after.policy;
+    return { resource: `${type} on ${known(policy, targets[type]!)}`, statements: policy.unknown.policy === true ? undefined : parsePolicy(document) };
+  });
+}
+
+/**
+ * The accounts that are ours: the ones the provider is held to, or, in a plan that names none (an offline plan's),
+ * the one the roles' own resource ARNs name most.
+ */
+function ownAccountsOf(summary: ReviewSummary): string[] {
+  if (summary.allowedAccountIds.length > 0) return [...summary.allowedAccountIds];
+  const counts = new Map<string, number>();
+  for (const statement of summary.roles.flatMap((role) => role.statements)) {
+    for (const account of statement.Resource.map((arn) => /^arn:aws[\w-]*:[\w-]+:[\w-]*:(\d{12}):/.exec(arn)?.[1]).filter(Boolean) as string[]) counts.set(account, (counts.get(account) ?? 0) + 1);
+  }
+  const [most] = [...counts.entries()].sort((a, b) => b[1] - a[1]);
+  return most ? [most[0]] : [];
+}
+
+/** Every grant in the plan that a reviewer must see: anything wide, admin-like, foreign or public. */
+function accessFlagsOf(summary: ReviewSummary, ownAccounts: readonly string[]): string[] {
+  const flags: string[] = [];
+  const edge = edgeFunctionName(summary.stack);
+  for (const url of summary.public.urls) {
+    if (url.authorization === "NONE" && url.function !== edge) flags.push(`a Function URL with no auth on ${url.function}: anyone on the internet may call it`);
+  }
+  for (const grant of summary.public.grants) {
+    const isEdgeGrant = grant.function === edge && grant.statementId === EDGE_PUBLIC_GRANT.statementId && grant.action === EDGE_PUBLIC_GRANT.action && grant.principal === EDGE_PUBLIC_GRANT.principal;
+    if (isEdgeGrant) continue;
+    const account = /^(?:arn:aws[\w-]*:iam::)?(\d{12})\b/.exec(grant.principal)?.[1];
+    if (grant.principal === "*") flags.push(`${grant.action} for anyone (principal *) on ${grant.function} (${grant.statementId})`);
+    else if (account && !ownAccounts.includes(account)) flags.push(`${grant.action} for another account (${grant.principal}) on ${grant.function} (${grant.statementId})`);
+    else if (/\*/.test(grant.action)) flags.push(`${grant.action} for ${grant.principal} on ${grant.function} (${grant.statementId})`);
+  }
+  for (const role of summary.roles) {
+    for (const statement of role.trust ?? []) for (const wide of widenings(statement, ownAccounts, "resource")) flags.push(`role ${role.role} may be assumed ${wide.replace(/^to /, "by ")} (trust ${statement.Sid})`);
+    for (const statement of role.statements) {
+      const wide = widenings(statement, ownAccounts, "identity");
+      if (wide.length > 0) flags.push(`role ${role.role}, ${statement.Sid}: ${wide.join("; ")}`);
+    }
+    for (const arn of role.managed) flags.push(`role ${role.role} has the managed policy ${arn.split("/").pop()}${isAdminLikeManagedPolicy(arn.split(" ")[0]!) ? " (admin-like: the run of the account or of a whole service)" : ": read it in full, the plan does not hold its statements"}`);
+    if (role.unknownPolicies > 0) flags.push(`role ${role.role}: ${role.unknownPolicies} polic${role.unknownPolicies === 1 ? "y" : "ies"} known only after apply: read the configuration`);
+  }
+  for (const key of summary.keys) {
+    if (key.policyUnknown) flags.push(`the key policy of ${key.alias} is known only after apply: read the configuration`);
+    for (const statement of key.statements) {
+      const wide = widenings(statement, ownAccounts, "resource");
+      if (wide.length > 0) flags.push(`key policy of ${key.alias}, ${statement.Sid}: ${wide.join("; ")}`);
+    }
+  }
+  for (const policy of summary.resourcePolicies) {
+    if (!policy.statements) flags.push(`${policy.resource}: its policy is known only after apply: read the configuration`);
+    for (const statement of policy.statements ?? []) {
+      const wide = widenings(statement, ownAccounts, "resource");
+      if (wide.length > 0) flags.push(`${policy.resource}, ${statement.Sid}: ${wide.join("; ")}`);
+    }
+  }
+  return flags;
+}
+
 function doorayOf(functions: After[]): ReviewSummary["dooray"] {
   const worker = functions.map(variablesOf).find((vars) => vars.BOT_MODEL !== undefined) ?? {};
-  const profiles = JSON.parse(worker.CHANNEL_PROFILES ?? "{}") as Record<string, { name: string; dooray?: { projects: string[]; wikis: string[]; taskProject?: string } }>;
+  const profiles = profilesOf(worker) as Record<string, { name: string; dooray?: { projects: string[]; wikis: string[]; taskProject?: string } }>;
   return {
     host: worker.DOORAY_API_URL,
     tokenSecret: worker.DOORAY_API_TOKEN_SECRET_ID,
@@ -158,12 +280,24 @@ function doorayOf(functions: After[]): ReviewSummary["dooray"] {
   };
 }
 
+/** The channel profiles the worker is told (CHANNEL_PROFILES), or none when the value is not known or not JSON. */
+function profilesOf(variables: Record<string, string>): Record<string, unknown> {
+  try {
+    const parsed = JSON.parse(variables.CHANNEL_PROFILES ?? "{}") as unknown;
+    return parsed !== null && typeof parsed === "object" ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+const hostOf = (url: string) => URL.canParse(url) ? new URL(url).host : url;
+
 const variablesOf = (fn: After) => (fn.environment?.[0]?.variables ?? {}) as Record<string, string>;
 
 function endpointOf(functions: After[]): ReviewSummary["modelEndpoint"] {
   const worker = functions.map(variablesOf).find((vars) => vars.BOT_MODEL !== undefined);
   if (!worker) return undefined;
-  return worker.OPENAI_BASE_URL ? { host: new URL(worker.OPENAI_BASE_URL).host, isDefault: false, model: worker.BOT_MODEL! } : { host: "api.openai.com", isDefault: true, model: worker.BOT_MODEL! };
+  return worker.OPENAI_BASE_URL ? { host: hostOf(worker.OPENAI_BASE_URL), isDefault: false, model: worker.BOT_MODEL! } : { host: "api.openai.com", isDefault: true, model: worker.BOT_MODEL! };
 }
 
 function tenantsOf(functions: After[]): string[] {
@@ -179,7 +313,7 @@ function spendOf(functions: After[]): ReviewSummary["spend"] {
   const dollars = (tokens: number, pricePerMillion: number) => (tokens === 0 ? undefined : (tokens * pricePerMillion) / 1_000_000);
   const user = Number(worker.BUDGET_USER_DAILY_TOKENS);
   const channel = Number(worker.BUDGET_CHANNEL_DAILY_TOKENS);
-  const profiles = JSON.parse(worker.CHANNEL_PROFILES ?? "{}") as Record<string, { name: string; budgets?: { userDailyTokens?: number; channelDailyTokens?: number }; modelPrice?: { outputPerMillionTokens: number } }>;
+  const profiles = profilesOf(worker) as Record<string, { name: string; budgets?: { userDailyTokens?: number; channelDailyTokens?: number }; modelPrice?: { outputPerMillionTokens: number } }>;
   return {
     perPerson: dollars(user, defaultPrice),
     perChannel: dollars(channel, defaultPrice),
@@ -195,7 +329,7 @@ function keysOf(plan: PlanJson, of: (type: string) => After[]): ReviewSummary["k
   return keyChanges.map((change) => {
     // One key per environment, with one alias.
     const alias = of("aws_kms_alias")[0]?.name as string | undefined;
-    const policy = JSON.parse(String(change.change.after.policy)) as { Statement: { Sid: string; Principal: { AWS?: string; Service?: string }; Action: string[] }[] };
+    const statements = change.change.after_unknown?.policy === true ? undefined : parsePolicy(change.change.after.policy);
     const usesAlias = (value: unknown) => value === alias;
     const encrypts = [
       ...of("aws_secretsmanager_secret").filter((secret) => usesAlias(secret.kms_key_id)).map((secret) => `secret ${secret.name}`),
@@ -209,18 +343,21 @@ function keysOf(plan: PlanJson, of: (type: string) => After[]): ReviewSummary["k
       // The code-signing bucket (the stack's only one): its default encryption names the key by its ARN, known after apply.
       ...(of("aws_s3_bucket_server_side_encryption_configuration").length > 0 ? of("aws_s3_bucket").map((bucket) => `bucket ${bucket.bucket}`) : []),
     ];
-    const roles = of("aws_iam_role_policy").flatMap((rolePolicy) =>
-      (JSON.parse(String(rolePolicy.policy)) as { Statement: Statement[] }).Statement.filter((statement) => (statement.Condition as { "ForAnyValue:StringEquals"?: { "kms:ResourceAliases"?: string[] } } | undefined)?.["ForAnyValue:StringEquals"]?.["kms:ResourceAliases"]?.includes(alias ?? "")).map((statement) => ({
-        role: String(rolePolicy.role),
-        actions: statement.Action,
-        via: ((statement.Condition as { StringEquals?: { "kms:ViaService"?: string[] } }).StringEquals?.["kms:ViaService"] ?? []).map((service) => service.split(".")[0]!),
-      })),
+    const roles = rolesOf(plan).flatMap((role) =>
+      role.statements
+        .filter((statement) => (statement.Condition as { "ForAnyValue:StringEquals"?: { "kms:ResourceAliases"?: string[] | string } } | undefined)?.["ForAnyValue:StringEquals"]?.["kms:ResourceAliases"]?.includes(alias ?? ""))
+        .map((statement) => ({
+          role: role.role,
+          actions: statement.Action,
+          via: [((statement.Condition as { StringEquals?: { "kms:ViaService"?: string[] | string } }).StringEquals?.["kms:ViaService"] ?? [])].flat().map((service) => service.split(".")[0]!),
+        })),
     );
     return {
       alias: alias ?? "(no alias)",
       rotation: Boolean(change.change.after.enable_key_rotation),
       encrypts,
-      keyPolicy: policy.Statement.map((statement) => ({ sid: statement.Sid, principal: statement.Principal.Service ?? statement.Principal.AWS ?? "?", actions: statement.Action })),
+      statements: statements ?? [],
+      policyUnknown: statements === undefined,
       roles,
     };
   });
@@ -229,7 +366,7 @@ function keysOf(plan: PlanJson, of: (type: string) => After[]): ReviewSummary["k
 function budgetsOf(functions: After[]): ReviewSummary["budgets"] {
   const variables = functions.map((fn) => (fn.environment?.[0]?.variables ?? {}) as Record<string, string>).find((vars) => vars.BUDGET_USER_DAILY_TOKENS !== undefined);
   if (!variables) return undefined;
-  const profiles = JSON.parse(variables.CHANNEL_PROFILES ?? "{}") as Record<string, { name: string; model?: string; budgets?: { userDailyTokens?: number; channelDailyTokens?: number } }>;
+  const profiles = profilesOf(variables) as Record<string, { name: string; model?: string; budgets?: { userDailyTokens?: number; channelDailyTokens?: number } }>;
   return {
     userDailyTokens: Number(variables.BUDGET_USER_DAILY_TOKENS),
     channelDailyTokens: Number(variables.BUDGET_CHANNEL_DAILY_TOKENS),
@@ -245,13 +382,23 @@ export function formatSummary(summary: ReviewSummary): string {
   // An offline plan turns the provider's account check off, so its JSON names no account.
   const accounts = summary.allowedAccountIds.length > 0 ? `deploys only to account ${summary.allowedAccountIds.join(", ")}` : "account not named in this plan: an offline plan leaves that check to the deploy";
   const lines: string[] = [`──── reviewer's summary: ${summary.stack} (${accounts}) ────`, "", "What is public"];
+  const edge = edgeFunctionName(summary.stack);
   for (const url of summary.public.urls) {
-    lines.push(`  - a Function URL on ${url.function}, auth ${url.authorization}: Dooray cannot sign requests, so the function is the gate (app token checked first, in constant time; then tenant and responseUrl host)`);
+    lines.push(
+      url.function === edge && url.authorization === "NONE"
+        ? `  - a Function URL on ${url.function}, auth NONE: Dooray cannot sign requests, so the function is the gate (app token checked first, in constant time; then tenant and responseUrl host)`
+        : url.authorization === "NONE"
+          ? `  - ⚠ a Function URL on ${url.function}, auth NONE: anyone on the internet may call it, and nothing in this stack says why`
+          : `  - a Function URL on ${url.function}, auth ${url.authorization}: only signed AWS callers the function's policy allows`,
+    );
   }
   for (const grant of summary.public.grants) {
+    const isEdgeGrant = grant.function === edge && grant.statementId === EDGE_PUBLIC_GRANT.statementId && grant.action === EDGE_PUBLIC_GRANT.action && grant.principal === EDGE_PUBLIC_GRANT.principal;
     lines.push(
-      `  - ${grant.action} for principal ${grant.principal} on ${grant.function} (${grant.statementId}): new Function URLs need it since October 2025, and provider 5.100.0 cannot limit it to URL calls.` +
-        ` Safe because ${grant.function} trusts no event by itself: a request needs the app token, a failure record a job signed with it; its reserved concurrency caps what abuse costs`,
+      isEdgeGrant
+        ? `  - ${grant.action} for principal ${grant.principal} on ${grant.function} (${grant.statementId}): new Function URLs need it since October 2025, and provider 5.100.0 cannot limit it to URL calls.` +
+            ` Safe because ${grant.function} trusts no event by itself: a request needs the app token, a failure record a job signed with it; its reserved concurrency caps what abuse costs`
+        : `  - ⚠ ${grant.action} for principal ${grant.principal} on ${grant.function} (${grant.statementId}): not the edge's URL grant; read why it is needed`,
     );
   }
   for (const name of summary.public.private) lines.push(`  - ${name}: private (no URL, no resource policy; only principals whose own IAM policy allows it)`);
@@ -261,13 +408,30 @@ export function formatSummary(summary: ReviewSummary): string {
       ? `  - Dooray tenants ${summary.tenants.join(", ")} only (DOORAY_TENANT_IDS; others get 403)`
       : "  - ⚠ ANY DOORAY TENANT: no tenant allow-list (tenantIds is empty); anyone holding the app token may call. Set tenantIds to your tenant's id",
   );
-  lines.push("", "What each role may do (every statement: actions × resources)");
+  if (summary.accessFlags.length > 0) {
+    lines.push("", "⚠ Access a reviewer must read (wildcards, admin-like policies, other accounts, the public)");
+    for (const flag of summary.accessFlags) lines.push(`  - ⚠ ${flag}`);
+  }
+  lines.push("", "What each role may do (every role in the plan: who may assume it, every statement of its inline policies as actions × resources, every managed policy attached)");
   for (const role of summary.roles) {
     lines.push(`  ${role.role}`);
+    const trusted = role.trust === undefined ? "(known after apply)" : role.trust.flatMap((statement) => statement.Principal.map((principal) => principal.replace(/^(AWS|Service|Federated) /, ""))).join(", ") || "nobody";
+    lines.push(`    assumed by: ${trusted}`);
     for (const statement of role.statements) {
-      lines.push(`    ${statement.Sid} (${statement.Effect}): ${statement.Action.join(", ")}`);
+      lines.push(`    ${statement.Sid} (${statement.Effect}): ${statement.NotAction.length > 0 ? `every action but ${statement.NotAction.join(", ")}` : statement.Action.join(", ")}`);
       for (const resource of statement.Resource) lines.push(`      × ${resource}`);
+      for (const resource of statement.NotResource) lines.push(`      × every resource but ${resource}`);
       if (statement.Condition) lines.push(`      only if ${JSON.stringify(statement.Condition)}`);
+    }
+    for (const arn of role.managed) lines.push(`    managed policy ${arn}${isAdminLikeManagedPolicy(arn.split(" ")[0]!) ? " ⚠ admin-like" : ""}`);
+    if (role.unknownPolicies > 0) lines.push(`    ${role.unknownPolicies} inline polic${role.unknownPolicies === 1 ? "y" : "ies"} known only after apply`);
+  }
+  if (summary.resourcePolicies.length > 0) {
+    lines.push("", "Resource policies (who else may use a queue, bucket, topic, secret or layer)");
+    for (const policy of summary.resourcePolicies) {
+      lines.push(`  ${policy.resource}`);
+      if (!policy.statements) lines.push("    (known after apply)");
+      for (const statement of policy.statements ?? []) lines.push(`    ${describeStatement(statement)}`);
     }
   }
   lines.push("", "Secrets (names only; values are written with `npm run secret -- put`, never by Terraform)");
@@ -339,7 +503,8 @@ export function formatSummary(summary: ReviewSummary): string {
     lines.push("", "Encryption (customer-managed KMS keys)");
     for (const key of summary.keys) {
       lines.push(`  - ${key.alias}: rotation ${key.rotation ? "on (yearly)" : "OFF"}; $1 a month plus $0.03 per 10,000 requests (list price); encrypts ${key.encrypts.join(", ")}`);
-      for (const statement of key.keyPolicy) lines.push(`    key policy ${statement.sid}: ${statement.principal} may ${statement.actions.join(", ")}`);
+      if (key.policyUnknown) lines.push("    key policy: known only after apply (read the configuration)");
+      for (const statement of key.statements) lines.push(`    key policy ${statement.Sid}: ${statement.Principal.map((principal) => principal.replace(/^(AWS|Service) /, "")).join(", ") || "?"} may ${statement.Action.join(", ")}`);
       for (const role of key.roles) lines.push(`    role ${role.role}: ${role.actions.join(", ")}, only via ${role.via.join(", ")}`);
     }
   }

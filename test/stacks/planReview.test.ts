@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../stacks/assets/buildHandler.js";
 import type { PlanJson } from "../../stacks/tools/offlineTerraform.js";
+import { GATE_RULES, WHOLE_RESOURCE } from "../../stacks/tools/gateRules.js";
 import { COMMENT_LIMIT, formatComment, gateFails, planFingerprint, reviewPlan } from "../../stacks/tools/planReview.js";
 import { runTool } from "../support/runTool.js";
 import { PROCESS_BUDGET_MS } from "../support/testBudgets.js";
@@ -16,7 +17,9 @@ const FIXTURES = join(REPO_ROOT, "test", "fixtures", "plans");
 const fixture = (name: string) => join(FIXTURES, `${name}.json`);
 const load = (name: string) => JSON.parse(readFileSync(fixture(name), "utf8")) as PlanJson;
 const comment = (plan: PlanJson, allowDestroy = false) => formatComment(reviewPlan(plan), plan, { allowDestroy });
-const rowsOf = (text: string) => text.split("\n").filter((line) => /^\| (➕|✏️|♻️|🗑️)/.test(line));
+const rowsOf = (text: string) => text.split("\n").filter((line) => /^\| (➕|✏️|♻️|🗑️|👻)/.test(line));
+/** What the gate names for a plan: (address, rule attribute) pairs. */
+const lossesOf = (plan: PlanJson) => reviewPlan(plan).losses.map((loss) => `${loss.change.address} ${loss.rule.attribute}`);
 
 /** Nothing a comment may carry: colour codes, or a path on the machine that made it. */
 function expectClean(text: string): void {
@@ -31,8 +34,10 @@ describe("npm run review", { timeout: PROCESS_BUDGET_MS }, () => {
     expect(run.code).toBe(0);
     const plan = load("fresh");
     expect(run.stdout.split("\n")[0]).toBe(`<!-- dooray-gpt-review stack=dooray-gpt-fixture plan=${planFingerprint(plan)} -->`);
-    expect(run.stdout).toContain(`### Plan for \`dooray-gpt-fixture\`: ${plan.resource_changes.length} to create, 0 to update, 0 to replace, 0 to delete (0 unchanged)`);
-    expect(run.stdout).toContain("✅ Nothing that holds data is deleted or replaced.");
+    expect(run.stdout).toContain(`### Plan for \`dooray-gpt-fixture\`: ${plan.resource_changes.length} to create, 0 to update, 0 to replace, 0 to delete, 0 to forget (0 unchanged)`);
+    expect(run.stdout).toContain("✅ Nothing that holds data is deleted, replaced or forgotten, and no protection, retention or key access is weakened.");
+    // The stack's own public surface is explained, not flagged.
+    expect(run.stdout).not.toContain("Access a reviewer must read");
     expect(rowsOf(run.stdout)).toHaveLength(plan.resource_changes.length);
     expect(run.stdout).toContain("| ➕ create | `aws_dynamodb_table.table_43360BC0` | dooray-gpt-fixture | new |");
     for (const heading of ["reviewer's summary: dooray-gpt-fixture (deploys only to account 123456789012)", "What is public", "What each role may do", "Secrets (names only", "Cost ceilings", "What is kept, and for how long", "Alarms (9;", "who is told: ops@example.com"]) {
@@ -57,11 +62,12 @@ describe("npm run review", { timeout: PROCESS_BUDGET_MS }, () => {
   it("names the environment variables of an in-place update, says the code is the same, and still summarises what is deployed", () => {
     const plan = load("environment-update");
     const text = comment(plan);
-    expect(text).toContain("0 to create, 2 to update, 0 to replace, 0 to delete (29 unchanged)");
+    expect(text).toContain("0 to create, 2 to update, 0 to replace, 0 to delete, 0 to forget (29 unchanged)");
     expect(rowsOf(text)).toEqual([
-      "| ✏️ update | `aws_lambda_function.edge_function_46D9FB17` | dooray-gpt-fixture-edge | configuration only, same code; environment: `~BUDGET_USER_DAILY_TOKENS` |",
-      "| ✏️ update | `aws_lambda_function.worker_function_64EEEF10` | dooray-gpt-fixture-worker | configuration only, same code; environment: `~BUDGET_USER_DAILY_TOKENS` |",
+      "| ✏️ update | `aws_lambda_function.edge_function_46D9FB17` | dooray-gpt-fixture-edge | configuration only, same code; environment: `~BUDGET_USER_DAILY_TOKENS: 100000 → 150000` |",
+      "| ✏️ update | `aws_lambda_function.worker_function_64EEEF10` | dooray-gpt-fixture-worker | configuration only, same code; environment: `~BUDGET_USER_DAILY_TOKENS: 100000 → 150000` |",
     ]);
+    expect(text).toContain("✅ Nothing that holds data");
     // The summary reads the unchanged resources too, not only what the plan creates.
     expect(text).toContain("ReadBothSecrets (Allow): secretsmanager:GetSecretValue");
     expect(text).toContain("daily budgets (reset at midnight, Asia/Seoul): ≤ 150,000 tokens per person");
@@ -74,48 +80,52 @@ describe("npm run review", { timeout: PROCESS_BUDGET_MS }, () => {
     expect(comment(plan as unknown as PlanJson)).toContain("(account not named in this plan: an offline plan leaves that check to the deploy)");
   });
 
-  it("never prints a variable's or a sensitive attribute's value, only its name", () => {
+  it("never prints a sensitive or secret-looking value, nor a new variable's, only its name", () => {
     const plan = load("environment-update");
     const worker = plan.resource_changes.find((change) => change.address.startsWith("aws_lambda_function.worker"))!.change as unknown as Record<string, any>;
     worker.before.environment[0].variables.LEGACY_WEBHOOK_SECRET = "canary-before-5d1e";
     worker.after.environment[0].variables.LEGACY_WEBHOOK_SECRET = "canary-after-9b2c";
     worker.after.environment[0].variables.NEW_SETTING = "canary-new-77aa";
+    worker.before.environment[0].variables.WEBHOOK_TOKEN = "canary-token-before-31fe";
+    worker.after.environment[0].variables.WEBHOOK_TOKEN = "canary-token-after-0c4d";
     worker.after_sensitive = { environment: [{ variables: { LEGACY_WEBHOOK_SECRET: true } }] };
     const text = comment(plan);
-    expect(text).toContain("environment: `~BUDGET_USER_DAILY_TOKENS`, `~LEGACY_WEBHOOK_SECRET`, `+NEW_SETTING`");
+    expect(text).toContain("environment: `~BUDGET_USER_DAILY_TOKENS: 100000 → 150000`, `~LEGACY_WEBHOOK_SECRET`, `+NEW_SETTING`, `~WEBHOOK_TOKEN`");
     expect(text).not.toMatch(/canary-/);
   });
 
   it("tells a code-only update from a configuration change by the asset hash", () => {
     const text = comment(load("code-update"));
     expect(rowsOf(text)).toEqual([
-      "| ✏️ update | `aws_lambda_function.edge_function_46D9FB17` | dooray-gpt-fixture-edge | **code changed** (asset hash `b2xkZXIgY2…` → `QhPwwiKDq3…`) |",
-      "| ✏️ update | `aws_lambda_function.worker_function_64EEEF10` | dooray-gpt-fixture-worker | **code changed** (asset hash `b2xkZXIgY2…` → `fbHtzWk3A+…`) |",
+      expect.stringMatching(/^\| ✏️ update \| `aws_lambda_function\.edge_function_46D9FB17` \| dooray-gpt-fixture-edge \| \*\*code changed\*\* \(asset hash `b2xkZXIgY2…` → `[\w+/]{10}…`\) \|$/),
+      expect.stringMatching(/^\| ✏️ update \| `aws_lambda_function\.worker_function_64EEEF10` \| dooray-gpt-fixture-worker \| \*\*code changed\*\* \(asset hash `b2xkZXIgY2…` → `[\w+/]{10}…`\) \|$/),
     ]);
   });
 
   it("exits 2 on a table replacement, naming the table in the comment and on stderr, with the replacement first", async () => {
     const run = await runTool("review", [fixture("table-replaced")], {});
     expect(run.code).toBe(2);
-    expect(run.stdout).toContain("⛔ **This plan deletes or replaces resources that hold data. The review gate stops it.**");
-    expect(run.stdout).toContain("- ♻️ replace `aws_dynamodb_table.table_43360BC0` (dooray-gpt-fixture): the table: every conversation, daily usage and job row");
+    expect(run.stdout).toContain("⛔ **This plan loses data or cuts off access (below). The review gate stops it.**");
+    expect(run.stdout).toContain("- ♻️ replace aws_dynamodb_table.table_43360BC0 (dooray-gpt-fixture): the table: every conversation, daily usage and job row");
     expect(rowsOf(run.stdout)[0]).toBe("| ♻️ replace | `aws_dynamodb_table.table_43360BC0` | dooray-gpt-fixture | `hash_key` cannot change in place |");
-    expect(run.stderr).toBe("review: the plan for dooray-gpt-fixture deletes or replaces data: replace aws_dynamodb_table.table_43360BC0 (dooray-gpt-fixture). Pass --allow-destroy if that is meant.\n");
+    expect(run.stderr).toBe(
+      "review: the plan for dooray-gpt-fixture loses data or cuts off access: replace aws_dynamodb_table.table_43360BC0 (dooray-gpt-fixture): the table: every conversation, daily usage and job row. Pass --allow-destroy if that is meant.\n",
+    );
     expectClean(run.stdout + run.stderr);
   });
 
   it("exits 2 on a deleted secret, and lets a deliberate destroy pass with --allow-destroy, still saying what goes", async () => {
     const deleted = load("secret-deleted");
     const review = reviewPlan(deleted);
-    expect(review.destroysState.map((change) => [change.action, change.name])).toEqual([["delete", "dooray-gpt/fixture/old-webhook-token"]]);
+    expect(review.losses.map((loss) => [loss.change.action, loss.change.name])).toEqual([["delete", "dooray-gpt/fixture/old-webhook-token"]]);
     expect(gateFails(review, false)).toBe(true);
     expect(comment(deleted)).toContain("| 🗑️ delete | `aws_secretsmanager_secret.secrets_old_webhook_token_0A1B2C3D` | dooray-gpt/fixture/old-webhook-token | no longer in the configuration |");
     const blocked = await runTool("review", [fixture("secret-deleted")], {});
     expect(blocked.code).toBe(2);
     const allowed = await runTool("review", [fixture("secret-deleted"), "--allow-destroy"], {});
     expect(allowed.code).toBe(0);
-    expect(allowed.stdout).toContain("⚠️ **This plan deletes or replaces resources that hold data; `--allow-destroy` was given, so the gate lets it pass.**");
-    expect(allowed.stdout).toContain("- 🗑️ delete `aws_secretsmanager_secret.secrets_old_webhook_token_0A1B2C3D`");
+    expect(allowed.stdout).toContain("⚠️ **This plan loses data or cuts off access (below); `--allow-destroy` was given, so the gate lets it pass.**");
+    expect(allowed.stdout).toContain("- 🗑️ delete aws_secretsmanager_secret.secrets_old_webhook_token_0A1B2C3D (dooray-gpt/fixture/old-webhook-token): a secret");
   });
 
   it("adds the policy scan from Checkov's JSON report, and refuses a file that is not one", async () => {
@@ -143,8 +153,8 @@ describe("npm run review", { timeout: PROCESS_BUDGET_MS }, () => {
   });
 
   it("gives the same digest for the same plan and another for any other change", () => {
-    const digests = ["fresh", "environment-update", "code-update", "table-replaced", "secret-deleted"].map((name) => planFingerprint(load(name)));
-    expect(new Set(digests).size).toBe(5);
+    const digests = ["fresh", "environment-update", "code-update", "table-replaced", "secret-deleted", "ttl-off-and-forget"].map((name) => planFingerprint(load(name)));
+    expect(new Set(digests).size).toBe(6);
     expect(planFingerprint(load("code-update"))).toBe(digests[2]);
     // Unchanged resources do not count: the same changes among other unchanged ones are the same plan.
     const plan = load("code-update");
@@ -171,5 +181,177 @@ describe("npm run review", { timeout: PROCESS_BUDGET_MS }, () => {
     const fence = /^(`{4,})text$/m.exec(text)![1]!;
     const block = text.slice(text.indexOf(`${fence}text`) + fence.length + 5);
     expect(block.indexOf("## 승인됨")).toBeLessThan(block.indexOf(`\n${fence}\n`));
+  });
+});
+
+/**
+ * The gate's rules (stacks/tools/gateRules.ts), each on a real plan: Terraform made every fixture below against a
+ * written state (test/fixtures/plans/generate.ts). Whole-resource rules with no fixture of their own take a real
+ * plan's entry for that resource and mark it deleted, as Terraform writes a delete.
+ */
+describe("the review gate, rule by rule", { timeout: PROCESS_BUDGET_MS }, () => {
+  type Entry = PlanJson["resource_changes"][number];
+  const TABLE = "aws_dynamodb_table.table_43360BC0";
+  const KEY = "aws_kms_key.key_F64E54E4";
+  const IN_PLACE: Record<string, [fixture: string, address: string]> = {
+    "aws_dynamodb_table deletion_protection_enabled": ["protections-weakened", TABLE],
+    "aws_dynamodb_table point_in_time_recovery.0.enabled": ["protections-weakened", TABLE],
+    "aws_dynamodb_table ttl.0.attribute_name": ["protections-weakened", TABLE],
+    "aws_dynamodb_table ttl.0.enabled": ["ttl-off-and-forget", TABLE],
+    "aws_dynamodb_table server_side_encryption": ["protections-weakened", TABLE],
+    "aws_kms_key is_enabled": ["protections-weakened", KEY],
+    "aws_kms_key policy": ["protections-weakened", KEY],
+    "aws_kms_key deletion_window_in_days": ["protections-weakened", KEY],
+    "aws_kms_alias target_key_id": ["protections-weakened", "aws_kms_alias.key_alias_9418169B"],
+    "aws_secretsmanager_secret recovery_window_in_days": ["protections-weakened", "aws_secretsmanager_secret.secrets_openai_api_key_28ECE73B"],
+    "aws_cloudwatch_log_group retention_in_days": ["retention-lowered", "aws_cloudwatch_log_group.worker_log_group_8430F51A"],
+    "aws_sqs_queue message_retention_seconds": ["protections-weakened", "aws_sqs_queue.edge_dead_letters_queue_2A3CA57C"],
+  };
+  /** Whole-resource rules: a fixture where Terraform deletes, replaces or forgets one, or null to mark one deleted. */
+  const WHOLE: Record<string, [fixture: string, address: string] | null> = {
+    aws_dynamodb_table: ["table-replaced", TABLE],
+    aws_secretsmanager_secret: ["secret-deleted", "aws_secretsmanager_secret.secrets_old_webhook_token_0A1B2C3D"],
+    aws_kms_alias: ["protections-weakened", "aws_kms_alias.key_alias_legacy_1A2B3C4D"],
+    aws_kms_key: null,
+    aws_cloudwatch_log_group: null,
+    aws_sqs_queue: null,
+  };
+
+  it("has a case below for every rule in the table, and none for a rule it does not hold", () => {
+    expect(GATE_RULES.filter((rule) => rule.attribute !== WHOLE_RESOURCE).map((rule) => `${rule.type} ${rule.attribute}`).sort()).toEqual(Object.keys(IN_PLACE).sort());
+    expect(GATE_RULES.filter((rule) => rule.attribute === WHOLE_RESOURCE).map((rule) => rule.type).sort()).toEqual(Object.keys(WHOLE).sort());
+  });
+
+  it("docs/operations.md lists exactly these rules, in the table's order", () => {
+    const docs = readFileSync(join(REPO_ROOT, "docs", "operations.md"), "utf8");
+    const section = docs.slice(docs.indexOf("### What the gate blocks"), docs.indexOf("\n## ", docs.indexOf("### What the gate blocks")));
+    const rows = [...section.matchAll(/^\| `(\w+)` \| (?:`([\w.]+)`|\(the resource\)) \| ([^|]+) \| (data|access) \|$/gm)].map((match) => [match[1], match[2] ?? WHOLE_RESOURCE, match[3]!.trim(), match[4]]);
+    expect(rows).toEqual(GATE_RULES.map((rule) => [rule.type, rule.attribute, rule.direction, rule.loses]));
+  });
+
+  for (const [rule, [name, address]] of Object.entries(IN_PLACE)) {
+    it(`stops ${rule} on a real plan (${name})`, () => {
+      expect(lossesOf(load(name))).toContain(`${address} ${rule.split(" ")[1]}`);
+    });
+  }
+
+  for (const [type, source] of Object.entries(WHOLE)) {
+    it(`stops a ${type} that goes${source ? ` (${source[0]})` : " (a real plan's entry, marked deleted)"}`, () => {
+      let plan: PlanJson;
+      let address: string;
+      if (source) [plan, address] = [load(source[0]), source[1]];
+      else {
+        plan = load("environment-update");
+        const entry = plan.resource_changes.find((candidate) => candidate.type === type)!;
+        address = entry.address;
+        Object.assign(entry.change, { actions: ["delete"], after: null, after_unknown: {} });
+      }
+      expect(lossesOf(plan)).toContain(`${address} ${WHOLE_RESOURCE}`);
+    });
+  }
+
+  it("names every in-place loss of one plan in the comment and on stderr, exits 2, and lets it through with --allow-destroy", async () => {
+    const run = await runTool("review", [fixture("protections-weakened")], {});
+    expect(run.code).toBe(2);
+    const lines = run.stdout.split("\n").filter((line) => /^- (✏️|🗑️)/.test(line));
+    expect(lines).toEqual([
+      "- 🗑️ delete aws_kms_alias.key_alias_legacy_1A2B3C4D (alias/dooray-gpt-fixture-legacy): the key's alias: the roles may use the key only through it (kms:ResourceAliases)",
+      "- ✏️ update aws_dynamodb_table.table_43360BC0 (dooray-gpt-fixture), deletion_protection_enabled: deletion protection turned off: the table can then be deleted",
+      "- ✏️ update aws_dynamodb_table.table_43360BC0 (dooray-gpt-fixture), point_in_time_recovery.0.enabled: point-in-time recovery turned off: the backups of the last 35 days are gone",
+      "- ✏️ update aws_dynamodb_table.table_43360BC0 (dooray-gpt-fixture), ttl.0.attribute_name: the TTL attribute renamed: every row's expiry changes meaning",
+      "- ✏️ update aws_dynamodb_table.table_43360BC0 (dooray-gpt-fixture), server_side_encryption: the table's encryption changed: another key, or none, guards every row",
+      "- ✏️ update aws_kms_alias.key_alias_9418169B (alias/dooray-gpt-fixture), target_key_id: the alias pointed at another key: the roles' kms:ResourceAliases condition now names that key",
+      "- ✏️ update aws_kms_key.key_F64E54E4, is_enabled: the key disabled: nothing it encrypts can be read until it is enabled again",
+      "- ✏️ update aws_kms_key.key_F64E54E4, policy: the key policy replaced: who may use or manage the key changes",
+      "- ✏️ update aws_kms_key.key_F64E54E4, deletion_window_in_days: the key's deletion window shortened: less time to cancel a deletion",
+      "- ✏️ update aws_secretsmanager_secret.secrets_openai_api_key_28ECE73B (dooray-gpt/fixture/openai-api-key), recovery_window_in_days: the secret's recovery window shortened: a deletion can be undone for less time, or not at all",
+      "- ✏️ update aws_sqs_queue.edge_dead_letters_queue_2A3CA57C (dooray-gpt-fixture-edge-dead-letters), message_retention_seconds: the queue's retention lowered: older failure records are deleted",
+    ]);
+    for (const line of lines) expect(run.stderr).toContain(line.replace(/^- \S+ /, ""));
+    // Before → after for what is not sensitive, and the key policy statement by statement.
+    expect(run.stdout).toContain("`deletion_window_in_days: 30 → 7`, `is_enabled: true → false`, `policy` (statement by statement below)");
+    expect(run.stdout).toContain("`recovery_window_in_days: 7 → 0`");
+    expect(run.stdout).toContain("aws_kms_key.key_F64E54E4 policy: - BreakGlassAuditors (Allow): AWS arn:aws:iam::123456789012:role/auditors may kms:Decrypt on *");
+    const allowed = await runTool("review", [fixture("protections-weakened"), "--allow-destroy"], {});
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toContain("⚠️ **This plan loses data or cuts off access (below); `--allow-destroy` was given");
+  });
+
+  it("counts, lists and gates a forget, and a forget changes the plan's digest", async () => {
+    const plan = load("ttl-off-and-forget");
+    const review = reviewPlan(plan);
+    expect(review.counts).toMatchObject({ forget: 1, update: 1 });
+    expect(rowsOf(comment(plan))[0]).toBe(
+      "| 👻 forget | `aws_secretsmanager_secret.secrets_old_webhook_token_0A1B2C3D` | dooray-gpt/fixture/old-webhook-token | **forgotten**: taken out of Terraform's state and left in AWS, unmanaged (a `removed` block) |",
+    );
+    expect(comment(plan)).toContain("- 👻 forget aws_secretsmanager_secret.secrets_old_webhook_token_0A1B2C3D (dooray-gpt/fixture/old-webhook-token): a secret, left in AWS with nothing managing it");
+    const unforgotten = structuredClone(plan);
+    unforgotten.resource_changes.find((entry: Entry) => entry.change.actions.includes("forget"))!.change.actions = ["no-op"];
+    expect(planFingerprint(unforgotten)).not.toBe(planFingerprint(plan));
+    const run = await runTool("review", [fixture("ttl-off-and-forget")], {});
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("forget aws_secretsmanager_secret.secrets_old_webhook_token_0A1B2C3D");
+  });
+
+  it("lets a harmless change and a raised retention through", () => {
+    expect(lossesOf(load("environment-update"))).toEqual([]);
+    const raised = load("retention-lowered");
+    const group = raised.resource_changes.find((entry) => entry.address === "aws_cloudwatch_log_group.worker_log_group_8430F51A")!.change as unknown as { before: Record<string, unknown>; after: Record<string, unknown> };
+    [group.before.retention_in_days, group.after.retention_in_days] = [30, 0]; // 0: kept forever
+    expect(lossesOf(raised)).toEqual([]);
+  });
+
+  it("lists what changed outside Terraform since the last apply (the plan's resource_drift, in Terraform's own format)", () => {
+    const plan = load("environment-update") as PlanJson & { resource_drift?: unknown[] };
+    const group = plan.resource_changes.find((entry) => entry.type === "aws_cloudwatch_log_group")!;
+    plan.resource_drift = [{ ...group, change: { ...group.change, actions: ["update"], before: { ...group.change.after, retention_in_days: 30 }, after: { ...group.change.after, retention_in_days: 7 } } }];
+    const text = comment(plan);
+    expect(text).toContain("#### Changed outside Terraform since the last apply");
+    expect(text).toContain("- `aws_cloudwatch_log_group.edge_log_group_A7490BCD`: `retention_in_days: 30 → 7`");
+  });
+});
+
+describe("the comment tells the truth about access", { timeout: PROCESS_BUDGET_MS }, () => {
+  it("flags an admin policy, a foreign trust, a wildcard inline policy and a public worker, and explains only the edge's own grant", async () => {
+    // This plan crashed the review before: a Statement object with string fields, and a key policy known after apply.
+    const run = await runTool("review", [fixture("access-widened"), "--allow-destroy"], {});
+    expect(run.code).toBe(0);
+    const flags = run.stdout.slice(run.stdout.indexOf("**Access a reviewer must read**")).split("\n").slice(1).filter((line) => line.startsWith("- ⚠"));
+    expect(flags).toEqual([
+      "- ⚠ a Function URL with no auth on dooray-gpt-fixture-worker: anyone on the internet may call it",
+      "- ⚠ lambda:InvokeFunction for anyone (principal *) on dooray-gpt-fixture-worker (FunctionUrlNeedsInvokeFunction)",
+      "- ⚠ role dooray-gpt-fixture-worker may be assumed by another account (999999999999) (trust #2)",
+      "- ⚠ role dooray-gpt-fixture-worker, #1: on every resource (*)",
+      "- ⚠ role dooray-gpt-fixture-worker has the managed policy AdministratorAccess (admin-like: the run of the account or of a whole service)",
+      "- ⚠ the key policy of alias/dooray-gpt-fixture is known only after apply: read the configuration",
+    ]);
+    // The edge's reassurance is for the edge's grant only; the worker's is not explained away.
+    expect(run.stdout.match(/Safe because \S+ trusts no event by itself/g)).toEqual(["Safe because dooray-gpt-fixture-edge trusts no event by itself"]);
+    expect(run.stdout).toContain("⚠ lambda:InvokeFunction for principal * on dooray-gpt-fixture-worker (FunctionUrlNeedsInvokeFunction): not the edge's URL grant");
+    expect(run.stdout).toContain("    managed policy arn:aws:iam::aws:policy/AdministratorAccess ⚠ admin-like");
+    expect(run.stdout).toContain("aws_iam_role.worker_role_E3FA0A4D assume_role_policy: + #2 (Allow): AWS arn:aws:iam::999999999999:root may sts:AssumeRole");
+    expect(run.stdout).toContain("aws_iam_role_policy.worker_reads_buckets policy: + #1 (Allow): s3:GetObject on *");
+    // The new role shows with who may assume it.
+    expect(run.stdout).toMatch(/ {2}dooray-gpt-fixture-intruder\n {4}assumed by: lambda\.amazonaws\.com/);
+  });
+
+  it("names the commit it planned and links the run", () => {
+    const plan = load("environment-update");
+    const text = formatComment(reviewPlan(plan), plan, { allowDestroy: false, commit: "0123456789abcdef0123456789abcdef01234567", runUrl: "https://github.com/acme/bot/actions/runs/42" });
+    expect(text.split("\n").slice(0, 4)).toContain("Planned at commit `0123456789ab` in [this run](https://github.com/acme/bot/actions/runs/42).");
+  });
+
+  it("never crashes on a valid plan it does not understand: it writes a comment that says the review failed, which replaces the last one", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "review-"));
+    const odd = join(dir, "odd.json");
+    writeFileSync(odd, JSON.stringify({ resource_changes: [{ address: "aws_s3_bucket.x", type: "aws_s3_bucket", change: null }] }));
+    const run = await runTool("review", [odd, "--stack", "dooray-gpt-prod", "--commit", "0123456789abcdef"], {});
+    expect(run.code).toBe(1);
+    expect(run.stdout.split("\n")[0]).toBe("<!-- dooray-gpt-review stack=dooray-gpt-prod plan=none -->");
+    expect(run.stdout).toContain("⛔ review failed at `0123456789ab`");
+    expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    const missing = await runTool("review", [join(dir, "nowhere.json"), "--stack", "dooray-gpt-prod"], {});
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toContain("The review could not run: cannot read the plan");
   });
 });
