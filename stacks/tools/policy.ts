@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { REPO_ROOT } from "../assets/buildHandler.js";
 import { StackConfigError } from "../config.js";
 import { synthApp } from "../main.js";
-import { initOffline, OfflineTerraformError, offlineWorkspace, planOffline, terraform } from "./offlineTerraform.js";
+import { initOffline, OfflineTerraformError, offlineWorkspace, planOffline, terraform, type PlanJson } from "./offlineTerraform.js";
 import { stackOfPlan } from "./planReview.js";
 import { declaredExceptions, formatPolicy, PolicyToolError, readCheckovReport, type PolicyResult } from "./policyReport.js";
 
@@ -26,7 +26,7 @@ export function scanPlan(stack: string, planJsonPath: string, reportPath?: strin
   const result = spawnSync("checkov", ["-f", planJsonPath, ...workflows, "--config-file", CHECKOV_CONFIG, "-o", "json"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   if (result.error) throw new PolicyToolError(`checkov could not run (${result.error.message}); put checkov 3 on PATH (pip install checkov)`);
   // Exit code 1 means findings; the JSON says which. Anything else, or no JSON, is the tool failing.
-  const report = readCheckovReport(stack, result.stdout || result.stderr.slice(-2000));
+  const report = readCheckovReport(stack, result.stdout || result.stderr.slice(-2000), JSON.parse(readFileSync(planJsonPath, "utf8")) as PlanJson);
   if (reportPath) writeFileSync(reportPath, result.stdout);
   return report;
 }

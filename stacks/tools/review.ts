@@ -76,7 +76,7 @@ try {
     process.exit(0);
   }
   const policy = options.checkov
-    ? { result: readCheckovReport(review.stack, readFileSync(options.checkov, "utf8")), exceptions: declaredExceptions(readFileSync(join(REPO_ROOT, ".checkov.yaml"), "utf8")) }
+    ? { result: readCheckovReport(review.stack, readFileSync(options.checkov, "utf8"), plan), exceptions: declaredExceptions(readFileSync(join(REPO_ROOT, ".checkov.yaml"), "utf8")) }
     : undefined;
   const provenance = { ...(options.commit ? { commit: options.commit } : {}), ...(options.runUrl ? { runUrl: options.runUrl } : {}) };
   process.stdout.write(formatComment(review, plan, { allowDestroy: options.allowDestroy, ...provenance, ...(policy ? { policy } : {}) }) + "\n");

@@ -24,7 +24,7 @@ type PlanJson = { resource_changes: { type: string; change: { after: Record<stri
 describe("the policy scan", () => {
   it("declares exactly the accepted exceptions, each with its reason beside it", () => {
     const config = readFileSync(CHECKOV_CONFIG, "utf8");
-    expect(declaredExceptions(config).sort()).toEqual(["CKV2_AWS_57", "CKV2_AWS_62", "CKV_AWS_116", "CKV_AWS_117", "CKV_AWS_144", "CKV_AWS_18", "CKV_AWS_258", "CKV_AWS_272", "CKV_AWS_301"].sort());
+    expect(declaredExceptions(config).sort()).toEqual(["CKV2_AWS_57", "CKV2_AWS_62", "CKV_AWS_116", "CKV_AWS_117", "CKV_AWS_144", "CKV_AWS_18", "CKV_AWS_272"].sort());
     for (const check of declaredExceptions(config)) expect(config, check).toMatch(new RegExp(`# [^\\n]+\\n(?:\\s+# [^\\n]+\\n)*\\s+- ${check}\\n`));
   });
 
@@ -55,6 +55,9 @@ describe("the policy scan", () => {
     it("passes every check outside the declared exceptions, and the workflows pass the GitHub Actions checks but the one declared in apply.yml", () => {
       const result = scanPlan("dooray-gpt-scan", planPath, undefined, { workflows: true });
       expect(result.failures).toEqual([]);
+      // The edge's public URL and its grant fail two checks by design, and are set aside for the edge alone.
+      expect(result.excepted.map((failure) => failure.checkId).sort()).toEqual(["CKV_AWS_258", "CKV_AWS_301"]);
+      expect(result.excepted.map((failure) => failure.resource)).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_lambda_function_url\.edge_url_/), expect.stringMatching(/^aws_lambda_permission\.edge_public_invoke_/)]));
       expect(result.passed).toBeGreaterThan(60);
       expect(result.workflows).toMatchObject({ failed: 0, skipped: 1, failures: [] });
       expect(result.workflows!.passed).toBeGreaterThan(100);
@@ -74,6 +77,23 @@ describe("the policy scan", () => {
       const weakened = join(planPath, "..", "weakened.json");
       writeFileSync(weakened, JSON.stringify(plan));
       expect(scanPlan("dooray-gpt-scan", weakened).failures.map((failure) => failure.checkId).sort()).toEqual(["CKV_AWS_28", "CKV_AWS_338", "CKV_AWS_338"]);
+    });
+
+    it("fails a second public function: the edge's exceptions are the edge's alone", () => {
+      const plan = JSON.parse(readFileSync(planPath, "utf8")) as PlanJson & { resource_changes: { address: string; type: string; name: string; change: { after: Record<string, any> } }[]; planned_values: { root_module: { resources: { address: string; type: string; name: string; values: Record<string, any> }[] } } };
+      const worker = "dooray-gpt-scan-worker";
+      for (const type of ["aws_lambda_function_url", "aws_lambda_permission"]) {
+        const change = plan.resource_changes.find((candidate) => candidate.type === type)!;
+        const resource = plan.planned_values.root_module.resources.find((candidate) => candidate.type === type)!;
+        const address = `${type}.worker_public`;
+        plan.resource_changes.push({ ...change, address, name: "worker_public", change: { ...change.change, after: { ...change.change.after, function_name: worker } } });
+        plan.planned_values.root_module.resources.push({ ...resource, address, name: "worker_public", values: { ...resource.values, function_name: worker } });
+      }
+      const widened = join(planPath, "..", "second-public.json");
+      writeFileSync(widened, JSON.stringify(plan));
+      const result = scanPlan("dooray-gpt-scan", widened);
+      expect(result.failures.map((failure) => `${failure.checkId} ${failure.resource}`).sort()).toEqual(["CKV_AWS_258 aws_lambda_function_url.worker_public", "CKV_AWS_301 aws_lambda_permission.worker_public"]);
+      expect(result.excepted).toHaveLength(2);
     });
   });
 });
