@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { terraformAvailable } from "../../stacks/tools/offlineTerraform.js";
+import type { ReviewSummary } from "../../stacks/tools/reviewSummary.js";
 import { cloneSources } from "../support/cloneAndSynth.js";
 import { TERRAFORM_BUDGET_MS } from "../support/testBudgets.js";
 
@@ -15,7 +16,7 @@ if (!available && process.env.REQUIRE_TERRAFORM === "1") throw new Error("REQUIR
 describe.skipIf(!available)("npm run plan:offline", { timeout: TERRAFORM_BUDGET_MS }, () => {
   let root: string;
   let stdout: string;
-  let asJson: { stacks: { stack: string; roles: { role: string; statements: unknown[] }[]; secrets: { name: string }[]; allowedAccountIds: string[] }[] };
+  let asJson: { stacks: (Pick<ReviewSummary, "stack" | "roles" | "allowedAccountIds"> & { secrets: { name: string }[] })[] };
   let synthesized: Record<string, any>;
   beforeAll(async () => {
     root = cloneSources();
@@ -37,8 +38,8 @@ describe.skipIf(!available)("npm run plan:offline", { timeout: TERRAFORM_BUDGET_
 
   it("ends with a reviewer's summary that names every statement of every role, as synthesized", () => {
     // The review a pull request gets (npm run review), with the summary in it.
-    expect(stdout).toMatch(/^### Plan for `dooray-gpt-dev`: \d+ to create, 0 to update, 0 to replace, 0 to delete \(0 unchanged\)$/m);
-    expect(stdout).toContain("✅ Nothing that holds data is deleted or replaced.");
+    expect(stdout).toMatch(/^### Plan for `dooray-gpt-dev`: \d+ to create, 0 to update, 0 to replace, 0 to delete, 0 to forget \(0 unchanged\)$/m);
+    expect(stdout).toContain("✅ Nothing that holds data is deleted, replaced or forgotten, and no protection, retention or key access is weakened.");
     const summary = stdout.slice(stdout.indexOf("reviewer's summary: dooray-gpt-dev"));
     expect(summary).toContain("deploys only to account 111111111111");
     for (const heading of ["What is public", "What each role may do", "Secrets (names only", "Cost ceilings", "Data", "Alarms (9;", "Log retention", "Who may call", "Where questions go", "What is kept, and for how long", "Encryption (customer-managed KMS keys)"]) expect(summary).toContain(heading);
@@ -83,7 +84,15 @@ describe.skipIf(!available)("npm run plan:offline", { timeout: TERRAFORM_BUDGET_
     const [summary] = asJson.stacks;
     expect(summary!.stack).toBe("dooray-gpt-dev");
     expect(summary!.allowedAccountIds).toEqual(["111111111111"]);
-    expect([...summary!.roles].sort((a, b) => a.role.localeCompare(b.role))).toEqual(declaredPolicies().sort((a, b) => a.role.localeCompare(b.role)));
+    // Each role: its inline statements as synthesized (read through the normalised shape), Lambda as its only
+    // trusted principal, no managed policy.
+    const statementsOf = (statements: readonly { Sid: string; Action: readonly string[]; Resource: readonly string[] }[]) => statements.map(({ Sid, Action, Resource }) => ({ Sid, Action, Resource }));
+    const byRole = (a: { role: string }, b: { role: string }) => a.role.localeCompare(b.role);
+    expect([...summary!.roles].sort(byRole).map((role) => ({ role: role.role, statements: statementsOf(role.statements) }))).toEqual(declaredPolicies().sort(byRole).map((role) => ({ role: role.role, statements: statementsOf(role.statements) })));
+    for (const role of summary!.roles) {
+      expect(role.trust!.flatMap((statement) => statement.Principal)).toEqual(["Service lambda.amazonaws.com"]);
+      expect(role.managed).toEqual([]);
+    }
     expect(summary!.secrets.map((secret) => secret.name).sort()).toEqual(["dooray-gpt/dev/dooray-app-token", "dooray-gpt/dev/openai-api-key"]);
   });
 
