@@ -42,6 +42,8 @@ export interface PlanReview {
   readonly changes: readonly ResourceChange[];
   /** Every change that breaks a gate rule: data lost, or access cut off, by a delete, replace, forget or in place. */
   readonly losses: readonly Loss[];
+  /** Grants this plan adds: wildcards, admin-like policies, another account, the public (reviewSummary's flags). */
+  readonly widened: readonly string[];
   /** What changed outside Terraform since the last apply (the plan's resource_drift). */
   readonly drift: readonly { readonly address: string; readonly detail: string }[];
   /** A digest of every change, the same for the same plan however often it is made (see planFingerprint). */
@@ -217,7 +219,23 @@ export function reviewPlan(plan: PlanJson, stack = stackOfPlan(plan) ?? "this st
     address: entry.address,
     detail: entry.change.actions.includes("delete") ? "deleted outside Terraform" : changedAttributes(entry.change).map((name) => attributeDetail(entry.change, name)).join(", ") || "changed outside Terraform",
   }));
-  return { stack, counts, changes, losses, drift, fingerprint: planFingerprint(plan) };
+  return { stack, counts, changes, losses, widened: widenedAccess(plan, stack), drift, fingerprint: planFingerprint(plan) };
+}
+
+/** The plan's "before" as a plan: what is deployed now (nothing it creates; the rest as it was). */
+function priorOf(plan: PlanJson): PlanJson {
+  const deployed = (plan.resource_changes as Entry[]).filter((entry) => entry.change.before);
+  return { ...plan, resource_changes: deployed.map((entry) => ({ ...entry, change: { ...entry.change, actions: ["no-op"], after: entry.change.before, after_unknown: {} } })) } as PlanJson;
+}
+
+/**
+ * The access this plan widens: the reviewer's summary's flags after it, less those the deployed resources already
+ * had. An unchanged stack widens nothing, whatever it grants; a plan that adds a grant is stopped by the gate.
+ */
+export function widenedAccess(plan: PlanJson, stack: string): string[] {
+  const accounts = allowedAccountsOfPlan(plan);
+  const already = new Set(reviewSummary(stack, priorOf(plan), accounts).accessFlags);
+  return reviewSummary(stack, plan, accounts).accessFlags.filter((flag) => !already.has(flag));
 }
 
 export interface CommentOptions {
@@ -235,9 +253,9 @@ export const commentMarker = (stack: string, fingerprint: string) => `<!-- doora
 
 const ICON: Record<ChangeAction, string> = { replace: "♻️ replace", delete: "🗑️ delete", forget: "👻 forget", create: "➕ create", update: "✏️ update" };
 
-/** The gate: exit code 2 when the plan loses data or cuts off access and --allow-destroy was not given. */
+/** The gate: exit code 2 when the plan loses data, cuts off access or widens it, and --allow-destroy was not given. */
 export function gateFails(review: PlanReview, allowDestroy: boolean): boolean {
-  return review.losses.length > 0 && !allowDestroy;
+  return (review.losses.length > 0 || review.widened.length > 0) && !allowDestroy;
 }
 
 /** One line per loss, for the comment (after the action's icon) and for stderr (with the action in words). */
@@ -266,18 +284,20 @@ export function formatComment(review: PlanReview, plan: PlanJson, options: Comme
     "",
     ...provenance(options),
   ];
-  if (review.losses.length === 0) head.push("✅ Nothing that holds data is deleted, replaced or forgotten, and no protection, retention or key access is weakened.");
+  if (review.losses.length === 0 && review.widened.length === 0) head.push("✅ Nothing that holds data is deleted, replaced or forgotten, no protection, retention or key access is weakened, and no access is widened.");
   else {
     head.push(
       gateFails(review, options.allowDestroy)
-        ? "⛔ **This plan loses data or cuts off access (below). The review gate stops it.** If that is what you mean, re-run the review with `--allow-destroy` (in pull requests: the `allow-destroy` label), after reading docs/operations.md, \"What the gate blocks\"."
-        : "⚠️ **This plan loses data or cuts off access (below); `--allow-destroy` was given, so the gate lets it pass.**",
+        ? "⛔ **This plan loses data, cuts off access or widens it (below). The review gate stops it.** If that is what you mean, re-run the review with `--allow-destroy` (in pull requests: the `allow-destroy` label), after reading docs/operations.md, \"What the gate blocks\"."
+        : "⚠️ **This plan loses data, cuts off access or widens it (below); `--allow-destroy` was given, so the gate lets it pass.**",
     );
     for (const loss of review.losses) head.push(`- ${ICON[loss.change.action]} ${escapeCell(lossLine(loss, false))}`);
+    for (const flag of review.widened) head.push(`- 🔓 widens access: ${escapeCell(flag)}`);
   }
-  if (summary.accessFlags.length > 0) {
-    head.push("", "⚠️ **Access a reviewer must read** (wildcards, admin-like policies, other accounts, the public):");
-    for (const flag of summary.accessFlags) head.push(`- ⚠ ${escapeCell(flag)}`);
+  const standing = summary.accessFlags.filter((flag) => !review.widened.includes(flag));
+  if (standing.length > 0) {
+    head.push("", "⚠️ **Access already granted before this plan, for a reviewer to read** (wildcards, admin-like policies, other accounts, the public):");
+    for (const flag of standing) head.push(`- ⚠ ${escapeCell(flag)}`);
   }
   head.push("");
   const rows = review.changes.length === 0 ? ["No changes: the deployed resources match the configuration."] : ["| change | resource | name | what changes |", "| --- | --- | --- | --- |"];

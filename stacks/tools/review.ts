@@ -9,7 +9,8 @@ import { declaredExceptions, PolicyToolError, readCheckovReport } from "./policy
  * `npm run review -- <plan.json> [--allow-destroy] [--checkov <report.json>] [--stack <name>] [--commit <sha>] [--run-url <url>] [--fingerprint]`
  *
  * Reads `terraform show -json` output and prints one Markdown comment for a pull request (docs/operations.md,
- * "Review in pull requests"). Exit 2 when the plan loses data or cuts off access (gateRules.ts) and
+ * "Review in pull requests"). Exit 2 when the plan loses data or cuts off access (gateRules.ts), or widens access
+ * (a new wildcard, admin-like policy, other account or public grant: planReview.ts, widenedAccess), and
  * --allow-destroy is not given: the comment says which, and so does stderr. Exit 1 when an input cannot be read or
  * the review cannot run: stdout then holds a comment that says so ("review failed at <commit>"), which replaces
  * the last review rather than leaving it up looking current. --fingerprint prints only the plan's digest.
@@ -81,7 +82,8 @@ try {
   const provenance = { ...(options.commit ? { commit: options.commit } : {}), ...(options.runUrl ? { runUrl: options.runUrl } : {}) };
   process.stdout.write(formatComment(review, plan, { allowDestroy: options.allowDestroy, ...provenance, ...(policy ? { policy } : {}) }) + "\n");
   if (gateFails(review, options.allowDestroy)) {
-    process.stderr.write(`review: the plan for ${review.stack} loses data or cuts off access: ${review.losses.map((loss) => lossLine(loss)).join("; ")}. Pass --allow-destroy if that is meant.\n`);
+    const named = [...review.losses.map((loss) => lossLine(loss)), ...review.widened.map((flag) => `widens access: ${flag}`)];
+    process.stderr.write(`review: the plan for ${review.stack} loses data, cuts off access or widens it: ${named.join("; ")}. Pass --allow-destroy if that is meant.\n`);
     process.exit(2);
   }
 } catch (error) {

@@ -39,7 +39,7 @@ describe.skipIf(!available)("npm run plan:offline", { timeout: TERRAFORM_BUDGET_
   it("ends with a reviewer's summary that names every statement of every role, as synthesized", () => {
     // The review a pull request gets (npm run review), with the summary in it.
     expect(stdout).toMatch(/^### Plan for `dooray-gpt-dev`: \d+ to create, 0 to update, 0 to replace, 0 to delete, 0 to forget \(0 unchanged\)$/m);
-    expect(stdout).toContain("✅ Nothing that holds data is deleted, replaced or forgotten, and no protection, retention or key access is weakened.");
+    expect(stdout).toContain("✅ Nothing that holds data is deleted, replaced or forgotten, no protection, retention or key access is weakened, and no access is widened.");
     const summary = stdout.slice(stdout.indexOf("reviewer's summary: dooray-gpt-dev"));
     expect(summary).toContain("deploys only to account 111111111111");
     for (const heading of ["What is public", "What each role may do", "Secrets (names only", "Cost ceilings", "Data", "Alarms (9;", "Log retention", "Who may call", "Where questions go", "What is kept, and for how long", "Encryption (customer-managed KMS keys)"]) expect(summary).toContain(heading);
