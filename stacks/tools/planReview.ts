@@ -172,9 +172,9 @@ function nameOf(change: Change): string | undefined {
 }
 
 /**
- * A digest of what the plan would do: each changing resource's address, actions, before and after. Two plans of
- * the same configuration against the same state have the same one; the apply workflow compares it with the
- * reviewed comment's before it applies (docs/operations.md, "Review in pull requests").
+ * A digest of what the plan would do: each changing resource's address, actions (a forget included), before and
+ * after. Two plans of the same configuration against the same state have the same one; the apply workflow compares
+ * it with the one the review's check run recorded before it applies (docs/operations.md, "Review in pull requests").
  */
 export function planFingerprint(plan: PlanJson): string {
   const changing = (plan.resource_changes as Entry[])
