@@ -312,7 +312,7 @@ describe("the review gate, rule by rule", { timeout: PROCESS_BUDGET_MS }, () => 
 });
 
 describe("the comment tells the truth about access", { timeout: PROCESS_BUDGET_MS }, () => {
-  it("stops a plan that attaches an admin policy, trusts another account, grants * or makes the worker public, and explains only the edge's own grant", async () => {
+  it("stops a plan that attaches an admin policy, trusts another account, grants *, makes the worker public or opens a queue to anyone, and explains only the edge's own grant", async () => {
     // This plan crashed the review before: a Statement object with string fields, and a key policy known after apply.
     const run = await runTool("review", [fixture("access-widened")], {});
     expect(run.code).toBe(2);
@@ -324,6 +324,7 @@ describe("the comment tells the truth about access", { timeout: PROCESS_BUDGET_M
       "- 🔓 widens access: role dooray-gpt-fixture-worker, #1: on every resource (*)",
       "- 🔓 widens access: role dooray-gpt-fixture-worker has the managed policy AdministratorAccess (admin-like: the run of the account or of a whole service)",
       "- 🔓 widens access: the key policy of alias/dooray-gpt-fixture is known only after apply: read the configuration",
+      "- 🔓 widens access: aws_sqs_queue_policy on https://sqs.ap-northeast-2.amazonaws.com/123456789012/dooray-gpt-fixture-edge-dead-letters, AnyoneReads: to anyone (public)",
     ]);
     for (const line of widened) expect(run.stderr).toContain(line.slice(2).replace("🔓 ", ""));
     // The edge's reassurance is for the edge's grant only; the worker's is not explained away.
