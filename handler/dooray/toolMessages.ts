@@ -1,5 +1,8 @@
 import { messages } from "./messages.js";
 
+/** "플랫폼 프로젝트, 운영 위키": the places, each with its kind. */
+const placesOf = (left: { projects: readonly string[]; wikis: readonly string[] }) => [...left.projects.map((name) => `${name} 프로젝트`), ...left.wikis.map((name) => `${name} 위키`)].join(", ");
+
 const LOOKING_UP = { search: "🔎 업무를 찾는 중…", wiki: "📖 위키를 읽는 중…", read: "📄 자료를 읽는 중…" };
 
 /**
@@ -15,6 +18,10 @@ export const toolMessages = {
   sources: (items: readonly { title: string; url: string }[]) => ["참고한 자료:", ...items.map((item) => `- ${item.title || "(제목 없음)"}: ${item.url}`)].join("\n"),
   /** Tools need the bot account's token; the channel's scope is set but the token is not. */
   toolsNotConfigured: "⚠️ 이 채널의 두레이 자료를 읽으려면 관리자가 봇 계정의 API 토큰을 설정해야 해요. 이번 답변은 자료 없이 드려요.",
+  /** Under an answer: the scope's projects and wikis the asker is not a member of, left out of it. */
+  notMember: (left: { projects: readonly string[]; wikis: readonly string[] }) => `🔒 ${placesOf(left)}는 구성원만 볼 수 있어서 이번 답변에는 넣지 않았어요.`,
+  /** Under an answer: Dooray could not say whether the asker is a member, so these were left out this time. */
+  membershipUnchecked: (left: { projects: readonly string[]; wikis: readonly string[] }) => `⚠️ 두레이가 제때 답하지 않아 ${placesOf(left)}의 구성원인지 확인하지 못했어요. 이번 답변에는 넣지 않았어요.`,
   taskCreated: (title: string, link: string) => `✅ 업무를 만들었어요: ${title}\n${link}`,
   /** Dooray refused or could not be reached: why, in words the person can act on. */
   taskFailed: (reason: "tokenRejected" | "forbidden" | "notFound" | "rateLimited" | "badRequest" | "unavailable" | "notConfigured", doorayMessage?: string) =>

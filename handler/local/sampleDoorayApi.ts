@@ -10,6 +10,10 @@ import type { AddressInfo } from "node:net";
 export const SAMPLE_PROJECT_ID = "3570526358279081523";
 export const SAMPLE_WIKI_ID = "3570526358279081999";
 export const SAMPLE_TOKEN = "sample-dooray-api-token";
+/** A second project, locked: nobody is its member unless a test says so (setMembers). */
+export const SAMPLE_LOCKED_PROJECT_ID = "3570526358279081600";
+/** Who may read a project: member id → role, or "*" for anyone (the sample project's default, for npm run try). */
+export type SampleMembers = Readonly<Record<string, string>>;
 
 interface SampleTask {
   id: string;
@@ -56,6 +60,10 @@ export interface SampleDoorayApi {
   rateLimitNext(count: number): void;
   /** The next task creation is refused as a project with a mandatory tag group refuses it (500). */
   refuseNextCreate(): void;
+  /** A project's members from now on (member id → role; "*" for anyone); undefined restores the default. */
+  setMembers(projectId: string, members: SampleMembers | undefined): void;
+  /** The next membership checks answer 500, as Dooray does when it cannot answer. */
+  failMembershipChecks(count: number): void;
   close(): Promise<void>;
 }
 
@@ -65,6 +73,9 @@ export async function startSampleDoorayApi(options: { token?: string; port?: num
   const created: SampleDoorayApi["created"] = [];
   let limited = 0;
   let refuseCreate = false;
+  let failMembers = 0;
+  const DEFAULT_MEMBERS: Record<string, SampleMembers> = { [SAMPLE_PROJECT_ID]: { "*": "member" }, [SAMPLE_LOCKED_PROJECT_ID]: {} };
+  const members = new Map<string, SampleMembers>(Object.entries(DEFAULT_MEMBERS));
   const server = createServer((request, response) => {
     void (async () => {
       const chunks: Buffer[] = [];
@@ -90,6 +101,25 @@ export async function startSampleDoorayApi(options: { token?: string; port?: num
     const parts = url.pathname.split("/").filter(Boolean);
     const ok = (result: unknown, totalCount?: number) => send(response, 200, { header: { isSuccessful: true, resultCode: 0, resultMessage: "" }, result, ...(totalCount === undefined ? {} : { totalCount }) });
     const notFound = () => send(response, 404, { header: { isSuccessful: false, resultCode: -404, resultMessage: "Not Found" }, result: null });
+    // project/v1/projects/{projectId}/members/{memberId}: the member's role, or 404 for someone who is not one.
+    if (parts[0] === "project" && parts[2] === "projects" && parts[4] === "members" && parts.length === 6) {
+      if (failMembers > 0) {
+        failMembers--;
+        return send(response, 500, { header: { isSuccessful: false, resultCode: -500, resultMessage: "Internal Server Error" }, result: null });
+      }
+      const roles = members.get(parts[3]!);
+      const role = roles?.[parts[5]!] ?? roles?.["*"];
+      return roles && role ? ok({ organizationMemberId: parts[5], role }) : notFound();
+    }
+    // project/v1/projects/{projectId}
+    if (parts[0] === "project" && parts[2] === "projects" && parts.length === 4) {
+      const code = { [SAMPLE_PROJECT_ID]: "플랫폼", [SAMPLE_LOCKED_PROJECT_ID]: "보안" }[parts[3]!];
+      return code ? ok({ id: parts[3], code, scope: "private" }) : notFound();
+    }
+    // wiki/v1/wikis: the wikis the token's account sees, each with its project.
+    if (parts[0] === "wiki" && parts[2] === "wikis" && parts.length === 3) {
+      return ok([{ id: SAMPLE_WIKI_ID, project: { id: SAMPLE_PROJECT_ID }, name: "플랫폼", type: "project", scope: "private", home: { pageId: PAGES[0]!.id } }], 1);
+    }
     // project/v1/projects/{projectId}/posts[/{postId}[/logs]]
     if (parts[0] === "project" && parts[2] === "projects" && parts[4] === "posts") {
       if (parts[3] !== SAMPLE_PROJECT_ID) return notFound();
@@ -135,6 +165,12 @@ export async function startSampleDoorayApi(options: { token?: string; port?: num
     created,
     rateLimitNext: (count) => (limited = count),
     refuseNextCreate: () => (refuseCreate = true),
+    setMembers: (projectId, roles) => {
+      if (roles) members.set(projectId, roles);
+      else if (DEFAULT_MEMBERS[projectId]) members.set(projectId, DEFAULT_MEMBERS[projectId]);
+      else members.delete(projectId);
+    },
+    failMembershipChecks: (count) => (failMembers = count),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
