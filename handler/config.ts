@@ -14,6 +14,8 @@ export interface BotConfig {
   readonly tenantIds: readonly string[];
   /** Host patterns a responseUrl may point at: `host.example` or `*.example` (subdomains only). */
   readonly responseUrlHosts: readonly string[];
+  /** Hosts, besides the tenant's own Dooray host, that links in answers built from Dooray content may point at. */
+  readonly linkHosts: readonly string[];
   readonly allowInsecureResponseUrl: boolean;
   /** Upper bound on one model call; the worker also bounds it by the function's remaining time. */
   readonly modelTimeoutMs: number;
@@ -102,6 +104,7 @@ export function readConfig(env: Env): BotConfig {
     systemPrompt: text(env, "BOT_SYSTEM_PROMPT") ?? DEFAULT_SYSTEM_PROMPT,
     tenantIds: list(env, "DOORAY_TENANT_IDS"),
     responseUrlHosts: hostPatterns(env, "RESPONSE_URL_HOSTS"),
+    linkHosts: hostPatterns(env, "LINK_HOSTS", []),
     allowInsecureResponseUrl: flag(env, "ALLOW_INSECURE_RESPONSE_URL"),
     modelTimeoutMs: integer(env, "MODEL_TIMEOUT_MS", 60_000, 1_000, 900_000),
     modelMaxRetries: integer(env, "MODEL_MAX_RETRIES", 1, 0, 5),
@@ -246,9 +249,9 @@ export function isValidHostPattern(pattern: string): boolean {
   return labels.length >= (pattern.startsWith("*.") ? 2 : 1) && labels.every((label) => HOST_LABEL.test(label));
 }
 
-function hostPatterns(env: Env, name: string): string[] {
+function hostPatterns(env: Env, name: string, fallback: readonly string[] = ["*.dooray.com"]): string[] {
   const patterns = list(env, name).map((pattern) => pattern.toLowerCase());
-  if (patterns.length === 0) return ["*.dooray.com"];
+  if (patterns.length === 0) return [...fallback];
   for (const pattern of patterns) {
     if (!isValidHostPattern(pattern)) {
       throw new ConfigError(

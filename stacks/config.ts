@@ -33,6 +33,8 @@ export interface EnvironmentConfig {
   readonly openaiMaxTokensField: MaxTokensField;
   readonly maxOutputTokens: number;
   readonly responseUrlHosts: readonly string[];
+  /** Hosts, besides the tenant's own Dooray host, that links in answers built from Dooray content may keep. */
+  readonly linkHosts: readonly string[];
   readonly tenantIds: readonly string[];
   readonly tags: Readonly<Record<string, string>>;
   readonly backend: S3BackendConfig | undefined;
@@ -99,7 +101,7 @@ const DEFAULTS = {
 
 const KNOWN_KEYS = new Set([
   "accountId", "region", "edge", "worker", "logRetentionDays", "tracing", "codeSigning", "model", "openaiBaseUrl", "openaiStreamUsage", "openaiMaxTokensField", "maxOutputTokens",
-  "responseUrlHosts", "tenantIds", "tags", "backend", "budgets", "modelPrice", "table", "alarms", "channels", "doorayApi",
+  "responseUrlHosts", "linkHosts", "tenantIds", "tags", "backend", "budgets", "modelPrice", "table", "alarms", "channels", "doorayApi",
 ]);
 /** Settings of the one-function design, and where they live now. */
 const MOVED_KEYS: Record<string, string> = {
@@ -150,6 +152,7 @@ function parseEnvironment(name: string, raw: unknown): EnvironmentConfig {
     openaiMaxTokensField: str(raw, at, "openaiMaxTokensField", "max_completion_tokens", /^(max_completion_tokens|max_tokens)$/, "max_completion_tokens or max_tokens") as MaxTokensField,
     maxOutputTokens,
     responseUrlHosts: strList(raw, at, "responseUrlHosts", DEFAULTS.responseUrlHosts, /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$/, "hostnames or *.domain patterns"),
+    linkHosts: strList(raw, at, "linkHosts", [], /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$/, "hostnames or *.domain patterns"),
     tenantIds: strList(raw, at, "tenantIds", [], /^\d{1,30}$/, "Dooray tenant ids (digits)"),
     tags: tags(raw, at),
     backend: backend(raw.backend, `${at}.backend`, name),

@@ -60,6 +60,8 @@ export interface SampleDoorayApi {
   rateLimitNext(count: number): void;
   /** The next task creation is refused as a project with a mandatory tag group refuses it (500). */
   refuseNextCreate(): void;
+  /** A task of the sample project from now on (a test's poisoned content); returns its id. */
+  addTask(subject: string, body: string): string;
   /** A project's members from now on (member id → role; "*" for anyone); undefined restores the default. */
   setMembers(projectId: string, members: SampleMembers | undefined): void;
   /** The next membership checks answer 500, as Dooray does when it cannot answer. */
@@ -76,6 +78,7 @@ export async function startSampleDoorayApi(options: { token?: string; port?: num
   let failMembers = 0;
   const DEFAULT_MEMBERS: Record<string, SampleMembers> = { [SAMPLE_PROJECT_ID]: { "*": "member" }, [SAMPLE_LOCKED_PROJECT_ID]: {} };
   const members = new Map<string, SampleMembers>(Object.entries(DEFAULT_MEMBERS));
+  const tasks = [...TASKS];
   const server = createServer((request, response) => {
     void (async () => {
       const chunks: Buffer[] = [];
@@ -133,11 +136,11 @@ export async function startSampleDoorayApi(options: { token?: string; port?: num
         created.push({ projectId: parts[3]!, subject: String(fields.subject ?? ""), body: String(fields.body?.content ?? ""), id });
         return ok({ id });
       }
-      const task = TASKS.find((candidate) => candidate.id === parts[5]);
+      const task = tasks.find((candidate) => candidate.id === parts[5]);
       if (parts.length === 5) {
         const subjects = url.searchParams.get("subjects");
         // Like Dooray's `subjects` as some clients report it: whole titles only.
-        const listed = TASKS.filter((candidate) => subjects === null || candidate.subject === subjects).slice(0, Number(url.searchParams.get("size") ?? 20));
+        const listed = tasks.filter((candidate) => subjects === null || candidate.subject === subjects).slice(0, Number(url.searchParams.get("size") ?? 20));
         return sendRaw(response, 200, JSON.stringify({ header: { isSuccessful: true, resultCode: 0, resultMessage: "" }, result: listed.map(({ body: _body, comments: _comments, ...item }) => ({ ...item, project: { id: SAMPLE_PROJECT_ID, code: "플랫폼" } })), totalCount: String(listed.length) }).replace(/"id":"(\d{19})"/g, '"id":$1'));
       }
       if (!task) return notFound();
@@ -171,6 +174,11 @@ export async function startSampleDoorayApi(options: { token?: string; port?: num
       else members.delete(projectId);
     },
     failMembershipChecks: (count) => (failMembers = count),
+    addTask: (subject, body) => {
+      const id = `35705263582790821${String(tasks.length).padStart(2, "0")}`;
+      tasks.unshift({ id, number: 100 + tasks.length, subject, workflowClass: "registered", updatedAt: "2026-12-01T09:00:00+09:00", body, comments: [] });
+      return id;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,6 +1,7 @@
 import type { ChannelSettings } from "../channelProfiles.js";
 import { toolMessages } from "../dooray/toolMessages.js";
 import { messages } from "../dooray/messages.js";
+import { allowedLinkHosts, screenOutsideLinks } from "../dooray/outsideLinks.js";
 import type { Job } from "../job/signedJob.js";
 import { taskLink, tenantDomainOf } from "../tools/doorayLinks.js";
 import { DoorayApiError, doorayRest } from "../tools/doorayRest.js";
@@ -24,17 +25,21 @@ export async function createTask(job: Job, settings: ChannelSettings, deps: Work
   const token = await deps.secrets.doorayApiToken().catch(() => undefined);
   if (!token) return { outcome: "taskFailed", text: toolMessages.taskFailed("notConfigured"), fields: { failure: "no Dooray API token" } };
   const rest = doorayRest(deps.config.doorayRestUrl, token, deadlineAt);
+  // The body comes from an answer that Dooray content may have shaped: a markdown task renders its links and images
+  // for everyone who opens it, so outside ones are screened out here too (outsideLinks.ts).
+  const hosts = allowedLinkHosts(job.responseUrl, deps.config.linkHosts);
+  const [subject, body] = [screenOutsideLinks(task.title, hosts), screenOutsideLinks(task.body, hosts)];
   try {
     const created = await rest.post<{ id?: unknown }>(`project/v1/projects/${taskProject}/posts`, {
-      subject: task.title,
-      body: { mimeType: "text/x-markdown", content: task.body },
+      subject: subject.text,
+      body: { mimeType: "text/x-markdown", content: body.text },
       users: { to: [], cc: [] },
       priority: "none",
     });
     const id = String(created?.id ?? "");
     if (!/^\d{1,30}$/.test(id)) return { outcome: "taskFailed", text: toolMessages.taskFailed("unavailable"), fields: { failure: "no task id in the answer" } };
     const link = taskLink(job.tenantDomain ?? tenantDomainOf(job.responseUrl), taskProject, id);
-    return { outcome: "taskCreated", text: toolMessages.taskCreated(task.title, link), fields: { taskProject, taskId: id } };
+    return { outcome: "taskCreated", text: toolMessages.taskCreated(subject.text, link), fields: { taskProject, taskId: id, linksRemoved: subject.removed + body.removed } };
   } catch (error) {
     if (!(error instanceof DoorayApiError)) throw error;
     // Dooray reports some refusals (a mandatory tag group) as 500 with a message: that is a refusal, not an outage.

