@@ -72,6 +72,8 @@ export interface ReviewSummary {
   readonly dooray: {
     readonly host: string | undefined;
     readonly tokenSecret: string | undefined;
+    /** Hosts links in answers built from Dooray content may keep, besides the tenant's own (LINK_HOSTS). */
+    readonly linkHosts: readonly string[];
     readonly channels: readonly { readonly channelId: string; readonly name: string; readonly projects: readonly string[]; readonly wikis: readonly string[]; readonly taskProject: string | undefined }[];
   };
   /** The most a day can cost in model spend, from the budgets and list prices (US dollars). */
@@ -274,6 +276,7 @@ function doorayOf(functions: After[]): ReviewSummary["dooray"] {
   return {
     host: worker.DOORAY_API_URL,
     tokenSecret: worker.DOORAY_API_TOKEN_SECRET_ID,
+    linkHosts: worker.LINK_HOSTS ? worker.LINK_HOSTS.split(",") : [],
     channels: Object.entries(profiles)
       .filter(([, profile]) => profile.dooray)
       .map(([channelId, profile]) => ({ channelId, name: profile.name, projects: profile.dooray!.projects, wikis: profile.dooray!.wikis, taskProject: profile.dooray!.taskProject })),
@@ -486,7 +489,9 @@ export function formatSummary(summary: ReviewSummary): string {
       ].filter(Boolean);
       lines.push(`    channel ${channel.channelId} (${channel.name}): ${parts.join("; ")}`);
     }
+    lines.push("  - each person reads only the scoped projects (and their wikis) they are an admin or member of, checked in Dooray before the model sees any tool");
     lines.push("  - what the tools read goes to the model endpoint with the question; it is never logged (tool names, counts and times only)");
+    lines.push(`  - links and images in an answer built from Dooray content are kept only to the tenant's Dooray host${summary.dooray.linkHosts.length > 0 ? ` and ${summary.dooray.linkHosts.join(", ")} (linkHosts)` : ""}; others become plain text`);
   }
   lines.push("", "What is kept, and for how long");
   lines.push("  - conversations (question and answer text, for 이어서 질문 and 채널에 공유): 24 hours after their last turn, in the table");
