@@ -1,6 +1,6 @@
 import { messages } from "../dooray/messages.js";
 import { TASK_BODY_MAX_CHARS, TASK_TITLE_MAX_CHARS } from "../dooray/openDialog.js";
-import { readDialogRef } from "../job/conversationRef.js";
+import { DIALOG_REF_MAX_AGE_SECONDS, readDialogRef } from "../job/conversationRef.js";
 import { jobClaimed } from "../store/jobClaims.js";
 import type { HttpResult } from "../types.js";
 import { edgeRead } from "./budgetAtEdge.js";
@@ -31,7 +31,12 @@ export async function handleDialog(request: VerifiedRequest, edgeDeps: EdgeDeps)
     return carriedAppToken ? fieldError(error) : { statusCode: 401, body: { text: messages.edge.unauthorized } };
   };
   const check = readDialogRef(submission.callbackId, who, await deps.refTokens(), deps.now());
-  if (!check.ok) return refuse(check.reason, check.reason === "expired" ? messages.pressExpired : messages.pressNotYours);
+  if (!check.ok && check.reason === "expired") {
+    // On the dialog's own field, with the dialog's own limit (not the conversation's 24 hours).
+    if (check.kind === "task") field = "title";
+    return refuse(check.reason, messages.dialogExpired(DIALOG_REF_MAX_AGE_SECONDS / 3600));
+  }
+  if (!check.ok) return refuse(check.reason, messages.pressNotYours);
   const { dialogId, kind } = check.ref;
   if (kind === "task") field = "title";
   if (deps.table) {

@@ -78,7 +78,11 @@ export function dialogRef(ref: DialogRef, owner: ConversationOwner, appToken: st
   return `${body}.${signatureOf(body, owner, appToken, purpose)}`;
 }
 
-export type DialogRefCheck = { readonly ok: true; readonly ref: DialogRef } | { readonly ok: false; readonly reason: "malformed" | "not this person's" | "expired" };
+export type DialogRefCheck =
+  | { readonly ok: true; readonly ref: DialogRef }
+  | { readonly ok: false; readonly reason: "malformed" | "not this person's" }
+  /** Genuine, but older than DIALOG_REF_MAX_AGE_SECONDS: its kind says which field to say so on. */
+  | { readonly ok: false; readonly reason: "expired"; readonly kind: DialogKind };
 
 export function readDialogRef(value: unknown, owner: ConversationOwner, appTokens: readonly string[], nowMs: number): DialogRefCheck {
   const match = typeof value === "string" ? /^((d1|t1)\.([\w-]{8,64})\.(\d{1,6})\.(\d{1,12})\.([\w-]{16,32}))\.([\w-]{43})$/.exec(value) : null;
@@ -86,7 +90,7 @@ export function readDialogRef(value: unknown, owner: ConversationOwner, appToken
   const [, body, prefix, conversationId, turn, issued, dialogId, signature] = match;
   const kind: DialogKind = prefix === "t1" ? "task" : "followUp";
   if (!verifies(body!, signature!, owner, appTokens, DIALOGS[kind].purpose)) return { ok: false, reason: "not this person's" };
-  if (nowMs / 1000 - Number(issued) > DIALOG_REF_MAX_AGE_SECONDS) return { ok: false, reason: "expired" };
+  if (nowMs / 1000 - Number(issued) > DIALOG_REF_MAX_AGE_SECONDS) return { ok: false, reason: "expired", kind };
   return { ok: true, ref: { kind, conversationId: conversationId!, turn: Number(turn), dialogId: dialogId! } };
 }
 

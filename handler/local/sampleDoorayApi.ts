@@ -17,11 +17,13 @@ export type SampleMembers = Readonly<Record<string, string>>;
 
 interface SampleTask {
   id: string;
+  /** The project the task says it is in (a test's misplaced reply); the sample project when absent. */
+  projectId?: string;
   number: number;
   subject: string;
   workflowClass: string;
   updatedAt: string;
-  body: string;
+  body: unknown;
   comments: string[];
 }
 
@@ -60,8 +62,8 @@ export interface SampleDoorayApi {
   rateLimitNext(count: number): void;
   /** The next task creation is refused as a project with a mandatory tag group refuses it (500). */
   refuseNextCreate(): void;
-  /** A task of the sample project from now on (a test's poisoned content); returns its id. */
-  addTask(subject: string, body: string): string;
+  /** A task listed in the sample project from now on (a test's poisoned, odd or misplaced content); returns its id. */
+  addTask(subject: string, body: unknown, options?: { claimsProject?: string }): string;
   /** A project's members from now on (member id → role; "*" for anyone); undefined restores the default. */
   setMembers(projectId: string, members: SampleMembers | undefined): void;
   /** The next membership checks answer 500, as Dooray does when it cannot answer. */
@@ -85,7 +87,13 @@ export async function startSampleDoorayApi(options: { token?: string; port?: num
       for await (const chunk of request as AsyncIterable<Buffer>) chunks.push(chunk);
       const url = new URL(request.url ?? "/", "http://localhost");
       const text = Buffer.concat(chunks).toString("utf8");
-      const body = text ? (JSON.parse(text) as unknown) : undefined;
+      let body: unknown;
+      try {
+        body = text ? (JSON.parse(text) as unknown) : undefined;
+      } catch {
+        // As Dooray does: a body that is not JSON is the caller's mistake, answered 400, never a crash of npm run dev.
+        return send(response, 400, { header: { isSuccessful: false, resultCode: -400, resultMessage: "Bad Request" }, result: null });
+      }
       requests.push({ method: request.method ?? "GET", path: url.pathname, query: Object.fromEntries(url.searchParams), authorization: request.headers.authorization, body });
       if (limited > 0) {
         limited--;
@@ -141,10 +149,10 @@ export async function startSampleDoorayApi(options: { token?: string; port?: num
         const subjects = url.searchParams.get("subjects");
         // Like Dooray's `subjects` as some clients report it: whole titles only.
         const listed = tasks.filter((candidate) => subjects === null || candidate.subject === subjects).slice(0, Number(url.searchParams.get("size") ?? 20));
-        return sendRaw(response, 200, JSON.stringify({ header: { isSuccessful: true, resultCode: 0, resultMessage: "" }, result: listed.map(({ body: _body, comments: _comments, ...item }) => ({ ...item, project: { id: SAMPLE_PROJECT_ID, code: "플랫폼" } })), totalCount: String(listed.length) }).replace(/"id":"(\d{19})"/g, '"id":$1'));
+        return sendRaw(response, 200, JSON.stringify({ header: { isSuccessful: true, resultCode: 0, resultMessage: "" }, result: listed.map(({ body: _body, comments: _comments, projectId, ...item }) => ({ ...item, project: { id: projectId ?? SAMPLE_PROJECT_ID, code: "플랫폼" } })), totalCount: String(listed.length) }).replace(/"id":"(\d{19})"/g, '"id":$1'));
       }
       if (!task) return notFound();
-      if (parts.length === 6) return ok({ ...task, body: { mimeType: "text/x-markdown", content: task.body }, users: { to: [{ type: "member", member: { organizationMemberId: "1", name: "김배포" } }] }, comments: undefined });
+      if (parts.length === 6) return ok({ ...task, projectId: undefined, project: { id: task.projectId ?? SAMPLE_PROJECT_ID }, body: { mimeType: "text/x-markdown", content: task.body }, users: { to: [{ type: "member", member: { organizationMemberId: "1", name: "김배포" } }] }, comments: undefined });
       if (parts[6] === "logs") return ok(task.comments.map((comment, index) => ({ id: String(index + 1), type: "comment", createdAt: task.updatedAt, creator: { type: "member", member: { organizationMemberId: "2", name: "이리뷰" } }, body: { mimeType: "text/x-markdown", content: comment } })), task.comments.length);
       return notFound();
     }
@@ -174,9 +182,9 @@ export async function startSampleDoorayApi(options: { token?: string; port?: num
       else members.delete(projectId);
     },
     failMembershipChecks: (count) => (failMembers = count),
-    addTask: (subject, body) => {
+    addTask: (subject, body, options = {}) => {
       const id = `35705263582790821${String(tasks.length).padStart(2, "0")}`;
-      tasks.unshift({ id, number: 100 + tasks.length, subject, workflowClass: "registered", updatedAt: "2026-12-01T09:00:00+09:00", body, comments: [] });
+      tasks.unshift({ id, ...(options.claimsProject ? { projectId: options.claimsProject } : {}), number: 100 + tasks.length, subject, workflowClass: "registered", updatedAt: "2026-12-01T09:00:00+09:00", body, comments: [] });
       return id;
     },
     close: () =>

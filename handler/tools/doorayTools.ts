@@ -134,46 +134,64 @@ function refusal(failure: NonNullable<ToolResult["failure"]>, message: string): 
   return { content: JSON.stringify({ error: message }), sources: [], read: false, failure };
 }
 
-type TaskItem = { id: string; subject: string; number?: number; workflowClass?: string; updatedAt?: string; project?: { id: string; code?: string } };
+type TaskItem = { id: string; subject: unknown; number?: number; workflowClass?: string; updatedAt?: string; project?: { id: string; code?: string } };
 
 async function searchTasks(query: string, projects: readonly string[], context: ToolContext): Promise<ToolResult> {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   const found = new Map<string, TaskItem & { projectId: string }>();
+  // One project that refuses (403, 404) or fails does not sink the others: it is named, and the rest come back.
+  const skipped: { projectId: string; reason: string }[] = [];
   for (const projectId of projects) {
     const path = `project/v1/projects/${projectId}/posts`;
-    const [byTitle, recent] = await Promise.all([
-      context.rest.list<TaskItem>(path, { subjects: query, size: MAX_SEARCH_RESULTS, order: "-postUpdatedAt" }),
-      context.rest.list<TaskItem>(path, { size: RECENT_TASKS_SCANNED, order: "-postUpdatedAt" }),
-    ]);
-    const matching = recent.items.filter((task) => words.every((word) => String(task.subject ?? "").toLowerCase().includes(word)));
-    for (const task of [...byTitle.items, ...matching]) if (!found.has(String(task.id))) found.set(String(task.id), { ...task, projectId });
+    let lists: [{ items: TaskItem[] }, { items: TaskItem[] }];
+    try {
+      lists = await Promise.all([
+        context.rest.list<TaskItem>(path, { subjects: query, size: MAX_SEARCH_RESULTS, order: "-postUpdatedAt" }),
+        context.rest.list<TaskItem>(path, { size: RECENT_TASKS_SCANNED, order: "-postUpdatedAt" }),
+      ]);
+    } catch (error) {
+      if (!(error instanceof DoorayApiError) || error.failure === "tokenRejected" || projects.length === 1) throw error;
+      skipped.push({ projectId, reason: FAILURE_TEXT[error.failure] });
+      continue;
+    }
+    const [byTitle, recent] = lists;
+    const matching = recent.items.filter((task) => words.every((word) => textOf(task.subject).toLowerCase().includes(word)));
+    // A reply is held to the scope too: a task that says it belongs elsewhere never reaches the model.
+    for (const task of [...byTitle.items, ...matching]) if (!found.has(String(task.id)) && inProject(task, projectId)) found.set(String(task.id), { ...task, projectId });
   }
   const tasks = [...found.values()].sort((a, b) => String(b.updatedAt ?? "").localeCompare(String(a.updatedAt ?? ""))).slice(0, MAX_SEARCH_RESULTS);
   const items = tasks.map((task) => ({
     taskId: String(task.id),
     projectId: task.projectId,
-    title: String(task.subject ?? ""),
+    title: textOf(task.subject),
     status: task.workflowClass,
     updatedAt: task.updatedAt,
     link: taskLink(context.tenantDomain, task.projectId, String(task.id)),
   }));
-  return bounded({ tasks: items, ...(items.length === 0 ? { note: "no task title contains those words" } : {}) }, items.map((item) => ({ title: item.title, url: item.link })), false);
+  return bounded({ tasks: items, ...(items.length === 0 ? { note: "no task title contains those words" } : {}), ...(skipped.length > 0 ? { notSearched: skipped } : {}) }, items.map((item) => ({ title: item.title, url: item.link })), false);
 }
 
-type TaskDetail = TaskItem & { body?: { content?: string }; dueDate?: string | null; users?: { to?: { member?: { name?: string } }[] } };
-type Comment = { type?: string; createdAt?: string; body?: { content?: string }; creator?: { member?: { name?: string } } };
+/** Whether a task from a project's list or read names that project, or none (Dooray's lists may leave it out). */
+const inProject = (task: { project?: { id?: unknown } }, projectId: string) => task.project?.id === undefined || String(task.project.id) === projectId;
+
+/** Text Dooray sent as a string, else nothing: a body or title of another shape is read as empty. */
+const textOf = (value: unknown): string => (typeof value === "string" ? value : "");
+
+type TaskDetail = TaskItem & { body?: { content?: unknown }; dueDate?: string | null; users?: { to?: { member?: { name?: string } }[] } };
+type Comment = { type?: string; createdAt?: string; body?: { content?: unknown }; creator?: { member?: { name?: string } } };
 
 async function readTask(taskId: string, projects: readonly string[], context: ToolContext): Promise<ToolResult> {
   // Only inside the scope: each scoped project is asked for the task, never Dooray's project-less read.
   const found = await firstFound(projects, (projectId) => context.rest.get<TaskDetail>(`project/v1/projects/${projectId}/posts/${taskId}`));
   if (!found) return refusal("notFound", FAILURE_TEXT.notFound);
   const { container: projectId, value: task } = found;
+  if (!inProject(task, projectId)) return refusal("outOfScope", "that task is not in this channel's projects");
   const logs = await context.rest.list<Comment>(`project/v1/projects/${projectId}/posts/${taskId}/logs`, { order: "-createdAt", size: 20 }).catch(() => ({ items: [] as Comment[] }));
-  const comments = logs.items.filter((log) => log.type !== "event").slice(0, MAX_COMMENTS).map((log) => ({ at: log.createdAt, by: log.creator?.member?.name, text: cut(log.body?.content, 500) }));
+  const comments = logs.items.filter((log) => log.type !== "event").slice(0, MAX_COMMENTS).map((log) => ({ at: log.createdAt, by: log.creator?.member?.name, text: cut(textOf(log.body?.content), 500) }));
   const link = taskLink(context.tenantDomain, projectId, taskId);
-  const title = String(task.subject ?? "");
+  const title = textOf(task.subject);
   return bounded(
-    { taskId, projectId, title, status: task.workflowClass, dueDate: task.dueDate ?? undefined, assignees: (task.users?.to ?? []).map((to) => to.member?.name).filter(Boolean), updatedAt: task.updatedAt, body: cut(task.body?.content, MAX_BODY_CHARS), comments, link },
+    { taskId, projectId, title, status: task.workflowClass, dueDate: task.dueDate ?? undefined, assignees: (task.users?.to ?? []).map((to) => to.member?.name).filter(Boolean), updatedAt: task.updatedAt, body: cut(textOf(task.body?.content), MAX_BODY_CHARS), comments, link },
     [{ title, url: link }],
     true,
   );
@@ -191,24 +209,26 @@ async function firstFound<T>(containers: readonly string[], read: (id: string) =
   return undefined;
 }
 
-type PageItem = { id: string; subject?: string; parentPageId?: string; body?: { content?: string }; updatedAt?: string; wikiId?: string };
+type PageItem = { id: string; subject?: unknown; parentPageId?: string; body?: { content?: unknown }; updatedAt?: string; wikiId?: string };
 
 async function listPages(wikiId: string, parentPageId: string | undefined, context: ToolContext): Promise<ToolResult> {
   const pages = await context.rest.list<PageItem>(`wiki/v1/wikis/${wikiId}/pages`, { parentPageId });
-  const items = pages.items.slice(0, 50).map((page) => ({ pageId: String(page.id), title: String(page.subject ?? ""), link: wikiPageLink(context.tenantDomain, String(page.id)) }));
+  const inWiki = pages.items.filter((page) => (page.wikiId === undefined || String(page.wikiId) === wikiId) && (parentPageId === undefined || page.parentPageId === undefined || String(page.parentPageId) === parentPageId));
+  const items = inWiki.slice(0, 50).map((page) => ({ pageId: String(page.id), title: textOf(page.subject), link: wikiPageLink(context.tenantDomain, String(page.id)) }));
   return bounded({ wikiId, parentPageId, pages: items }, items.map((item) => ({ title: item.title, url: item.link })), false);
 }
 
 async function readPage(pageId: string, wikis: readonly string[], context: ToolContext): Promise<ToolResult> {
   const found = await firstFound(wikis, (wikiId) => context.rest.get<PageItem>(`wiki/v1/wikis/${wikiId}/pages/${pageId}`));
   if (!found) return refusal("notFound", FAILURE_TEXT.notFound);
+  if (found.value.wikiId !== undefined && String(found.value.wikiId) !== found.container) return refusal("outOfScope", "that page is not in this channel's wikis");
   const link = wikiPageLink(context.tenantDomain, pageId);
-  const title = String(found.value.subject ?? "");
-  return bounded({ pageId, wikiId: found.container, title, updatedAt: found.value.updatedAt, text: cut(found.value.body?.content, MAX_BODY_CHARS + 1_000), link }, [{ title, url: link }], true);
+  const title = textOf(found.value.subject);
+  return bounded({ pageId, wikiId: found.container, title, updatedAt: found.value.updatedAt, text: cut(textOf(found.value.body?.content), MAX_BODY_CHARS + 1_000), link }, [{ title, url: link }], true);
 }
 
 function cut(text: string | undefined, max: number): string | undefined {
-  if (text === undefined) return undefined;
+  if (text === undefined || text === "") return text === "" ? "" : undefined;
   return text.length <= max ? text : `${text.slice(0, max)}… (cut at ${max} characters)`;
 }
 

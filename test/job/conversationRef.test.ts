@@ -50,7 +50,7 @@ describe("follow-up dialogs' callbackIds", () => {
     expect(value).toMatch(/^d1\.conv-0123456789\.2\.1790000000\.AbCdEfGhIjKlMnOp\.[\w-]{43}$/);
     expect(readDialogRef(value, owner, [TOKEN], NOW + 1000)).toEqual({ ok: true, ref: dialog });
     expect(readDialogRef(value, { ...owner, userId: "u2" }, [TOKEN], NOW)).toEqual({ ok: false, reason: "not this person's" });
-    expect(readDialogRef(value, owner, [TOKEN], NOW + (DIALOG_REF_MAX_AGE_SECONDS + 1) * 1000)).toEqual({ ok: false, reason: "expired" });
+    expect(readDialogRef(value, owner, [TOKEN], NOW + (DIALOG_REF_MAX_AGE_SECONDS + 1) * 1000)).toEqual({ ok: false, reason: "expired", kind: "followUp" });
   });
 
   it("are signed for a purpose of their own: a button's value is no dialog's, and a dialog's no button's", () => {

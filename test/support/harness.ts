@@ -36,7 +36,8 @@ export async function startHarness(env: Record<string, string> = {}, modelOption
       OPENAI_API_KEY: API_KEY,
       DOORAY_API_BASE_URL: dooray.url,
       OPENAI_BASE_URL: model.baseUrl,
-      RESPONSE_URL_HOSTS: "127.0.0.1",
+      // The sample tenant's Dooray host too: links are built on the tenant domain only where these allow it.
+      RESPONSE_URL_HOSTS: "127.0.0.1,guide.dooray.com",
       ALLOW_INSECURE_RESPONSE_URL: "1",
       MODEL_MAX_RETRIES: "0",
       PROGRESS_INTERVAL_MS: "200",
