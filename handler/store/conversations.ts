@@ -92,15 +92,48 @@ export async function saveConversation(ref: TableRef, conversation: Conversation
 /**
  * Adds a conversation to its person's index row (`person#…`), kept as long as their newest conversation: what
  * `npm run forget` reads to delete a person's conversations without scanning the table. A set: adding twice is once.
+ * A job issued before the person was forgotten (`forgottenAt` on the row, written first by forget) adds nothing:
+ * "forgotten", and its turn is not stored.
  */
-export async function indexConversation(ref: TableRef, conversation: Pick<Conversation, "id" | "tenantId" | "userId">, nowSeconds: number, within: CallLimits = {}): Promise<void> {
+export async function indexConversation(ref: TableRef, conversation: Pick<Conversation, "id" | "tenantId" | "userId">, nowSeconds: number, within: CallLimits = {}, jobIssuedAtMs?: number): Promise<"indexed" | "forgotten"> {
+  try {
+    await ref.call(
+      "UpdateItem",
+      {
+        TableName: ref.table,
+        Key: { [PARTITION_KEY]: { S: personKey(conversation.tenantId, conversation.userId) } },
+        UpdateExpression: `ADD conversations :id SET ${TTL_ATTRIBUTE} = :expires`,
+        ...(jobIssuedAtMs === undefined ? {} : { ConditionExpression: `attribute_not_exists(${FORGOTTEN_AT}) OR ${FORGOTTEN_AT} < :issued` }),
+        ExpressionAttributeValues: {
+          ":id": { SS: [conversation.id] },
+          ":expires": { N: String(nowSeconds + CONVERSATION_KEEP_SECONDS) },
+          ...(jobIssuedAtMs === undefined ? {} : { ":issued": { N: String(jobIssuedAtMs) } }),
+        },
+      },
+      within,
+    );
+    return "indexed";
+  } catch (error) {
+    if (isConditionFailure(error)) return "forgotten";
+    throw error;
+  }
+}
+
+/** When a person was forgotten (ms), on their index row: jobs issued before it store nothing more of theirs. */
+export const FORGOTTEN_AT = "forgottenAt";
+
+/**
+ * Marks a person forgotten before their conversations are deleted, so that no job already under way adds one back
+ * to the index. The mark outlives every job that could have been issued before it (a day past a conversation's life).
+ */
+export async function markForgotten(ref: TableRef, tenantId: string, userId: string, nowMs: number, within: CallLimits = {}): Promise<void> {
   await ref.call(
     "UpdateItem",
     {
       TableName: ref.table,
-      Key: { [PARTITION_KEY]: { S: personKey(conversation.tenantId, conversation.userId) } },
-      UpdateExpression: `ADD conversations :id SET ${TTL_ATTRIBUTE} = :expires`,
-      ExpressionAttributeValues: { ":id": { SS: [conversation.id] }, ":expires": { N: String(nowSeconds + CONVERSATION_KEEP_SECONDS) } },
+      Key: { [PARTITION_KEY]: { S: personKey(tenantId, userId) } },
+      UpdateExpression: `SET ${FORGOTTEN_AT} = :now, ${TTL_ATTRIBUTE} = :expires`,
+      ExpressionAttributeValues: { ":now": { N: String(nowMs) }, ":expires": { N: String(Math.floor(nowMs / 1000) + CONVERSATION_KEEP_SECONDS + 86_400) } },
     },
     within,
   );

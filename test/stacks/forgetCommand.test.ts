@@ -49,10 +49,10 @@ describe("npm run forget -- <env> <tenant> <user>", { timeout: PROCESS_BUDGET_MS
     const bob = await answered(BOB, "밥의 질문");
     const nowS = Math.floor(Date.now() / 1000);
 
-    const result = await forget(["dev", TENANT, ALICE]);
+    const result = await forget(["dev", TENANT, ALICE, "--second-pass-after", "0"]);
 
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain(`forgot user ${ALICE} of tenant ${TENANT} in dooray-gpt-dev: 2 conversation(s), 1 day(s) of usage`);
+    expect(result.stdout).toContain(`forgot user ${ALICE} of tenant ${TENANT} in dooray-gpt-dev: 2 conversation(s), 1 day(s) of usage; second pass after 0 s: 0 conversation(s) written meanwhile`);
     expect(result.stdout + result.stderr).not.toContain("질문");
     for (const id of alice) expect(await loadConversation(table, id, nowS)).toBeUndefined();
     expect((await loadConversation(table, bob, nowS))?.turns.map((turn) => turn.question)).toEqual(["밥의 질문"]);
@@ -67,7 +67,7 @@ describe("npm run forget -- <env> <tenant> <user>", { timeout: PROCESS_BUDGET_MS
     await answered(BOB, "밥의 또 다른 질문");
     aws.callerAccount = "999999999999";
     try {
-      const result = await forget(["dev", TENANT, BOB]);
+      const result = await forget(["dev", TENANT, BOB, "--second-pass-after", "0"]);
       expect(result.code).toBe(2);
       expect(result.stderr).toContain("nothing was deleted");
       expect((await readUsage(table, { tenantId: TENANT, channelId: CHANNEL, userId: BOB }, budgetDay(Date.now(), "Asia/Seoul"))).user.answered).toBe(2);

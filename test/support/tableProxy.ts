@@ -10,7 +10,7 @@ export interface ProxiedRequest {
   readonly input: Record<string, unknown>;
 }
 
-type Rule = { readonly matches: (request: ProxiedRequest) => boolean; readonly times: number; readonly effect: "loseAnswer" | { delayMs: number } };
+type Rule = { readonly matches: (request: ProxiedRequest) => boolean; readonly times: number; readonly effect: "loseAnswer" | "fail" | { delayMs: number } | { until: Promise<void>; held: () => void } };
 
 /**
  * A DynamoDB endpoint between the bot and a real one (dynalite) that can misbehave on purpose, the way a network
@@ -23,6 +23,10 @@ export interface TableProxy extends TableRef {
   loseAnswer(matches: (request: ProxiedRequest) => boolean, times?: number): void;
   /** The next `times` requests that match wait `delayMs` before they reach the table. */
   delay(matches: (request: ProxiedRequest) => boolean, delayMs: number, times?: number): void;
+  /** The next `times` requests that match never reach the table: they get DynamoDB's 500 (InternalServerError). */
+  fail(matches: (request: ProxiedRequest) => boolean, times?: number): void;
+  /** The next request that matches waits until `release()`; `held` resolves once it is waiting. */
+  hold(matches: (request: ProxiedRequest) => boolean): { held: Promise<void>; release: () => void };
   /** Every request that reached the proxy, in order. */
   readonly seen: ProxiedRequest[];
   close(): Promise<void>;
@@ -39,7 +43,16 @@ export async function startTableProxy(target: LocalTable): Promise<TableProxy> {
       seen.push(proxied);
       const rule = rules.find((candidate) => candidate.times > 0 && candidate.matches(proxied));
       if (rule) (rule as { times: number }).times--;
-      if (rule && rule.effect !== "loseAnswer") await new Promise((resolve) => setTimeout(resolve, (rule.effect as { delayMs: number }).delayMs));
+      if (rule?.effect === "fail") {
+        return void response.writeHead(500, { "content-type": "application/x-amz-json-1.0" }).end(JSON.stringify({ __type: "com.amazonaws.dynamodb.v20120810#InternalServerError", message: "proxy: failed on purpose" }));
+      }
+      if (rule && typeof rule.effect === "object" && "until" in rule.effect) {
+        rule.effect.held();
+        await rule.effect.until;
+      } else if (rule && typeof rule.effect === "object" && "delayMs" in rule.effect) {
+        const { delayMs } = rule.effect;
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
       const answer = await new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
         const forwarded = httpRequest(
           { host: upstream.hostname, port: upstream.port, method: "POST", path: "/", headers: { ...request.headers, host: upstream.host } },
@@ -64,6 +77,15 @@ export async function startTableProxy(target: LocalTable): Promise<TableProxy> {
     seen,
     loseAnswer: (matches, times = 1) => void rules.push({ matches, times, effect: "loseAnswer" }),
     delay: (matches, delayMs, times = 1) => void rules.push({ matches, times, effect: { delayMs } }),
+    fail: (matches, times = 1) => void rules.push({ matches, times, effect: "fail" }),
+    hold: (matches) => {
+      let release!: () => void;
+      let held!: () => void;
+      const until = new Promise<void>((resolve) => (release = resolve));
+      const waiting = new Promise<void>((resolve) => (held = resolve));
+      rules.push({ matches, times: 1, effect: { until, held } });
+      return { held: waiting, release };
+    },
     close: listening.close,
   };
 }
