@@ -8,6 +8,7 @@ import { DEADLINE_MARGIN_MS } from "../handler/worker/runJob.js";
 import { MAX_SCOPED_IDS } from "../handler/channelProfiles.js";
 import { TASK_BODY_MAX_CHARS, TASK_TITLE_MAX_CHARS } from "../handler/dooray/openDialog.js";
 import { MEMBERSHIP_MAX_AGE_MS } from "../handler/tools/askerAccess.js";
+import { RECENT_TASK_MINUTES } from "../handler/worker/createTask.js";
 import { MAX_BODY_CHARS, MAX_COMMENTS, MAX_SEARCH_RESULTS, MAX_TOOL_RESULT_CHARS, RECENT_TASKS_SCANNED } from "../handler/tools/doorayTools.js";
 import { DOORAY_CALL_TIMEOUT_MS, DOORAY_MAX_ATTEMPTS } from "../handler/tools/doorayRest.js";
 import { MAX_CALLS_PER_ROUND, MAX_SOURCES, MAX_TOOL_ROUNDS } from "../handler/worker/toolRounds.js";
@@ -55,6 +56,7 @@ describe("figures in the docs", { timeout: SYNTH_BUDGET_MS }, () => {
       [/the question \((\d+) characters at most\)/, TASK_TITLE_MAX_CHARS],
       [/the body from the answer \(([\d,]+) at most/, TASK_BODY_MAX_CHARS],
       [/Answers are kept per container for (\d+) minutes/, MEMBERSHIP_MAX_AGE_MS / 60_000],
+      [/in that project in the last (\d+) minutes with exactly the same title/, RECENT_TASK_MINUTES],
     ];
     for (const [pattern, value] of stated) expect(figures(doc, pattern), String(pattern)).toEqual([value]);
   });

@@ -23,6 +23,11 @@ export const toolMessages = {
   /** Under an answer: Dooray could not say whether the asker is a member, so these were left out this time. */
   membershipUnchecked: (left: { projects: readonly string[]; wikis: readonly string[] }) => `⚠️ 두레이가 제때 답하지 않아 ${placesOf(left)}의 구성원인지 확인하지 못했어요. 이번 답변에는 넣지 않았어요.`,
   taskCreated: (title: string, link: string) => `✅ 업무를 만들었어요: ${title}\n${link}`,
+  /** A press found the task an earlier one made (its answer was lost): no second task. */
+  taskAlreadyMade: (title: string, link: string) => `✅ 방금 같은 제목으로 만든 업무가 있어서 새로 만들지 않았어요: ${title}\n${link}`,
+  /** The POST got no answer: Dooray may or may not have made it. */
+  taskOutcomeUnknown: (projectLink: string, minutes: number) =>
+    `⏳ 두레이가 제때 답하지 않아 업무가 만들어졌는지 알 수 없어요. 프로젝트에서 먼저 확인해 주세요: ${projectLink}\n다시 누르면 ${minutes}분 안에 같은 제목으로 만든 업무가 있는지 먼저 찾아보고, 있으면 새로 만들지 않아요.`,
   /** Dooray refused or could not be reached: why, in words the person can act on. */
   taskFailed: (reason: "tokenRejected" | "forbidden" | "notFound" | "rateLimited" | "badRequest" | "unavailable" | "notConfigured", doorayMessage?: string) =>
     ({

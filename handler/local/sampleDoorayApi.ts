@@ -10,6 +10,8 @@ import type { AddressInfo } from "node:net";
 export const SAMPLE_PROJECT_ID = "3570526358279081523";
 export const SAMPLE_WIKI_ID = "3570526358279081999";
 export const SAMPLE_TOKEN = "sample-dooray-api-token";
+/** The bot account's member id (GET /common/v1/members/me): the author of the tasks it creates. */
+export const SAMPLE_BOT_MEMBER_ID = "3570526358279089000";
 /** A second project, locked: nobody is its member unless a test says so (setMembers). */
 export const SAMPLE_LOCKED_PROJECT_ID = "3570526358279081600";
 /** Who may read a project: member id → role, or "*" for anyone (the sample project's default, for npm run try). */
@@ -17,6 +19,9 @@ export type SampleMembers = Readonly<Record<string, string>>;
 
 interface SampleTask {
   id: string;
+  /** Tasks the bot made through the API: when, and as whom. */
+  createdAt?: string;
+  creatorId?: string;
   /** The project the task says it is in (a test's misplaced reply); the sample project when absent. */
   projectId?: string;
   number: number;
@@ -62,6 +67,8 @@ export interface SampleDoorayApi {
   rateLimitNext(count: number): void;
   /** The next task creation is refused as a project with a mandatory tag group refuses it (500). */
   refuseNextCreate(): void;
+  /** The next task creation is recorded, then its answer is lost (the connection drops), as a slow Dooray's can be. */
+  loseNextCreateAnswer(): void;
   /** A task listed in the sample project from now on (a test's poisoned, odd or misplaced content); returns its id. */
   addTask(subject: string, body: unknown, options?: { claimsProject?: string }): string;
   /** A project's members from now on (member id → role; "*" for anyone); undefined restores the default. */
@@ -78,6 +85,7 @@ export async function startSampleDoorayApi(options: { token?: string; port?: num
   let limited = 0;
   let refuseCreate = false;
   let failMembers = 0;
+  let loseCreateAnswer = false;
   const DEFAULT_MEMBERS: Record<string, SampleMembers> = { [SAMPLE_PROJECT_ID]: { "*": "member" }, [SAMPLE_LOCKED_PROJECT_ID]: {} };
   const members = new Map<string, SampleMembers>(Object.entries(DEFAULT_MEMBERS));
   const tasks = [...TASKS];
@@ -112,6 +120,8 @@ export async function startSampleDoorayApi(options: { token?: string; port?: num
     const parts = url.pathname.split("/").filter(Boolean);
     const ok = (result: unknown, totalCount?: number) => send(response, 200, { header: { isSuccessful: true, resultCode: 0, resultMessage: "" }, result, ...(totalCount === undefined ? {} : { totalCount }) });
     const notFound = () => send(response, 404, { header: { isSuccessful: false, resultCode: -404, resultMessage: "Not Found" }, result: null });
+    // common/v1/members/me: the token's own account.
+    if (url.pathname === "/common/v1/members/me") return ok({ id: SAMPLE_BOT_MEMBER_ID, name: "dooray-gpt-bot" });
     // project/v1/projects/{projectId}/members/{memberId}: the member's role, or 404 for someone who is not one.
     if (parts[0] === "project" && parts[2] === "projects" && parts[4] === "members" && parts.length === 6) {
       if (failMembers > 0) {
@@ -142,14 +152,24 @@ export async function startSampleDoorayApi(options: { token?: string; port?: num
         const fields = body as { subject?: string; body?: { content?: string } };
         const id = `35705263582790850${String(created.length + 1).padStart(2, "0")}`;
         created.push({ projectId: parts[3]!, subject: String(fields.subject ?? ""), body: String(fields.body?.content ?? ""), id });
+        tasks.unshift({ id, number: 200 + created.length, subject: String(fields.subject ?? ""), workflowClass: "registered", updatedAt: new Date().toISOString(), createdAt: new Date().toISOString(), creatorId: SAMPLE_BOT_MEMBER_ID, body: String(fields.body?.content ?? ""), comments: [] });
+        if (loseCreateAnswer) {
+          loseCreateAnswer = false;
+          return void request.socket.destroy();
+        }
         return ok({ id });
       }
       const task = tasks.find((candidate) => candidate.id === parts[5]);
       if (parts.length === 5) {
         const subjects = url.searchParams.get("subjects");
+        const from = url.searchParams.get("fromMemberIds")?.split(",");
+        const [since, until] = (url.searchParams.get("createdAt") ?? "~").split("~").map((at) => (at ? Date.parse(at) : undefined));
+        const createdIn = (task: SampleTask) => (since === undefined && until === undefined) || (task.createdAt !== undefined && (since === undefined || Date.parse(task.createdAt) >= since) && (until === undefined || Date.parse(task.createdAt) <= until));
         // Like Dooray's `subjects` as some clients report it: whole titles only.
-        const listed = tasks.filter((candidate) => subjects === null || candidate.subject === subjects).slice(0, Number(url.searchParams.get("size") ?? 20));
-        return sendRaw(response, 200, JSON.stringify({ header: { isSuccessful: true, resultCode: 0, resultMessage: "" }, result: listed.map(({ body: _body, comments: _comments, projectId, ...item }) => ({ ...item, project: { id: projectId ?? SAMPLE_PROJECT_ID, code: "플랫폼" } })), totalCount: String(listed.length) }).replace(/"id":"(\d{19})"/g, '"id":$1'));
+        const listed = tasks
+          .filter((candidate) => (subjects === null || candidate.subject === subjects) && (!from || (candidate.creatorId !== undefined && from.includes(candidate.creatorId))) && createdIn(candidate))
+          .slice(0, Number(url.searchParams.get("size") ?? 20));
+        return sendRaw(response, 200, JSON.stringify({ header: { isSuccessful: true, resultCode: 0, resultMessage: "" }, result: listed.map(({ body: _body, comments: _comments, projectId, creatorId: _creator, ...item }) => ({ ...item, project: { id: projectId ?? SAMPLE_PROJECT_ID, code: "플랫폼" } })), totalCount: String(listed.length) }).replace(/"id":"(\d{19})"/g, '"id":$1'));
       }
       if (!task) return notFound();
       if (parts.length === 6) return ok({ ...task, projectId: undefined, project: { id: task.projectId ?? SAMPLE_PROJECT_ID }, body: { mimeType: "text/x-markdown", content: task.body }, users: { to: [{ type: "member", member: { organizationMemberId: "1", name: "김배포" } }] }, comments: undefined });
@@ -176,6 +196,7 @@ export async function startSampleDoorayApi(options: { token?: string; port?: num
     created,
     rateLimitNext: (count) => (limited = count),
     refuseNextCreate: () => (refuseCreate = true),
+    loseNextCreateAnswer: () => (loseCreateAnswer = true),
     setMembers: (projectId, roles) => {
       if (roles) members.set(projectId, roles);
       else if (DEFAULT_MEMBERS[projectId]) members.set(projectId, DEFAULT_MEMBERS[projectId]);

@@ -24,6 +24,11 @@ export function taskLink(tenantDomain: string, projectId: string, taskId: string
   return `https://${tenantDomain}/task/${projectId}/${taskId}`;
 }
 
+/** A project's task list: the address the task form opens in, without a task (seen, not documented). */
+export function projectLink(tenantDomain: string, projectId: string): string {
+  return `https://${tenantDomain}/task/${projectId}`;
+}
+
 export function wikiPageLink(tenantDomain: string, pageId: string): string {
   return `https://${tenantDomain}/project/pages/${pageId}`;
 }

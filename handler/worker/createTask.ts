@@ -3,8 +3,8 @@ import { toolMessages } from "../dooray/toolMessages.js";
 import { messages } from "../dooray/messages.js";
 import { allowedLinkHosts, screenOutsideLinks } from "../dooray/outsideLinks.js";
 import type { Job } from "../job/signedJob.js";
-import { linkDomainOf, taskLink } from "../tools/doorayLinks.js";
-import { DoorayApiError, doorayRest } from "../tools/doorayRest.js";
+import { linkDomainOf, projectLink, taskLink } from "../tools/doorayLinks.js";
+import { DoorayApiError, doorayRest, type DoorayRest } from "../tools/doorayRest.js";
 import type { WorkerDeps } from "./workerDeps.js";
 
 export interface TaskOutcome {
@@ -29,6 +29,10 @@ export async function createTask(job: Job, settings: ChannelSettings, deps: Work
   // for everyone who opens it, so outside ones are screened out here too (outsideLinks.ts).
   const hosts = allowedLinkHosts(job.responseUrl, deps.config.linkHosts);
   const [subject, body] = [screenOutsideLinks(task.title, hosts), screenOutsideLinks(task.body, hosts)];
+  const domain = linkDomainOf(job, deps.config.responseUrlHosts);
+  // A press after an outcome nobody could know (the POST landed, its answer did not) must not make a second task.
+  const already = await recentSameTask(rest, taskProject, subject.text, deps.now()).catch(() => undefined);
+  if (already) return { outcome: "taskCreated", text: toolMessages.taskAlreadyMade(subject.text, taskLink(domain, taskProject, already)), fields: { taskProject, taskId: already, reused: true } };
   try {
     const created = await rest.post<{ id?: unknown }>(`project/v1/projects/${taskProject}/posts`, {
       subject: subject.text,
@@ -38,12 +42,34 @@ export async function createTask(job: Job, settings: ChannelSettings, deps: Work
     });
     const id = String(created?.id ?? "");
     if (!/^\d{1,30}$/.test(id)) return { outcome: "taskFailed", text: toolMessages.taskFailed("unavailable"), fields: { failure: "no task id in the answer" } };
-    const link = taskLink(linkDomainOf(job, deps.config.responseUrlHosts), taskProject, id);
+    const link = taskLink(domain, taskProject, id);
     return { outcome: "taskCreated", text: toolMessages.taskCreated(subject.text, link), fields: { taskProject, taskId: id, linksRemoved: subject.removed + body.removed } };
   } catch (error) {
     if (!(error instanceof DoorayApiError)) throw error;
+    // No answer at all (a timeout, a dropped connection): Dooray may have made it. Said as unknown, never as failed.
+    if (error.failure === "unavailable" && error.status === 0) {
+      return { outcome: "taskFailed", text: toolMessages.taskOutcomeUnknown(projectLink(domain, taskProject), RECENT_TASK_MINUTES), fields: { taskProject, failure: "unknownOutcome" } };
+    }
     // Dooray reports some refusals (a mandatory tag group) as 500 with a message: that is a refusal, not an outage.
     const failure = error.failure === "unavailable" && error.status >= 500 && error.doorayMessage ? "badRequest" : error.failure;
     return { outcome: "taskFailed", text: toolMessages.taskFailed(failure, error.doorayMessage), fields: { taskProject, failure, status: error.status } };
   }
+}
+
+/** How far back a task of the same title, made by the bot account, is taken as this one already made. */
+export const RECENT_TASK_MINUTES = 10;
+
+/**
+ * The id of a task the bot account made in the project in the last RECENT_TASK_MINUTES with exactly this title, if
+ * any: what a press after an unknown outcome finds instead of creating a duplicate.
+ */
+async function recentSameTask(rest: DoorayRest, projectId: string, subject: string, nowMs: number): Promise<string | undefined> {
+  const me = await rest.get<{ id?: unknown } | null>("common/v1/members/me");
+  if (me?.id === undefined) return undefined;
+  const since = new Date(nowMs - RECENT_TASK_MINUTES * 60_000).toISOString();
+  const until = new Date(nowMs + 60_000).toISOString();
+  const { items } = await rest.list<{ id?: unknown; subject?: unknown }>(`project/v1/projects/${projectId}/posts`, { fromMemberIds: String(me.id), createdAt: `${since}~${until}`, order: "-createdAt", size: 20 });
+  // Dooray's own title filter may match loosely or not at all: the title is compared here, exactly.
+  const same = items.find((item) => item.subject === subject && item.id !== undefined);
+  return same ? String(same.id) : undefined;
 }

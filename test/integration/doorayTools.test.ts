@@ -4,6 +4,7 @@ import { messages } from "../../handler/dooray/messages.js";
 import { SAMPLE_LOCKED_PROJECT_ID, SAMPLE_PROJECT_ID, SAMPLE_TOKEN, SAMPLE_WIKI_ID, startSampleDoorayApi, type RecordedDoorayRequest, type SampleDoorayApi } from "../../handler/local/sampleDoorayApi.js";
 import { DIALOG_REF_MAX_AGE_SECONDS, dialogRef } from "../../handler/job/conversationRef.js";
 import { clearAccessCache } from "../../handler/tools/askerAccess.js";
+import { RECENT_TASK_MINUTES } from "../../handler/worker/createTask.js";
 import { API_KEY, APP_TOKEN, CHANNEL_ID, finalPosts, pressPayload, startHarness, TENANT_ID, USER_ID, type Harness } from "../support/harness.js";
 
 /**
@@ -333,6 +334,23 @@ describe("할 일로 만들기", () => {
     expect(submitted.body).toEqual({ errors: [{ name: "title", error: messages.dialogExpired(DIALOG_REF_MAX_AGE_SECONDS / 3600) }] });
     expect(messages.dialogExpired(1)).toContain("1시간");
     expect(api.created).toEqual([]);
+  });
+
+  it("a create whose answer is lost is told as unknown, and pressing again finds that task instead of making a second", async () => {
+    const buttons = await answerIn(TASK_CHANNEL, "분기 회고 정리해줘");
+    await pressIn(TASK_CHANNEL, buttons.task!);
+    api.loseNextCreateAnswer();
+    const first = await submitTask(h.dooray.dialogs.at(-1)!.body.callbackId, { title: "분기 회고", body: "타임라인과 후속 조치" });
+    expect(first.posts.at(-1)).toBe(toolMessages.taskOutcomeUnknown(`https://guide.dooray.com/task/${SAMPLE_PROJECT_ID}`, RECENT_TASK_MINUTES));
+    expect(api.created).toHaveLength(1);
+    await pressIn(TASK_CHANNEL, buttons.task!);
+    const again = await submitTask(h.dooray.dialogs.at(-1)!.body.callbackId, { title: "분기 회고", body: "타임라인과 후속 조치" });
+    expect(api.created).toHaveLength(1);
+    expect(again.posts.at(-1)).toBe(toolMessages.taskAlreadyMade("분기 회고", `https://guide.dooray.com/task/${SAMPLE_PROJECT_ID}/${api.created[0]!.id}`));
+    // Another title is another task.
+    await pressIn(TASK_CHANNEL, buttons.task!);
+    await submitTask(h.dooray.dialogs.at(-1)!.body.callbackId, { title: "분기 회고 후속", body: "" });
+    expect(api.created.map((task) => task.subject)).toEqual(["분기 회고", "분기 회고 후속"]);
   });
 
   it("puts a fourth button under answers only where the channel has a taskProject", async () => {
