@@ -11,7 +11,7 @@ import { MEMBERSHIP_MAX_AGE_MS } from "../handler/tools/askerAccess.js";
 import { RECENT_TASK_MINUTES } from "../handler/worker/createTask.js";
 import { MAX_BODY_CHARS, MAX_COMMENTS, MAX_SEARCH_RESULTS, MAX_TOOL_RESULT_CHARS, RECENT_TASKS_SCANNED } from "../handler/tools/doorayTools.js";
 import { DOORAY_CALL_TIMEOUT_MS, DOORAY_MAX_ATTEMPTS } from "../handler/tools/doorayRest.js";
-import { MAX_CALLS_PER_ROUND, MAX_SOURCES, MAX_TOOL_ROUNDS } from "../handler/worker/toolRounds.js";
+import { MAX_CALLS_PER_ROUND, MAX_JOB_TOOL_RESULT_BYTES, MAX_SOURCES, MAX_TOOL_ROUNDS, MIN_LAST_ANSWER_TOKENS } from "../handler/worker/toolRounds.js";
 import { SYNTH_BUDGET_MS } from "./support/testBudgets.js";
 
 const read = (path: string) => readFileSync(join(REPO_ROOT, path), "utf8");
@@ -57,6 +57,8 @@ describe("figures in the docs", { timeout: SYNTH_BUDGET_MS }, () => {
       [/the body from the answer \(([\d,]+) at most/, TASK_BODY_MAX_CHARS],
       [/Answers are kept per container for (\d+) minutes/, MEMBERSHIP_MAX_AGE_MS / 60_000],
       [/in that project in the last (\d+) minutes with exactly the same title/, RECENT_TASK_MINUTES],
+      [/answer to the rest, at least (\d+) tokens/, MIN_LAST_ANSWER_TOKENS],
+      [/add up to at most\s+([\d,]+) bytes of UTF-8/, MAX_JOB_TOOL_RESULT_BYTES],
     ];
     for (const [pattern, value] of stated) expect(figures(doc, pattern), String(pattern)).toEqual([value]);
   });

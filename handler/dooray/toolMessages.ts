@@ -18,6 +18,10 @@ export const toolMessages = {
   sources: (items: readonly { title: string; url: string }[]) => ["참고한 자료:", ...items.map((item) => `- ${item.title || "(제목 없음)"}: ${item.url}`)].join("\n"),
   /** Tools need the bot account's token; the channel's scope is set but the token is not. */
   toolsNotConfigured: "⚠️ 이 채널의 두레이 자료를 읽으려면 관리자가 봇 계정의 API 토큰을 설정해야 해요. 이번 답변은 자료 없이 드려요.",
+  /** Under an answer made by the last call the budget could hold, without more tools. */
+  answeredWithinBudget: (dropped: boolean) => `ℹ️ 오늘 남은 사용 한도에 맞춰 더 찾지 않고${dropped ? ", 읽은 자료 일부만으로" : " 지금까지 읽은 자료로"} 답했어요.`,
+  /** Before a budget refusal that came after tool rounds: what happened, in words. */
+  refusedAfterTools: (rounds: number) => `두레이 자료를 ${rounds}번 찾아 읽었지만, 그 자료로 답할 만큼 오늘 사용 한도가 남지 않았어요.`,
   /** Under an answer: the scope's projects and wikis the asker is not a member of, left out of it. */
   notMember: (left: { projects: readonly string[]; wikis: readonly string[] }) => `🔒 ${placesOf(left)}는 구성원만 볼 수 있어서 이번 답변에는 넣지 않았어요.`,
   /** Under an answer: Dooray could not say whether the asker is a member, so these were left out this time. */

@@ -6,13 +6,13 @@ import { toolMessages } from "../dooray/toolMessages.js";
 import type { Job } from "../job/signedJob.js";
 import type { Measurement, Outcome } from "../metrics.js";
 import type { Reservation } from "../store/budgets.js";
-import { reservationFor } from "../store/tokenEstimate.js";
+import { promptTokenBound, reservationFor } from "../store/tokenEstimate.js";
 import type { Source } from "../tools/doorayTools.js";
 import { askModel, type ChatMessage, type ModelRequest, type TokenUsage } from "./askModel.js";
 import { classifyModelError, describeModelError, failureMessage } from "./classifyModelError.js";
 import { ProgressUpdates } from "./progressUpdates.js";
 import { answerMessages } from "./splitAnswer.js";
-import { citations, MAX_TOOL_ROUNDS, runToolRound } from "./toolRounds.js";
+import { citations, lastCallWithin, MAX_TOOL_ROUNDS, runToolRound } from "./toolRounds.js";
 import type { Tooling } from "./tooling.js";
 import type { WorkerDeps } from "./workerDeps.js";
 
@@ -87,6 +87,7 @@ export async function streamAnswer(job: Job, prompt: ModelRequest["messages"], a
   // images are screened out of everything shown or kept from then on (outsideLinks.ts).
   const linkHosts = allowedLinkHosts(job.responseUrl, config.linkHosts);
   let toolsRan = false;
+  let toolBytes = 0;
   let linksRemoved = 0;
   const screen = (text: string) => {
     if (!toolsRan) return text;
@@ -97,18 +98,35 @@ export async function streamAnswer(job: Job, prompt: ModelRequest["messages"], a
   // The call in flight: what it holds and sends, charged if it fails after its first words.
   let pending = { reservedTokens: options.firstReservedTokens, promptTexts: [] as readonly string[] };
   try {
+    // Set when the budget cannot hold another tool round: one last call, without tools, within what is left.
+    let last: { outputTokens: number; note: string } | undefined;
     for (let round = 0; ; round++) {
-      const offered = context && round < MAX_TOOL_ROUNDS ? tools : [];
-      const promptTexts = [...textsOf(conversation), ...(offered.length > 0 ? [JSON.stringify(offered)] : [])];
+      let offered = context && round < MAX_TOOL_ROUNDS && !last ? tools : [];
+      let promptTexts = [...textsOf(conversation), ...(offered.length > 0 ? [JSON.stringify(offered)] : [])];
       let reservedTokens = options.firstReservedTokens;
       if (round > 0) {
         reservedTokens = reservationFor(promptTexts, config.maxOutputTokens);
         const held = await options.reserveRound(round, reservedTokens);
         if (!held.ok) {
-          log("info", "job.toolRoundRefused", { jobId: job.id, round, scope: held.scope, reservedTokens });
-          return { outcome: "refusedByBudget", texts: [messages.budgetExceeded(held, config.budgetTimeZone)], fields: { toolRounds: round }, calls, producedText: undefined, modelMs: deps.now() - startedAt, firstTextMs: undefined };
+          const within = lastCallWithin(conversation, held.limit - held.used, config.maxOutputTokens, (messages) => promptTokenBound(textsOf(messages)));
+          const lastTokens = within ? promptTokenBound(textsOf(within.messages)) + within.outputTokens : 0;
+          const again = within ? await options.reserveRound(round, lastTokens) : held;
+          if (!within || !again.ok) {
+            // Neither the round nor a last call fits: said in words, after what the tools already did.
+            const refusedBy = again.ok ? held : again;
+            log("info", "job.toolRoundRefused", { jobId: job.id, round, scope: refusedBy.scope, reservedTokens });
+            return { outcome: "refusedByBudget", texts: [`${toolMessages.refusedAfterTools(round)}\n${messages.budgetExceeded(refusedBy, config.budgetTimeZone)}`], fields: { toolRounds: round }, calls, producedText: undefined, modelMs: deps.now() - startedAt, firstTextMs: undefined };
+          }
+          log("info", "job.lastCallWithinBudget", { jobId: job.id, round, scope: held.scope, reservedTokens: lastTokens, droppedToolResults: within.dropped });
+          conversation = within.messages;
+          offered = [];
+          promptTexts = textsOf(conversation);
+          reservedTokens = lastTokens;
+          last = { outputTokens: within.outputTokens, note: toolMessages.answeredWithinBudget(within.dropped > 0) };
         }
       }
+      // What each call of a tool-using question holds: how far the day's budget goes, without the texts.
+      if (context) log("info", "job.callHeld", { jobId: job.id, round, reservedTokens, tools: offered.length > 0 });
       partial = "";
       pending = { reservedTokens, promptTexts };
       const result = await askModel(
@@ -125,7 +143,7 @@ export async function streamAnswer(job: Job, prompt: ModelRequest["messages"], a
             if (options.showProgress && deps.now() - firstTextAt >= config.progressIntervalMs) progress.offer(screen(soFar));
           },
         },
-        { ...config, model: options.model },
+        { ...config, model: options.model, ...(last ? { maxOutputTokens: last.outputTokens } : {}) },
         () => log("warn", "model.maxTokensFieldRefused", { jobId: job.id, sentInstead: "max_tokens", hint: "set MODEL_MAX_TOKENS_FIELD=max_tokens (cdktf.json openaiMaxTokensField)" }),
       );
       const asked = result.toolCalls.length > 0 && offered.length > 0 && context !== undefined;
@@ -144,14 +162,15 @@ export async function streamAnswer(job: Job, prompt: ModelRequest["messages"], a
         };
         if (answer.trim() === "") return { outcome: "emptyAnswer", texts: [messages.emptyAnswer], fields, calls, producedText: "", ...timing };
         const cited = citations(read, found).map((source) => ({ ...source, title: plainTitle(source.title, linkHosts) }));
-        const footer = [cited.length > 0 ? toolMessages.sources(cited) : "", notice ?? ""].filter(Boolean).join("\n\n");
+        const footer = [cited.length > 0 ? toolMessages.sources(cited) : "", notice ?? "", last?.note ?? ""].filter(Boolean).join("\n\n");
         const texts = answerMessages(footer ? `${answer}\n\n${footer}` : answer, config.messageMaxChars, result.finishReason === "length" ? messages.cutOffNote : undefined);
         // What is kept (follow-ups, 채널에 공유, 할 일로 만들기) is the screened answer.
         return { outcome: "answered", texts, fields, calls, producedText: answer, ...timing };
       }
       // The tools run while the message says what the bot is looking up.
       if (options.showProgress) await post(job.responseUrl, { text: toolMessages.lookingUp(result.toolCalls.map((call) => call.name)), responseType: "ephemeral", replaceOriginal: true }, { ...PROGRESS_POST, deadlineAt });
-      const toolRound = await runToolRound(result.text, result.toolCalls, context, log, job.id);
+      const toolRound = await runToolRound(result.text, result.toolCalls, context, log, job.id, toolBytes);
+      toolBytes = toolRound.bytes;
       toolsRan = true;
       found.push(...toolRound.found);
       read.push(...toolRound.read);

@@ -5,6 +5,7 @@ import { SAMPLE_LOCKED_PROJECT_ID, SAMPLE_PROJECT_ID, SAMPLE_TOKEN, SAMPLE_WIKI_
 import { DIALOG_REF_MAX_AGE_SECONDS, dialogRef } from "../../handler/job/conversationRef.js";
 import { clearAccessCache } from "../../handler/tools/askerAccess.js";
 import { RECENT_TASK_MINUTES } from "../../handler/worker/createTask.js";
+import { MAX_JOB_TOOL_RESULT_BYTES } from "../../handler/worker/toolRounds.js";
 import { API_KEY, APP_TOKEN, CHANNEL_ID, finalPosts, pressPayload, startHarness, TENANT_ID, USER_ID, type Harness } from "../support/harness.js";
 
 /**
@@ -162,6 +163,17 @@ describe("Dooray tools", () => {
       expect(final).toContain("참고한 자료:");
       const answered = h.logs.map((line) => JSON.parse(line)).findLast((entry) => entry.event === "job.modelError" || entry.event === "job.answered");
       expect(answered?.event).not.toBe("job.modelError");
+    });
+
+    it("caps what one question's tool results add up to, telling the model to answer from what it has", async () => {
+      const long = api.addTask("긴 회의록", "가나다라마바사아자차카타파하".repeat(250));
+      await ask(`[[calls:3:read_task:{"taskId":"${long}"}]]`);
+      const answers = toolAnswers();
+      const bytes = h.model.requests.at(-1)!.body.messages.filter((message) => message.role === "tool").reduce((sum, message) => sum + Buffer.byteLength(message.content, "utf8"), 0);
+      expect(answers[0]).toMatchObject({ title: "긴 회의록" });
+      expect(answers.at(-1)).toEqual({ error: "this question has read as much as it may; answer from what you already have" });
+      expect(bytes).toBeLessThanOrEqual(MAX_JOB_TOOL_RESULT_BYTES + 200);
+      expect(h.logs.map((line) => JSON.parse(line)).some((entry) => entry.event === "tool.resultsCapped")).toBe(true);
     });
 
     it("logs a tool the bot does not offer as unknown, never as the model named it", async () => {
