@@ -60,6 +60,15 @@ export const messages = {
   followUpDialog: { title: "이어서 질문", submitLabel: "질문하기", label: "앞의 대화에 이어서 물어볼 내용", placeholder: "예) 세 번째 항목을 더 자세히 설명해 줘" },
   followUpEmpty: "물어볼 내용을 적어 주세요.",
   /** A follow-up dialog answers one question; a second submission of the same dialog is refused. */
+  /** 채널에 공유 of an answer built from Dooray content: who may read it, asked first. */
+  shareDialog: {
+    title: "채널에 공유",
+    submitLabel: "공유",
+    label: (places: readonly string[]) => `이 답변은 ${places.join(", ")} 자료로 만들었어요. 채널에는 그 구성원이 아닌 사람도 있을 수 있어요. 그래도 공유할까요?`,
+    confirm: "네, 채널에 공유해요",
+  },
+  /** The share dialog was submitted, but the answer could not be posted to the channel. */
+  shareFailed: "채널에 공유하지 못했어요. 잠시 후 답변 아래 「채널에 공유」를 다시 눌러 주세요.",
   /** A dialog left open past its limit: a new one comes from the answer's button. */
   dialogExpired: (hours: number) => `이 창은 연 지 ${hours}시간이 지나 제출할 수 없어요. 답변 아래 버튼을 다시 눌러 주세요.`,
   dialogUsed: "이 질문 창은 이미 제출했어요. 더 물어보려면 답변 아래 「이어서 질문」을 다시 눌러 주세요.",

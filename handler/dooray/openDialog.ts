@@ -44,6 +44,19 @@ export function taskDialog(question: string, answer: string): Dialog {
   };
 }
 
+/**
+ * 채널에 공유 for an answer built from Dooray content: the places it drew on, named, and one choice to confirm. The
+ * channel's members may not be members of those projects.
+ */
+export function shareDialog(places: readonly string[]): Dialog {
+  const texts = messages.shareDialog;
+  return {
+    title: texts.title,
+    submitLabel: texts.submitLabel,
+    elements: [{ type: "select", label: texts.label(places), name: "confirm", options: [{ label: texts.confirm, value: "share" }], value: "share" }],
+  };
+}
+
 /** The request body of Dooray's dialog API. */
 export function dialogBody(request: DialogRequest): Record<string, unknown> {
   return { token: request.cmdToken, triggerId: request.triggerId, callbackId: request.callbackId, dialog: { callbackId: request.callbackId, ...request.dialog } };

@@ -6,6 +6,7 @@ import type { HttpResult } from "../types.js";
 import { edgeRead } from "./budgetAtEdge.js";
 import { refused as refusedRequest, type EdgeDeps, type VerifiedRequest } from "./edgeDeps.js";
 import { readDialogSubmission } from "./readInteraction.js";
+import { shareConfirmed } from "./shareConfirmed.js";
 import { interactionDeps, owner, startJob } from "./startJob.js";
 
 /**
@@ -34,11 +35,14 @@ export async function handleDialog(request: VerifiedRequest, edgeDeps: EdgeDeps)
   if (!check.ok && check.reason === "expired") {
     // On the dialog's own field, with the dialog's own limit (not the conversation's 24 hours).
     if (check.kind === "task") field = "title";
+    if (check.kind === "share") field = "confirm";
     return refuse(check.reason, messages.dialogExpired(DIALOG_REF_MAX_AGE_SECONDS / 3600));
   }
   if (!check.ok) return refuse(check.reason, messages.pressNotYours);
   const { dialogId, kind } = check.ref;
   if (kind === "task") field = "title";
+  // A share is no job: it posts the stored answer, once the person confirmed what it was built from.
+  if (kind === "share") return shareConfirmed(submission, check.ref, deps);
   if (deps.table) {
     let used;
     try {

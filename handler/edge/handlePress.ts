@@ -1,6 +1,6 @@
 import { channelSettings } from "../channelProfiles.js";
 import { messages } from "../dooray/messages.js";
-import { followUpDialog, openDialog, taskDialog, type Dialog } from "../dooray/openDialog.js";
+import { followUpDialog, shareDialog, openDialog, taskDialog, type Dialog } from "../dooray/openDialog.js";
 import { responseUrlAllowed } from "../dooray/responseUrlAllowed.js";
 import { dialogRef, readConversationRef, type ConversationRef, type DialogKind } from "../job/conversationRef.js";
 import { loadConversation, type Turn } from "../store/conversations.js";
@@ -78,6 +78,8 @@ const isTurn = (value: Turn | HttpResult): value is Turn => "answer" in value;
 async function share(press: ButtonPress, ref: ConversationRef, issuedAtMs: number, deps: InteractionDeps): Promise<HttpResult> {
   const turn = await storedTurn(press, ref, issuedAtMs, deps);
   if (!isTurn(turn)) return turn;
+  // Built from Dooray content: the channel's members may not be those projects' members. Ask first, naming them.
+  if (turn.places && turn.places.length > 0) return openConversationDialog(press, ref, "share", shareDialog(turn.places), deps);
   let text = messages.shared(press.userName ?? press.userId, turn.question, turn.answer);
   if (text.length > deps.config.messageMaxChars) text = `${text.slice(0, deps.config.messageMaxChars - messages.sharedCut.length - 1)}\n${messages.sharedCut}`;
   deps.log("info", "press.shared", { ...owner(press), conversationId: ref.conversationId, turn: ref.turn });

@@ -59,11 +59,12 @@ export interface DialogRef {
 
 /** A dialog is open while the person types; its callbackId is honoured this long. */
 export const DIALOG_REF_MAX_AGE_SECONDS = 3600;
-export type DialogKind = "followUp" | "task";
+export type DialogKind = "followUp" | "task" | "share";
 /** Each kind of dialog has its prefix and a key of its own: a follow-up's callbackId never verifies as a task's. */
 const DIALOGS: Record<DialogKind, { prefix: string; purpose: string }> = {
   followUp: { prefix: "d1", purpose: "dooray-gpt follow-up dialog v1" },
   task: { prefix: "t1", purpose: "dooray-gpt task dialog v1" },
+  share: { prefix: "s1", purpose: "dooray-gpt share dialog v1" },
 };
 
 /**
@@ -85,10 +86,10 @@ export type DialogRefCheck =
   | { readonly ok: false; readonly reason: "expired"; readonly kind: DialogKind };
 
 export function readDialogRef(value: unknown, owner: ConversationOwner, appTokens: readonly string[], nowMs: number): DialogRefCheck {
-  const match = typeof value === "string" ? /^((d1|t1)\.([\w-]{8,64})\.(\d{1,6})\.(\d{1,12})\.([\w-]{16,32}))\.([\w-]{43})$/.exec(value) : null;
+  const match = typeof value === "string" ? /^((d1|t1|s1)\.([\w-]{8,64})\.(\d{1,6})\.(\d{1,12})\.([\w-]{16,32}))\.([\w-]{43})$/.exec(value) : null;
   if (!match) return { ok: false, reason: "malformed" };
   const [, body, prefix, conversationId, turn, issued, dialogId, signature] = match;
-  const kind: DialogKind = prefix === "t1" ? "task" : "followUp";
+  const kind: DialogKind = prefix === "t1" ? "task" : prefix === "s1" ? "share" : "followUp";
   if (!verifies(body!, signature!, owner, appTokens, DIALOGS[kind].purpose)) return { ok: false, reason: "not this person's" };
   if (nowMs / 1000 - Number(issued) > DIALOG_REF_MAX_AGE_SECONDS) return { ok: false, reason: "expired", kind };
   return { ok: true, ref: { kind, conversationId: conversationId!, turn: Number(turn), dialogId: dialogId! } };

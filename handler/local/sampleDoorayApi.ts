@@ -172,7 +172,7 @@ export async function startSampleDoorayApi(options: { token?: string; port?: num
         return sendRaw(response, 200, JSON.stringify({ header: { isSuccessful: true, resultCode: 0, resultMessage: "" }, result: listed.map(({ body: _body, comments: _comments, projectId, creatorId: _creator, ...item }) => ({ ...item, project: { id: projectId ?? SAMPLE_PROJECT_ID, code: "플랫폼" } })), totalCount: String(listed.length) }).replace(/"id":"(\d{19})"/g, '"id":$1'));
       }
       if (!task) return notFound();
-      if (parts.length === 6) return ok({ ...task, projectId: undefined, project: { id: task.projectId ?? SAMPLE_PROJECT_ID }, body: { mimeType: "text/x-markdown", content: task.body }, users: { to: [{ type: "member", member: { organizationMemberId: "1", name: "김배포" } }] }, comments: undefined });
+      if (parts.length === 6) return ok({ ...task, projectId: undefined, project: { id: task.projectId ?? SAMPLE_PROJECT_ID, code: "플랫폼" }, body: { mimeType: "text/x-markdown", content: task.body }, users: { to: [{ type: "member", member: { organizationMemberId: "1", name: "김배포" } }] }, comments: undefined });
       if (parts[6] === "logs") return ok(task.comments.map((comment, index) => ({ id: String(index + 1), type: "comment", createdAt: task.updatedAt, creator: { type: "member", member: { organizationMemberId: "2", name: "이리뷰" } }, body: { mimeType: "text/x-markdown", content: comment } })), task.comments.length);
       return notFound();
     }

@@ -7,6 +7,8 @@ export interface Turn {
   readonly answer: string;
   /** The job that answered it: a save retried after its answer was lost finds its turn instead of adding it again. */
   readonly jobId?: string;
+  /** The Dooray projects and wikis its answer was built from ("플랫폼 프로젝트"): sharing it asks first. */
+  readonly places?: readonly string[];
 }
 
 /** One person's conversation in one channel: the turns that follow-ups and regeneration build on. */

@@ -126,3 +126,8 @@ export async function askerScope(scope: DoorayScope, memberId: string, rest: Doo
     unchecked: leftOut("unchecked"),
   };
 }
+
+/** A wiki's name as the bot account's list gave it, once askerScope has read the list (else undefined). */
+export function wikiNameOf(wikiId: string): string | undefined {
+  return wikiProjects.get(wikiId)?.value.name;
+}

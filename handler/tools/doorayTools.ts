@@ -29,6 +29,8 @@ export interface ToolDefinition {
 export interface Source {
   readonly title: string;
   readonly url: string;
+  /** The project or wiki it is in, as a person names it ("플랫폼 프로젝트"). */
+  readonly place?: string;
 }
 
 export interface ToolResult {
@@ -43,6 +45,8 @@ export interface ToolResult {
 }
 
 export interface ToolContext {
+  /** A scoped project's or wiki's name for people, where Dooray gave one (else its id). */
+  readonly placeName?: (kind: "project" | "wiki", id: string) => string | undefined;
   readonly scope: DoorayScope;
   readonly rest: DoorayRest;
   readonly tenantDomain: string;
@@ -168,7 +172,8 @@ async function searchTasks(query: string, projects: readonly string[], context: 
     updatedAt: task.updatedAt,
     link: taskLink(context.tenantDomain, task.projectId, String(task.id)),
   }));
-  return bounded({ tasks: items, ...(items.length === 0 ? { note: "no task title contains those words" } : {}), ...(skipped.length > 0 ? { notSearched: skipped } : {}) }, items.map((item) => ({ title: item.title, url: item.link })), false);
+  const codes = new Map(tasks.map((task) => [task.projectId, typeof task.project?.code === "string" ? task.project.code : undefined]));
+  return bounded({ tasks: items, ...(items.length === 0 ? { note: "no task title contains those words" } : {}), ...(skipped.length > 0 ? { notSearched: skipped } : {}) }, items.map((item) => ({ title: item.title, url: item.link, place: projectPlace(context, item.projectId, codes.get(item.projectId)) })), false);
 }
 
 /** Whether a task from a project's list or read names that project, or none (Dooray's lists may leave it out). */
@@ -192,10 +197,14 @@ async function readTask(taskId: string, projects: readonly string[], context: To
   const title = textOf(task.subject);
   return bounded(
     { taskId, projectId, title, status: task.workflowClass, dueDate: task.dueDate ?? undefined, assignees: (task.users?.to ?? []).map((to) => to.member?.name).filter(Boolean), updatedAt: task.updatedAt, body: cut(textOf(task.body?.content), MAX_BODY_CHARS), comments, link },
-    [{ title, url: link }],
+    [{ title, url: link, place: projectPlace(context, projectId, typeof task.project?.code === "string" ? task.project.code : undefined) }],
     true,
   );
 }
+
+/** "플랫폼 프로젝트": the code Dooray gave, or the name the access check learned, or the id. */
+const projectPlace = (context: ToolContext, projectId: string, code: string | undefined) => `${code ?? context.placeName?.("project", projectId) ?? projectId} 프로젝트`;
+const wikiPlace = (context: ToolContext, wikiId: string) => `${context.placeName?.("wiki", wikiId) ?? wikiId} 위키`;
 
 /** The first scoped project or wiki that holds the item, each asked in turn: a 404 means "not here". */
 async function firstFound<T>(containers: readonly string[], read: (id: string) => Promise<T>): Promise<{ container: string; value: T } | undefined> {
@@ -215,7 +224,7 @@ async function listPages(wikiId: string, parentPageId: string | undefined, conte
   const pages = await context.rest.list<PageItem>(`wiki/v1/wikis/${wikiId}/pages`, { parentPageId });
   const inWiki = pages.items.filter((page) => (page.wikiId === undefined || String(page.wikiId) === wikiId) && (parentPageId === undefined || page.parentPageId === undefined || String(page.parentPageId) === parentPageId));
   const items = inWiki.slice(0, 50).map((page) => ({ pageId: String(page.id), title: textOf(page.subject), link: wikiPageLink(context.tenantDomain, String(page.id)) }));
-  return bounded({ wikiId, parentPageId, pages: items }, items.map((item) => ({ title: item.title, url: item.link })), false);
+  return bounded({ wikiId, parentPageId, pages: items }, items.map((item) => ({ title: item.title, url: item.link, place: wikiPlace(context, wikiId) })), false);
 }
 
 async function readPage(pageId: string, wikis: readonly string[], context: ToolContext): Promise<ToolResult> {
@@ -224,7 +233,7 @@ async function readPage(pageId: string, wikis: readonly string[], context: ToolC
   if (found.value.wikiId !== undefined && String(found.value.wikiId) !== found.container) return refusal("outOfScope", "that page is not in this channel's wikis");
   const link = wikiPageLink(context.tenantDomain, pageId);
   const title = textOf(found.value.subject);
-  return bounded({ pageId, wikiId: found.container, title, updatedAt: found.value.updatedAt, text: cut(textOf(found.value.body?.content), MAX_BODY_CHARS + 1_000), link }, [{ title, url: link }], true);
+  return bounded({ pageId, wikiId: found.container, title, updatedAt: found.value.updatedAt, text: cut(textOf(found.value.body?.content), MAX_BODY_CHARS + 1_000), link }, [{ title, url: link, place: wikiPlace(context, found.container) }], true);
 }
 
 function cut(text: string | undefined, max: number): string | undefined {

@@ -179,7 +179,7 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
   // An answer becomes a turn of the conversation, and gets the buttons that continue it.
   let buttons: DoorayAttachment[] | undefined;
   if (result.outcome === "answered" && result.producedText !== undefined) {
-    const recorded = recordTurn(deps.table, job, plan, result.producedText, nowSeconds(), log, deadlineAt).catch((error: unknown) => {
+    const recorded = recordTurn(deps.table, job, plan, result.producedText, nowSeconds(), log, deadlineAt, result.places).catch((error: unknown) => {
       log("warn", "job.turnNotRecorded", { ...base, error });
       return undefined;
     });

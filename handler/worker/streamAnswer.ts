@@ -47,6 +47,8 @@ export interface Answered {
   readonly calls: readonly ModelCall[];
   /** The final answer's text; undefined when there is none to store as a turn. */
   readonly producedText: string | undefined;
+  /** The Dooray projects and wikis the answer cites, for the stored turn. */
+  readonly places?: readonly string[];
   readonly modelMs: number;
   readonly firstTextMs: number | undefined;
 }
@@ -164,8 +166,9 @@ export async function streamAnswer(job: Job, prompt: ModelRequest["messages"], a
         const cited = citations(read, found).map((source) => ({ ...source, title: plainTitle(source.title, linkHosts) }));
         const footer = [cited.length > 0 ? toolMessages.sources(cited) : "", notice ?? "", last?.note ?? ""].filter(Boolean).join("\n\n");
         const texts = answerMessages(footer ? `${answer}\n\n${footer}` : answer, config.messageMaxChars, result.finishReason === "length" ? messages.cutOffNote : undefined);
-        // What is kept (follow-ups, 채널에 공유, 할 일로 만들기) is the screened answer.
-        return { outcome: "answered", texts, fields, calls, producedText: answer, ...timing };
+        // What is kept (follow-ups, 채널에 공유, 할 일로 만들기) is the screened answer, with the places it drew on.
+        const places = [...new Set(citations(read, found).map((source) => source.place).filter((place): place is string => Boolean(place)))];
+        return { outcome: "answered", texts, fields, calls, producedText: answer, ...(places.length > 0 ? { places } : {}), ...timing };
       }
       // The tools run while the message says what the bot is looking up.
       if (options.showProgress) await post(job.responseUrl, { text: toolMessages.lookingUp(result.toolCalls.map((call) => call.name)), responseType: "ephemeral", replaceOriginal: true }, { ...PROGRESS_POST, deadlineAt });

@@ -2,7 +2,7 @@ import { toolMessages } from "../dooray/toolMessages.js";
 import type { Job } from "../job/signedJob.js";
 import { linkDomainOf } from "../tools/doorayLinks.js";
 import { doorayRest } from "../tools/doorayRest.js";
-import { askerScope, memberIdOf } from "../tools/askerAccess.js";
+import { askerScope, memberIdOf, wikiNameOf } from "../tools/askerAccess.js";
 import { toolsFor, type ToolContext, type ToolDefinition } from "../tools/doorayTools.js";
 import type { WorkerDeps } from "./workerDeps.js";
 
@@ -35,5 +35,5 @@ export async function toolingFor(scope: ToolContext["scope"] | undefined, job: J
   const notice = [count(asker.notMember) > 0 ? toolMessages.notMember(asker.notMember) : "", count(asker.unchecked) > 0 ? toolMessages.membershipUnchecked(asker.unchecked) : ""].filter(Boolean).join("\n") || undefined;
   const allowed = toolsFor(asker.scope);
   if (allowed.length === 0) return { tools: [], context: undefined, notice };
-  return { tools: allowed, context: { scope: asker.scope, rest, tenantDomain: linkDomainOf(job, deps.config.responseUrlHosts) }, notice };
+  return { tools: allowed, context: { scope: asker.scope, rest, placeName: (kind, id) => (kind === "wiki" ? wikiNameOf(id) : undefined), tenantDomain: linkDomainOf(job, deps.config.responseUrlHosts) }, notice };
 }

@@ -365,6 +365,32 @@ describe("할 일로 만들기", () => {
     expect(api.created.map((task) => task.subject)).toEqual(["분기 회고", "분기 회고 후속"]);
   });
 
+  it("채널에 공유 of an answer built from Dooray content asks first, naming the projects it used, and shares only once confirmed", async () => {
+    const buttons = await answerIn(TASK_CHANNEL, '배포 체크리스트 [[call:read_task:{"taskId":"3570526358279082001"}]]');
+    const dialogsBefore = h.dooray.dialogs.length;
+    const pressed = await pressIn(TASK_CHANNEL, buttons.share!);
+    // Not shared at once: a dialog that names the project, and nothing posted to the channel.
+    expect(pressed.body).not.toMatchObject({ responseType: "inChannel" });
+    expect(h.dooray.dialogs).toHaveLength(dialogsBefore + 1);
+    const dialog = h.dooray.dialogs.at(-1)!.body;
+    expect(dialog.dialog.title).toBe("채널에 공유");
+    expect(JSON.stringify(dialog.dialog.elements)).toContain(messages.shareDialog.label(["플랫폼 프로젝트"]).replace(/"/g, '\\"'));
+    const { hookId, responseUrl } = h.dooray.newResponseUrl();
+    const response = await h.send({
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ type: "dialog_submission", tenant: { id: TENANT_ID, domain: "guide.dooray.com" }, channel: { id: TASK_CHANNEL, name: "플랫폼" }, user, responseUrl, cmdToken: "cmd-token-1", callbackId: dialog.callbackId, submission: { confirm: "share" }, appToken: APP_TOKEN }),
+    });
+    expect(response.status).toBe(200);
+    const shared = h.dooray.postsFor(hookId).map((post) => post.body);
+    expect(shared).toHaveLength(1);
+    expect(shared[0]).toMatchObject({ responseType: "inChannel", replaceOriginal: false });
+    expect(shared[0]!.text).toMatch(/^💬 홍길동 님의 질문\n> 배포 체크리스트/);
+    // An answer without Dooray content is shared at once, as before.
+    const plain = await answerIn(TASK_CHANNEL, "인사말 써줘");
+    expect((await pressIn(TASK_CHANNEL, plain.share!)).body).toMatchObject({ responseType: "inChannel", replaceOriginal: false });
+  });
+
   it("puts a fourth button under answers only where the channel has a taskProject", async () => {
     expect(Object.keys(await answerIn(TASK_CHANNEL, "배포 순서 정리해줘"))).toEqual(["share", "regenerate", "followUp", "task"]);
     expect(Object.keys(await answerIn(CHANNEL_ID, "배포 순서 정리해줘"))).toEqual(["share", "regenerate", "followUp"]);
