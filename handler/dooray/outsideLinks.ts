@@ -76,7 +76,10 @@ export function plainTitle(title: string, allowedHosts: readonly string[]): stri
   return screenOutsideLinks(title, allowedHosts).text.replace(/\[(?!\.\])|(?<!\[\.)\]|[<>]|!(?=\[)/g, "").replace(/\s+/g, " ").trim();
 }
 
-/** The hosts links may keep: the tenant's own Dooray host (the responseUrl's, which the worker checked) and the operator's. */
-export function allowedLinkHosts(responseUrl: string, configured: readonly string[]): string[] {
-  return [new URL(responseUrl).hostname.toLowerCase(), ...configured];
+/**
+ * The hosts links may keep: the tenant's own Dooray host (the responseUrl's, which the worker checked, and the domain
+ * our own task and page links are built on) and the operator's.
+ */
+export function allowedLinkHosts(responseUrl: string, linkDomain: string, configured: readonly string[]): string[] {
+  return [new URL(responseUrl).hostname.toLowerCase(), linkDomain.replace(/:\d+$/, "").toLowerCase(), ...configured];
 }

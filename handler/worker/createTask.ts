@@ -27,7 +27,7 @@ export async function createTask(job: Job, settings: ChannelSettings, deps: Work
   const rest = doorayRest(deps.config.doorayRestUrl, token, deadlineAt);
   // The body comes from an answer that Dooray content may have shaped: a markdown task renders its links and images
   // for everyone who opens it, so outside ones are screened out here too (outsideLinks.ts).
-  const hosts = allowedLinkHosts(job.responseUrl, deps.config.linkHosts);
+  const hosts = allowedLinkHosts(job.responseUrl, linkDomainOf(job, deps.config.responseUrlHosts), deps.config.linkHosts);
   const [subject, body] = [screenOutsideLinks(task.title, hosts), screenOutsideLinks(task.body, hosts)];
   const domain = linkDomainOf(job, deps.config.responseUrlHosts);
   // A press after an outcome nobody could know (the POST landed, its answer did not) must not make a second task.

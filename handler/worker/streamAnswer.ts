@@ -1,5 +1,6 @@
 import type { BotConfig } from "../config.js";
 import { messages } from "../dooray/messages.js";
+import { linkDomainOf } from "../tools/doorayLinks.js";
 import { allowedLinkHosts, plainTitle, screenOutsideLinks } from "../dooray/outsideLinks.js";
 import { PROGRESS_POST } from "../dooray/postToDooray.js";
 import { toolMessages } from "../dooray/toolMessages.js";
@@ -87,7 +88,7 @@ export async function streamAnswer(job: Job, prompt: ModelRequest["messages"], a
   let firstTextAt: number | undefined;
   // Once a tool has read Dooray content, the model's words may carry what it was told to write: outside links and
   // images are screened out of everything shown or kept from then on (outsideLinks.ts).
-  const linkHosts = allowedLinkHosts(job.responseUrl, config.linkHosts);
+  const linkHosts = allowedLinkHosts(job.responseUrl, linkDomainOf(job, config.responseUrlHosts), config.linkHosts);
   let toolsRan = false;
   let toolBytes = 0;
   let linksRemoved = 0;

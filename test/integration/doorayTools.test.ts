@@ -86,6 +86,8 @@ describe("Dooray tools", () => {
     expect(toolMessages[1]).toMatchObject({ title: "이번 주 배포 체크리스트", body: expect.stringContaining("카나리 10% 배포"), link: TASK_LINK });
     expect(final).toContain("카나리 10% 배포");
     expect(final.endsWith(`참고한 자료:\n- 이번 주 배포 체크리스트: ${TASK_LINK}`)).toBe(true);
+    // Our own links to the tenant's Dooray pass the outside-link screen untouched.
+    expect(final).toContain(`"link":"${TASK_LINK}"`);
   });
 
   it("refuses an argument outside the channel's scope before any request reaches Dooray", async () => {
