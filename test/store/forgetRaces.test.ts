@@ -1,12 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { newJob } from "../../handler/job/signedJob.js";
 import { createLogger } from "../../handler/log.js";
-import { startLocalTable, type LocalTable } from "../../handler/local/localTable.js";
 import { loadConversation } from "../../handler/store/conversations.js";
 import { forgetPerson } from "../../handler/store/forgetPerson.js";
 import { planTurn } from "../../handler/store/turnPlan.js";
 import { recordTurn } from "../../handler/worker/conversationTurn.js";
-import { startTableProxy, type ProxiedRequest, type TableProxy } from "../support/tableProxy.js";
+import { proxiedTableForSuite, type ProxiedRequest } from "../support/tableProxy.js";
 
 const TENANT = "1234567891234567891";
 const CHANNEL = "2000000000000000001";
@@ -21,34 +20,25 @@ const conversationSave = ({ action }: ProxiedRequest) => action === "PutItem";
  * it stored deleted by the second pass.
  */
 describe("forgetting a person while their answers are being stored", () => {
-  let table: LocalTable;
-  let proxy: TableProxy;
-  beforeAll(async () => {
-    table = await startLocalTable();
-    proxy = await startTableProxy(table);
-  });
-  afterAll(async () => {
-    await proxy.close();
-    await table.close();
-  });
+  const tables = proxiedTableForSuite();
 
   const logs: Record<string, unknown>[] = [];
   const log = createLogger((line) => logs.push(JSON.parse(line) as Record<string, unknown>));
   const question = async (userId: string, issuedAt = Date.now()) => {
     const job = newJob({ tenantId: TENANT, channelId: CHANNEL, userId, text: "고객 정보 정리해줘", responseUrl: "https://x.dooray.com/h" }, issuedAt);
-    const plan = await planTurn(proxy, job, Math.floor(Date.now() / 1000));
+    const plan = await planTurn(tables.proxy, job, Math.floor(Date.now() / 1000));
     if (!plan.ok) throw new Error("a new question always plans");
     return { job, plan };
   };
-  const store = ({ job, plan }: { job: ReturnType<typeof newJob>; plan: Awaited<ReturnType<typeof question>>["plan"] & { ok: true } }) => recordTurn(proxy, job, plan, "답변", Math.floor(Date.now() / 1000), log);
-  const stored = async ({ plan }: { plan: { ok: true; conversationId: string } | { ok: false } }) => plan.ok && (await loadConversation(table, plan.conversationId, Math.floor(Date.now() / 1000))) !== undefined;
-  const forget = (userId: string, untilJobsEnd?: () => Promise<void>) => forgetPerson(proxy, TENANT, userId, Date.now(), "Asia/Seoul", {}, untilJobsEnd);
+  const store = ({ job, plan }: { job: ReturnType<typeof newJob>; plan: Awaited<ReturnType<typeof question>>["plan"] & { ok: true } }) => recordTurn(tables.proxy, job, plan, "답변", Math.floor(Date.now() / 1000), log);
+  const stored = async ({ plan }: { plan: { ok: true; conversationId: string } | { ok: false } }) => plan.ok && (await loadConversation(tables.table, plan.conversationId, Math.floor(Date.now() / 1000))) !== undefined;
+  const forget = (userId: string, untilJobsEnd?: () => Promise<void>) => forgetPerson(tables.proxy, TENANT, userId, Date.now(), "Asia/Seoul", {}, untilJobsEnd);
 
   it("stores no conversation whose index write failed, so forget leaves nothing behind", async () => {
     const userId = person();
     const asked = await question(userId);
     // The client's one quick retry fails too.
-    proxy.fail(indexWrite, 2);
+    tables.proxy.fail(indexWrite, 2);
     expect(await store(asked as Parameters<typeof store>[0])).toBeUndefined();
     expect(logs.some((entry) => entry.event === "job.conversationNotIndexed" && entry.jobId === asked.job.id)).toBe(true);
     const forgotten = await forget(userId);
@@ -72,7 +62,7 @@ describe("forgetting a person while their answers are being stored", () => {
   it("a save already past its index when forget runs is deleted by the second pass", async () => {
     const userId = person();
     const asked = await question(userId);
-    const save = proxy.hold(conversationSave);
+    const save = tables.proxy.hold(conversationSave);
     const storing = store(asked as Parameters<typeof store>[0]);
     await save.held;
     // The first pass finds the index entry but no conversation yet; the save lands while forget waits out the jobs.

@@ -1,8 +1,30 @@
 import { request as httpRequest } from "node:http";
 import { dynamoCall } from "../../handler/aws/dynamodb.js";
-import { localCredentials, type LocalTable } from "../../handler/local/localTable.js";
+import { localCredentials, startLocalTable, type LocalTable } from "../../handler/local/localTable.js";
 import type { TableRef } from "../../handler/store/tableRef.js";
+import { afterAll, beforeAll } from "vitest";
 import { listen, readBody } from "./listen.js";
+
+/** A local table behind a proxy for the tests of one describe block: started before them, closed after. */
+export function proxiedTableForSuite(): { readonly table: LocalTable; readonly proxy: TableProxy } {
+  const started: { table?: LocalTable; proxy?: TableProxy } = {};
+  beforeAll(async () => {
+    started.table = await startLocalTable();
+    started.proxy = await startTableProxy(started.table);
+  });
+  afterAll(async () => {
+    await started.proxy?.close();
+    await started.table?.close();
+  });
+  return {
+    get table() {
+      return started.table!;
+    },
+    get proxy() {
+      return started.proxy!;
+    },
+  };
+}
 
 /** One DynamoDB request as the proxy saw it: its action (`UpdateItem`, …) and its JSON input. */
 export interface ProxiedRequest {
