@@ -16,6 +16,7 @@ import { startFakeAws } from "../test/support/fakeAws.js";
 import { startFakeOpenAI } from "../test/support/fakeOpenAI.js";
 import { commandPayload, finalPosts } from "../test/support/harness.js";
 import { startLocalTable } from "../handler/local/localTable.js";
+import { maskPersonalData } from "../handler/worker/personalData.js";
 
 /**
  * `npm run bench [-- --quick] [-- --json]`: our handler against the naive baseline (bench/baseline), both measured
@@ -202,6 +203,7 @@ const warmWords: number[] = [];
 // ── 3c. the edge's own logic, no I/O at all: parse, checks, job signature, SigV4 signing of the Invoke ──
 say("edge logic alone…");
 const edgeLogic = await edgeLogicAlone(quick ? 2_000 : 10_000);
+const guardCost = personalDataGuardCost(quick ? 200 : 1_000);
 
 // ── 4. load through npm run dev ──
 say(`load: ${N.load} commands at concurrency ${N.loadConcurrency} through the dev server…`);
@@ -240,6 +242,8 @@ const result = {
     invoke_round_trip_p99: round(percentile(warmOurs.latencies.map((total, i) => total - warmOurs.ownMs[i]!), 99), 3),
   },
   edge_logic_ms: { p50: round(percentile(edgeLogic, 50), 3), p99: round(percentile(edgeLogic, 99), 3), samples: edgeLogic.length },
+  /** The worker's personal-data guard on 10 KB of Korean text, warm (a target: under 1 ms). */
+  personal_data_guard_ms: { per_10kb_p50: round(percentile(guardCost, 50), 3), per_10kb_p99: round(percentile(guardCost, 99), 3), samples: guardCost.length },
   worker_overhead_ms: { p50: round(percentile(overheads, 50), 2), p99: round(percentile(overheads, 99), 2), jobs: overheads.length },
   worker_table_floor_ms: {
     p50: round(percentile(tableFloor.latencies, 50), 2),
@@ -291,6 +295,19 @@ if (asJson) {
 process.exit(0);
 
 /** handleCommand in this process with a dispatcher that only signs the Invoke request, as the AWS one does. */
+/** maskPersonalData on 10 KB of Korean text with numbers of every kind and many that are not, timed warm. */
+function personalDataGuardCost(samples: number): number[] {
+  const sentence = "이번 주 배포 체크리스트: 주문번호 20261205-0001234, 매출 1,234,567원, BOT-1234 확인. 고객 900101-1234567 카드 4111-1111-1111-1111 환불, 국민은행 123-456-789012. ";
+  const text = Buffer.from(sentence.repeat(Math.ceil(10_240 / Buffer.byteLength(sentence)))).subarray(0, 10_240).toString("utf8");
+  const times: number[] = [];
+  for (let index = 0; index < samples + 50; index++) {
+    const started = performance.now();
+    maskPersonalData(text);
+    if (index >= 50) times.push(performance.now() - started);
+  }
+  return times;
+}
+
 async function edgeLogicAlone(samples: number): Promise<number[]> {
   const config = readConfig({ DOORAY_APP_TOKEN: TOKEN });
   const invokeUrl = new URL("https://lambda.ap-northeast-2.amazonaws.com/2015-03-31/functions/dooray-gpt-bench-worker/invocations");
@@ -499,6 +516,7 @@ function table(r: typeof result): string {
     ["worker overhead excl. model (job claim, budget reserve + settle on the table), p50 / p99", `${r.worker_overhead_ms.p50} / ${r.worker_overhead_ms.p99} ms`, "", ""],
     ["  worker table floor: a job's eight writes alone, in the worker's three rounds, p50 / p99", `${r.worker_table_floor_ms.p50} / ${r.worker_table_floor_ms.p99} ms`, "", ""],
     ["  its first round alone (the claim and the holds, before any model call), p50 / p99", `${r.worker_table_floor_ms.first_round_p50} / ${r.worker_table_floor_ms.first_round_p99} ms`, "", ""],
+    ["personal-data guard on 10 KB of Korean text, warm, p50 / p99 (target < 1 ms)", `${r.personal_data_guard_ms.per_10kb_p50} / ${r.personal_data_guard_ms.per_10kb_p99} ms`, "", ""],
     ["peak RSS, edge cold / worker", `${r.peak_rss_mb.edge} / ${r.peak_rss_mb.worker} MB`, `${r.peak_rss_mb.baseline} MB`, ratio(r.peak_rss_mb.baseline, r.peak_rss_mb.edge)],
     [`dev server ack, ${r.load.sequential_commands} commands one at a time, p50 / p99`, `${r.load.sequential_ack_p50_ms} / ${r.load.sequential_ack_p99_ms} ms`, "", ""],
     [`load: ${r.load.sent} at concurrency ${r.load.concurrency}, ack p50 / p99 / max`, `${r.load.ack_p50_ms} / ${r.load.ack_p99_ms} / ${r.load.ack_max_ms} ms`, "", ""],

@@ -13,7 +13,13 @@ export interface ChannelProfile {
   readonly modelPrice?: { readonly inputPerMillionTokens: number; readonly outputPerMillionTokens: number };
   /** What the bot may read in Dooray for this channel, and where it may create tasks; none: no tools at all. */
   readonly dooray?: DoorayScope;
+  /** What the personal-data guard does here (docs/privacy.md, "Personal data"); the environment's when absent. */
+  readonly personalData?: PersonalDataMode;
 }
+
+/** mask: placeholders before the model sees them; block: a question holding any is refused; allow: nothing done. */
+export type PersonalDataMode = "mask" | "block" | "allow";
+export const PERSONAL_DATA_MODES: readonly PersonalDataMode[] = ["mask", "block", "allow"];
 
 /**
  * A channel's Dooray scope, set by the admin (docs/operations.md, "Dooray tools"). Ids are strings end to end:
@@ -33,7 +39,7 @@ export const MAX_SCOPED_IDS = 10;
 
 export type ChannelProfiles = Readonly<Record<string, ChannelProfile>>;
 
-const PROFILE_KEYS = ["name", "systemPrompt", "model", "budgets", "modelPrice", "dooray"];
+const PROFILE_KEYS = ["name", "systemPrompt", "model", "budgets", "modelPrice", "dooray", "personalData"];
 const SCOPE_KEYS = ["projects", "wikis", "taskProject"];
 const PRICE_KEYS = ["inputPerMillionTokens", "outputPerMillionTokens"];
 const BUDGET_KEYS = ["userDailyTokens", "channelDailyTokens"];
@@ -67,6 +73,10 @@ export function parseChannelProfiles(raw: unknown, maxDailyTokens: number): Chan
     if (fields.budgets !== undefined) profile.budgets = budgets(fields.budgets, `${at}.budgets`, maxDailyTokens);
     if (fields.modelPrice !== undefined) profile.modelPrice = modelPrice(fields.modelPrice, `${at}.modelPrice`);
     if (fields.dooray !== undefined) profile.dooray = doorayScope(fields.dooray, `${at}.dooray`);
+    if (fields.personalData !== undefined) {
+      if (!PERSONAL_DATA_MODES.includes(fields.personalData as PersonalDataMode)) throw new Error(`${at}.personalData: expected one of ${PERSONAL_DATA_MODES.join(", ")}`);
+      profile.personalData = fields.personalData as PersonalDataMode;
+    }
     profiles[channelId] = profile;
   }
   return profiles;
@@ -127,6 +137,7 @@ export interface ChannelSettings {
   readonly price: { readonly input: number; readonly output: number };
   /** The channel's Dooray scope; undefined: the model gets no tools. */
   readonly dooray: DoorayScope | undefined;
+  readonly personalData: PersonalDataMode;
 }
 
 export function channelSettings(
@@ -136,6 +147,7 @@ export function channelSettings(
     readonly model: string;
     readonly budgets: { readonly user: number; readonly channel: number };
     readonly pricePerMillionTokens: { readonly input: number; readonly output: number };
+    readonly personalData?: PersonalDataMode;
   },
   channelId: string,
 ): ChannelSettings {
@@ -150,5 +162,6 @@ export function channelSettings(
     },
     price: profile?.modelPrice ? { input: profile.modelPrice.inputPerMillionTokens, output: profile.modelPrice.outputPerMillionTokens } : config.pricePerMillionTokens,
     dooray: profile?.dooray,
+    personalData: profile?.personalData ?? config.personalData ?? "mask",
   };
 }

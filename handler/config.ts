@@ -1,4 +1,4 @@
-import { parseChannelProfiles, type ChannelProfiles } from "./channelProfiles.js";
+import { parseChannelProfiles, PERSONAL_DATA_MODES, type ChannelProfiles, type PersonalDataMode } from "./channelProfiles.js";
 
 /**
  * The bot's settings, read once from environment variables (docs/architecture.md, "Configuration"). Locally they come from the shell; in AWS
@@ -16,6 +16,8 @@ export interface BotConfig {
   readonly responseUrlHosts: readonly string[];
   /** Hosts, besides the tenant's own Dooray host, that links in answers built from Dooray content may point at. */
   readonly linkHosts: readonly string[];
+  /** The personal-data guard's default, which a channel profile may change: mask (the default), block or allow. */
+  readonly personalData: PersonalDataMode;
   readonly allowInsecureResponseUrl: boolean;
   /** Upper bound on one model call; the worker also bounds it by the function's remaining time. */
   readonly modelTimeoutMs: number;
@@ -105,6 +107,7 @@ export function readConfig(env: Env): BotConfig {
     tenantIds: list(env, "DOORAY_TENANT_IDS"),
     responseUrlHosts: hostPatterns(env, "RESPONSE_URL_HOSTS"),
     linkHosts: hostPatterns(env, "LINK_HOSTS", []),
+    personalData: personalDataMode(env, "PERSONAL_DATA"),
     allowInsecureResponseUrl: flag(env, "ALLOW_INSECURE_RESPONSE_URL"),
     modelTimeoutMs: integer(env, "MODEL_TIMEOUT_MS", 60_000, 1_000, 900_000),
     modelMaxRetries: integer(env, "MODEL_MAX_RETRIES", 1, 0, 5),
@@ -247,6 +250,13 @@ export function isValidHostPattern(pattern: string): boolean {
   const rest = pattern.startsWith("*.") ? pattern.slice(2) : pattern;
   const labels = rest.split(".");
   return labels.length >= (pattern.startsWith("*.") ? 2 : 1) && labels.every((label) => HOST_LABEL.test(label));
+}
+
+function personalDataMode(env: Env, name: string): PersonalDataMode {
+  const value = env[name]?.trim();
+  if (!value) return "mask";
+  if (!PERSONAL_DATA_MODES.includes(value as PersonalDataMode)) throw new ConfigError(name, `"${value}" is not one of ${PERSONAL_DATA_MODES.join(", ")}`);
+  return value as PersonalDataMode;
 }
 
 function hostPatterns(env: Env, name: string, fallback: readonly string[] = ["*.dooray.com"]): string[] {

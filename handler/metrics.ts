@@ -20,7 +20,14 @@ export interface Measurement {
  * The fields that make a log line count one question with its outcome, plus any measurements (tokens, cost,
  * latencies) under the Environment dimension alone. Merge them into the line's fields.
  */
-export function outcomeMetrics(environment: string, outcome: Outcome, measurements: Readonly<Record<string, Measurement | undefined>> = {}, now = Date.now()): Record<string, unknown> {
+export function outcomeMetrics(
+  environment: string,
+  outcome: Outcome,
+  measurements: Readonly<Record<string, Measurement | undefined>> = {},
+  now = Date.now(),
+  /** Personal data found in a question (the guard's matches), counted per channel: emitted only where there were some. */
+  perChannel?: { readonly channelId: string; readonly personalDataFound: number },
+): Record<string, unknown> {
   const measured = Object.entries(measurements).filter((entry): entry is [string, Measurement] => entry[1] !== undefined && Number.isFinite(entry[1].value));
   const directives: Record<string, unknown>[] = [
     { Namespace: METRICS_NAMESPACE, Dimensions: [["Environment", "Outcome"]], Metrics: [{ Name: OUTCOME_METRIC, Unit: "Count" }] },
@@ -28,14 +35,20 @@ export function outcomeMetrics(environment: string, outcome: Outcome, measuremen
   if (measured.length > 0) {
     directives.push({ Namespace: METRICS_NAMESPACE, Dimensions: [["Environment"]], Metrics: measured.map(([name, { unit }]) => ({ Name: name, Unit: unit })) });
   }
+  const found = perChannel && perChannel.personalDataFound > 0 ? perChannel : undefined;
+  if (found) directives.push({ Namespace: METRICS_NAMESPACE, Dimensions: [["Environment", "ChannelId"]], Metrics: [{ Name: PERSONAL_DATA_METRIC, Unit: "Count" }] });
   return {
     _aws: { Timestamp: now, CloudWatchMetrics: directives },
     Environment: environment,
     Outcome: outcome,
     [OUTCOME_METRIC]: 1,
     ...Object.fromEntries(measured.map(([name, { value }]) => [name, value])),
+    ...(found ? { ChannelId: found.channelId, [PERSONAL_DATA_METRIC]: found.personalDataFound } : {}),
   };
 }
+
+/** Matches the personal-data guard found in one question's texts, per channel (docs/privacy.md, "Personal data"). */
+export const PERSONAL_DATA_METRIC = "PersonalDataFound";
 
 /** Every outcome a question can end in (the dashboard draws one series each). */
 export const OUTCOMES = [

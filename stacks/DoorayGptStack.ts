@@ -138,6 +138,7 @@ export function workerSettings(env: EnvironmentConfig, secretNames: { openaiApiK
     ...(env.openaiMaxTokensField === "max_tokens" ? { MODEL_MAX_TOKENS_FIELD: "max_tokens" } : {}),
     RESPONSE_URL_HOSTS: env.responseUrlHosts.join(","),
     ...(env.linkHosts.length > 0 ? { LINK_HOSTS: env.linkHosts.join(",") } : {}),
+    ...(env.personalData !== "mask" ? { PERSONAL_DATA: env.personalData } : {}),
     ...(env.tenantIds.length > 0 ? { DOORAY_TENANT_IDS: env.tenantIds.join(",") } : {}),
     MODEL_PRICE_INPUT_PER_MTOK: String(env.modelPrice.inputPerMillionTokens),
     MODEL_PRICE_OUTPUT_PER_MTOK: String(env.modelPrice.outputPerMillionTokens),

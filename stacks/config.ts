@@ -2,7 +2,7 @@ import type { FunctionSizing } from "./BotFunction.js";
 import type { WorkerSizing } from "./WorkerFunction.js";
 import { DEFAULT_DOORAY_REST_URL, DEFAULT_PRICES, DEFAULT_SYSTEM_PROMPT, DEFAULT_TIME_ZONE, MAX_DAILY_TOKENS, type MaxTokensField } from "../handler/config.js";
 import { fixedOffsetMinutes, isKnownTimeZone } from "../handler/store/budgetDay.js";
-import { parseChannelProfiles, type ChannelProfiles } from "../handler/channelProfiles.js";
+import { parseChannelProfiles, type ChannelProfiles, type PersonalDataMode } from "../handler/channelProfiles.js";
 import { promptTokenBound, reservationFor } from "../handler/store/tokenEstimate.js";
 
 /**
@@ -35,6 +35,8 @@ export interface EnvironmentConfig {
   readonly responseUrlHosts: readonly string[];
   /** Hosts, besides the tenant's own Dooray host, that links in answers built from Dooray content may keep. */
   readonly linkHosts: readonly string[];
+  /** The personal-data guard's default (docs/privacy.md, "Personal data"): mask, block or allow; a channel may change it. */
+  readonly personalData: PersonalDataMode;
   readonly tenantIds: readonly string[];
   readonly tags: Readonly<Record<string, string>>;
   readonly backend: S3BackendConfig | undefined;
@@ -101,7 +103,7 @@ const DEFAULTS = {
 
 const KNOWN_KEYS = new Set([
   "accountId", "region", "edge", "worker", "logRetentionDays", "tracing", "codeSigning", "model", "openaiBaseUrl", "openaiStreamUsage", "openaiMaxTokensField", "maxOutputTokens",
-  "responseUrlHosts", "linkHosts", "tenantIds", "tags", "backend", "budgets", "modelPrice", "table", "alarms", "channels", "doorayApi",
+  "responseUrlHosts", "linkHosts", "personalData", "tenantIds", "tags", "backend", "budgets", "modelPrice", "table", "alarms", "channels", "doorayApi",
 ]);
 /** Settings of the one-function design, and where they live now. */
 const MOVED_KEYS: Record<string, string> = {
@@ -153,6 +155,7 @@ function parseEnvironment(name: string, raw: unknown): EnvironmentConfig {
     maxOutputTokens,
     responseUrlHosts: strList(raw, at, "responseUrlHosts", DEFAULTS.responseUrlHosts, /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$/, "hostnames or *.domain patterns"),
     linkHosts: strList(raw, at, "linkHosts", [], /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$/, "hostnames or *.domain patterns"),
+    personalData: str(raw, at, "personalData", "mask", /^(mask|block|allow)$/, "mask, block or allow") as PersonalDataMode,
     tenantIds: strList(raw, at, "tenantIds", [], /^\d{1,30}$/, "Dooray tenant ids (digits)"),
     tags: tags(raw, at),
     backend: backend(raw.backend, `${at}.backend`, name),

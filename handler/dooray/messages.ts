@@ -60,6 +60,10 @@ export const messages = {
   followUpDialog: { title: "이어서 질문", submitLabel: "질문하기", label: "앞의 대화에 이어서 물어볼 내용", placeholder: "예) 세 번째 항목을 더 자세히 설명해 줘" },
   followUpEmpty: "물어볼 내용을 적어 주세요.",
   /** A follow-up dialog answers one question; a second submission of the same dialog is refused. */
+  /** Under an answer: personal data was masked before the model saw it. */
+  personalDataMasked: (kinds: string) => `🔒 개인정보(${kinds})는 가리고 AI에게 보냈어요.`,
+  /** block: a question holding personal data, refused before any model call. */
+  personalDataBlocked: (kinds: string) => `🔒 이 채널에서는 개인정보가 담긴 질문을 AI에게 보내지 않아요: ${kinds}. 번호를 빼고 다시 물어봐 주세요.`,
   /** 채널에 공유 of an answer built from Dooray content: who may read it, asked first. */
   shareDialog: {
     title: "채널에 공유",

@@ -5,6 +5,8 @@ import { placeHolds, type Reservation } from "../store/budgets.js";
 import { claimJob } from "../store/jobClaims.js";
 import { reservationFor } from "../store/tokenEstimate.js";
 import { planTurn, promptFor, type PromptMessage, type TurnPlan } from "../store/turnPlan.js";
+import { guardTurn } from "./guardTurn.js";
+import type { PersonalDataCounts } from "./personalData.js";
 import { toolingFor, type Tooling } from "./tooling.js";
 import type { WorkerDeps } from "./workerDeps.js";
 
@@ -37,6 +39,8 @@ export interface PreparedTurn {
   /** The budget day the hold is on, and what it holds: the prompt (the tools' definitions count like it) and the longest answer. */
   readonly day: string;
   readonly reservedTokens: number;
+  /** What the personal-data guard found in the question and conversation, and whether it refuses the question. */
+  readonly personalData: { readonly counts: PersonalDataCounts; readonly blocked: boolean };
   /**
    * The hold, placed beside the claim: refused or failed, nothing is given back here, since a second delivery of
    * the job would place the same hold; only the claim's holder gives it back (runJob).
@@ -62,14 +66,17 @@ export function startSetup(job: Job, settings: ChannelSettings, deps: WorkerDeps
   const plan = planTurn(deps.table, job, nowSeconds);
   const tooling = toolingFor(settings.dooray, job, deadlineAt, deps, logFields);
   const turn = settled(
-    Promise.all([plan, tooling]).then(([planned, tools]): PreparedTurn | undefined => {
-      if (!planned.ok) return undefined;
+    Promise.all([plan, tooling]).then(([found, tools]): PreparedTurn | undefined => {
+      if (!found.ok) return undefined;
+      // Personal data is masked (or the question refused) before any prompt is built from it.
+      const guarded = guardTurn(found, settings.personalData);
+      const planned = guarded.plan;
       const prompt = promptFor(settings.systemPrompt, planned.history, planned.question, deps.config.conversationContextTokens);
       const promptTexts = [...prompt.map((message) => message.content), ...(tools.tools.length > 0 ? [JSON.stringify(tools.tools)] : [])];
       const reservedTokens = reservationFor(promptTexts, deps.config.maxOutputTokens);
       const day = budgetDay(deps.now(), deps.config.budgetTimeZone, deps.config.budgetUtcOffsetMinutes);
       const hold = settled(placeHolds(deps.table, job, day, { jobId: job.id, tokens: reservedTokens }, settings.budgets, nowSeconds, { deadlineAt }));
-      return { plan: planned, prompt, tooling: tools, day, reservedTokens, hold };
+      return { plan: planned, prompt, tooling: tools, day, reservedTokens, hold, personalData: { counts: guarded.counts, blocked: guarded.blocked } };
     }),
   );
   return { answers, claim, turn, apiKey: settled(apiKeyOf(deps)) };

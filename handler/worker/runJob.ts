@@ -13,6 +13,7 @@ import { randomUUID } from "node:crypto";
 import { acceptJob } from "./acceptJob.js";
 import { loadModelSdk, modelSdkLoaded, type TokenUsage } from "./askModel.js";
 import { recordTurn } from "./conversationTurn.js";
+import { describeCounts } from "./personalData.js";
 import { createTask } from "./createTask.js";
 import { deliver } from "./deliver.js";
 import { startSetup, type PreparedTurn } from "./jobSetup.js";
@@ -84,7 +85,7 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
       postAttempts: results.reduce((sum, result) => sum + result.attempts, 0),
       ...(failed && !failed.ok ? { postError: failed.reason } : {}),
       ...fields,
-      ...outcomeMetrics(config.environmentName, outcome, measurements),
+      ...outcomeMetrics(config.environmentName, outcome, measurements, Date.now(), { channelId: job.channelId, personalDataFound: Object.values((fields.personalData ?? {}) as Record<string, number>).reduce((sum, count) => sum + count, 0) }),
     });
     // From here on the on-failure path leaves this job alone, even if the run is stopped before the writes end.
     if (claimed) bookkeeping.push(markFinished(deps.table, job.id, outcome, nowSeconds(), within).catch((error: unknown) => log("warn", "job.markFailed", { ...base, error })));
@@ -137,6 +138,11 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
   }
   if (!prepared.value) return finish("conversationGone", [messages.conversationGone], { conversationId: job.thread?.conversationId });
   const { plan, prompt, tooling, day, reservedTokens } = prepared.value;
+  // block: a question holding personal data is refused before any model call, and holds nothing.
+  if (prepared.value.personalData.blocked) {
+    giveBackHold(prepared.value);
+    return finish("refused", [messages.personalDataBlocked(describeCounts(prepared.value.personalData.counts))], { reason: "personalData", personalData: prepared.value.personalData.counts });
+  }
 
   const reservation = await prepared.value.hold;
   if (!reservation.ok) {
@@ -157,7 +163,7 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
 
   // A tool round's next call holds its own share first, under a hold of its own (job id and round).
   const reserveRound = (round: number, tokens: number) => reserve(deps.table, job, day, { jobId: `${job.id}.${round}`, tokens }, settings.budgets, nowSeconds(), within);
-  const result = await streamAnswer(job, prompt, key, post, deps, deadlineAt, { model: settings.model, showProgress: !asNewMessages, tooling, reserveRound, firstReservedTokens: reservedTokens });
+  const result = await streamAnswer(job, prompt, key, post, deps, deadlineAt, { model: settings.model, showProgress: !asNewMessages, tooling, reserveRound, firstReservedTokens: reservedTokens, personalData: { mode: settings.personalData, counts: { ...prepared.value.personalData.counts } } });
   let used: TokenUsage | undefined;
   let usedTokens = 0;
   for (const [round, call] of result.calls.entries()) {

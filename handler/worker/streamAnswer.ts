@@ -13,6 +13,8 @@ import { askModel, type ChatMessage, type ModelRequest, type TokenUsage } from "
 import { classifyModelError, describeModelError, failureMessage } from "./classifyModelError.js";
 import { ProgressUpdates } from "./progressUpdates.js";
 import { answerMessages } from "./splitAnswer.js";
+import type { PersonalDataMode } from "../channelProfiles.js";
+import { addCounts, anyFound, describeCounts, maskPersonalData, type PersonalDataCounts } from "./personalData.js";
 import { citations, lastCallWithin, MAX_TOOL_ROUNDS, runToolRound } from "./toolRounds.js";
 import type { Tooling } from "./tooling.js";
 import type { WorkerDeps } from "./workerDeps.js";
@@ -60,6 +62,8 @@ export interface AnswerOptions {
   readonly tooling: Tooling;
   /** Holds a tool round's next call's share of the budgets (round ≥ 1). */
   readonly reserveRound: (round: number, tokens: number) => Promise<Reservation>;
+  /** The personal-data guard: its mode here, and what it found so far (the question's), which tool results add to. */
+  readonly personalData?: { readonly mode: PersonalDataMode; readonly counts: PersonalDataCounts };
   readonly firstReservedTokens: number;
 }
 
@@ -91,6 +95,14 @@ export async function streamAnswer(job: Job, prompt: ModelRequest["messages"], a
   const linkHosts = allowedLinkHosts(job.responseUrl, linkDomainOf(job, config.responseUrlHosts), config.linkHosts);
   let toolsRan = false;
   let toolBytes = 0;
+  // Tool results are masked in mask and block alike: a tool never sends a number whole (personalData.ts).
+  const guarded = options.personalData;
+  const guardToolResult = (text: string) => {
+    if (!guarded || guarded.mode === "allow") return text;
+    const masked = maskPersonalData(text);
+    addCounts(guarded.counts, masked.counts);
+    return masked.text;
+  };
   let linksRemoved = 0;
   const screen = (text: string) => {
     if (!toolsRan) return text;
@@ -161,11 +173,14 @@ export async function streamAnswer(job: Job, prompt: ModelRequest["messages"], a
           finishReason: result.finishReason,
           progressPosts: progress.posted,
           ...(tools.length > 0 || notice ? { toolRounds: round, sources: found.length + read.length, linksRemoved } : {}),
+          // Counts by kind, never a value.
+          ...(guarded && anyFound(guarded.counts) ? { personalData: guarded.counts } : {}),
           ...(config.logPrompts ? { answer: result.text } : {}),
         };
         if (answer.trim() === "") return { outcome: "emptyAnswer", texts: [messages.emptyAnswer], fields, calls, producedText: "", ...timing };
         const cited = citations(read, found).map((source) => ({ ...source, title: plainTitle(source.title, linkHosts) }));
-        const footer = [cited.length > 0 ? toolMessages.sources(cited) : "", notice ?? "", last?.note ?? ""].filter(Boolean).join("\n\n");
+        const masked = guarded && anyFound(guarded.counts) ? messages.personalDataMasked(describeCounts(guarded.counts)) : "";
+        const footer = [cited.length > 0 ? toolMessages.sources(cited) : "", notice ?? "", last?.note ?? "", masked].filter(Boolean).join("\n\n");
         const texts = answerMessages(footer ? `${answer}\n\n${footer}` : answer, config.messageMaxChars, result.finishReason === "length" ? messages.cutOffNote : undefined);
         // What is kept (follow-ups, 채널에 공유, 할 일로 만들기) is the screened answer, with the places it drew on.
         const places = [...new Set(citations(read, found).map((source) => source.place).filter((place): place is string => Boolean(place)))];
@@ -173,7 +188,7 @@ export async function streamAnswer(job: Job, prompt: ModelRequest["messages"], a
       }
       // The tools run while the message says what the bot is looking up.
       if (options.showProgress) await post(job.responseUrl, { text: toolMessages.lookingUp(result.toolCalls.map((call) => call.name)), responseType: "ephemeral", replaceOriginal: true }, { ...PROGRESS_POST, deadlineAt });
-      const toolRound = await runToolRound(result.text, result.toolCalls, context, log, job.id, toolBytes);
+      const toolRound = await runToolRound(result.text, result.toolCalls, context, log, job.id, toolBytes, guardToolResult);
       toolBytes = toolRound.bytes;
       toolsRan = true;
       found.push(...toolRound.found);

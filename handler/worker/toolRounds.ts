@@ -22,7 +22,7 @@ export interface ToolRound {
  * Runs the calls of one round, one after another (Dooray's bucket is small), and logs each by name, outcome,
  * item count and time: never its arguments or its result, which are company data.
  */
-export async function runToolRound(text: string, calls: readonly ToolCall[], context: ToolContext, log: Logger, jobId: string, bytesSoFar = 0): Promise<ToolRound & { readonly bytes: number }> {
+export async function runToolRound(text: string, calls: readonly ToolCall[], context: ToolContext, log: Logger, jobId: string, bytesSoFar = 0, guard: (content: string) => string = (content) => content): Promise<ToolRound & { readonly bytes: number }> {
   let bytes = bytesSoFar;
   const round: ToolRound = { messages: [{ role: "assistant", content: text, tool_calls: calls.map((call) => ({ id: call.id, type: "function" as const, function: { name: call.name, arguments: call.arguments } })) }], found: [], read: [] };
   for (const [index, call] of calls.entries()) {
@@ -41,7 +41,8 @@ export async function runToolRound(text: string, calls: readonly ToolCall[], con
     bytes += size;
     log(result.failure ? "warn" : "info", "tool.called", { jobId, tool: (TOOL_NAMES as readonly string[]).includes(call.name) ? call.name : "unknown", ok: !result.failure, ...(result.failure ? { failure: result.failure } : {}), items: result.sources.length, durationMs: Date.now() - startedAt });
     (result.read ? round.read : round.found).push(...result.sources);
-    round.messages.push({ role: "tool", tool_call_id: call.id, content: result.content });
+    // What the model reads of a tool result has passed the personal-data guard.
+    round.messages.push({ role: "tool", tool_call_id: call.id, content: guard(result.content) });
   }
   return { ...round, bytes };
 }

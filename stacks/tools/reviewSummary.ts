@@ -66,6 +66,8 @@ export interface ReviewSummary {
   readonly deadLetters: readonly { readonly function: string; readonly queue: string; readonly retentionSeconds: number | undefined }[];
   /** Where questions go: the model endpoint the worker calls (the SDK's default is OpenAI's public API). */
   readonly modelEndpoint: { readonly host: string; readonly isDefault: boolean; readonly model: string } | undefined;
+  /** The personal-data guard: the environment's default, then each channel that sets its own. */
+  readonly personalData: readonly { readonly channel: string | undefined; readonly mode: string }[];
   /** The Dooray tenants that may call; empty means any tenant. */
   readonly tenants: readonly string[];
   /** What the bot may read in Dooray, per channel, and where it may create tasks (the channels' `dooray` scopes). */
@@ -158,6 +160,7 @@ function summaryWithoutFlags(stack: string, plan: PlanJson, allowedAccountIds: r
       }),
     modelEndpoint: endpointOf(functions),
     tenants: tenantsOf(functions),
+    personalData: personalDataOf(functions),
     dooray: doorayOf(functions),
     spend: spendOf(functions),
   };
@@ -268,6 +271,18 @@ function accessFlagsOf(summary: ReviewSummary, ownAccounts: readonly string[]): 
     }
   }
   return flags;
+}
+
+function personalDataOf(functions: After[]): ReviewSummary["personalData"] {
+  const worker = functions.map(variablesOf).find((vars) => vars.BOT_MODEL !== undefined);
+  if (!worker) return [];
+  const profiles = profilesOf(worker) as Record<string, { name: string; personalData?: string }>;
+  return [
+    { channel: undefined, mode: worker.PERSONAL_DATA ?? "mask" },
+    ...Object.entries(profiles)
+      .filter(([, profile]) => profile.personalData !== undefined)
+      .map(([channelId, profile]) => ({ channel: `${channelId} (${profile.name})`, mode: profile.personalData! })),
+  ];
 }
 
 function doorayOf(functions: After[]): ReviewSummary["dooray"] {
@@ -476,6 +491,10 @@ export function formatSummary(summary: ReviewSummary): string {
         ? `  - every question and its conversation go to ${summary.modelEndpoint.host} (the openai SDK's default: OpenAI's public API, outside Korea), model ${summary.modelEndpoint.model}; every channel profile too. Set openaiBaseUrl for another endpoint`
         : `  - every question and its conversation go to ${summary.modelEndpoint.host} (openaiBaseUrl), model ${summary.modelEndpoint.model}; every channel profile too`,
     );
+    for (const guard of summary.personalData) {
+      const what = guard.mode === "mask" ? "resident, foreigner, passport, driver's licence, card and account numbers are masked before the model sees them" : guard.mode === "block" ? "a question holding such numbers is refused before any model call; tool results are masked" : `⚠ NOTHING IS MASKED: personal numbers go to ${summary.modelEndpoint.host}${summary.modelEndpoint.isDefault ? ", a public endpoint outside Korea" : ""}`;
+      lines.push(`  - personal data ${guard.channel ? `in channel ${guard.channel}` : "by default"} (${guard.mode}): ${what}`);
+    }
   }
   lines.push("", "What the bot may read in Dooray (channel scopes; every call is checked against them before it is made)");
   if (summary.dooray.channels.length === 0) lines.push("  - nothing: no channel has a dooray scope, so the model gets no tools");

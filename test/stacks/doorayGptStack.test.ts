@@ -460,6 +460,16 @@ describe("Dooray tools in the stack", () => {
     expect(() => parseEnvironments({ dev: { accountId: ACCOUNT, linkHosts: ["https://x.example/"] } })).toThrow(/linkHosts/);
   });
 
+  it("tells the worker the personal-data guard's default only when it is not mask, and a channel's own in its profile", () => {
+    const { json } = synth({ personalData: "block", channels: { "1111111111111111111": { name: "내부", personalData: "allow" } } });
+    const worker = named(json, "aws_lambda_function", "function_name", "dooray-gpt-test-worker").environment.variables;
+    expect(worker.PERSONAL_DATA).toBe("block");
+    expect(JSON.parse(worker.CHANNEL_PROFILES)["1111111111111111111"].personalData).toBe("allow");
+    expect(named(synth({}).json, "aws_lambda_function", "function_name", "dooray-gpt-test-worker").environment.variables.PERSONAL_DATA).toBeUndefined();
+    expect(() => parseEnvironments({ dev: { accountId: ACCOUNT, personalData: "off" } })).toThrow(/personalData/);
+    expect(() => parseEnvironments({ dev: { accountId: ACCOUNT, channels: { "1": { name: "x", personalData: "none" } } } })).toThrow(/personalData: expected one of mask, block, allow/);
+  });
+
   it("has no token secret, statement or setting without doorayApi", () => {
     const { json } = synth({});
     expect(resources(json, "aws_secretsmanager_secret").map((secret) => secret.name).sort()).toEqual(["dooray-gpt/test/dooray-app-token", "dooray-gpt/test/openai-api-key"]);

@@ -351,6 +351,15 @@ describe("the comment tells the truth about access", { timeout: PROCESS_BUDGET_M
     expect(text).toContain("- ⚠ role dooray-gpt-fixture-worker has the managed policy AdministratorAccess (admin-like: the run of the account or of a whole service)");
   });
 
+  it("says what the personal-data guard does, by default and per channel, with ⚠ where nothing is masked", () => {
+    const plan = load("environment-update");
+    const worker = plan.resource_changes.find((change) => change.address.startsWith("aws_lambda_function.worker"))!.change.after as Record<string, any>;
+    worker.environment[0].variables.CHANNEL_PROFILES = JSON.stringify({ "1111111111111111111": { name: "내부 모델", personalData: "allow" } });
+    const text = comment(plan);
+    expect(text).toContain("  - personal data by default (mask): resident, foreigner, passport, driver's licence, card and account numbers are masked before the model sees them");
+    expect(text).toContain("  - personal data in channel 1111111111111111111 (내부 모델) (allow): ⚠ NOTHING IS MASKED: personal numbers go to api.openai.com, a public endpoint outside Korea");
+  });
+
   it("names the commit it planned and links the run", () => {
     const plan = load("environment-update");
     const text = formatComment(reviewPlan(plan), plan, { allowDestroy: false, commit: "0123456789abcdef0123456789abcdef01234567", runUrl: "https://github.com/acme/bot/actions/runs/42" });
