@@ -35,6 +35,8 @@ function removeStaleFiles(app: App): void {
 
 if (process.argv[1] && import.meta.filename === process.argv[1]) {
   try {
+    // Which settings, so that nobody plans the sample thinking it is theirs (or the reverse).
+    console.error(`settings: ${loadSettings().source}`);
     synthApp();
   } catch (error) {
     if (error instanceof StackConfigError) {

@@ -24,7 +24,9 @@ async function main(argv: string[]): Promise<void> {
   const [environment, tenantId, userId] = args;
   if (!environment || !tenantId || !userId || args.length > 3) throw new UsageError(USAGE);
   if (!/^\d{1,30}$/.test(tenantId) || !/^\d{1,30}$/.test(userId)) throw new UsageError(`tenant and user ids are digits\n${USAGE}`);
-  const env = parseEnvironments(loadSettings().environments).find((candidate) => candidate.name === environment);
+  const settings = loadSettings();
+  console.error(`settings: ${settings.source}`);
+  const env = parseEnvironments(settings.environments).find((candidate) => candidate.name === environment);
   if (!env) throw new UsageError(`no environment "${environment}" in the settings`);
   if (!process.env.AWS_ACCESS_KEY_ID || !process.env.AWS_SECRET_ACCESS_KEY) throw new UsageError(`AWS credentials are not in the environment (account ${env.accountId} expected)`);
   const awsEnv = { ...process.env, AWS_REGION: env.region };

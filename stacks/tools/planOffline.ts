@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { REPO_ROOT } from "../assets/buildHandler.js";
 import { StackConfigError } from "../config.js";
 import { synthApp } from "../main.js";
+import { loadSettings } from "../settings.js";
 import { initOffline, OfflineTerraformError, offlineWorkspace, planOffline } from "./offlineTerraform.js";
 import { formatComment, reviewPlan } from "./planReview.js";
 import { reviewSummary, type ReviewSummary } from "./reviewSummary.js";
@@ -18,6 +19,7 @@ const asJson = process.argv.includes("--json");
 const say = (text: string) => (asJson ? process.stderr : process.stdout).write(text + "\n");
 try {
   const started = Date.now();
+  say(`settings: ${loadSettings().source}`);
   synthApp();
   const stacksDir = join(REPO_ROOT, "cdktf.out", "stacks");
   const wanted = process.argv.slice(2).filter((arg) => arg !== "--json");

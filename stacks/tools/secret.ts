@@ -25,7 +25,9 @@ async function main(args: string[]): Promise<void> {
   const [verb, environment, key] = args;
   if (verb !== "put" || !environment || !key) throw new UsageError(USAGE);
   if (!(SECRET_KEYS as readonly string[]).includes(key)) throw new UsageError(`unknown secret "${key}"; one of: ${SECRET_KEYS.join(", ")}`);
-  const env = parseEnvironments(loadSettings().environments).find((candidate) => candidate.name === environment);
+  const settings = loadSettings();
+  console.error(`settings: ${settings.source}`);
+  const env = parseEnvironments(settings.environments).find((candidate) => candidate.name === environment);
   if (!env) throw new UsageError(`no environment "${environment}" in the settings`);
   if (key === "dooray-api-token" && !env.doorayApi) throw new UsageError(`environment ${env.name} has no doorayApi setting, so it has no dooray-api-token secret; set doorayApi ({} for the default host) and deploy first`);
   if (!process.env.AWS_ACCESS_KEY_ID || !process.env.AWS_SECRET_ACCESS_KEY) {

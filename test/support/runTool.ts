@@ -7,7 +7,8 @@ export function runTool(tool: string, args: readonly string[], env: Record<strin
   return new Promise((resolve) => {
     const child = spawn(join(REPO_ROOT, "node_modules", ".bin", "tsx"), [`stacks/tools/${tool}.ts`, ...args], {
       cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH, ...env },
+      // The suite's settings (vitest.config.ts: the sample), unless a test names its own.
+      env: { PATH: process.env.PATH, ...(process.env.DOORAY_GPT_SETTINGS ? { DOORAY_GPT_SETTINGS: process.env.DOORAY_GPT_SETTINGS } : {}), ...env },
       stdio: [stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });
     let stdout = "";
