@@ -36,7 +36,7 @@ describe("npm run secret -- put", { timeout: PROCESS_BUDGET_MS }, () => {
     // script(1) gives the command a real pseudo-terminal, as an operator's shell would.
     const child = spawn("script", ["-qec", "node_modules/.bin/tsx stacks/tools/secret.ts put dev openai-api-key", "/dev/null"], {
       cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH, AWS_ACCESS_KEY_ID: "AKIAOPERATOR", AWS_SECRET_ACCESS_KEY: "operator-secret", AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.url, AWS_ENDPOINT_URL_STS: aws.url },
+      env: { PATH: process.env.PATH, DOORAY_GPT_SETTINGS: process.env.DOORAY_GPT_SETTINGS, AWS_ACCESS_KEY_ID: "AKIAOPERATOR", AWS_SECRET_ACCESS_KEY: "operator-secret", AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.url, AWS_ENDPOINT_URL_STS: aws.url },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let screen = "";
