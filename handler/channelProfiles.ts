@@ -1,3 +1,5 @@
+import { ENDPOINT_NAME, RESIDENCIES, routeFor, unlistedEndpoint, type ModelEndpoint, type Residency, type Route } from "./model/endpoints.js";
+
 /**
  * Per-channel profiles (docs/architecture.md, "Channel profiles"): a channel can have its own name, system prompt,
  * model, daily budgets and Dooray scope. One JSON object keyed by channel id, from CHANNEL_PROFILES (the stack
@@ -15,6 +17,10 @@ export interface ChannelProfile {
   readonly dooray?: DoorayScope;
   /** What the personal-data guard does here (docs/privacy.md, "Personal data"); the environment's when absent. */
   readonly personalData?: PersonalDataMode;
+  /** The model endpoints this channel uses, by name, in order (docs/operations.md, "Model endpoints"); all when absent. */
+  readonly endpoints?: readonly string[];
+  /** `kr`: this channel's questions go to endpoints in Korea only, failover included; the environment's when absent. */
+  readonly residency?: Residency;
 }
 
 /** mask: placeholders before the model sees them; block: a question holding any is refused; allow: nothing done. */
@@ -39,7 +45,7 @@ export const MAX_SCOPED_IDS = 10;
 
 export type ChannelProfiles = Readonly<Record<string, ChannelProfile>>;
 
-const PROFILE_KEYS = ["name", "systemPrompt", "model", "budgets", "modelPrice", "dooray", "personalData"];
+const PROFILE_KEYS = ["name", "systemPrompt", "model", "budgets", "modelPrice", "dooray", "personalData", "endpoints", "residency"];
 const SCOPE_KEYS = ["projects", "wikis", "taskProject"];
 const PRICE_KEYS = ["inputPerMillionTokens", "outputPerMillionTokens"];
 const BUDGET_KEYS = ["userDailyTokens", "channelDailyTokens"];
@@ -76,6 +82,15 @@ export function parseChannelProfiles(raw: unknown, maxDailyTokens: number): Chan
     if (fields.personalData !== undefined) {
       if (!PERSONAL_DATA_MODES.includes(fields.personalData as PersonalDataMode)) throw new Error(`${at}.personalData: expected one of ${PERSONAL_DATA_MODES.join(", ")}`);
       profile.personalData = fields.personalData as PersonalDataMode;
+    }
+    if (fields.endpoints !== undefined) {
+      const names = fields.endpoints;
+      if (!Array.isArray(names) || names.length === 0 || names.some((name) => typeof name !== "string" || !ENDPOINT_NAME.test(name)) || new Set(names).size !== names.length) throw new Error(`${at}.endpoints: expected a list of endpoint names, each once, e.g. ["bedrock-seoul", "openai"]`);
+      profile.endpoints = names as string[];
+    }
+    if (fields.residency !== undefined) {
+      if (!RESIDENCIES.includes(fields.residency as Residency)) throw new Error(`${at}.residency: expected "kr" (questions processed in Korea only) or "global"`);
+      profile.residency = fields.residency as Residency;
     }
     profiles[channelId] = profile;
   }
@@ -134,7 +149,9 @@ export interface ChannelSettings {
   readonly systemPrompt: string;
   readonly model: string;
   readonly budgets: { readonly user: number; readonly channel: number };
-  readonly price: { readonly input: number; readonly output: number };
+  readonly price: { readonly input: number; readonly output: number; readonly cachedInput?: number };
+  /** The endpoints its questions may go to, in order, and the residency that chose them. */
+  readonly route: Route;
   /** The channel's Dooray scope; undefined: the model gets no tools. */
   readonly dooray: DoorayScope | undefined;
   readonly personalData: PersonalDataMode;
@@ -146,21 +163,26 @@ export function channelSettings(
     readonly systemPrompt: string;
     readonly model: string;
     readonly budgets: { readonly user: number; readonly channel: number };
-    readonly pricePerMillionTokens: { readonly input: number; readonly output: number };
+    readonly pricePerMillionTokens: { readonly input: number; readonly output: number; readonly cachedInput?: number };
     readonly personalData?: PersonalDataMode;
+    readonly modelEndpoints?: readonly ModelEndpoint[];
+    readonly modelResidency?: Residency | undefined;
+    readonly openaiBaseUrl?: string | undefined;
   },
   channelId: string,
 ): ChannelSettings {
   const profile = Object.hasOwn(config.channelProfiles, channelId) ? config.channelProfiles[channelId] : undefined;
+  const model = profile?.model ?? config.model;
   return {
     profileName: profile?.name,
     systemPrompt: profile?.systemPrompt ?? config.systemPrompt,
-    model: profile?.model ?? config.model,
+    model,
     budgets: {
       user: profile?.budgets?.userDailyTokens ?? config.budgets.user,
       channel: profile?.budgets?.channelDailyTokens ?? config.budgets.channel,
     },
     price: profile?.modelPrice ? { input: profile.modelPrice.inputPerMillionTokens, output: profile.modelPrice.outputPerMillionTokens } : config.pricePerMillionTokens,
+    route: routeFor(config.modelEndpoints ?? [], unlistedEndpoint(config.openaiBaseUrl, model), profile, config.modelResidency),
     dooray: profile?.dooray,
     personalData: profile?.personalData ?? config.personalData ?? "mask",
   };

@@ -1,3 +1,4 @@
+import { parseModelEndpoints, RESIDENCIES, type ModelEndpoint, type Residency } from "./model/endpoints.js";
 import { parseChannelProfiles, PERSONAL_DATA_MODES, type ChannelProfiles, type PersonalDataMode } from "./channelProfiles.js";
 
 /**
@@ -7,8 +8,12 @@ import { parseChannelProfiles, PERSONAL_DATA_MODES, type ChannelProfiles, type P
 export interface BotConfig {
   /** Model name sent to the OpenAI-compatible endpoint. */
   readonly model: string;
-  /** OpenAI-compatible endpoint; undefined means the SDK's default. */
+  /** OpenAI-compatible endpoint; undefined means the SDK's default, OpenAI's public API (api.openai.com, outside Korea). */
   readonly openaiBaseUrl: string | undefined;
+  /** The endpoints questions go to, in order, with failover (MODEL_ENDPOINTS); empty: openaiBaseUrl alone, as before. */
+  readonly modelEndpoints: readonly ModelEndpoint[];
+  /** The residency a channel holds to unless its profile says otherwise (MODEL_RESIDENCY); undefined: any. */
+  readonly modelResidency: Residency | undefined;
   readonly systemPrompt: string;
   /** Tenant ids allowed to use the bot; empty means any tenant. */
   readonly tenantIds: readonly string[];
@@ -60,7 +65,7 @@ export interface BotConfig {
   /** The zone's constant UTC offset when it has no daylight saving (the stack works it out): no formatter needed. */
   readonly budgetUtcOffsetMinutes: number | undefined;
   /** US dollars per million tokens, for the estimated-cost metric (defaults: the default model's list price). */
-  readonly pricePerMillionTokens: { readonly input: number; readonly output: number };
+  readonly pricePerMillionTokens: { readonly input: number; readonly output: number; readonly cachedInput: number };
   /** The metrics' Environment dimension (dev, prod; local when run on a laptop). */
   readonly environmentName: string;
   /** Per-channel name, system prompt, model and budgets. */
@@ -103,6 +108,8 @@ export function readConfig(env: Env): BotConfig {
   return {
     model: text(env, "BOT_MODEL") ?? DEFAULT_MODEL,
     openaiBaseUrl: httpUrl(env, "OPENAI_BASE_URL"),
+    modelEndpoints: modelEndpoints(env, "MODEL_ENDPOINTS"),
+    modelResidency: residency(env, "MODEL_RESIDENCY"),
     systemPrompt: text(env, "BOT_SYSTEM_PROMPT") ?? DEFAULT_SYSTEM_PROMPT,
     tenantIds: list(env, "DOORAY_TENANT_IDS"),
     responseUrlHosts: hostPatterns(env, "RESPONSE_URL_HOSTS"),
@@ -136,6 +143,7 @@ export function readConfig(env: Env): BotConfig {
     pricePerMillionTokens: {
       input: decimal(env, "MODEL_PRICE_INPUT_PER_MTOK", DEFAULT_PRICES.input),
       output: decimal(env, "MODEL_PRICE_OUTPUT_PER_MTOK", DEFAULT_PRICES.output),
+      cachedInput: decimal(env, "MODEL_PRICE_CACHED_INPUT_PER_MTOK", text(env, "MODEL_PRICE_INPUT_PER_MTOK") === undefined ? DEFAULT_PRICES.cachedInput : decimal(env, "MODEL_PRICE_INPUT_PER_MTOK", DEFAULT_PRICES.input)),
     },
     environmentName: text(env, "BOT_ENVIRONMENT") ?? "local",
     channelProfiles: profiles(env, "CHANNEL_PROFILES"),
@@ -166,8 +174,31 @@ function profiles(env: Env, name: string): ChannelProfiles {
 export const DEFAULT_TIME_ZONE = "Asia/Seoul";
 /** A daily budget above this is a typo, not a budget. */
 export const MAX_DAILY_TOKENS = 1_000_000_000;
-/** The default model's list price in US dollars per million tokens (input, output). */
-export const DEFAULT_PRICES = { input: 0.4, output: 1.6 } as const;
+/** The default model's list price in US dollars per million tokens (input, cached input, output). */
+export const DEFAULT_PRICES = { input: 0.4, cachedInput: 0.1, output: 1.6 } as const;
+
+function modelEndpoints(env: Env, name: string): ModelEndpoint[] {
+  const value = text(env, name);
+  if (value === undefined) return [];
+  let raw: unknown;
+  try {
+    raw = JSON.parse(value);
+  } catch {
+    throw new ConfigError(name, 'expected JSON: a list of endpoints, e.g. [{"name": "openai", "baseUrl": "https://api.openai.com/v1", "model": "gpt-4.1-mini", "residency": "global"}]');
+  }
+  try {
+    return parseModelEndpoints(raw, { inlineKeys: true, at: name, strictResidency: false });
+  } catch (error) {
+    throw new ConfigError(name, (error as Error).message.replace(`${name}: `, ""));
+  }
+}
+
+function residency(env: Env, name: string): Residency | undefined {
+  const value = text(env, name);
+  if (value === undefined) return undefined;
+  if (!RESIDENCIES.includes(value as Residency)) throw new ConfigError(name, `expected kr or global, got "${value}"`);
+  return value as Residency;
+}
 
 function decimal(env: Env, name: string, fallback: number): number {
   const value = text(env, name);

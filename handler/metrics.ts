@@ -73,3 +73,23 @@ export const OUTCOMES = [
 ] as const;
 
 export type Outcome = (typeof OUTCOMES)[number];
+
+/** A model endpoint that failed a call and was cooled down, per endpoint (docs/operations.md, "Model endpoints"). */
+export const ENDPOINT_FAILURE_METRIC = "EndpointFailures";
+/** An endpoint that refused the key or the model (401, 403, 404): a configuration error, alarmed. */
+export const ENDPOINT_MISCONFIGURED_METRIC = "EndpointMisconfigured";
+/** A question every allowed endpoint failed (counted on the closing line), alarmed. */
+export const ALL_ENDPOINTS_FAILED_METRIC = "AllEndpointsFailed";
+
+/** The fields that make a failover's log line count the failure under the endpoint's name. */
+export function endpointFailureMetrics(environment: string, endpoint: string, misconfigured: boolean, now = Date.now()): Record<string, unknown> {
+  const directives: Record<string, unknown>[] = [{ Namespace: METRICS_NAMESPACE, Dimensions: [["Environment", "Endpoint"]], Metrics: [{ Name: ENDPOINT_FAILURE_METRIC, Unit: "Count" }] }];
+  if (misconfigured) directives.push({ Namespace: METRICS_NAMESPACE, Dimensions: [["Environment"]], Metrics: [{ Name: ENDPOINT_MISCONFIGURED_METRIC, Unit: "Count" }] });
+  return {
+    _aws: { Timestamp: now, CloudWatchMetrics: directives },
+    Environment: environment,
+    Endpoint: endpoint,
+    [ENDPOINT_FAILURE_METRIC]: 1,
+    ...(misconfigured ? { [ENDPOINT_MISCONFIGURED_METRIC]: 1 } : {}),
+  };
+}

@@ -11,6 +11,8 @@ export interface Secrets {
    */
   readonly jobTokens: (options?: { fresh?: boolean }) => Promise<string[]>;
   readonly openaiApiKey: () => Promise<string | undefined>;
+  /** A listed model endpoint's key, from its own secret (docs/operations.md, "Model endpoints"). */
+  readonly modelKey: (secretId: string) => Promise<string | undefined>;
   /** The Dooray bot account's API token, for the channels' tools; undefined when none is set. */
   readonly doorayApiToken: () => Promise<string | undefined>;
 }
@@ -61,6 +63,7 @@ export function secretsFor(config: BotConfig, read: () => Promise<SecretReader>,
       return [current, previous].filter((token): token is string => Boolean(token));
     },
     openaiApiKey: async () => (config.openaiApiKeySecretId ? fromStore(config.openaiApiKeySecretId, "AWSCURRENT") : local(config.localOpenaiApiKey)),
+    modelKey: (secretId) => fromStore(secretId, "AWSCURRENT"),
     doorayApiToken: async () => (config.doorayApiTokenSecretId ? fromStore(config.doorayApiTokenSecretId, "AWSCURRENT") : local(config.localDoorayApiToken)),
   };
 }

@@ -87,6 +87,10 @@ export const messages = {
   /** A 할 일로 만들기 press in a channel whose profile has no taskProject (any more). */
   taskNotConfigured: "이 채널은 업무를 만들 수 있게 설정되지 않았어요. 관리자에게 문의해 주세요.",
 
+  /** Under a failure in a channel that keeps its questions in Korea: the endpoints abroad were not tried. */
+  keptInKorea: "이 채널의 질문은 국내에서만 처리하도록 설정되어 있어 해외 모델로는 보내지 않았어요.",
+  /** A channel that keeps its questions in Korea, in an environment with no endpoint in Korea: nothing is sent. */
+  noEndpointInKorea: "이 채널의 질문은 국내에서만 처리하도록 설정되어 있는데, 국내 AI 모델이 설정되어 있지 않아 보내지 않았어요. 관리자에게 알려 주세요.",
 } as const;
 
 /** Why a budget refused a question, in the numbers the person sees in `사용량`. */

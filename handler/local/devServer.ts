@@ -88,6 +88,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
         now: Date.now,
         remainingMs: invocation.remainingMs,
         table,
+        awsEnv: options.env,
         // A run stopped at its time limit is gone, as in Lambda: nothing it still tries to post arrives.
         post: (url, message, postOptions) =>
           invocation.alive() ? postToDooray(url, message, postOptions) : Promise.resolve({ ok: false, attempts: 0, reason: "worker stopped" }),

@@ -33,6 +33,11 @@ export function personKey(tenantId: string, userId: string): string {
   return `person#${part(tenantId)}#${part(userId)}`;
 }
 
+/** `endpoint#<name>`: until when a model endpoint that just failed is skipped, for every container. */
+export function endpointKey(name: string): string {
+  return `endpoint#${part(name)}`;
+}
+
 function part(value: string): string {
   return encodeURIComponent(value);
 }

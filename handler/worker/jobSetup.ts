@@ -1,4 +1,5 @@
 import type { ChannelSettings } from "../channelProfiles.js";
+import type { ModelEndpoint } from "../model/endpoints.js";
 import type { Job } from "../job/signedJob.js";
 import { budgetDay } from "../store/budgetDay.js";
 import { placeHolds, type Reservation } from "../store/budgets.js";
@@ -16,7 +17,8 @@ export const NO_KEY = "no-key-configured";
 /** Each piece of a job's set-up, as a value: none of them rejects, so a run that stops early leaves nothing unhandled. */
 export type Step<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
 
-export type ApiKey = { readonly key: string } | { readonly missing: true };
+/** The unlisted endpoint's key (OPENAI_API_KEY's), read with the rest; a listed endpoint's is read when it is asked. */
+export type ApiKey = { readonly key: string } | { readonly missing: true } | { readonly perEndpoint: true };
 
 /** What a job needs before its model call, all started at once (docs/architecture.md, "Cold start"). */
 export interface JobSetup {
@@ -79,7 +81,14 @@ export function startSetup(job: Job, settings: ChannelSettings, deps: WorkerDeps
       return { plan: planned, prompt, tooling: tools, day, reservedTokens, hold, personalData: { counts: guarded.counts, blocked: guarded.blocked } };
     }),
   );
-  return { answers, claim, turn, apiKey: settled(apiKeyOf(deps)) };
+  const unlisted = settings.route.endpoints[0]?.unlisted === true;
+  return { answers, claim, turn, apiKey: settled(unlisted ? apiKeyOf(deps) : Promise.resolve({ perEndpoint: true as const })) };
+}
+
+/** A listed endpoint's key: its secret in AWS; locally the key written in MODEL_ENDPOINTS, or none for a keyless local server. */
+export function listedEndpointKey(endpoint: ModelEndpoint, deps: WorkerDeps): Promise<string | undefined> {
+  if (endpoint.apiKeySecretId) return deps.secrets.modelKey(endpoint.apiKeySecretId);
+  return Promise.resolve(endpoint.apiKey ?? NO_KEY);
 }
 
 /**

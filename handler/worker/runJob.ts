@@ -11,14 +11,16 @@ import { promptTokenBound, tokenBound } from "../store/tokenEstimate.js";
 import type { DoorayAttachment } from "../types.js";
 import { randomUUID } from "node:crypto";
 import { acceptJob } from "./acceptJob.js";
-import { loadModelSdk, modelSdkLoaded, type TokenUsage } from "./askModel.js";
+import { loadModelSdk, modelSdkLoaded, type TokenUsage } from "../model/askModel.js";
 import { recordTurn } from "./conversationTurn.js";
 import { describeCounts } from "./personalData.js";
 import { createTask } from "./createTask.js";
 import { deliver } from "./deliver.js";
-import { startSetup, type PreparedTurn } from "./jobSetup.js";
+import { listedEndpointKey, startSetup, type PreparedTurn } from "./jobSetup.js";
 import { answerMessages } from "./splitAnswer.js";
-import { measurementsOf, streamAnswer } from "./streamAnswer.js";
+import { costOf, measurementsOf, streamAnswer } from "./streamAnswer.js";
+import { coolDown, readCooldowns } from "../store/endpointCooldowns.js";
+import type { ModelEndpoint } from "../model/endpoints.js";
 import type { WorkerDeps } from "./workerDeps.js";
 
 export type { WorkerDeps } from "./workerDeps.js";
@@ -27,6 +29,8 @@ export { NO_KEY } from "./jobSetup.js";
 
 /** Time kept back at the very end, so the closing log line is written before Lambda stops the function. */
 export const CLOSING_MARGIN_MS = 1_000;
+/** A cooldown read that takes longer is given up: the endpoints are then tried in their own order. */
+export const COOLDOWN_READ_TIMEOUT_MS = 1_000;
 /** At most this long a follow-up's answer waits for its turn to be stored (its buttons name that turn). */
 export const FOLLOW_UP_SAVE_WAIT_MS = 2_000;
 
@@ -118,19 +122,25 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
     return finish(made.outcome, [made.text], made.fields);
   }
 
+  // With endpoints to fail over to, their cooldowns are read now, beside the key and the turn (cached for a moment).
+  const readCooldownsNow = (names: readonly string[]) => readCooldowns(deps.table, names, deps.now(), { deadlineAt, timeoutMs: COOLDOWN_READ_TIMEOUT_MS });
+  if (settings.route.endpoints.length > 1) void readCooldownsNow(settings.route.endpoints.map((endpoint) => endpoint.name));
   const apiKey = await setup.apiKey;
   const prepared = await setup.turn;
   // The claim is ours: a hold placed beside it that will not be used is given back once its writes are done,
   // whichever delivery placed it (a second delivery of this job places the same hold, and never gives it back).
   const giveBackHold = (turn: PreparedTurn) =>
     bookkeeping.push(turn.hold.then(() => giveBack(deps.table, job, turn.day, { jobId: job.id, tokens: turn.reservedTokens }, nowSeconds(), within)).catch((error: unknown) => log("warn", "job.holdNotGivenBack", { ...base, error })));
-  if (prepared.ok && prepared.value && (!apiKey.ok || "missing" in apiKey.value)) giveBackHold(prepared.value);
+  const noEndpoint = settings.route.endpoints.length === 0;
+  if (prepared.ok && prepared.value && (!apiKey.ok || "missing" in apiKey.value || noEndpoint)) giveBackHold(prepared.value);
   if (!apiKey.ok) {
     log("error", "job.secretUnavailable", { ...base, error: apiKey.error });
     return finish("secretUnavailable", [messages.secretUnavailable]);
   }
   if ("missing" in apiKey.value) return finish("notConfigured", [messages.notConfigured]);
-  const key = apiKey.value.key;
+  // A channel kept in Korea, with no endpoint in Korea to go to (synth refuses this; a local list may not): nothing is sent.
+  if (noEndpoint) return finish("refused", [messages.noEndpointInKorea], { reason: "residency", residency: settings.route.residency });
+  const unlistedKey = "key" in apiKey.value ? apiKey.value.key : undefined;
 
   if (!prepared.ok) {
     log("error", "job.storeUnavailable", { ...base, step: "conversation", error: prepared.error });
@@ -163,14 +173,24 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
 
   // A tool round's next call holds its own share first, under a hold of its own (job id and round).
   const reserveRound = (round: number, tokens: number) => reserve(deps.table, job, day, { jobId: `${job.id}.${round}`, tokens }, settings.budgets, nowSeconds(), within);
-  const result = await streamAnswer(job, prompt, key, post, deps, deadlineAt, { model: settings.model, showProgress: !asNewMessages, tooling, reserveRound, firstReservedTokens: reservedTokens, personalData: { mode: settings.personalData, counts: { ...prepared.value.personalData.counts } } });
+  const endpoints = {
+    keyFor: (endpoint: ModelEndpoint) => (endpoint.unlisted ? Promise.resolve(unlistedKey) : listedEndpointKey(endpoint, deps)),
+    cooldowns: readCooldownsNow,
+    coolDown: (name: string, until: number) => coolDown(deps.table, name, until, within),
+    awsEnv: deps.awsEnv,
+  };
+  const result = await streamAnswer(job, prompt, post, deps, deadlineAt, { route: settings.route, price: settings.price, endpoints, showProgress: !asNewMessages, tooling, reserveRound, firstReservedTokens: reservedTokens, personalData: { mode: settings.personalData, counts: { ...prepared.value.personalData.counts } } });
   let used: TokenUsage | undefined;
   let usedTokens = 0;
+  let costUSD = 0;
   for (const [round, call] of result.calls.entries()) {
     // What the call used: the endpoint's own count, else the bound of what was sent and what came back.
     const callUsed = call.usage ?? (call.producedText === undefined ? undefined : { inputTokens: promptTokenBound(call.promptTexts), outputTokens: tokenBound(call.producedText) });
     const callTokens = callUsed ? callUsed.inputTokens + callUsed.outputTokens : 0;
-    if (callUsed) used = { inputTokens: (used?.inputTokens ?? 0) + callUsed.inputTokens, outputTokens: (used?.outputTokens ?? 0) + callUsed.outputTokens };
+    if (callUsed) {
+      used = { inputTokens: (used?.inputTokens ?? 0) + callUsed.inputTokens, outputTokens: (used?.outputTokens ?? 0) + callUsed.outputTokens, cachedInputTokens: (used?.cachedInputTokens ?? 0) + (callUsed.cachedInputTokens ?? 0) };
+      costUSD += costOf(callUsed, call.price ?? settings.price);
+    }
     usedTokens += callTokens;
     // More than the bound means the endpoint counts something we did not send; the limit still holds (budgets.ts).
     if (callTokens > call.reservedTokens) log("warn", "job.usageAboveHold", { ...base, round, usedTokens: callTokens, reservedTokens: call.reservedTokens });
@@ -202,7 +222,7 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
     result.outcome,
     result.texts,
     { ...result.fields, reservedTokens: result.calls.reduce((sum, call) => sum + call.reservedTokens, 0), usedTokens, usageReported: result.calls.length > 0 && result.calls.every((call) => call.usage !== undefined), conversationId: plan.conversationId, turn: plan.turn, ...(job.thread ? { kind: job.thread.kind } : {}), ...(settings.profileName ? { profile: settings.profileName } : {}) },
-    measurementsOf(used, result, settings.price),
+    measurementsOf(used, costUSD, result, result.allEndpointsFailed),
     buttons,
   );
 }

@@ -1,4 +1,3 @@
-import type { BotConfig } from "../config.js";
 import { messages } from "../dooray/messages.js";
 import { linkDomainOf } from "../tools/doorayLinks.js";
 import { allowedLinkHosts, plainTitle, screenOutsideLinks } from "../dooray/outsideLinks.js";
@@ -9,8 +8,10 @@ import type { Measurement, Outcome } from "../metrics.js";
 import type { Reservation } from "../store/budgets.js";
 import { promptTokenBound, reservationFor } from "../store/tokenEstimate.js";
 import type { Source } from "../tools/doorayTools.js";
-import { askModel, type ChatMessage, type ModelRequest, type TokenUsage } from "./askModel.js";
-import { classifyModelError, describeModelError, failureMessage } from "./classifyModelError.js";
+import type { ChatMessage, ModelRequest, TokenUsage } from "../model/askModel.js";
+import { AllEndpointsFailed, askEndpoints, type Attempt, type EndpointDeps } from "../model/askEndpoints.js";
+import { classifyModelError, describeModelError, failureMessage } from "../model/classifyModelError.js";
+import type { Route } from "../model/endpoints.js";
 import { ProgressUpdates } from "./progressUpdates.js";
 import { answerMessages } from "./splitAnswer.js";
 import type { PersonalDataMode } from "../channelProfiles.js";
@@ -22,14 +23,24 @@ import type { WorkerDeps } from "./workerDeps.js";
 /** Time kept back from the function's deadline to tell the person what happened. */
 export const DEADLINE_MARGIN_MS = 10_000;
 
-/** The model call's metrics: tokens (reported or estimated), their list-price cost, and its timings. */
-export function measurementsOf(used: TokenUsage | undefined, result: Answered, price: BotConfig["pricePerMillionTokens"]): Record<string, Measurement | undefined> {
+export type Price = { readonly input: number; readonly output: number; readonly cachedInput?: number };
+
+/** US dollars for one call's tokens at list price: cached prompt tokens at the cached-input price (the input price when none is known). */
+export function costOf(used: TokenUsage, price: Price): number {
+  const cached = Math.min(used.cachedInputTokens ?? 0, used.inputTokens);
+  return ((used.inputTokens - cached) * price.input + cached * (price.cachedInput ?? price.input) + used.outputTokens * price.output) / 1_000_000;
+}
+
+/** The model calls' metrics: tokens (reported or estimated), their list-price cost, and the timings. */
+export function measurementsOf(used: TokenUsage | undefined, costUSD: number, result: Pick<Answered, "firstTextMs" | "modelMs">, allEndpointsFailed = false): Record<string, Measurement | undefined> {
   return {
     InputTokens: used && { value: used.inputTokens, unit: "Count" },
+    CachedInputTokens: used && { value: used.cachedInputTokens ?? 0, unit: "Count" },
     OutputTokens: used && { value: used.outputTokens, unit: "Count" },
-    EstimatedCostUSD: used && { value: (used.inputTokens * price.input + used.outputTokens * price.output) / 1_000_000, unit: "None" },
+    EstimatedCostUSD: used && { value: costUSD, unit: "None" },
     TimeToFirstTokenMs: result.firstTextMs === undefined ? undefined : { value: result.firstTextMs, unit: "Milliseconds" },
     ModelLatencyMs: { value: result.modelMs, unit: "Milliseconds" },
+    AllEndpointsFailed: allEndpointsFailed ? { value: 1, unit: "Count" } : undefined,
   };
 }
 
@@ -40,6 +51,8 @@ export interface ModelCall {
   readonly usage: TokenUsage | undefined;
   /** The text (and tool-call arguments) it produced; undefined when it produced nothing (nothing to charge). */
   readonly producedText: string | undefined;
+  /** The price of the endpoint that answered it (the channel's when it has none, or when no endpoint answered). */
+  readonly price?: Price;
 }
 
 export interface Answered {
@@ -54,10 +67,19 @@ export interface Answered {
   readonly places?: readonly string[];
   readonly modelMs: number;
   readonly firstTextMs: number | undefined;
+  /** Every endpoint asked, in order, across the job's calls; the last one that answered names the answer. */
+  readonly attempts: readonly Attempt[];
+  /** Every endpoint the question could go to failed (more than one). */
+  readonly allEndpointsFailed: boolean;
 }
 
 export interface AnswerOptions {
-  readonly model: string;
+  /** Where the calls may go, in order; a route of one is a single endpoint without failover. */
+  readonly route: Route;
+  /** The channel's price, for an endpoint without its own. */
+  readonly price: Price;
+  /** Keys, the shared cooldowns and the clock the failover loop uses. */
+  readonly endpoints: Omit<EndpointDeps, "log" | "jobId" | "environmentName" | "now">;
   readonly showProgress: boolean;
   readonly tooling: Tooling;
   /** Holds a tool round's next call's share of the budgets (round ≥ 1). */
@@ -76,7 +98,7 @@ const textsOf = (messages: readonly ChatMessage[]) => messages.map((message) => 
  * ends with the sources it used. Bounded by our deadline: the function's remaining time minus a margin, so the
  * person always hears back before Lambda stops us.
  */
-export async function streamAnswer(job: Job, prompt: ModelRequest["messages"], apiKey: string, post: NonNullable<WorkerDeps["post"]>, deps: WorkerDeps, deadlineAt: number, options: AnswerOptions): Promise<Answered> {
+export async function streamAnswer(job: Job, prompt: ModelRequest["messages"], post: NonNullable<WorkerDeps["post"]>, deps: WorkerDeps, deadlineAt: number, options: AnswerOptions): Promise<Answered> {
   const { config, log } = deps;
   const { tools, context, notice } = options.tooling;
   const budgetMs = Math.max(1_000, Math.min(config.modelTimeoutMs, deps.remainingMs() - DEADLINE_MARGIN_MS));
@@ -93,6 +115,11 @@ export async function streamAnswer(job: Job, prompt: ModelRequest["messages"], a
   // Once a tool has read Dooray content, the model's words may carry what it was told to write: outside links and
   // images are screened out of everything shown or kept from then on (outsideLinks.ts).
   const linkHosts = allowedLinkHosts(job.responseUrl, linkDomainOf(job, config.responseUrlHosts), config.linkHosts);
+  const attempts: Attempt[] = [];
+  const endpointDeps: EndpointDeps = { ...options.endpoints, log, jobId: job.id, environmentName: config.environmentName, now: deps.now };
+  // The endpoint that answered the last call, and what the closing line says of the endpoints.
+  let answeredBy: string | undefined;
+  const endpointFields = () => ({ ...(answeredBy ? { endpoint: answeredBy } : {}), failovers: attempts.filter((attempt) => attempt.failed && attempt.failed !== "final").length });
   let toolsRan = false;
   let toolBytes = 0;
   // Tool results are masked in mask and block alike: a tool never sends a number whole (personalData.ts).
@@ -130,7 +157,7 @@ export async function streamAnswer(job: Job, prompt: ModelRequest["messages"], a
             // Neither the round nor a last call fits: said in words, after what the tools already did.
             const refusedBy = again.ok ? held : again;
             log("info", "job.toolRoundRefused", { jobId: job.id, round, scope: refusedBy.scope, reservedTokens });
-            return { outcome: "refusedByBudget", texts: [`${toolMessages.refusedAfterTools(round)}\n${messages.budgetExceeded(refusedBy, config.budgetTimeZone)}`], fields: { toolRounds: round }, calls, producedText: undefined, modelMs: deps.now() - startedAt, firstTextMs: undefined };
+            return { outcome: "refusedByBudget", texts: [`${toolMessages.refusedAfterTools(round)}\n${messages.budgetExceeded(refusedBy, config.budgetTimeZone)}`], fields: { toolRounds: round, ...endpointFields() }, calls, producedText: undefined, modelMs: deps.now() - startedAt, firstTextMs: undefined, attempts, allEndpointsFailed: false };
           }
           log("info", "job.lastCallWithinBudget", { jobId: job.id, round, scope: held.scope, reservedTokens: lastTokens, droppedToolResults: within.dropped });
           conversation = within.messages;
@@ -144,9 +171,8 @@ export async function streamAnswer(job: Job, prompt: ModelRequest["messages"], a
       if (context) log("info", "job.callHeld", { jobId: job.id, round, reservedTokens, tools: offered.length > 0 });
       partial = "";
       pending = { reservedTokens, promptTexts };
-      const result = await askModel(
+      const { answer: result, endpoint } = await askEndpoints(
         {
-          apiKey,
           messages: conversation,
           tools: offered,
           signal: deadline.signal,
@@ -158,11 +184,15 @@ export async function streamAnswer(job: Job, prompt: ModelRequest["messages"], a
             if (options.showProgress && deps.now() - firstTextAt >= config.progressIntervalMs) progress.offer(screen(soFar));
           },
         },
-        { ...config, model: options.model, ...(last ? { maxOutputTokens: last.outputTokens } : {}) },
+        options.route.endpoints,
+        { ...config, ...(last ? { maxOutputTokens: last.outputTokens } : {}) },
+        endpointDeps,
+        attempts,
         () => log("warn", "model.maxTokensFieldRefused", { jobId: job.id, sentInstead: "max_tokens", hint: "set MODEL_MAX_TOKENS_FIELD=max_tokens (cdktf.json openaiMaxTokensField)" }),
       );
       const asked = result.toolCalls.length > 0 && offered.length > 0 && context !== undefined;
-      calls.push({ reservedTokens, promptTexts, usage: result.usage, producedText: result.text + result.toolCalls.map((call) => call.name + call.arguments).join("") });
+      answeredBy = endpoint.name;
+      calls.push({ reservedTokens, promptTexts, usage: result.usage, producedText: result.text + result.toolCalls.map((call) => call.name + call.arguments).join(""), price: endpoint.price ? { input: endpoint.price.inputPerMillionTokens, output: endpoint.price.outputPerMillionTokens, ...(endpoint.price.cachedInputPerMillionTokens === undefined ? {} : { cachedInput: endpoint.price.cachedInputPerMillionTokens }) } : options.price });
       if (!asked) {
         const modelMs = deps.now() - startedAt;
         const timing = { modelMs, firstTextMs: firstTextAt === undefined ? undefined : firstTextAt - startedAt };
@@ -172,19 +202,21 @@ export async function streamAnswer(job: Job, prompt: ModelRequest["messages"], a
           answerChars: result.text.length,
           finishReason: result.finishReason,
           progressPosts: progress.posted,
+          ...endpointFields(),
+          ...(result.usage ? { cachedTokens: calls.reduce((sum, call) => sum + (call.usage?.cachedInputTokens ?? 0), 0) } : {}),
           ...(tools.length > 0 || notice ? { toolRounds: round, sources: found.length + read.length, linksRemoved } : {}),
           // Counts by kind, never a value.
           ...(guarded && anyFound(guarded.counts) ? { personalData: guarded.counts } : {}),
           ...(config.logPrompts ? { answer: result.text } : {}),
         };
-        if (answer.trim() === "") return { outcome: "emptyAnswer", texts: [messages.emptyAnswer], fields, calls, producedText: "", ...timing };
+        if (answer.trim() === "") return { outcome: "emptyAnswer", texts: [messages.emptyAnswer], fields, calls, producedText: "", ...timing, attempts, allEndpointsFailed: false };
         const cited = citations(read, found).map((source) => ({ ...source, title: plainTitle(source.title, linkHosts) }));
         const masked = guarded && anyFound(guarded.counts) ? messages.personalDataMasked(describeCounts(guarded.counts)) : "";
         const footer = [cited.length > 0 ? toolMessages.sources(cited) : "", notice ?? "", last?.note ?? "", masked].filter(Boolean).join("\n\n");
         const texts = answerMessages(footer ? `${answer}\n\n${footer}` : answer, config.messageMaxChars, result.finishReason === "length" ? messages.cutOffNote : undefined);
         // What is kept (follow-ups, 채널에 공유, 할 일로 만들기) is the screened answer, with the places it drew on.
         const places = [...new Set(citations(read, found).map((source) => source.place).filter((place): place is string => Boolean(place)))];
-        return { outcome: "answered", texts, fields, calls, producedText: answer, ...(places.length > 0 ? { places } : {}), ...timing };
+        return { outcome: "answered", texts, fields, calls, producedText: answer, ...(places.length > 0 ? { places } : {}), ...timing, attempts, allEndpointsFailed: false };
       }
       // The tools run while the message says what the bot is looking up.
       if (options.showProgress) await post(job.responseUrl, { text: toolMessages.lookingUp(result.toolCalls.map((call) => call.name)), responseType: "ephemeral", replaceOriginal: true }, { ...PROGRESS_POST, deadlineAt });
@@ -196,21 +228,27 @@ export async function streamAnswer(job: Job, prompt: ModelRequest["messages"], a
       conversation = [...conversation, ...toolRound.messages];
     }
   } catch (error) {
-    const failure = classifyModelError(error, { deadlinePassed: deadline.signal.aborted, streamStarted: partial !== "" });
-    log("warn", "job.modelError", { jobId: job.id, failure, modelMs: deps.now() - startedAt, error: describeModelError(error, config.logPrompts) });
-    // What already arrived is kept: the person sees the partial answer and why it stopped.
+    const allFailed = error instanceof AllEndpointsFailed;
+    const cause = allFailed ? error.last : error;
+    const failure = classifyModelError(cause, { deadlinePassed: deadline.signal.aborted, streamStarted: partial !== "" });
+    log("warn", "job.modelError", { jobId: job.id, failure, modelMs: deps.now() - startedAt, error: describeModelError(cause, config.logPrompts), ...(allFailed ? { allEndpointsFailed: true } : {}) });
+    // What already arrived is kept: the person sees the partial answer and why it stopped. A channel kept in Korea is
+    // told that the endpoints abroad were not tried.
     const shown = screen(partial);
+    const said = options.route.excluded > 0 && partial === "" ? `${failureMessage(failure)}\n${messages.keptInKorea}` : failureMessage(failure);
     const texts =
       partial.trim() === ""
-        ? [failureMessage(failure)]
+        ? [said]
         : answerMessages(shown, config.messageMaxChars, `⚠️ ${failureMessage(failure)}`);
     // A call that failed before its first words gives its whole reservation back; a partial answer is charged.
-    const failedCall = { ...pending, usage: undefined, producedText: partial === "" ? undefined : partial };
+    const failedCall = { ...pending, usage: undefined, producedText: partial === "" ? undefined : partial, price: options.price };
     return {
       outcome: failure,
       texts,
-      fields: { partialChars: partial.length },
+      fields: { partialChars: partial.length, ...endpointFields() },
       calls: [...calls, failedCall],
+      attempts,
+      allEndpointsFailed: allFailed && options.route.endpoints.length > 1,
       producedText: partial === "" ? undefined : shown,
       modelMs: deps.now() - startedAt,
       firstTextMs: firstTextAt === undefined ? undefined : firstTextAt - startedAt,

@@ -1,6 +1,6 @@
 import type { Logger } from "../log.js";
 import { runTool, TOOL_NAMES, type Source, type ToolContext } from "../tools/doorayTools.js";
-import type { ChatMessage, ToolCall } from "./askModel.js";
+import type { ChatMessage, ToolCall } from "../model/askModel.js";
 
 /** Model calls that may ask for tools; the next call must answer in text. Each call is reserved on its own. */
 export const MAX_TOOL_ROUNDS = 3;

@@ -16,6 +16,8 @@ export interface WorkerDeps {
   readonly post?: (url: string, message: DoorayMessage, options: PostOptions) => Promise<PostResult>;
   /** Budgets, job claims and conversations. */
   readonly table: TableRef;
+  /** Where an `aws` model endpoint's credentials come from: Lambda's environment unless given (the local server's). */
+  readonly awsEnv?: Readonly<Record<string, string | undefined>>;
   /** Names this delivery in its job claim (a fresh id per run unless given). */
   readonly deliveryId?: string;
 }

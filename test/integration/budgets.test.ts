@@ -158,7 +158,7 @@ describe("daily budgets", () => {
       {
         Namespace: "DoorayGpt",
         Dimensions: [["Environment"]],
-        Metrics: ["InputTokens", "OutputTokens", "EstimatedCostUSD", "TimeToFirstTokenMs", "ModelLatencyMs"].map((name) => expect.objectContaining({ Name: name })),
+        Metrics: ["InputTokens", "CachedInputTokens", "OutputTokens", "EstimatedCostUSD", "TimeToFirstTokenMs", "ModelLatencyMs"].map((name) => expect.objectContaining({ Name: name })),
       },
     ]);
   });

@@ -16,7 +16,6 @@ export type ChatMessage =
   | { readonly role: "tool"; readonly tool_call_id: string; readonly content: string };
 
 export interface ModelRequest {
-  readonly apiKey: string;
   /** The system prompt first, then the question: exactly what the model receives (and what a budget reserves for). */
   readonly messages: readonly ChatMessage[];
   /** The channel's tools, offered on this call; none: the model must answer in text. */
@@ -38,9 +37,25 @@ export interface ModelAnswer {
 export interface TokenUsage {
   readonly inputTokens: number;
   readonly outputTokens: number;
+  /** Of the input, what the endpoint served from its prompt cache (`prompt_tokens_details.cached_tokens`; 0 when absent). */
+  readonly cachedInputTokens?: number;
 }
 
-type ModelSettings = Pick<BotConfig, "model" | "openaiBaseUrl" | "maxOutputTokens" | "modelMaxRetries" | "modelStreamUsage" | "modelMaxTokensField">;
+/** One endpoint as one call asks it. */
+export interface EndpointCall {
+  /** Undefined: the SDK's default, OpenAI's public API. */
+  readonly baseUrl: string | undefined;
+  readonly model: string;
+  readonly apiKey: string;
+  /** The SDK's own retries: 0 when another endpoint stands behind this one (one retry loop, ours). */
+  readonly maxRetries: number;
+  /** How long to wait for the response to start; the SDK's default (10 minutes, bounded by our deadline) when absent. */
+  readonly timeoutMs?: number;
+  /** A signing fetch (an `aws` endpoint); the plain one otherwise. */
+  readonly fetch?: typeof sdkFetch;
+}
+
+type ModelSettings = Pick<BotConfig, "maxOutputTokens" | "modelStreamUsage" | "modelMaxTokensField">;
 
 /** Set once an endpoint refused `max_completion_tokens`: this container then sends `max_tokens` to that endpoint. */
 const refusedMaxCompletionTokens = new Set<string>();
@@ -51,7 +66,8 @@ function refusesField(error: unknown, field: string): boolean {
   return status === 400 && (param === field || (typeof message === "string" && message.includes(field)));
 }
 
-let client: { key: string; instance: OpenAI } | undefined;
+/** Clients kept per container, one per endpoint, key and retry count (a rotated key makes a new one). */
+const clients = new Map<string, OpenAI>();
 let sdk: Promise<typeof OpenAI> | undefined;
 let sdkLoaded = false;
 
@@ -84,14 +100,17 @@ export function modelSdkLoaded(): boolean {
   return sdkLoaded;
 }
 
-/** The client, kept per container: a rotated key, another endpoint or another retry count makes a new one. */
-async function openai(apiKey: string, settings: ModelSettings): Promise<OpenAI> {
-  const key = `${apiKey}\u0000${settings.openaiBaseUrl ?? ""}\u0000${settings.modelMaxRetries}`;
-  if (client?.key !== key) {
+async function openai(endpoint: EndpointCall): Promise<OpenAI> {
+  const key = `${endpoint.apiKey}\u0000${endpoint.baseUrl ?? ""}\u0000${endpoint.maxRetries}\u0000${endpoint.fetch ? "signed" : ""}`;
+  let client = clients.get(key);
+  if (!client) {
     const OpenAI = await openaiSdk();
-    client = { key, instance: new OpenAI({ apiKey, baseURL: settings.openaiBaseUrl, maxRetries: settings.modelMaxRetries, fetch: sdkFetch }) };
+    // Old keys' clients go: a container sees few endpoints, and a rotation must not keep the old key in memory.
+    for (const old of clients.keys()) if (old.slice(old.indexOf("\u0000")) === key.slice(key.indexOf("\u0000"))) clients.delete(old);
+    client = new OpenAI({ apiKey: endpoint.apiKey, baseURL: endpoint.baseUrl, maxRetries: endpoint.maxRetries, fetch: endpoint.fetch ?? sdkFetch });
+    clients.set(key, client);
   }
-  return client.instance;
+  return client;
 }
 
 /** Our deadline passed while the answer was streaming (or before its first words). */
@@ -107,13 +126,13 @@ export class ModelDeadlineError extends Error {
  * endpoint that refuses `max_completion_tokens` with a 400 is asked again at once with `max_tokens` (nothing was
  * generated, so nothing is paid twice), and this container remembers it.
  */
-export async function askModel(request: ModelRequest, settings: ModelSettings, onFieldFallback?: () => void): Promise<ModelAnswer> {
-  const sdk = await openai(request.apiKey, settings);
-  const endpoint = settings.openaiBaseUrl ?? "";
+export async function askModel(request: ModelRequest, endpoint: EndpointCall, settings: ModelSettings, onFieldFallback?: () => void): Promise<ModelAnswer> {
+  const sdk = await openai(endpoint);
+  const where = endpoint.baseUrl ?? "";
   const open = (field: string) =>
     sdk.chat.completions.create(
       {
-        model: settings.model,
+        model: endpoint.model,
         stream: true,
         // The last chunk then reports the tokens used: budgets are settled on it, and the cost metric computed.
         ...(settings.modelStreamUsage ? { stream_options: { include_usage: true } } : {}),
@@ -121,15 +140,15 @@ export async function askModel(request: ModelRequest, settings: ModelSettings, o
         messages: request.messages.map((message) => ({ ...message })) as OpenAI.Chat.ChatCompletionMessageParam[],
         ...(request.tools && request.tools.length > 0 ? { tools: request.tools.map((tool) => ({ ...tool, function: { ...tool.function } })) } : {}),
       },
-      { signal: request.signal },
+      { signal: request.signal, ...(endpoint.timeoutMs === undefined ? {} : { timeout: endpoint.timeoutMs }) },
     );
-  const field = refusedMaxCompletionTokens.has(endpoint) ? "max_tokens" : settings.modelMaxTokensField;
+  const field = refusedMaxCompletionTokens.has(where) ? "max_tokens" : settings.modelMaxTokensField;
   let stream;
   try {
     stream = await open(field);
   } catch (error) {
     if (field !== "max_completion_tokens" || !refusesField(error, field)) throw error;
-    refusedMaxCompletionTokens.add(endpoint);
+    refusedMaxCompletionTokens.add(where);
     onFieldFallback?.();
     stream = await open("max_tokens");
   }
@@ -139,7 +158,7 @@ export async function askModel(request: ModelRequest, settings: ModelSettings, o
   // A tool call arrives in pieces, keyed by its index: the id and name first, the arguments' JSON in fragments.
   const calls: { id: string; name: string; arguments: string }[] = [];
   for await (const chunk of stream) {
-    if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
+    if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens, cachedInputTokens: chunk.usage.prompt_tokens_details?.cached_tokens ?? 0 };
     const choice = chunk.choices[0];
     const delta = choice?.delta?.content;
     if (delta) {
