@@ -117,11 +117,21 @@ export async function askEndpoints(
   throw new AllEndpointsFailed(last);
 }
 
+/** One signing fetch per credentials source and region, so the SDK client made with it is kept too. */
+const signedFetches = new WeakMap<Env, Map<string, ReturnType<typeof awsSignedFetch>>>();
+function signedFetchFor(region: string, env: Env): ReturnType<typeof awsSignedFetch> {
+  const byRegion = signedFetches.get(env) ?? new Map<string, ReturnType<typeof awsSignedFetch>>();
+  signedFetches.set(env, byRegion);
+  let signed = byRegion.get(region);
+  if (!signed) byRegion.set(region, (signed = awsSignedFetch(region, env)));
+  return signed;
+}
+
 /** How one endpoint is called: its key (or the role's signature), retries and start timeout; undefined without a key. */
 async function endpointCall(endpoint: ModelEndpoint, deps: EndpointDeps, limits: { maxRetries: number; timeoutMs?: number }): Promise<EndpointCall | undefined> {
   if (endpoint.auth === "aws") {
     const region = bedrockRegionOf(endpoint.baseUrl) ?? deps.awsEnv?.AWS_REGION ?? process.env.AWS_REGION ?? "us-east-1";
-    return { baseUrl: endpoint.baseUrl, model: endpoint.model, apiKey: AWS_SIGNED, fetch: awsSignedFetch(region, deps.awsEnv), ...limits };
+    return { baseUrl: endpoint.baseUrl, model: endpoint.model, apiKey: AWS_SIGNED, fetch: signedFetchFor(region, deps.awsEnv ?? process.env), ...limits };
   }
   const apiKey = await deps.keyFor(endpoint);
   return apiKey === undefined ? undefined : { baseUrl: endpoint.baseUrl, model: endpoint.model, apiKey, ...limits };

@@ -66,8 +66,8 @@ function refusesField(error: unknown, field: string): boolean {
   return status === 400 && (param === field || (typeof message === "string" && message.includes(field)));
 }
 
-/** Clients kept per container, one per endpoint, key and retry count (a rotated key makes a new one). */
-const clients = new Map<string, OpenAI>();
+/** Clients kept per container, one per endpoint, key and retry count (a rotated key makes a new one), with the fetch they were made with. */
+const clients = new Map<string, { readonly fetch: typeof sdkFetch | undefined; readonly client: OpenAI }>();
 let sdk: Promise<typeof OpenAI> | undefined;
 let sdkLoaded = false;
 
@@ -101,15 +101,15 @@ export function modelSdkLoaded(): boolean {
 }
 
 async function openai(endpoint: EndpointCall): Promise<OpenAI> {
-  const key = `${endpoint.apiKey}\u0000${endpoint.baseUrl ?? ""}\u0000${endpoint.maxRetries}\u0000${endpoint.fetch ? "signed" : ""}`;
-  let client = clients.get(key);
-  if (!client) {
-    const OpenAI = await openaiSdk();
-    // Old keys' clients go: a container sees few endpoints, and a rotation must not keep the old key in memory.
-    for (const old of clients.keys()) if (old.slice(old.indexOf("\u0000")) === key.slice(key.indexOf("\u0000"))) clients.delete(old);
-    client = new OpenAI({ apiKey: endpoint.apiKey, baseURL: endpoint.baseUrl, maxRetries: endpoint.maxRetries, fetch: endpoint.fetch ?? sdkFetch });
-    clients.set(key, client);
-  }
+  const where = `\u0000${endpoint.baseUrl ?? ""}\u0000${endpoint.maxRetries}`;
+  const key = endpoint.apiKey + where;
+  const kept = clients.get(key);
+  if (kept && kept.fetch === endpoint.fetch) return kept.client;
+  const OpenAI = await openaiSdk();
+  // Old keys' clients go: a container sees few endpoints, and a rotation must not keep the old key in memory.
+  for (const old of clients.keys()) if (old.endsWith(where)) clients.delete(old);
+  const client = new OpenAI({ apiKey: endpoint.apiKey, baseURL: endpoint.baseUrl, maxRetries: endpoint.maxRetries, fetch: endpoint.fetch ?? sdkFetch });
+  clients.set(key, { fetch: endpoint.fetch, client });
   return client;
 }
 

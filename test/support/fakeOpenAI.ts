@@ -1,5 +1,7 @@
-import type { ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { SignatureV4 } from "@smithy/signature-v4";
 import { listen, readBody, sleep, type Listening } from "./listen.js";
+import { Sha256 } from "./nodeSha256.js";
 
 /**
  * An OpenAI-compatible chat completions server on loopback. It answers "답변: <question>" and takes directives
@@ -24,6 +26,16 @@ export interface FakeOpenAIOptions {
   readonly reportsUsage?: boolean;
   /** true: refuse `max_completion_tokens` with a 400 naming it, taking only `max_tokens` (some compatible servers). */
   readonly onlyMaxTokens?: boolean;
+  /** Reported as `prompt_tokens_details.cached_tokens` in the usage chunk (what a prompt cache served). */
+  readonly cachedPromptTokens?: number;
+  /** Every request fails with this status (an endpoint that is down), with `retry-after` when given. */
+  readonly status?: number;
+  readonly retryAfter?: string;
+  /**
+   * Plays Amazon Bedrock: a request must carry a SigV4 signature for the service `bedrock` made with these
+   * credentials, checked by recomputing it with the AWS SDK's own signer; otherwise 403, as Bedrock answers.
+   */
+  readonly sigV4?: { readonly region: string; readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string } };
 }
 
 export interface RecordedModelRequest {
@@ -63,9 +75,16 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     response.on("finish", () => (durationsMs[index] = performance.now() - arrived));
     void (async () => {
       const raw = await readBody(request);
-      if (request.method !== "POST" || request.url !== "/v1/chat/completions") return json(response, 404, { error: { message: "not found" } });
+      if (request.method !== "POST" || !request.url?.endsWith("/v1/chat/completions")) return json(response, 404, { error: { message: "not found" } });
       const body = JSON.parse(raw) as RecordedModelRequest["body"];
       requests.push({ authorization: request.headers.authorization, body });
+      if (options.sigV4 && !(await signedBy(request, raw, options.sigV4))) {
+        return json(response, 403, { message: "The request signature we calculated does not match the signature you provided." });
+      }
+      if (options.status) {
+        if (options.retryAfter) response.setHeader("retry-after", options.retryAfter);
+        return json(response, options.status, { error: { message: `fake error ${options.status}`, type: "server_error" } });
+      }
       if (options.apiKey && request.headers.authorization !== `Bearer ${options.apiKey}`) {
         const presented = (request.headers.authorization ?? "").replace(/^Bearer /, "");
         return json(response, 401, { error: { message: `Incorrect API key provided: ${presented.slice(0, 3)}*********${presented.slice(-4)}.`, type: "invalid_request_error", code: "invalid_api_key" } });
@@ -109,11 +128,34 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
           choices: [{ index: 0, message: { role: "assistant", content: answer }, finish_reason: finish }],
         });
       }
-      const usage = body.stream_options?.include_usage && options.reportsUsage !== false ? usageOf(body.messages, answer) : undefined;
+      const counted = body.stream_options?.include_usage && options.reportsUsage !== false ? usageOf(body.messages, answer) : undefined;
+      const usage = counted && options.cachedPromptTokens !== undefined ? { ...counted, prompt_tokens_details: { cached_tokens: options.cachedPromptTokens } } : counted;
       await stream(response, body.model, answer, finish, Number(directive("gap")?.[1] ?? 0), Boolean(directive("broken")), usage, () => (firstTokenMs[index] = performance.now() - arrived));
     })().catch(() => response.destroy());
   });
   return { ...listening, baseUrl: `${listening.url}/v1`, requests, durationsMs, firstTokenMs, release: () => held.splice(0).forEach((resolve) => resolve()) };
+}
+
+/** Whether the request carries a valid SigV4 signature for `bedrock` with these credentials (recomputed by the AWS SDK's signer). */
+async function signedBy(request: IncomingMessage, body: string, expected: NonNullable<FakeOpenAIOptions["sigV4"]>): Promise<boolean> {
+  const authorization = request.headers.authorization ?? "";
+  const parts = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/\d{8}\/([^/]+)\/bedrock\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(authorization);
+  const amzDate = request.headers["x-amz-date"];
+  if (!parts || typeof amzDate !== "string" || parts[1] !== expected.credentials.accessKeyId || parts[2] !== expected.region) return false;
+  const signedNames = parts[3]!.split(";");
+  const headers: Record<string, string> = {};
+  for (const name of signedNames) {
+    const value = request.headers[name];
+    if (typeof value !== "string") return false;
+    headers[name] = value;
+  }
+  const signingDate = new Date(amzDate.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, "$1-$2-$3T$4:$5:$6Z"));
+  const signer = new SignatureV4({ service: "bedrock", region: expected.region, credentials: expected.credentials, sha256: Sha256, applyChecksum: false });
+  const url = new URL(request.url ?? "/", "http://localhost");
+  // The signer adds the date (and the session token) itself, from what it is given.
+  const { "x-amz-date": _date, ...unsigned } = headers;
+  const signed = await signer.sign({ method: request.method ?? "POST", protocol: "http:", hostname: url.hostname, path: url.pathname, headers: unsigned, body }, { signingDate, signableHeaders: new Set(signedNames) });
+  return signed.headers.authorization === authorization;
 }
 
 /** The fake's token counts: one per character, so a test can tell reported usage from the bot's own estimate. */
