@@ -5,7 +5,7 @@ import { Construct } from "constructs";
 import { topicArn, type Place } from "./arns.js";
 import type { BotKey } from "./BotKey.js";
 import type { AlarmSettings } from "./config.js";
-import { METRICS_NAMESPACE, OUTCOME_METRIC } from "../handler/metrics.js";
+import { ALL_ENDPOINTS_FAILED_METRIC, ENDPOINT_MISCONFIGURED_METRIC, METRICS_NAMESPACE, OUTCOME_METRIC } from "../handler/metrics.js";
 
 export interface BotAlarmsProps {
   readonly place: Place;
@@ -20,6 +20,8 @@ export interface BotAlarmsProps {
   readonly settings: AlarmSettings;
   /** The alarm topic is encrypted with the environment's key. */
   readonly key: BotKey;
+  /** Listed model endpoints: with any, two alarms more (every endpoint failed a question; one is misconfigured). */
+  readonly modelEndpoints?: number;
 }
 
 /** One alarm, as data: what it watches, when it fires, and what it means for the people using the bot. */
@@ -55,6 +57,16 @@ export function alarmSpecs(props: Omit<BotAlarmsProps, "place" | "settings" | "k
       metrics: [{ namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: props.deadLetterQueueName } }],
     },
     { name: "budget-refusals", description: `More than ${props.budgetRefusalsPer5Minutes} questions in 5 minutes were refused by a daily budget.`, threshold: props.budgetRefusalsPer5Minutes, metrics: [outcome("refusedByBudget")] },
+    ...((props.modelEndpoints ?? 0) > 0 ? endpointAlarms(props.environment) : []),
+  ];
+}
+
+/** With a list of model endpoints (docs/operations.md, "Model endpoints"). */
+function endpointAlarms(environment: string): AlarmSpec[] {
+  const bot = (metricName: string) => ({ namespace: METRICS_NAMESPACE, metricName, dimensions: { Environment: environment } });
+  return [
+    { name: "model-endpoints-all-failed", description: "Every model endpoint a question could go to failed before its first word; those people got the failure message.", threshold: 0, metrics: [bot(ALL_ENDPOINTS_FAILED_METRIC)] },
+    { name: "model-endpoint-misconfigured", description: "A model endpoint refused its key or its model (401, 403, 404, or no key in its secret): a configuration error; questions went to the next endpoint.", threshold: 0, metrics: [bot(ENDPOINT_MISCONFIGURED_METRIC)] },
   ];
 }
 

@@ -1,7 +1,7 @@
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { Construct } from "constructs";
 import type { BotKey } from "./BotKey.js";
-import { secretNameOf } from "./secretNames.js";
+import { modelKeyOf, secretNameOf } from "./secretNames.js";
 
 export interface BotSecretsProps {
   readonly environment: string;
@@ -9,6 +9,8 @@ export interface BotSecretsProps {
   readonly key: BotKey;
   /** The environment's channels use Dooray tools: a third secret, the bot account's API token. */
   readonly doorayApiToken: boolean;
+  /** Listed model endpoints that take a key (auth apiKey): one secret each, `model-key-<name>`. */
+  readonly modelEndpointsWithKeys: readonly string[];
 }
 
 /**
@@ -22,8 +24,9 @@ export class BotSecrets extends Construct {
   readonly openaiApiKey: SecretsmanagerSecret;
   readonly doorayAppToken: SecretsmanagerSecret;
   readonly doorayApiToken: SecretsmanagerSecret | undefined;
+  readonly modelKeys: readonly SecretsmanagerSecret[];
   /** Known at plan time, so policies and environments can name them. */
-  readonly names: { readonly openaiApiKey: string; readonly doorayAppToken: string; readonly doorayApiToken: string | undefined };
+  readonly names: { readonly openaiApiKey: string; readonly doorayAppToken: string; readonly doorayApiToken: string | undefined; readonly modelKeys: Readonly<Record<string, string>> };
 
   constructor(scope: Construct, id: string, props: BotSecretsProps) {
     super(scope, id);
@@ -31,6 +34,7 @@ export class BotSecrets extends Construct {
       openaiApiKey: secretNameOf(props.environment, "openai-api-key"),
       doorayAppToken: secretNameOf(props.environment, "dooray-app-token"),
       doorayApiToken: props.doorayApiToken ? secretNameOf(props.environment, "dooray-api-token") : undefined,
+      modelKeys: Object.fromEntries(props.modelEndpointsWithKeys.map((name) => [name, secretNameOf(props.environment, modelKeyOf(name))])),
     };
     this.openaiApiKey = new SecretsmanagerSecret(this, "openai_api_key", {
       name: this.names.openaiApiKey,
@@ -55,5 +59,15 @@ export class BotSecrets extends Construct {
           dependsOn: [props.key.alias],
         })
       : undefined;
+    this.modelKeys = Object.entries(this.names.modelKeys).map(
+      ([endpoint, name]) =>
+        new SecretsmanagerSecret(this, `model_key_${endpoint.replaceAll("-", "_")}`, {
+          name,
+          description: `API key of the model endpoint "${endpoint}"; set with: npm run secret -- put <env> ${modelKeyOf(endpoint)}`,
+          recoveryWindowInDays: 7,
+          kmsKeyId: props.key.aliasName,
+          dependsOn: [props.key.alias],
+        }),
+    );
   }
 }

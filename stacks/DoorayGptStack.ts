@@ -1,7 +1,8 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import { functionArn, secretArnPattern, type Place } from "./arns.js";
+import { foundationModelArn, functionArn, secretArnPattern, type Place } from "./arns.js";
+import { bedrockRegionOf } from "../handler/model/endpoints.js";
 import { BotSecrets } from "./BotSecrets.js";
 import type { EnvironmentConfig } from "./config.js";
 import { EDGE_FAILURE_RECORD_MAX_AGE_SECONDS, EdgeFunction } from "./EdgeFunction.js";
@@ -41,7 +42,12 @@ export class DoorayGptStack extends TerraformStack {
     declareBackend(this, env);
 
     this.key = new BotKey(this, "key", { place, aliasName: prefix, logGroupNames: [`/aws/lambda/${names.edge}`, `/aws/lambda/${names.worker}`], alarmTopic: env.alarms.emails.length > 0 });
-    const secrets = new BotSecrets(this, "secrets", { environment: env.name, key: this.key, doorayApiToken: env.doorayApi !== undefined });
+    const secrets = new BotSecrets(this, "secrets", {
+      environment: env.name,
+      key: this.key,
+      doorayApiToken: env.doorayApi !== undefined,
+      modelEndpointsWithKeys: env.modelEndpoints.filter((endpoint) => endpoint.auth === "apiKey").map((endpoint) => endpoint.name),
+    });
     const codeSigning = env.codeSigning ? new CodeSigning(this, "code_signing", { place, prefix, key: this.key }) : undefined;
     const layer = new OpenAILayer(this, "openai", { layerName: `${prefix}-openai`, codeSigning });
     this.table = new BotTable(this, "table", { place, tableName: prefix, settings: env.table, key: this.key });
@@ -68,6 +74,8 @@ export class DoorayGptStack extends TerraformStack {
       logRetentionDays: env.logRetentionDays,
       secretArns: [secretArnPattern(place, secrets.names.doorayAppToken), secretArnPattern(place, secrets.names.openaiApiKey)],
       doorayApiTokenArn: secrets.names.doorayApiToken ? secretArnPattern(place, secrets.names.doorayApiToken) : undefined,
+      modelKeyArns: Object.values(secrets.names.modelKeys).map((name) => secretArnPattern(place, name)),
+      bedrockModelArns: env.modelEndpoints.filter((endpoint) => endpoint.auth === "aws").map((endpoint) => foundationModelArn(bedrockRegionOf(endpoint.baseUrl) ?? env.region, endpoint.model)),
       edge: this.edge.function,
       layerArn: layer.layer.arn,
       table: this.table,
@@ -78,7 +86,7 @@ export class DoorayGptStack extends TerraformStack {
     });
 
     const metricsNames = { prefix, environment: env.name, edgeName: names.edge, workerName: names.worker };
-    new BotAlarms(this, "alarms", { place, ...metricsNames, deadLetterQueueName: deadLetters.name, settings: env.alarms, key: this.key });
+    new BotAlarms(this, "alarms", { place, ...metricsNames, deadLetterQueueName: deadLetters.name, settings: env.alarms, key: this.key, modelEndpoints: env.modelEndpoints.length });
     new BotDashboard(this, "dashboard", { dashboardName: prefix, region: env.region, environment: env.name, edgeName: names.edge, workerName: names.worker, outcomes: OUTCOMES });
 
     output(this, "function_url", this.edge.url.functionUrl, "Request URL to register for the /gpt command in Dooray");
@@ -92,6 +100,7 @@ export class DoorayGptStack extends TerraformStack {
     output(this, "dashboard_name", prefix, "CloudWatch dashboard of questions, tokens, cost and health");
     output(this, "openai_api_key_secret_name", secrets.names.openaiApiKey, "Secret holding the OpenAI API key");
     output(this, "dooray_app_token_secret_name", secrets.names.doorayAppToken, "Secret holding the Dooray app token");
+    for (const [endpoint, name] of Object.entries(secrets.names.modelKeys)) output(this, `model_key_${endpoint.replaceAll("-", "_")}_secret_name`, name, `Secret holding the key of model endpoint ${endpoint}`);
     if (secrets.names.doorayApiToken) output(this, "dooray_api_token_secret_name", secrets.names.doorayApiToken, "Secret holding the bot account's Dooray API token");
   }
 }
@@ -126,7 +135,7 @@ export function edgeSettings(env: EnvironmentConfig, appTokenSecretName: string,
 }
 
 /** The worker's settings: the model, its limits, and the same checks the edge made. */
-export function workerSettings(env: EnvironmentConfig, secretNames: { openaiApiKey: string; doorayAppToken: string; doorayApiToken: string | undefined }): Record<string, string> {
+export function workerSettings(env: EnvironmentConfig, secretNames: { openaiApiKey: string; doorayAppToken: string; doorayApiToken: string | undefined; modelKeys?: Readonly<Record<string, string>> }): Record<string, string> {
   return {
     DOORAY_APP_TOKEN_SECRET_ID: secretNames.doorayAppToken,
     OPENAI_API_KEY_SECRET_ID: secretNames.openaiApiKey,
@@ -134,6 +143,10 @@ export function workerSettings(env: EnvironmentConfig, secretNames: { openaiApiK
     ...(env.doorayApi && secretNames.doorayApiToken ? { DOORAY_API_URL: env.doorayApi.url, DOORAY_API_TOKEN_SECRET_ID: secretNames.doorayApiToken } : {}),
     BOT_MODEL: env.model,
     ...(env.openaiBaseUrl ? { OPENAI_BASE_URL: env.openaiBaseUrl } : {}),
+    // The endpoints in order, each with its residency and its key's secret (never a key): a reviewer reads in the
+    // plan where questions go.
+    ...(env.modelEndpoints.length > 0 ? { MODEL_ENDPOINTS: JSON.stringify(env.modelEndpoints.map((endpoint) => ({ ...endpoint, ...(secretNames.modelKeys?.[endpoint.name] ? { apiKeySecretId: secretNames.modelKeys[endpoint.name] } : {}) }))) } : {}),
+    ...(env.residency ? { MODEL_RESIDENCY: env.residency } : {}),
     ...(env.openaiStreamUsage ? {} : { MODEL_STREAM_USAGE: "0" }),
     ...(env.openaiMaxTokensField === "max_tokens" ? { MODEL_MAX_TOKENS_FIELD: "max_tokens" } : {}),
     RESPONSE_URL_HOSTS: env.responseUrlHosts.join(","),
@@ -142,6 +155,7 @@ export function workerSettings(env: EnvironmentConfig, secretNames: { openaiApiK
     ...(env.tenantIds.length > 0 ? { DOORAY_TENANT_IDS: env.tenantIds.join(",") } : {}),
     MODEL_PRICE_INPUT_PER_MTOK: String(env.modelPrice.inputPerMillionTokens),
     MODEL_PRICE_OUTPUT_PER_MTOK: String(env.modelPrice.outputPerMillionTokens),
+    MODEL_PRICE_CACHED_INPUT_PER_MTOK: String(env.modelPrice.cachedInputPerMillionTokens),
     // Leave the worker time to tell the person that the model was too slow.
     MODEL_TIMEOUT_MS: String(Math.min(900_000, (env.worker.timeoutSeconds - 20) * 1000)),
     // Lambda drops older events to the on-failure path; a minute more covers clock differences.

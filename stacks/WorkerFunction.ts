@@ -18,6 +18,10 @@ export interface WorkerFunctionProps {
   readonly logRetentionDays: number;
   /** ARN patterns of both secrets: the app token (to verify jobs) and the OpenAI key. */
   readonly secretArns: readonly string[];
+  /** ARN patterns of the listed model endpoints' keys. */
+  readonly modelKeyArns: readonly string[];
+  /** Bedrock foundation models the worker may invoke with its own role (endpoints with auth "aws"). */
+  readonly bedrockModelArns: readonly string[];
   /** ARN pattern of the bot account's Dooray API token, when the channels have Dooray tools. */
   readonly doorayApiTokenArn: string | undefined;
   /** The on-failure destination: the edge, which tells the person. */
@@ -52,6 +56,9 @@ export class WorkerFunction extends Construct {
       logRetentionDays: props.logRetentionDays,
       statements: [
         { Sid: "ReadBothSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [...props.secretArns] },
+        ...(props.modelKeyArns.length > 0 ? [{ Sid: "ReadModelEndpointKeys", Effect: "Allow" as const, Action: ["secretsmanager:GetSecretValue"], Resource: [...props.modelKeyArns] }] : []),
+        // Model endpoints on Amazon Bedrock, called with this role: the named models only, never a wildcard.
+        ...(props.bedrockModelArns.length > 0 ? [{ Sid: "InvokeNamedBedrockModels", Effect: "Allow" as const, Action: ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"], Resource: [...props.bedrockModelArns] }] : []),
         // The channels' Dooray tools; the edge never holds this token.
         ...(props.doorayApiTokenArn ? [{ Sid: "ReadDoorayApiToken", Effect: "Allow" as const, Action: ["secretsmanager:GetSecretValue"], Resource: [props.doorayApiTokenArn] }] : []),
         // Lambda sends the on-failure record with the worker's own role.

@@ -28,6 +28,11 @@ export function secretArnPattern(place: Place, secretName: string): string {
   return `arn:${partitionOf(place.region)}:secretsmanager:${place.region}:${place.accountId}:secret:${secretName}-??????`;
 }
 
+/** A Bedrock foundation model: no account in its ARN (the model is AWS's). */
+export function foundationModelArn(region: string, modelId: string): string {
+  return `arn:${partitionOf(region)}:bedrock:${region}::foundation-model/${modelId}`;
+}
+
 /** IAM is global: no region in a role's ARN. */
 export function roleArn(place: Place, roleName: string): string {
   return `arn:${partitionOf(place.region)}:iam::${place.accountId}:role/${roleName}`;

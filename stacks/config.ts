@@ -4,6 +4,7 @@ import { DEFAULT_DOORAY_REST_URL, DEFAULT_PRICES, DEFAULT_SYSTEM_PROMPT, DEFAULT
 import { fixedOffsetMinutes, isKnownTimeZone } from "../handler/store/budgetDay.js";
 import { parseChannelProfiles, type ChannelProfiles, type PersonalDataMode } from "../handler/channelProfiles.js";
 import { promptTokenBound, reservationFor } from "../handler/store/tokenEstimate.js";
+import { parseModelEndpoints, routeFor, unlistedEndpoint, type ModelEndpoint, type Residency } from "../handler/model/endpoints.js";
 
 /**
  * Deployment settings, one entry per environment, from the `environments` object in cdktf.json's `context`
@@ -27,6 +28,13 @@ export interface EnvironmentConfig {
   readonly codeSigning: boolean;
   readonly model: string;
   readonly openaiBaseUrl: string | undefined;
+  /**
+   * The endpoints questions go to, in order, with failover (docs/operations.md, "Model endpoints"); empty: model and
+   * openaiBaseUrl alone, as one endpoint.
+   */
+  readonly modelEndpoints: readonly ModelEndpoint[];
+  /** The residency every channel holds to unless its profile says otherwise; undefined: any endpoint. */
+  readonly residency: Residency | undefined;
   /** false for an OpenAI-compatible endpoint that refuses `stream_options` (budgets then settle on estimates). */
   readonly openaiStreamUsage: boolean;
   /** "max_tokens" for an OpenAI-compatible endpoint that refuses `max_completion_tokens`. */
@@ -43,7 +51,7 @@ export interface EnvironmentConfig {
   /** Daily token budgets (0 = unlimited) and the time zone whose midnight starts a day. */
   readonly budgets: BudgetSettings;
   /** US dollars per million tokens, for the estimated-cost metric. */
-  readonly modelPrice: { readonly inputPerMillionTokens: number; readonly outputPerMillionTokens: number };
+  readonly modelPrice: { readonly inputPerMillionTokens: number; readonly outputPerMillionTokens: number; readonly cachedInputPerMillionTokens: number };
   readonly table: TableSettings;
   readonly alarms: AlarmSettings;
   /** Per-channel name, system prompt, model, budgets and Dooray scope (docs/architecture.md, "Channel profiles"). */
@@ -102,7 +110,7 @@ const DEFAULTS = {
 } as const;
 
 const KNOWN_KEYS = new Set([
-  "accountId", "region", "edge", "worker", "logRetentionDays", "tracing", "codeSigning", "model", "openaiBaseUrl", "openaiStreamUsage", "openaiMaxTokensField", "maxOutputTokens",
+  "accountId", "region", "edge", "worker", "logRetentionDays", "tracing", "codeSigning", "model", "openaiBaseUrl", "modelEndpoints", "residency", "openaiStreamUsage", "openaiMaxTokensField", "maxOutputTokens",
   "responseUrlHosts", "linkHosts", "personalData", "tenantIds", "tags", "backend", "budgets", "modelPrice", "table", "alarms", "channels", "doorayApi",
 ]);
 /** Settings of the one-function design, and where they live now. */
@@ -120,6 +128,7 @@ export function parseEnvironments(raw: unknown): EnvironmentConfig[] {
     const environment = parseEnvironment(name, settings);
     checkProfilesFit(environment, `environments.${name}`);
     checkScopesHaveToken(environment, `environments.${name}`);
+    checkRoutes(environment, `environments.${name}`);
     return environment;
   });
 }
@@ -150,6 +159,8 @@ function parseEnvironment(name: string, raw: unknown): EnvironmentConfig {
     codeSigning: bool(raw, at, "codeSigning", false),
     model: str(raw, at, "model", DEFAULTS.model, /^\S{1,100}$/, "a model name without spaces"),
     openaiBaseUrl: optionalStr(raw, at, "openaiBaseUrl", /^https:\/\/\S+$/, "an https URL"),
+    modelEndpoints: modelEndpoints(raw.modelEndpoints, `${at}.modelEndpoints`),
+    residency: optionalStr(raw, at, "residency", /^(kr|global)$/, '"kr" (questions processed in Korea only) or "global"') as Residency | undefined,
     openaiStreamUsage: bool(raw, at, "openaiStreamUsage", true),
     openaiMaxTokensField: str(raw, at, "openaiMaxTokensField", "max_completion_tokens", /^(max_completion_tokens|max_tokens)$/, "max_completion_tokens or max_tokens") as MaxTokensField,
     maxOutputTokens,
@@ -166,6 +177,37 @@ function parseEnvironment(name: string, raw: unknown): EnvironmentConfig {
     channels: channels(raw.channels, `${at}.channels`, maxOutputTokens),
     doorayApi: doorayApi(raw.doorayApi, `${at}.doorayApi`),
   };
+}
+
+function modelEndpoints(raw: unknown, at: string): ModelEndpoint[] {
+  if (raw === undefined) return [];
+  try {
+    return parseModelEndpoints(raw, { inlineKeys: false, at, strictResidency: true });
+  } catch (error) {
+    throw new StackConfigError((error as Error).message);
+  }
+}
+
+/**
+ * Where each channel's questions go must be somewhere: a profile names only listed endpoints, takes its model from
+ * them when there is a list, and a channel held to `kr` has a `kr` endpoint to go to (else every question of it
+ * would be refused).
+ */
+function checkRoutes(environment: EnvironmentConfig, at: string): void {
+  const listed = environment.modelEndpoints;
+  const unlisted = unlistedEndpoint(environment.openaiBaseUrl, environment.model);
+  const channels: [string, string, Parameters<typeof routeFor>[2]][] = [["", `${at}.residency`, undefined], ...Object.entries(environment.channels).map(([channelId, profile]): [string, string, Parameters<typeof routeFor>[2]] => [channelId, `${at}.channels.${channelId}`, profile])];
+  for (const [channelId, where, profile] of channels) {
+    const unknown = profile?.endpoints?.find((name) => !listed.some((endpoint) => endpoint.name === name));
+    if (unknown) throw new StackConfigError(`${where}.endpoints: "${unknown}" is not in ${at}.modelEndpoints${listed.length > 0 ? ` (${listed.map((endpoint) => endpoint.name).join(", ")})` : ", which lists none"}`);
+    const model = channelId ? environment.channels[channelId]?.model : undefined;
+    if (model && listed.length > 0) throw new StackConfigError(`${where}.model: with ${at}.modelEndpoints, each endpoint names its model; name the endpoints this channel uses instead ("endpoints": [...])`);
+    const route = routeFor(listed, unlisted, profile, environment.residency);
+    if (route.endpoints.length === 0) {
+      const whose = channelId ? `channel ${channelId} keeps its questions in Korea` : "every channel keeps its questions in Korea";
+      throw new StackConfigError(`${route.residency === profile?.residency && channelId ? `${where}.residency` : `${at}.residency`}: ${whose}, but ${profile?.endpoints ? "none of its endpoints is" : listed.length > 0 ? "no endpoint in modelEndpoints is" : "there is no modelEndpoints list, and the default endpoint (api.openai.com or openaiBaseUrl) is not"} "kr"; add a "kr" endpoint (docs/operations.md, "Model endpoints")`);
+    }
+  }
 }
 
 function doorayApi(raw: unknown, at: string): EnvironmentConfig["doorayApi"] {
@@ -249,13 +291,16 @@ function budgets(raw: unknown, at: string, maxOutputTokens: number): BudgetSetti
 }
 
 function modelPrice(raw: unknown, at: string): EnvironmentConfig["modelPrice"] {
-  const settings = sizingObject(raw, at, ["inputPerMillionTokens", "outputPerMillionTokens"]);
+  const settings = sizingObject(raw, at, ["inputPerMillionTokens", "outputPerMillionTokens", "cachedInputPerMillionTokens"]);
   const price = (key: string, fallback: number) => {
     const value = settings[key] ?? fallback;
     if (typeof value !== "number" || !(value >= 0 && value <= 10_000)) throw new StackConfigError(`${at}.${key}: expected US dollars from 0 to 10000, got ${JSON.stringify(value)}`);
     return value;
   };
-  return { inputPerMillionTokens: price("inputPerMillionTokens", DEFAULT_PRICES.input), outputPerMillionTokens: price("outputPerMillionTokens", DEFAULT_PRICES.output) };
+  const input = price("inputPerMillionTokens", DEFAULT_PRICES.input);
+  // Another model's input price without its cached price: cached tokens are priced as input (never under).
+  const cachedFallback = settings.inputPerMillionTokens === undefined ? DEFAULT_PRICES.cachedInput : input;
+  return { inputPerMillionTokens: input, outputPerMillionTokens: price("outputPerMillionTokens", DEFAULT_PRICES.output), cachedInputPerMillionTokens: price("cachedInputPerMillionTokens", cachedFallback) };
 }
 
 function tableSettings(raw: unknown, at: string): TableSettings {

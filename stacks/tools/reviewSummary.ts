@@ -1,3 +1,4 @@
+import { formatModelRoutes, modelRoutesOf, type ModelRoute } from "./modelRoutes.js";
 import { describeStatement, isAdminLikeManagedPolicy, parsePolicy, widenings, type Statement } from "./iamPolicy.js";
 import type { PlanJson } from "./offlineTerraform.js";
 
@@ -64,8 +65,8 @@ export interface ReviewSummary {
     readonly signedLayers: readonly string[];
   };
   readonly deadLetters: readonly { readonly function: string; readonly queue: string; readonly retentionSeconds: number | undefined }[];
-  /** Where questions go: the model endpoint the worker calls (the SDK's default is OpenAI's public API). */
-  readonly modelEndpoint: { readonly host: string; readonly isDefault: boolean; readonly model: string } | undefined;
+  /** Where questions go: each channel's model endpoints in order (the SDK's default is OpenAI's public API). */
+  readonly modelRoutes: readonly ModelRoute[] | undefined;
   /** The personal-data guard: the environment's default, then each channel that sets its own. */
   readonly personalData: readonly { readonly channel: string | undefined; readonly mode: string }[];
   /** The Dooray tenants that may call; empty means any tenant. */
@@ -158,7 +159,7 @@ function summaryWithoutFlags(stack: string, plan: PlanJson, allowedAccountIds: r
         const retention = of("aws_sqs_queue").find((candidate) => candidate.name === queue)?.message_retention_seconds;
         return { function: String(fn.function_name), queue, retentionSeconds: retention === undefined ? undefined : Number(retention) };
       }),
-    modelEndpoint: endpointOf(functions),
+    modelRoutes: modelRoutesOf(functions.map(variablesOf).find((vars) => vars.BOT_MODEL !== undefined)),
     tenants: tenantsOf(functions),
     personalData: personalDataOf(functions),
     dooray: doorayOf(functions),
@@ -311,12 +312,6 @@ function profilesOf(variables: Record<string, string>): Record<string, unknown> 
 const hostOf = (url: string) => URL.canParse(url) ? new URL(url).host : url;
 
 const variablesOf = (fn: After) => (fn.environment?.[0]?.variables ?? {}) as Record<string, string>;
-
-function endpointOf(functions: After[]): ReviewSummary["modelEndpoint"] {
-  const worker = functions.map(variablesOf).find((vars) => vars.BOT_MODEL !== undefined);
-  if (!worker) return undefined;
-  return worker.OPENAI_BASE_URL ? { host: hostOf(worker.OPENAI_BASE_URL), isDefault: false, model: worker.BOT_MODEL! } : { host: "api.openai.com", isDefault: true, model: worker.BOT_MODEL! };
-}
 
 function tenantsOf(functions: After[]): string[] {
   const listed = functions.map(variablesOf).find((vars) => vars.DOORAY_TENANT_IDS !== undefined)?.DOORAY_TENANT_IDS;
@@ -484,15 +479,14 @@ export function formatSummary(summary: ReviewSummary): string {
     lines.push(`  - model spend per day (every token at the output list price, the upper bound): ${usd(summary.spend.perPerson)} per person, ${usd(summary.spend.perChannel)} per channel; the whole bot has no daily total beyond these times the people and channels using it`);
     for (const channel of summary.spend.channels) lines.push(`    channel ${channel.channelId} (${channel.name}): ${usd(channel.perPerson)} per person, ${usd(channel.perChannel)} for the channel`);
   }
-  if (summary.modelEndpoint) {
-    lines.push("", "Where questions go");
-    lines.push(
-      summary.modelEndpoint.isDefault
-        ? `  - every question and its conversation go to ${summary.modelEndpoint.host} (the openai SDK's default: OpenAI's public API, outside Korea), model ${summary.modelEndpoint.model}; every channel profile too. Set openaiBaseUrl for another endpoint`
-        : `  - every question and its conversation go to ${summary.modelEndpoint.host} (openaiBaseUrl), model ${summary.modelEndpoint.model}; every channel profile too`,
-    );
+  if (summary.modelRoutes) {
+    const routes = summary.modelRoutes;
+    lines.push(...formatModelRoutes(routes));
     for (const guard of summary.personalData) {
-      const what = guard.mode === "mask" ? "resident, foreigner, passport, driver's licence, card and account numbers are masked before the model sees them" : guard.mode === "block" ? "a question holding such numbers is refused before any model call; tool results are masked" : `⚠ NOTHING IS MASKED: personal numbers go to ${summary.modelEndpoint.host}${summary.modelEndpoint.isDefault ? ", a public endpoint outside Korea" : ""}`;
+      const route = routes.find((candidate) => candidate.channelId !== undefined && guard.channel?.split(" ")[0] === candidate.channelId) ?? routes[0]!;
+      const abroad = route.endpoints.filter((endpoint) => endpoint.residency !== "kr");
+      const where = `${route.endpoints.map((endpoint) => endpoint.host).join(", ")}${abroad.some((endpoint) => endpoint.isDefault) ? ", a public endpoint outside Korea" : abroad.length > 0 ? ", outside Korea" : ""}`;
+      const what = guard.mode === "mask" ? "resident, foreigner, passport, driver's licence, card and account numbers are masked before the model sees them" : guard.mode === "block" ? "a question holding such numbers is refused before any model call; tool results are masked" : `⚠ NOTHING IS MASKED: personal numbers go to ${where}`;
       lines.push(`  - personal data ${guard.channel ? `in channel ${guard.channel}` : "by default"} (${guard.mode}): ${what}`);
     }
   }

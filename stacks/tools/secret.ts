@@ -5,17 +5,17 @@ import { putSecretValue } from "../../handler/aws/putSecretValue.js";
 import { AwsCallError } from "../../handler/errors.js";
 import { parseEnvironments, StackConfigError } from "../config.js";
 import { loadSettings } from "../settings.js";
-import { secretNameOf, SECRET_KEYS, type SecretKey } from "../secretNames.js";
+import { modelKeyOf, secretNameOf, SECRET_KEYS, type SecretKey } from "../secretNames.js";
 
 /**
- * `npm run secret -- put <env> <openai-api-key|dooray-app-token|dooray-api-token>`: writes a new value of one secret with
+ * `npm run secret -- put <env> <openai-api-key|dooray-app-token|dooray-api-token|model-key-<endpoint>>`: writes a new value of one secret with
  * PutSecretValue, signed like the functions' own calls (SigV4 from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
  * AWS_SESSION_TOKEN). The value is read from the terminal without echo, or from stdin when piped, so it never
  * appears in shell history, a process list, Terraform state, a plan or a log. Only that one secret changes.
  */
 class UsageError extends Error {}
 
-const USAGE = `usage: npm run secret -- put <environment> <${SECRET_KEYS.join("|")}>
+const USAGE = `usage: npm run secret -- put <environment> <${SECRET_KEYS.join("|")}|model-key-<endpoint>>
   the value is read from the terminal (not echoed) or from stdin:  pbpaste | npm run secret -- put prod openai-api-key
   credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN in the environment, e.g. with the
     AWS CLI v2 (2.9 or later):  eval "$(aws configure export-credentials --profile <profile> --format env)"
@@ -24,11 +24,14 @@ const USAGE = `usage: npm run secret -- put <environment> <${SECRET_KEYS.join("|
 async function main(args: string[]): Promise<void> {
   const [verb, environment, key] = args;
   if (verb !== "put" || !environment || !key) throw new UsageError(USAGE);
-  if (!(SECRET_KEYS as readonly string[]).includes(key)) throw new UsageError(`unknown secret "${key}"; one of: ${SECRET_KEYS.join(", ")}`);
+  const modelKey = key.startsWith("model-key-");
+  if (!(SECRET_KEYS as readonly string[]).includes(key) && !modelKey) throw new UsageError(`unknown secret "${key}"; one of: ${SECRET_KEYS.join(", ")}, model-key-<endpoint>`);
   const settings = loadSettings();
   console.error(`settings: ${settings.source}`);
   const env = parseEnvironments(settings.environments).find((candidate) => candidate.name === environment);
   if (!env) throw new UsageError(`no environment "${environment}" in the settings`);
+  const keyed = env.modelEndpoints.filter((endpoint) => endpoint.auth === "apiKey").map((endpoint) => modelKeyOf(endpoint.name));
+  if (modelKey && !keyed.includes(key as SecretKey)) throw new UsageError(`environment ${env.name} has no endpoint with that key; its model-key secrets: ${keyed.join(", ") || "none (no modelEndpoints with auth apiKey)"}`);
   if (key === "dooray-api-token" && !env.doorayApi) throw new UsageError(`environment ${env.name} has no doorayApi setting, so it has no dooray-api-token secret; set doorayApi ({} for the default host) and deploy first`);
   if (!process.env.AWS_ACCESS_KEY_ID || !process.env.AWS_SECRET_ACCESS_KEY) {
     throw new UsageError(`AWS credentials are not in the environment (account ${env.accountId} expected)\n${USAGE}`);

@@ -67,7 +67,7 @@ describe.skipIf(!available)("npm run plan:offline", { timeout: TERRAFORM_BUDGET_
     expect(summary).toContain("- dooray-gpt-dev-budget-refusals");
     // What a security reviewer asked for and could not find.
     expect(summary).toContain("⚠ ANY DOORAY TENANT");
-    expect(summary).toContain("every question and its conversation go to api.openai.com (the openai SDK's default: OpenAI's public API, outside Korea)");
+    expect(summary).toContain("  - by default: ⚠ api.openai.com (the openai SDK's default: OpenAI's public API, outside Korea)");
     expect(summary).toContain("conversations (question and answer text, for 이어서 질문 and 채널에 공유): 24 hours after their last turn");
     expect(summary).toContain("daily usage rows (token counts and answer counts by person and channel ids, no text): 35 days");
     expect(summary).toContain("point-in-time recovery of dooray-gpt-dev keeps deleted and expired rows recoverable for up to 35 days");

@@ -360,6 +360,30 @@ describe("the comment tells the truth about access", { timeout: PROCESS_BUDGET_M
     expect(text).toContain("  - personal data in channel 1111111111111111111 (내부 모델) (allow): ⚠ NOTHING IS MASKED: personal numbers go to api.openai.com, a public endpoint outside Korea");
   });
 
+  it("lists where each channel's questions go, endpoints in order with residency and auth, ⚠ on every one that may process outside Korea", () => {
+    const plan = load("environment-update");
+    const worker = plan.resource_changes.find((change) => change.address.startsWith("aws_lambda_function.worker"))!.change.after as Record<string, any>;
+    const variables = worker.environment[0].variables as Record<string, string>;
+    const before = comment(plan);
+    // Today's single endpoint is OpenAI's public API: marked, with the way out.
+    expect(before).toContain(`  - by default: ⚠ api.openai.com (the openai SDK's default: OpenAI's public API, outside Korea), model ${variables.BOT_MODEL}, key in secret ${variables.OPENAI_API_KEY_SECRET_ID}`);
+    expect(before).toContain("set modelEndpoints for endpoints in Korea");
+    variables.MODEL_ENDPOINTS = JSON.stringify([
+      { name: "bedrock-seoul", baseUrl: "https://bedrock-runtime.ap-northeast-2.amazonaws.com/openai/v1", model: "openai.gpt-oss-120b-1:0", residency: "kr", auth: "aws" },
+      { name: "openai", baseUrl: "https://api.openai.com/v1", model: "gpt-4.1-mini", residency: "global", auth: "apiKey", apiKeySecretId: "dooray-gpt/fixture/model-key-openai" },
+    ]);
+    variables.CHANNEL_PROFILES = JSON.stringify({ "3333333333333333333": { name: "재무", residency: "kr", personalData: "allow" }, "4444444444444444444": { name: "잡담", endpoints: ["openai"] } });
+    const text = comment(plan);
+    const seoul = "bedrock-runtime.ap-northeast-2.amazonaws.com (in Korea (kr)), model openai.gpt-oss-120b-1:0, the worker's own role (SigV4)";
+    const openai = "⚠ api.openai.com (may process outside Korea (global)), model gpt-4.1-mini, key in secret dooray-gpt/fixture/model-key-openai";
+    expect(text).toContain(`  - by default: 1. ${seoul} → 2. ${openai}`);
+    expect(text).toContain(`  - channel 3333333333333333333 (재무), kept in Korea: ${seoul}`);
+    expect(text).toContain(`  - channel 4444444444444444444 (잡담): ${openai}`);
+    expect(text).not.toContain("set modelEndpoints for endpoints in Korea");
+    // A channel that masks nothing says where the numbers go: in Korea only here.
+    expect(text).toContain("  - personal data in channel 3333333333333333333 (재무) (allow): ⚠ NOTHING IS MASKED: personal numbers go to bedrock-runtime.ap-northeast-2.amazonaws.com\n");
+  });
+
   it("names the commit it planned and links the run", () => {
     const plan = load("environment-update");
     const text = formatComment(reviewPlan(plan), plan, { allowDestroy: false, commit: "0123456789abcdef0123456789abcdef01234567", runUrl: "https://github.com/acme/bot/actions/runs/42" });
