@@ -1,4 +1,4 @@
-import { ENDPOINT_NAME, RESIDENCIES, routeFor, unlistedEndpoint, type ModelEndpoint, type Residency, type Route } from "./model/endpoints.js";
+import { ENDPOINT_NAME, RESIDENCIES, type Residency } from "./model/residency.js";
 
 /**
  * Per-channel profiles (docs/architecture.md, "Channel profiles"): a channel can have its own name, system prompt,
@@ -150,8 +150,6 @@ export interface ChannelSettings {
   readonly model: string;
   readonly budgets: { readonly user: number; readonly channel: number };
   readonly price: { readonly input: number; readonly output: number; readonly cachedInput?: number };
-  /** The endpoints its questions may go to, in order, and the residency that chose them. */
-  readonly route: Route;
   /** The channel's Dooray scope; undefined: the model gets no tools. */
   readonly dooray: DoorayScope | undefined;
   readonly personalData: PersonalDataMode;
@@ -165,24 +163,19 @@ export function channelSettings(
     readonly budgets: { readonly user: number; readonly channel: number };
     readonly pricePerMillionTokens: { readonly input: number; readonly output: number; readonly cachedInput?: number };
     readonly personalData?: PersonalDataMode;
-    readonly modelEndpoints?: readonly ModelEndpoint[];
-    readonly modelResidency?: Residency | undefined;
-    readonly openaiBaseUrl?: string | undefined;
   },
   channelId: string,
 ): ChannelSettings {
   const profile = Object.hasOwn(config.channelProfiles, channelId) ? config.channelProfiles[channelId] : undefined;
-  const model = profile?.model ?? config.model;
   return {
     profileName: profile?.name,
     systemPrompt: profile?.systemPrompt ?? config.systemPrompt,
-    model,
+    model: profile?.model ?? config.model,
     budgets: {
       user: profile?.budgets?.userDailyTokens ?? config.budgets.user,
       channel: profile?.budgets?.channelDailyTokens ?? config.budgets.channel,
     },
     price: profile?.modelPrice ? { input: profile.modelPrice.inputPerMillionTokens, output: profile.modelPrice.outputPerMillionTokens } : config.pricePerMillionTokens,
-    route: routeFor(config.modelEndpoints ?? [], unlistedEndpoint(config.openaiBaseUrl, model), profile, config.modelResidency),
     dooray: profile?.dooray,
     personalData: profile?.personalData ?? config.personalData ?? "mask",
   };

@@ -1,4 +1,4 @@
-import { parseModelEndpoints, RESIDENCIES, type ModelEndpoint, type Residency } from "./model/endpoints.js";
+import type { ModelEndpoint, Residency } from "./model/endpoints.js";
 import { parseChannelProfiles, PERSONAL_DATA_MODES, type ChannelProfiles, type PersonalDataMode } from "./channelProfiles.js";
 
 /**
@@ -10,10 +10,13 @@ export interface BotConfig {
   readonly model: string;
   /** OpenAI-compatible endpoint; undefined means the SDK's default, OpenAI's public API (api.openai.com, outside Korea). */
   readonly openaiBaseUrl: string | undefined;
-  /** The endpoints questions go to, in order, with failover (MODEL_ENDPOINTS); empty: openaiBaseUrl alone, as before. */
-  readonly modelEndpoints: readonly ModelEndpoint[];
+  /**
+   * The worker's alone, read by readModelRouting (handler/model/endpoints.ts), which the edge never loads: the
+   * endpoints questions go to, in order, with failover (MODEL_ENDPOINTS); none: openaiBaseUrl alone, as before.
+   */
+  readonly modelEndpoints?: readonly ModelEndpoint[];
   /** The residency a channel holds to unless its profile says otherwise (MODEL_RESIDENCY); undefined: any. */
-  readonly modelResidency: Residency | undefined;
+  readonly modelResidency?: Residency | undefined;
   readonly systemPrompt: string;
   /** Tenant ids allowed to use the bot; empty means any tenant. */
   readonly tenantIds: readonly string[];
@@ -108,8 +111,6 @@ export function readConfig(env: Env): BotConfig {
   return {
     model: text(env, "BOT_MODEL") ?? DEFAULT_MODEL,
     openaiBaseUrl: httpUrl(env, "OPENAI_BASE_URL"),
-    modelEndpoints: modelEndpoints(env, "MODEL_ENDPOINTS"),
-    modelResidency: residency(env, "MODEL_RESIDENCY"),
     systemPrompt: text(env, "BOT_SYSTEM_PROMPT") ?? DEFAULT_SYSTEM_PROMPT,
     tenantIds: list(env, "DOORAY_TENANT_IDS"),
     responseUrlHosts: hostPatterns(env, "RESPONSE_URL_HOSTS"),
@@ -176,29 +177,6 @@ export const DEFAULT_TIME_ZONE = "Asia/Seoul";
 export const MAX_DAILY_TOKENS = 1_000_000_000;
 /** The default model's list price in US dollars per million tokens (input, cached input, output). */
 export const DEFAULT_PRICES = { input: 0.4, cachedInput: 0.1, output: 1.6 } as const;
-
-function modelEndpoints(env: Env, name: string): ModelEndpoint[] {
-  const value = text(env, name);
-  if (value === undefined) return [];
-  let raw: unknown;
-  try {
-    raw = JSON.parse(value);
-  } catch {
-    throw new ConfigError(name, 'expected JSON: a list of endpoints, e.g. [{"name": "openai", "baseUrl": "https://api.openai.com/v1", "model": "gpt-4.1-mini", "residency": "global"}]');
-  }
-  try {
-    return parseModelEndpoints(raw, { inlineKeys: true, at: name, strictResidency: false });
-  } catch (error) {
-    throw new ConfigError(name, (error as Error).message.replace(`${name}: `, ""));
-  }
-}
-
-function residency(env: Env, name: string): Residency | undefined {
-  const value = text(env, name);
-  if (value === undefined) return undefined;
-  if (!RESIDENCIES.includes(value as Residency)) throw new ConfigError(name, `expected kr or global, got "${value}"`);
-  return value as Residency;
-}
 
 function decimal(env: Env, name: string, fallback: number): number {
   const value = text(env, name);

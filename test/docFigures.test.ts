@@ -13,6 +13,11 @@ import { MAX_BODY_CHARS, MAX_COMMENTS, MAX_SEARCH_RESULTS, MAX_TOOL_RESULT_CHARS
 import { DOORAY_CALL_TIMEOUT_MS, DOORAY_MAX_ATTEMPTS } from "../handler/tools/doorayRest.js";
 import { MAX_CALLS_PER_ROUND, MAX_JOB_TOOL_RESULT_BYTES, MAX_SOURCES, MAX_TOOL_ROUNDS, MIN_LAST_ANSWER_TOKENS } from "../handler/worker/toolRounds.js";
 import { SYNTH_BUDGET_MS } from "./support/testBudgets.js";
+import { alarmSpecs } from "../stacks/BotAlarms.js";
+import { MAX_MODEL_ENDPOINTS } from "../handler/model/endpoints.js";
+import { ATTEMPT_START_TIMEOUT_MS } from "../handler/model/askEndpoints.js";
+import { COOLDOWN_DEFAULT_SECONDS, COOLDOWN_MAX_SECONDS, COOLDOWN_MIN_SECONDS, COOLDOWN_MISCONFIGURED_SECONDS } from "../handler/model/failover.js";
+import { COOLDOWN_CACHE_MS } from "../handler/store/endpointCooldowns.js";
 
 const read = (path: string) => readFileSync(join(REPO_ROOT, path), "utf8");
 /** Every number a pattern finds in a document, or a failure naming the pattern when it finds none. */
@@ -59,6 +64,33 @@ describe("figures in the docs", { timeout: SYNTH_BUDGET_MS }, () => {
       [/in that project in the last (\d+) minutes with exactly the same title/, RECENT_TASK_MINUTES],
       [/answer to the rest, at least (\d+) tokens/, MIN_LAST_ANSWER_TOKENS],
       [/add up to at most\s+([\d,]+) bytes of UTF-8/, MAX_JOB_TOOL_RESULT_BYTES],
+    ];
+    for (const [pattern, value] of stated) expect(figures(doc, pattern), String(pattern)).toEqual([value]);
+  });
+
+  it("the alarms are the stack's: without and with model endpoints", () => {
+    const names = { prefix: "p", environment: "e", edgeName: "edge", workerName: "worker", deadLetterQueueName: "q", budgetRefusalsPer5Minutes: 1 };
+    const without = alarmSpecs(names).length;
+    const withEndpoints = alarmSpecs({ ...names, modelEndpoints: 2 }).length;
+    for (const path of ["README.md"]) for (const stated of figures(path, /(\d+) alarms/)) expect(stated, path).toBe(without);
+    expect(figures("README.md", /\((\d+) with `modelEndpoints`\)/)).toEqual([withEndpoints]);
+    expect(figures("docs/operations.md", /`stacks\/BotAlarms.ts`\): (\d+), and \d+ with/)).toEqual([without]);
+    expect(figures("docs/operations.md", /`stacks\/BotAlarms.ts`\): \d+, and (\d+) with/)).toEqual([withEndpoints]);
+    // One table row per alarm (the edge's two share a row).
+    const section = read("docs/operations.md").split("## Alarms")[1]!.split("\n## ")[0]!;
+    expect(section.match(/^\| `…-/gm)!.length).toBe(withEndpoints - 1);
+  });
+
+  it("the model endpoints' limits are the code's", () => {
+    const doc = "docs/operations.md";
+    const stated: [RegExp, number][] = [
+      [/At most (\d+) endpoints/, MAX_MODEL_ENDPOINTS],
+      [/does not start answering within (\d+) s/, ATTEMPT_START_TIMEOUT_MS / 1000],
+      [/Retry-After clamped to (\d+)–\d+ s/, COOLDOWN_MIN_SECONDS],
+      [/Retry-After clamped to \d+–(\d+) s/, COOLDOWN_MAX_SECONDS],
+      [/clamped to \d+–\d+ s, else (\d+) s/, COOLDOWN_DEFAULT_SECONDS],
+      [/; (\d+) s for 401, 403, 404/, COOLDOWN_MISCONFIGURED_SECONDS],
+      [/reuses what it read for (\d+) s/, COOLDOWN_CACHE_MS / 1000],
     ];
     for (const [pattern, value] of stated) expect(figures(doc, pattern), String(pattern)).toEqual([value]);
   });

@@ -8,6 +8,7 @@ import { toFunctionUrlResult, type FunctionUrlEvent } from "../edge/functionUrlE
 import { createLogger, type Logger } from "../log.js";
 import { secretsFor } from "../secrets.js";
 import { runJob } from "../worker/runJob.js";
+import { readModelRouting } from "../model/endpoints.js";
 import { createWorkerPool } from "./workerPool.js";
 import { dynamoCall } from "../aws/dynamodb.js";
 import { isKnownTimeZone } from "../store/budgetDay.js";
@@ -64,7 +65,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   // A channel scope with no DOORAY_API_URL reads the sample Dooray API (docs/operations.md, "Dooray tools").
   const scoped = Object.values(readConfig(options.env).channelProfiles).some((profile) => profile.dooray);
   const sample = scoped && !options.env.DOORAY_API_URL?.trim() ? await startSampleDoorayApi() : undefined;
-  const config = readConfig(sample ? { ...options.env, DOORAY_API_URL: sample.url, DOORAY_API_TOKEN: SAMPLE_TOKEN } : options.env);
+  const config = { ...readConfig(sample ? { ...options.env, DOORAY_API_URL: sample.url, DOORAY_API_TOKEN: SAMPLE_TOKEN } : options.env), ...readModelRouting(options.env) };
   const limits = readLocalLimits(options.env, config);
   const log = options.log ?? createLogger();
   const secrets = secretsFor(config, () => Promise.reject(new Error("Secrets Manager is not used locally")));

@@ -1,6 +1,7 @@
 import { ConfigError } from "../config.js";
 import { createLogger } from "../log.js";
 import { loadRuntime } from "../runtime.js";
+import { readModelRouting } from "../model/endpoints.js";
 import { runJob } from "./runJob.js";
 
 /**
@@ -13,16 +14,20 @@ interface LambdaContext {
 }
 
 const log = createLogger();
+/** The model endpoints, read once per container: the worker's settings alone (the shared runtime leaves them out). */
+let routing: ReturnType<typeof readModelRouting> | undefined;
 
 export async function handler(event: unknown, context: LambdaContext = {}): Promise<void> {
   let runtime;
   try {
     runtime = loadRuntime();
+    routing ??= readModelRouting(process.env);
   } catch (error) {
     log("error", "config.invalid", { error });
     throw error;
   }
-  const { config, secrets, table } = runtime;
+  const { secrets, table } = runtime;
+  const config = { ...runtime.config, ...routing };
   if (!table) {
     // Without the table no budget can be kept nor a second delivery stopped: fail, so the on-failure path tells the person.
     const error = new ConfigError("BOT_TABLE", "not set: the worker keeps budgets, job claims and conversations in this DynamoDB table");

@@ -1,5 +1,5 @@
 import type { ChannelSettings } from "../channelProfiles.js";
-import type { ModelEndpoint } from "../model/endpoints.js";
+import type { ModelEndpoint, Route } from "../model/endpoints.js";
 import type { Job } from "../job/signedJob.js";
 import { budgetDay } from "../store/budgetDay.js";
 import { placeHolds, type Reservation } from "../store/budgets.js";
@@ -58,7 +58,7 @@ const settled = <T>(promise: Promise<T>): Promise<Step<T>> => promise.then((valu
  * prompt it is sized on is known (at once for a new question), without waiting for the claim. The SDK loads while
  * these are on the wire (runJob). The model is called only once the claim and the hold have both succeeded.
  */
-export function startSetup(job: Job, settings: ChannelSettings, deps: WorkerDeps, deadlineAt: number, logFields: Record<string, unknown>, deliveryId: string, proceeds: boolean): JobSetup {
+export function startSetup(job: Job, settings: ChannelSettings, route: Route, deps: WorkerDeps, deadlineAt: number, logFields: Record<string, unknown>, deliveryId: string, proceeds: boolean): JobSetup {
   const nowSeconds = Math.floor(deps.now() / 1000);
   // A job that is only told why not (stale, refused) or makes a task needs the claim alone.
   const answers = proceeds && job.thread?.kind !== "createTask";
@@ -81,7 +81,7 @@ export function startSetup(job: Job, settings: ChannelSettings, deps: WorkerDeps
       return { plan: planned, prompt, tooling: tools, day, reservedTokens, hold, personalData: { counts: guarded.counts, blocked: guarded.blocked } };
     }),
   );
-  const unlisted = settings.route.endpoints[0]?.unlisted === true;
+  const unlisted = route.endpoints[0]?.unlisted === true;
   return { answers, claim, turn, apiKey: settled(unlisted ? apiKeyOf(deps) : Promise.resolve({ perEndpoint: true as const })) };
 }
 

@@ -20,7 +20,7 @@ import { listedEndpointKey, startSetup, type PreparedTurn } from "./jobSetup.js"
 import { answerMessages } from "./splitAnswer.js";
 import { costOf, measurementsOf, streamAnswer } from "./streamAnswer.js";
 import { coolDown, readCooldowns } from "../store/endpointCooldowns.js";
-import type { ModelEndpoint } from "../model/endpoints.js";
+import { channelRoute, type ModelEndpoint } from "../model/endpoints.js";
 import type { WorkerDeps } from "./workerDeps.js";
 
 export type { WorkerDeps } from "./workerDeps.js";
@@ -61,9 +61,11 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
   const { job, stale } = accepted;
   const base = { jobId: job.id, tenantId: job.tenantId, channelId: job.channelId, userId: job.userId };
   const settings = channelSettings(config, job.channelId);
+  // Where this channel's questions may go, in order (docs/operations.md, "Model endpoints").
+  const route = channelRoute(config, job.channelId, settings.model);
   // The edge checked these against its settings; the worker holds to its own (they may differ during a deploy).
   const refusal = config.tenantIds.length > 0 && !config.tenantIds.includes(job.tenantId) ? "tenant not allowed" : job.text.length > config.maxQuestionChars ? "question too long" : undefined;
-  const setup = startSetup(job, settings, deps, deadlineAt, base, deps.deliveryId ?? randomUUID(), !stale && !refusal);
+  const setup = startSetup(job, settings, route, deps, deadlineAt, base, deps.deliveryId ?? randomUUID(), !stale && !refusal);
 
   // A cold container's longest step is the SDK's load, and it blocks: it starts once the job's first requests (the
   // claim, the hold, the secrets) are on the wire, so that their round trips pass while it runs.
@@ -124,14 +126,14 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
 
   // With endpoints to fail over to, their cooldowns are read now, beside the key and the turn (cached for a moment).
   const readCooldownsNow = (names: readonly string[]) => readCooldowns(deps.table, names, deps.now(), { deadlineAt, timeoutMs: COOLDOWN_READ_TIMEOUT_MS });
-  if (settings.route.endpoints.length > 1) void readCooldownsNow(settings.route.endpoints.map((endpoint) => endpoint.name));
+  if (route.endpoints.length > 1) void readCooldownsNow(route.endpoints.map((endpoint) => endpoint.name));
   const apiKey = await setup.apiKey;
   const prepared = await setup.turn;
   // The claim is ours: a hold placed beside it that will not be used is given back once its writes are done,
   // whichever delivery placed it (a second delivery of this job places the same hold, and never gives it back).
   const giveBackHold = (turn: PreparedTurn) =>
     bookkeeping.push(turn.hold.then(() => giveBack(deps.table, job, turn.day, { jobId: job.id, tokens: turn.reservedTokens }, nowSeconds(), within)).catch((error: unknown) => log("warn", "job.holdNotGivenBack", { ...base, error })));
-  const noEndpoint = settings.route.endpoints.length === 0;
+  const noEndpoint = route.endpoints.length === 0;
   if (prepared.ok && prepared.value && (!apiKey.ok || "missing" in apiKey.value || noEndpoint)) giveBackHold(prepared.value);
   if (!apiKey.ok) {
     log("error", "job.secretUnavailable", { ...base, error: apiKey.error });
@@ -139,7 +141,7 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
   }
   if ("missing" in apiKey.value) return finish("notConfigured", [messages.notConfigured]);
   // A channel kept in Korea, with no endpoint in Korea to go to (synth refuses this; a local list may not): nothing is sent.
-  if (noEndpoint) return finish("refused", [messages.noEndpointInKorea], { reason: "residency", residency: settings.route.residency });
+  if (noEndpoint) return finish("refused", [messages.noEndpointInKorea], { reason: "residency", residency: route.residency });
   const unlistedKey = "key" in apiKey.value ? apiKey.value.key : undefined;
 
   if (!prepared.ok) {
@@ -179,7 +181,7 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
     coolDown: (name: string, until: number) => coolDown(deps.table, name, until, within),
     awsEnv: deps.awsEnv,
   };
-  const result = await streamAnswer(job, prompt, post, deps, deadlineAt, { route: settings.route, price: settings.price, endpoints, showProgress: !asNewMessages, tooling, reserveRound, firstReservedTokens: reservedTokens, personalData: { mode: settings.personalData, counts: { ...prepared.value.personalData.counts } } });
+  const result = await streamAnswer(job, prompt, post, deps, deadlineAt, { route: route, price: settings.price, endpoints, showProgress: !asNewMessages, tooling, reserveRound, firstReservedTokens: reservedTokens, personalData: { mode: settings.personalData, counts: { ...prepared.value.personalData.counts } } });
   let used: TokenUsage | undefined;
   let usedTokens = 0;
   let costUSD = 0;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { bedrockRegionOf, parseModelEndpoints, routeFor, unlistedEndpoint } from "../../handler/model/endpoints.js";
+import { ConfigError } from "../../handler/config.js";
+import { bedrockRegionOf, parseModelEndpoints, readModelRouting, routeFor, unlistedEndpoint } from "../../handler/model/endpoints.js";
 
 const strict = { inlineKeys: false, at: "modelEndpoints", strictResidency: true };
 const seoul = { name: "bedrock-seoul", baseUrl: "https://bedrock-runtime.ap-northeast-2.amazonaws.com/openai/v1", model: "openai.gpt-oss-120b-1:0", residency: "kr", auth: "aws" };
@@ -52,5 +53,21 @@ describe("routeFor: where one channel's questions may go", () => {
   });
   it("the unlisted default is global: a kr channel without a list has nowhere to go", () => {
     expect(routeFor([], unlisted, { residency: "kr" }, undefined).endpoints).toEqual([]);
+  });
+});
+
+describe("readModelRouting: the worker's MODEL_ENDPOINTS and MODEL_RESIDENCY", () => {
+  it("reads none as none, and a list with an inline key for local use", () => {
+    expect(readModelRouting({})).toEqual({ modelEndpoints: [], modelResidency: undefined });
+    const routing = readModelRouting({ MODEL_ENDPOINTS: JSON.stringify([{ ...openai, apiKey: "sk-local" }]), MODEL_RESIDENCY: "kr" });
+    expect(routing).toMatchObject({ modelEndpoints: [{ name: "openai", apiKey: "sk-local" }], modelResidency: "kr" });
+  });
+  it.each([
+    [{ MODEL_ENDPOINTS: "[{" }, "MODEL_ENDPOINTS: expected JSON: a list of endpoints"],
+    [{ MODEL_ENDPOINTS: JSON.stringify([{ ...openai, residency: "seoul" }]) }, 'MODEL_ENDPOINTS: [0].residency: expected "kr"'],
+    [{ MODEL_RESIDENCY: "korea" }, 'MODEL_RESIDENCY: expected kr or global, got "korea"'],
+  ])("refuses %j with a ConfigError naming the variable", (env, message) => {
+    expect(() => readModelRouting(env)).toThrowError(ConfigError);
+    expect(() => readModelRouting(env)).toThrowError(message);
   });
 });
