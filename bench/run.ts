@@ -17,6 +17,7 @@ import { startFakeOpenAI } from "../test/support/fakeOpenAI.js";
 import { commandPayload, finalPosts } from "../test/support/harness.js";
 import { startLocalTable } from "../handler/local/localTable.js";
 import { maskPersonalData } from "../handler/worker/personalData.js";
+import { failoverTimes } from "./failover.js";
 
 /**
  * `npm run bench [-- --quick] [-- --json]`: our handler against the naive baseline (bench/baseline), both measured
@@ -205,6 +206,10 @@ say("edge logic alone…");
 const edgeLogic = await edgeLogicAlone(quick ? 2_000 : 10_000);
 const guardCost = personalDataGuardCost(quick ? 200 : 1_000);
 
+// ── 3d. model endpoints: the failover loop, healthy and when the first endpoint fails ──
+say("model endpoints: healthy and failing over…");
+const endpoints = await failoverTimes(botTable, quick ? 20 : 100);
+
 // ── 4. load through npm run dev ──
 say(`load: ${N.load} commands at concurrency ${N.loadConcurrency} through the dev server…`);
 // No ceiling on answers at once, as Lambda scales a worker without reserved concurrency.
@@ -244,6 +249,8 @@ const result = {
   edge_logic_ms: { p50: round(percentile(edgeLogic, 50), 3), p99: round(percentile(edgeLogic, 99), 3), samples: edgeLogic.length },
   /** The worker's personal-data guard on 10 KB of Korean text, warm (a target: under 1 ms). */
   personal_data_guard_ms: { per_10kb_p50: round(percentile(guardCost, 50), 3), per_10kb_p99: round(percentile(guardCost, 99), 3), samples: guardCost.length },
+  /** Time to a whole answer through the failover loop, warm (bench/failover.ts), and the SigV4 signing of an aws endpoint's request. */
+  model_endpoints_ms: endpoints,
   worker_overhead_ms: { p50: round(percentile(overheads, 50), 2), p99: round(percentile(overheads, 99), 2), jobs: overheads.length },
   worker_table_floor_ms: {
     p50: round(percentile(tableFloor.latencies, 50), 2),
@@ -517,6 +524,9 @@ function table(r: typeof result): string {
     ["  worker table floor: a job's eight writes alone, in the worker's three rounds, p50 / p99", `${r.worker_table_floor_ms.p50} / ${r.worker_table_floor_ms.p99} ms`, "", ""],
     ["  its first round alone (the claim and the holds, before any model call), p50 / p99", `${r.worker_table_floor_ms.first_round_p50} / ${r.worker_table_floor_ms.first_round_p99} ms`, "", ""],
     ["personal-data guard on 10 KB of Korean text, warm, p50 / p99 (target < 1 ms)", `${r.personal_data_guard_ms.per_10kb_p50} / ${r.personal_data_guard_ms.per_10kb_p99} ms`, "", ""],
+    ["answer through the endpoint loop, warm, p50: one endpoint / two healthy (cooldowns read, cached)", `${r.model_endpoints_ms.single.p50} / ${r.model_endpoints_ms.listedHealthy.p50} ms`, "", ""],
+    ["  first endpoint refuses connections / answers 503, then the next answers, p50", `${r.model_endpoints_ms.firstRefused.p50} / ${r.model_endpoints_ms.first503.p50} ms`, "", ""],
+    ["  SigV4 signing of an aws endpoint's request (4 KB prompt), p50 / p99", `${r.model_endpoints_ms.awsSigningMs.p50} / ${r.model_endpoints_ms.awsSigningMs.p99} ms`, "", ""],
     ["peak RSS, edge cold / worker", `${r.peak_rss_mb.edge} / ${r.peak_rss_mb.worker} MB`, `${r.peak_rss_mb.baseline} MB`, ratio(r.peak_rss_mb.baseline, r.peak_rss_mb.edge)],
     [`dev server ack, ${r.load.sequential_commands} commands one at a time, p50 / p99`, `${r.load.sequential_ack_p50_ms} / ${r.load.sequential_ack_p99_ms} ms`, "", ""],
     [`load: ${r.load.sent} at concurrency ${r.load.concurrency}, ack p50 / p99 / max`, `${r.load.ack_p50_ms} / ${r.load.ack_p99_ms} / ${r.load.ack_max_ms} ms`, "", ""],

@@ -13,7 +13,7 @@ export const AWS_SIGNED = "aws-sigv4";
  * over a short-term Bedrock API key, which is itself a presigned SigV4 URL: the same signing work, and one header
  * the less to keep fresh (npm run bench: "aws-signed request").
  */
-export function awsSignedFetch(region: string, env: Env = process.env): typeof sdkFetch {
+export function awsSignedFetch(region: string, env: Env = process.env, send: typeof sdkFetch = sdkFetch): typeof sdkFetch {
   return (input, init = {}) => {
     const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
     const body = typeof init.body === "string" ? init.body : "";
@@ -24,7 +24,7 @@ export function awsSignedFetch(region: string, env: Env = process.env): typeof s
     // Only content-type joins what SigV4 signs by itself (host, x-amz-date, the session token): the SDK's other
     // headers may change between its retries, and an unsigned header does not spoil a signature.
     const signed = signV4({ method: init.method ?? "POST", url, headers: { "content-type": headers["content-type"] ?? "application/json" }, body, service: "bedrock", region }, credentialsOf(env), new Date());
-    return sdkFetch(url, { ...init, headers: { ...headers, ...signed } });
+    return send(url, { ...init, headers: { ...headers, ...signed } });
   };
 }
 
