@@ -1,4 +1,4 @@
-import { App } from "cdktf";
+import { App, TerraformStack } from "cdktf";
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parseEnvironments, StackConfigError } from "./config.js";
@@ -22,13 +22,19 @@ export function synthApp(outdir?: string, environments: unknown = undefined): Ap
 /**
  * Terraform reads every .tf and .tf.json in a stack's folder. A JSON synth after an HCL one (or the reverse) would
  * leave the other form beside it (every block declared twice), and versions before 0.2 of this project left their
- * offline-plan override (fake credentials) there: remove whatever this synth did not write.
+ * offline-plan override (fake credentials) there: remove whatever this synth did not write. A stack of other
+ * settings (the sample's, before a company's own) goes too, so that nothing plans it as if it were theirs.
  */
 function removeStaleFiles(app: App): void {
   const stacksDir = join(app.outdir, "stacks");
   if (!existsSync(stacksDir)) return;
+  const synthesized = new Set(app.node.children.filter((child) => child instanceof TerraformStack).map((stack) => stack.node.id));
   const stale = [app.hclOutput ? "cdk.tf.json" : "cdk.tf", "zz_offline_override.tf.json"];
   for (const stack of readdirSync(stacksDir)) {
+    if (!synthesized.has(stack)) {
+      rmSync(join(stacksDir, stack), { recursive: true, force: true });
+      continue;
+    }
     for (const name of stale) rmSync(join(stacksDir, stack, name), { force: true });
   }
 }

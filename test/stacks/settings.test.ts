@@ -93,3 +93,16 @@ describe("company settings", () => {
     expect(parseEnvironments(loadSettings(company, {}).environments).map((env) => env.accountId)).toEqual(["333333333333"]);
   });
 });
+
+describe("a synth after other settings", () => {
+  it("leaves only its own stacks in the output: the sample's never stay beside a company's, to be planned as if theirs", async () => {
+    const { synthApp } = await import("../../stacks/main.js");
+    const { readdirSync } = await import("node:fs");
+    const outdir = mkdtempSync(join(tmpdir(), "synth-after-"));
+    const sampleProd = (JSON.parse(sample) as { context: { environments: Record<string, unknown> } }).context.environments.prod as Record<string, unknown>;
+    synthApp(outdir, { dev: sampleProd, prod: sampleProd });
+    expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(["dooray-gpt-dev", "dooray-gpt-prod"]);
+    synthApp(outdir, { fin: sampleProd });
+    expect(readdirSync(join(outdir, "stacks"))).toEqual(["dooray-gpt-fin"]);
+  }, 120_000);
+});
