@@ -15,6 +15,7 @@ writeFileSync(sampleSettings, JSON.stringify(sample));
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    globalSetup: ["test/globalSetup.ts"],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     // Two cores: two files at a time. The slow ones (terraform, cdktf-cli, clones) then overlap with the fast ones.

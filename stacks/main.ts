@@ -1,5 +1,6 @@
 import { App, TerraformStack } from "cdktf";
-import { existsSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, readdirSync, rmSync } from "node:fs";
+import { LOCK_FILE } from "./tools/offlineTerraform.js";
 import { join } from "node:path";
 import { parseEnvironments, StackConfigError } from "./config.js";
 import { DoorayGptStack } from "./DoorayGptStack.js";
@@ -16,7 +17,20 @@ export function synthApp(outdir?: string, environments: unknown = undefined): Ap
   for (const env of parseEnvironments(raw)) new DoorayGptStack(app, `dooray-gpt-${env.name}`, env);
   app.synth();
   removeStaleFiles(app);
+  copyProviderLock(app);
   return app;
+}
+
+/**
+ * The provider lock a company keeps at the repository's root (docs/operations.md, "Reviewing a plan"), into every
+ * stack's folder: `cdktf deploy`, `cdktf diff` and the offline plan then install exactly the locked provider.
+ */
+function copyProviderLock(app: App): void {
+  const lock = join(import.meta.dirname, "..", LOCK_FILE);
+  for (const stack of app.node.children.filter((child) => child instanceof TerraformStack)) {
+    const target = join(app.outdir, "stacks", stack.node.id, LOCK_FILE);
+    if (existsSync(lock)) copyFileSync(lock, target);
+  }
 }
 
 /**

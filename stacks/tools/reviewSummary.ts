@@ -309,7 +309,6 @@ function profilesOf(variables: Record<string, string>): Record<string, unknown> 
   }
 }
 
-const hostOf = (url: string) => URL.canParse(url) ? new URL(url).host : url;
 
 const variablesOf = (fn: After) => (fn.environment?.[0]?.variables ?? {}) as Record<string, string>;
 

@@ -5,8 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { synthApp } from "../../stacks/main.js";
-import { offlineWorkspace, pluginDir, terraformAvailable } from "../../stacks/tools/offlineTerraform.js";
+import { offlineWorkspace, pluginDir } from "../../stacks/tools/offlineTerraform.js";
 import { TERRAFORM_BUDGET_MS } from "../support/testBudgets.js";
+import { terraformReadiness } from "../support/terraformReady.js";
 
 /**
  * A real `terraform apply` of the sample dev stack against moto, an emulator of the AWS APIs (docs/operations.md,
@@ -18,8 +19,8 @@ import { TERRAFORM_BUDGET_MS } from "../support/testBudgets.js";
  * the Terraform mirror are present; REQUIRE_MOTO=1 makes a missing one a failure.
  */
 const motoServer = process.env.MOTO_SERVER;
-const available = Boolean(motoServer) && terraformAvailable() && Boolean(process.env.TF_PLUGIN_DIR);
-if (!available && process.env.REQUIRE_MOTO === "1") throw new Error("REQUIRE_MOTO=1 but MOTO_SERVER, terraform or TF_PLUGIN_DIR is missing");
+const available = Boolean(motoServer) && terraformReadiness().ready;
+if (!available && process.env.REQUIRE_MOTO === "1") throw new Error(`REQUIRE_MOTO=1 but ${motoServer ? (terraformReadiness() as { reason: string }).reason : "MOTO_SERVER is not set"}`);
 
 const DEV_ACCOUNT = "111111111111";
 const SERVICES = ["cloudwatch", "dynamodb", "iam", "kms", "lambda", "logs", "secretsmanager", "sns", "sqs", "sts"];
@@ -70,7 +71,7 @@ describe.skipIf(!available)("a deploy rehearsed against an AWS API emulator", { 
         },
       }),
     );
-    await succeeds(["init", "-input=false", "-no-color", `-plugin-dir=${pluginDir()}`]);
+    await succeeds(["init", "-input=false", "-no-color", ...(pluginDir() ? [`-plugin-dir=${pluginDir()}`] : [])]);
     await succeeds(["apply", "-input=false", "-auto-approve", "-no-color", "-lock=false"]);
     state = (JSON.parse(await succeeds(["show", "-json"])) as State).values.root_module.resources;
   }, TERRAFORM_BUDGET_MS);

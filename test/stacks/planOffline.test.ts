@@ -1,16 +1,17 @@
 import { execFile } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
-import { terraformAvailable } from "../../stacks/tools/offlineTerraform.js";
 import type { ReviewSummary } from "../../stacks/tools/reviewSummary.js";
+import { AWS_PROVIDER, initOffline, LOCK_FILE } from "../../stacks/tools/offlineTerraform.js";
 import { cloneSources } from "../support/cloneAndSynth.js";
 import { TERRAFORM_BUDGET_MS } from "../support/testBudgets.js";
+import { terraformReadiness } from "../support/terraformReady.js";
 
 const run = promisify(execFile);
-const available = terraformAvailable() && Boolean(process.env.TF_PLUGIN_DIR);
-if (!available && process.env.REQUIRE_TERRAFORM === "1") throw new Error("REQUIRE_TERRAFORM=1 but terraform or TF_PLUGIN_DIR is missing");
+const available = terraformReadiness().ready;
 
 /** `npm run plan:offline` in a fresh checkout, as a reviewer runs it. */
 describe.skipIf(!available)("npm run plan:offline", { timeout: TERRAFORM_BUDGET_MS }, () => {
@@ -18,9 +19,26 @@ describe.skipIf(!available)("npm run plan:offline", { timeout: TERRAFORM_BUDGET_
   let stdout: string;
   let asJson: { stacks: (Pick<ReviewSummary, "stack" | "roles" | "allowedAccountIds"> & { secrets: { name: string }[] })[] };
   let synthesized: Record<string, any>;
+  let lock: string | undefined;
   beforeAll(async () => {
     root = cloneSources();
-    const options = { cwd: root, env: { ...process.env, CHECKPOINT_DISABLE: "1" }, maxBuffer: 32 * 1024 * 1024 };
+    // As an outside team plans: Terraform's own configuration, no TF_PLUGIN_DIR. Where the tests have a plugin folder,
+    // it becomes the standard way to name a mirror (provider_installation in TF_CLI_CONFIG_FILE), and the company's
+    // provider lock is made from it, as docs/operations.md says, and kept at the root.
+    const plugins = process.env.TF_PLUGIN_DIR;
+    const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1" };
+    delete env.TF_PLUGIN_DIR;
+    if (plugins) {
+      env.TF_CLI_CONFIG_FILE = join(root, "mirror.tfrc");
+      writeFileSync(env.TF_CLI_CONFIG_FILE, `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(plugins)}\n  }\n}\n`);
+      const probe = mkdtempSync(join(tmpdir(), "lock-"));
+      writeFileSync(join(probe, "main.tf.json"), JSON.stringify({ terraform: { required_providers: { aws: { source: AWS_PROVIDER.source, version: AWS_PROVIDER.version } } } }));
+      const platform = `${process.platform}_${process.arch === "x64" ? "amd64" : process.arch}`;
+      await run("terraform", ["providers", "lock", `-fs-mirror=${plugins}`, `-platform=${platform}`], { cwd: probe, env });
+      lock = readFileSync(join(probe, LOCK_FILE), "utf8");
+      writeFileSync(join(root, LOCK_FILE), lock);
+    }
+    const options = { cwd: root, env, maxBuffer: 32 * 1024 * 1024 };
     // One run: with --json the summaries are stdout, and what a reviewer reads without it (the plan, then the
     // summary as text, through the same writer) goes to stderr.
     const output = await run(join(root, "node_modules", ".bin", "tsx"), ["stacks/tools/planOffline.ts", "dooray-gpt-dev", "--json"], options);
@@ -35,6 +53,16 @@ describe.skipIf(!available)("npm run plan:offline", { timeout: TERRAFORM_BUDGET_
       const roleAddress = /^\$\{aws_iam_role\.(\w+)\.name\}$/.exec(policy.role)![1]!;
       return { role: synthesized.resource.aws_iam_role[roleAddress].name as string, statements: JSON.parse(policy.policy).Statement as { Sid: string; Action: string[]; Resource: string[] }[] };
     });
+
+  it("plans with Terraform's own configuration, the company's provider lock in the stack and in the plan's workspace; a lock that does not match stops init with what to do", () => {
+    if (!lock) return;
+    expect(readFileSync(join(root, "cdktf.out", "stacks", "dooray-gpt-dev", LOCK_FILE), "utf8")).toBe(lock);
+    expect(readFileSync(join(root, "dist", "offline-plan", "dooray-gpt-dev", LOCK_FILE), "utf8")).toBe(lock);
+    const tampered = mkdtempSync(join(tmpdir(), "tampered-lock-"));
+    cpSync(join(root, "dist", "offline-plan", "dooray-gpt-dev"), tampered, { recursive: true, filter: (path) => !path.includes(".terraform/") && !path.endsWith(".terraform") });
+    writeFileSync(join(tampered, LOCK_FILE), lock.replace(/"h1:[^"]+"/g, '"h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="'));
+    expect(() => initOffline(tampered, { validate: false })).toThrowError(/terraform init could not install hashicorp\/aws 5\.100\.0 from TF_PLUGIN_DIR=/);
+  });
 
   it("ends with a reviewer's summary that names every statement of every role, as synthesized", () => {
     // The review a pull request gets (npm run review), with the summary in it.
@@ -102,6 +130,7 @@ describe.skipIf(!available)("npm run plan:offline", { timeout: TERRAFORM_BUDGET_
 
   it("works in a folder of its own: the stack folder that cdktf diff and deploy use holds only what synth wrote", () => {
     const stackDir = join(root, "cdktf.out", "stacks", "dooray-gpt-dev");
-    expect(readdirSync(stackDir).sort()).toEqual(["assets", "cdk.tf.json"]);
+    // Synth wrote the company's provider lock there too, where there is one.
+    expect(readdirSync(stackDir).sort()).toEqual([...(lock ? [LOCK_FILE] : []), "assets", "cdk.tf.json"]);
   });
 });

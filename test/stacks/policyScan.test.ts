@@ -3,19 +3,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { synthApp } from "../../stacks/main.js";
-import { terraformAvailable } from "../../stacks/tools/offlineTerraform.js";
 import { CHECKOV_CONFIG, checkovAvailable, planJsonFor, scanPlan, WORKFLOWS_DIR } from "../../stacks/tools/policy.js";
 import { declaredExceptions } from "../../stacks/tools/policyReport.js";
 import { formatSummary, reviewSummary } from "../../stacks/tools/reviewSummary.js";
 import { TERRAFORM_BUDGET_MS } from "../support/testBudgets.js";
+import { terraformReadiness } from "../support/terraformReady.js";
 
 /**
  * Checkov, the scanner security reviewers run on plans, on our plans (docs/operations.md, "Policy scan"). Runs where
  * checkov, terraform and TF_PLUGIN_DIR are present; REQUIRE_CHECKOV=1 (.ci/run, where it finds the tool) makes a
  * missing one a failure instead of a skip.
  */
-const available = checkovAvailable() && terraformAvailable() && Boolean(process.env.TF_PLUGIN_DIR);
-if (!available && process.env.REQUIRE_CHECKOV === "1") throw new Error("REQUIRE_CHECKOV=1 but checkov, terraform or TF_PLUGIN_DIR is missing");
+const available = checkovAvailable() && terraformReadiness().ready;
+if (!available && process.env.REQUIRE_CHECKOV === "1") throw new Error(`REQUIRE_CHECKOV=1 but ${checkovAvailable() ? (terraformReadiness() as { reason: string }).reason : "checkov is not on PATH"}`);
 
 const ACCOUNT = "222222222222";
 const SCOPED_CHANNELS = { "1111111111111111111": { name: "플랫폼", dooray: { projects: ["3570526358279081523"], wikis: ["3570526358279081999"], taskProject: "3570526358279081523" } }, "2222222222222222222": { name: "잡담" } };

@@ -1,5 +1,4 @@
 import { spawn, spawnSync } from "node:child_process";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../stacks/assets/buildHandler.js";
 import { startFakeAws, type FakeAws } from "../support/fakeAws.js";

@@ -3,17 +3,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { synthApp } from "../../stacks/main.js";
-import { initOffline, OFFLINE_STATE_FILE, offlineWorkspace, planOffline, terraform, terraformAvailable } from "../../stacks/tools/offlineTerraform.js";
+import { initOffline, OFFLINE_STATE_FILE, offlineWorkspace, planOffline, terraform } from "../../stacks/tools/offlineTerraform.js";
 import { cloneAndSynth, editWorker } from "../support/cloneAndSynth.js";
 import { PLANNED_RESOURCES } from "../support/plannedResources.js";
 import { TERRAFORM_BUDGET_MS } from "../support/testBudgets.js";
+import { terraformReadiness } from "../support/terraformReady.js";
 
 /**
  * The real Terraform on the synthesized stack, offline. Required wherever terraform and TF_PLUGIN_DIR exist
  * (.ci/run sets REQUIRE_TERRAFORM=1 there, so a missing tool fails instead of skipping).
  */
-const available = terraformAvailable() && Boolean(process.env.TF_PLUGIN_DIR);
-if (!available && process.env.REQUIRE_TERRAFORM === "1") throw new Error("REQUIRE_TERRAFORM=1 but terraform or TF_PLUGIN_DIR is missing");
+const available = terraformReadiness().ready;
 
 
 describe.skipIf(!available)("terraform init, validate and plan, offline", { timeout: TERRAFORM_BUDGET_MS }, () => {
