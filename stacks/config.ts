@@ -4,7 +4,7 @@ import { DEFAULT_DOORAY_REST_URL, DEFAULT_PRICES, DEFAULT_SYSTEM_PROMPT, DEFAULT
 import { fixedOffsetMinutes, isKnownTimeZone } from "../handler/store/budgetDay.js";
 import { parseChannelProfiles, type ChannelProfiles, type PersonalDataMode } from "../handler/channelProfiles.js";
 import { promptTokenBound, reservationFor } from "../handler/store/tokenEstimate.js";
-import { parseModelEndpoints, routeFor, unlistedEndpoint, type ModelEndpoint, type Residency } from "../handler/model/endpoints.js";
+import { isLoopback, LOOPBACK_REFUSED, parseModelEndpoints, routeFor, unlistedEndpoint, type ModelEndpoint, type Residency } from "../handler/model/endpoints.js";
 
 /**
  * Deployment settings, one entry per environment, from the `environments` object in cdktf.json's `context`
@@ -158,7 +158,7 @@ function parseEnvironment(name: string, raw: unknown): EnvironmentConfig {
     tracing: bool(raw, at, "tracing", false),
     codeSigning: bool(raw, at, "codeSigning", false),
     model: str(raw, at, "model", DEFAULTS.model, /^\S{1,100}$/, "a model name without spaces"),
-    openaiBaseUrl: optionalStr(raw, at, "openaiBaseUrl", /^https:\/\/\S+$/, "an https URL"),
+    openaiBaseUrl: notLoopback(optionalStr(raw, at, "openaiBaseUrl", /^https:\/\/\S+$/, "an https URL"), `${at}.openaiBaseUrl`),
     modelEndpoints: modelEndpoints(raw.modelEndpoints, `${at}.modelEndpoints`),
     residency: optionalStr(raw, at, "residency", /^(kr|global)$/, '"kr" (questions processed in Korea only) or "global"') as Residency | undefined,
     openaiStreamUsage: bool(raw, at, "openaiStreamUsage", true),
@@ -177,6 +177,11 @@ function parseEnvironment(name: string, raw: unknown): EnvironmentConfig {
     channels: channels(raw.channels, `${at}.channels`, maxOutputTokens),
     doorayApi: doorayApi(raw.doorayApi, `${at}.doorayApi`),
   };
+}
+
+function notLoopback(url: string | undefined, at: string): string | undefined {
+  if (url !== undefined && isLoopback(url)) throw new StackConfigError(`${at}: ${LOOPBACK_REFUSED}`);
+  return url;
 }
 
 function modelEndpoints(raw: unknown, at: string): ModelEndpoint[] {

@@ -15,12 +15,20 @@ import { isKnownTimeZone } from "../store/budgetDay.js";
 import type { TableRef } from "../store/tableRef.js";
 import { createTableIfMissing, startLocalTable } from "./localTable.js";
 import { SAMPLE_TOKEN, startSampleDoorayApi } from "./sampleDoorayApi.js";
+import { DEMO_MODEL_NAME, startDemoModel } from "./demoModel.js";
 
 export interface DevServerOptions {
   readonly env: Env;
   readonly port?: number;
   readonly host?: string;
   readonly log?: Logger;
+  /** With no key, no OPENAI_BASE_URL and no MODEL_ENDPOINTS, answer from the built-in demo model (dev and try). */
+  readonly demoModel?: boolean;
+}
+
+/** Whether the environment names no model at all: the demo model then answers (npm run dev, npm run try). */
+export function namesNoModel(env: Env): boolean {
+  return !env.OPENAI_API_KEY?.trim() && !env.OPENAI_BASE_URL?.trim() && !env.MODEL_ENDPOINTS?.trim();
 }
 
 /** How the local worker pool plays Lambda's limits (README "Local server"). */
@@ -45,6 +53,8 @@ export interface DevServer {
   readonly url: string;
   /** The sample Dooray API the channels' tools read, when a profile grants a scope and DOORAY_API_URL is not set. */
   readonly sampleDoorayApiUrl: string | undefined;
+  /** The built-in demo model's base URL, when it answers instead of a real one. */
+  readonly demoModelUrl: string | undefined;
   readonly config: BotConfig;
   /** The table budgets, job claims and conversations live in (an in-memory one unless BOT_TABLE is set). */
   readonly table: TableRef;
@@ -65,7 +75,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   // A channel scope with no DOORAY_API_URL reads the sample Dooray API (docs/operations.md, "Dooray tools").
   const scoped = Object.values(readConfig(options.env).channelProfiles).some((profile) => profile.dooray);
   const sample = scoped && !options.env.DOORAY_API_URL?.trim() ? await startSampleDoorayApi() : undefined;
-  const config = { ...readConfig(sample ? { ...options.env, DOORAY_API_URL: sample.url, DOORAY_API_TOKEN: SAMPLE_TOKEN } : options.env), ...readModelRouting(options.env) };
+  const demo = options.demoModel && namesNoModel(options.env) ? await startDemoModel() : undefined;
+  const env = { ...options.env, ...(sample ? { DOORAY_API_URL: sample.url, DOORAY_API_TOKEN: SAMPLE_TOKEN } : {}), ...(demo ? { OPENAI_BASE_URL: demo.baseUrl, BOT_MODEL: DEMO_MODEL_NAME } : {}) };
+  const config = { ...readConfig(env), ...readModelRouting(options.env) };
   const limits = readLocalLimits(options.env, config);
   const log = options.log ?? createLogger();
   const secrets = secretsFor(config, () => Promise.reject(new Error("Secrets Manager is not used locally")));
@@ -122,12 +134,14 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   }).catch(async (error: unknown) => {
     await local?.close();
     await sample?.close();
+    await demo?.close();
     throw error;
   });
   const address = server.address() as AddressInfo;
   return {
     url: `http://${address.address}:${address.port}`,
     sampleDoorayApiUrl: sample?.url,
+    demoModelUrl: demo?.baseUrl,
     config,
     table,
     idle: workers.idle,
@@ -138,6 +152,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       });
       await local?.close();
       await sample?.close();
+      await demo?.close();
     },
   };
 }

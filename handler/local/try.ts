@@ -115,6 +115,7 @@ try {
         LOCAL_TABLE_PATH: process.env.LOCAL_TABLE_PATH ?? TRY_TABLE_PATH,
       },
       port: 0,
+      demoModel: true,
       log: createLogger((line) => {
         serverLogs.push(line);
         if (process.env.TRY_LOGS === "1") console.log(line);
@@ -130,6 +131,7 @@ try {
 
 const url = targetUrl ?? dev!.url;
 const who = { tenant: { id: "1234567891234567891", domain: "local.dooray.com" }, channel: { id: channelId, name: "local" }, user: { id: "3456789123456789123", name: "나" } };
+if (dev?.demoModelUrl) console.log("(no OPENAI_API_KEY, OPENAI_BASE_URL or MODEL_ENDPOINTS: the built-in demo model answers, with fixed text; set one of them for a real model)");
 if (dev?.sampleDoorayApiUrl) console.log(`(the channels' Dooray tools read the sample Dooray API on ${dev.sampleDoorayApiUrl})`);
 const send = async (body: object) => {
   const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });

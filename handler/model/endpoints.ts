@@ -87,6 +87,7 @@ export function parseModelEndpoints(raw: unknown, options: ParseOptions): ModelE
     names.add(name);
     const baseUrl = fields.baseUrl;
     if (typeof baseUrl !== "string" || !isHttpUrl(baseUrl, options.strictResidency)) throw new Error(`${here}.baseUrl: expected ${options.strictResidency ? "an https" : "an http(s)"} URL of an OpenAI-compatible API, such as https://api.openai.com/v1`);
+    if (options.strictResidency && isLoopback(baseUrl)) throw new Error(`${here}.baseUrl: ${LOOPBACK_REFUSED}`);
     const model = fields.model;
     if (typeof model !== "string" || !/^\S{1,100}$/.test(model)) throw new Error(`${here}.model: expected a model name without spaces`);
     const residency = fields.residency;
@@ -108,6 +109,18 @@ export function parseModelEndpoints(raw: unknown, options: ParseOptions): ModelE
     }
     return endpoint;
   });
+}
+
+/** What synth says of a loopback endpoint: the local demo model, or any server on a laptop, cannot answer in AWS. */
+export const LOOPBACK_REFUSED = "a loopback host (localhost, 127.0.0.1, ::1) is a local server, such as npm run dev's demo model, which never runs in AWS; name the endpoint the worker can reach";
+
+export function isLoopback(url: string): boolean {
+  try {
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, "");
+    return host === "localhost" || host.endsWith(".localhost") || /^127\./.test(host) || host === "::1" || host === "0.0.0.0";
+  } catch {
+    return false;
+  }
 }
 
 function isHttpUrl(value: string, httpsOnly: boolean): boolean {

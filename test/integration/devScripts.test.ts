@@ -12,6 +12,12 @@ import { PROCESS_BUDGET_MS } from "../support/testBudgets.js";
 
 const run = promisify(execFile);
 const tsx = "node_modules/.bin/tsx";
+/** This process's environment with no model named at all, as on a fresh machine. */
+const withoutModel = (): NodeJS.ProcessEnv => {
+  const env = { ...process.env };
+  for (const name of ["OPENAI_API_KEY", "OPENAI_BASE_URL", "MODEL_ENDPOINTS"]) delete env[name];
+  return env;
+};
 
 describe("npm run dev and npm run try", { timeout: PROCESS_BUDGET_MS }, () => {
   let model: FakeOpenAI;
@@ -64,14 +70,18 @@ describe("npm run dev and npm run try", { timeout: PROCESS_BUDGET_MS }, () => {
     await expect(run(tsx, ["handler/local/try.ts", "--press", "like", "질문"], { env: process.env })).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("--press takes share, regenerate, followUp") });
   });
 
-  it("try without a model shows the honest 'not configured' answer", async () => {
-    const { stdout } = await run(tsx, ["handler/local/try.ts", "질문"], { env: { ...process.env, OPENAI_API_KEY: "" } });
-    expect(stdout).toContain("아직 AI 모델 키가 설정되지 않았어요");
+  it("try with no key and no endpoint answers from the built-in demo model, says so, and its buttons work (share, with the outcome's class)", async () => {
+    const { stdout } = await run(tsx, ["handler/local/try.ts", "--press", "share", "데모로 시험"], { env: { ...withoutModel(), LOCAL_TABLE_PATH: mkdtempSync(join(tmpdir(), "try-demo-")) } });
+    expect(stdout).toContain("the built-in demo model answers");
+    expect(stdout).toContain("🧪 데모 모델의 답변이에요");
+    expect(stdout).toContain("받은 질문: 데모로 시험");
+    expect(stdout).toContain("(outcome: answered)");
+    expect(stdout).toMatch(/채널에 공유/);
   });
 
-  it("try shows the outcome's class beside the person's message", async () => {
-    const { stdout } = await run(tsx, ["handler/local/try.ts", "질문"], { env: { ...process.env, OPENAI_API_KEY: "", OPENAI_BASE_URL: "" } });
-    expect(stdout).toContain("(outcome: notConfigured)");
+  it("try shows the outcome's class beside the person's message: an endpoint nothing listens on", async () => {
+    const { stdout } = await run(tsx, ["handler/local/try.ts", "질문"], { env: { ...process.env, OPENAI_API_KEY: "", OPENAI_BASE_URL: "http://127.0.0.1:9/v1" } });
+    expect(stdout).toContain("(outcome: unreachable)");
   });
 
   it("dev says which variable to set when the port is taken, without a stack trace", async () => {
