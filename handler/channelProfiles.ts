@@ -148,7 +148,7 @@ export interface ChannelSettings {
   readonly profileName: string | undefined;
   readonly systemPrompt: string;
   readonly model: string;
-  readonly budgets: { readonly user: number; readonly channel: number };
+  readonly budgets: { readonly user: number; readonly channel: number; readonly total?: number };
   readonly price: { readonly input: number; readonly output: number; readonly cachedInput?: number };
   /** The channel's Dooray scope; undefined: the model gets no tools. */
   readonly dooray: DoorayScope | undefined;
@@ -160,7 +160,7 @@ export function channelSettings(
     readonly channelProfiles: ChannelProfiles;
     readonly systemPrompt: string;
     readonly model: string;
-    readonly budgets: { readonly user: number; readonly channel: number };
+    readonly budgets: { readonly user: number; readonly channel: number; readonly total?: number };
     readonly pricePerMillionTokens: { readonly input: number; readonly output: number; readonly cachedInput?: number };
     readonly personalData?: PersonalDataMode;
   },
@@ -174,6 +174,8 @@ export function channelSettings(
     budgets: {
       user: profile?.budgets?.userDailyTokens ?? config.budgets.user,
       channel: profile?.budgets?.channelDailyTokens ?? config.budgets.channel,
+      // The bot's own: no channel changes it.
+      ...(config.budgets.total ? { total: config.budgets.total } : {}),
     },
     price: profile?.modelPrice ? { input: profile.modelPrice.inputPerMillionTokens, output: profile.modelPrice.outputPerMillionTokens } : config.pricePerMillionTokens,
     dooray: profile?.dooray,

@@ -61,8 +61,8 @@ export interface BotConfig {
   readonly workerFunctionName: string | undefined;
   /** The DynamoDB table for budgets, job claims and conversations; locally unset means an in-memory one. */
   readonly tableName: string | undefined;
-  /** Daily token budgets per person and per channel; 0 means unlimited. */
-  readonly budgets: { readonly user: number; readonly channel: number };
+  /** Daily token budgets per person, per channel and for the whole bot; 0 means unlimited. */
+  readonly budgets: { readonly user: number; readonly channel: number; readonly total: number };
   /** The IANA time zone whose midnight starts a budget day. */
   readonly budgetTimeZone: string;
   /** The zone's constant UTC offset when it has no daylight saving (the stack works it out): no formatter needed. */
@@ -138,6 +138,7 @@ export function readConfig(env: Env): BotConfig {
     budgets: {
       user: integer(env, "BUDGET_USER_DAILY_TOKENS", 0, 0, MAX_DAILY_TOKENS),
       channel: integer(env, "BUDGET_CHANNEL_DAILY_TOKENS", 0, 0, MAX_DAILY_TOKENS),
+      total: integer(env, "BUDGET_TOTAL_DAILY_TOKENS", 0, 0, MAX_DAILY_TOKENS),
     },
     budgetTimeZone: timeZone(env, "BUDGET_TIME_ZONE") ?? DEFAULT_TIME_ZONE,
     budgetUtcOffsetMinutes: text(env, "BUDGET_UTC_OFFSET_MINUTES") === undefined ? undefined : integer(env, "BUDGET_UTC_OFFSET_MINUTES", 0, -720, 840),

@@ -15,6 +15,7 @@ import { BotKey } from "./BotKey.js";
 import { CodeSigning } from "./CodeSigning.js";
 import { EdgeDeadLetters } from "./EdgeDeadLetters.js";
 import { OUTCOMES } from "../handler/metrics.js";
+import { EXCHANGE_RATE_OUTPUT } from "./tools/spendCeilings.js";
 
 /**
  * Everything one environment needs: the two secrets, the `openai` layer, the table, the public edge and the private
@@ -101,6 +102,8 @@ export class DoorayGptStack extends TerraformStack {
     output(this, "openai_api_key_secret_name", secrets.names.openaiApiKey, "Secret holding the OpenAI API key");
     output(this, "dooray_app_token_secret_name", secrets.names.doorayAppToken, "Secret holding the Dooray app token");
     for (const [endpoint, name] of Object.entries(secrets.names.modelKeys)) output(this, `model_key_${endpoint.replaceAll("-", "_")}_secret_name`, name, `Secret holding the key of model endpoint ${endpoint}`);
+    // The reviewer's summary prints the spend ceilings in won at this rate (stacks/tools/spendCeilings.ts).
+    if (env.costs) output(this, EXCHANGE_RATE_OUTPUT, JSON.stringify(env.costs), "Exchange rate of the reviewer's cost figures: won per US dollar, and its date");
     if (secrets.names.doorayApiToken) output(this, "dooray_api_token_secret_name", secrets.names.doorayApiToken, "Secret holding the bot account's Dooray API token");
   }
 }
@@ -112,6 +115,7 @@ export function budgetSettings(env: EnvironmentConfig, tableName: string): Recor
     BOT_ENVIRONMENT: env.name,
     BUDGET_USER_DAILY_TOKENS: String(env.budgets.userDailyTokens),
     BUDGET_CHANNEL_DAILY_TOKENS: String(env.budgets.channelDailyTokens),
+    ...(env.budgets.totalDailyTokens > 0 ? { BUDGET_TOTAL_DAILY_TOKENS: String(env.budgets.totalDailyTokens) } : {}),
     BUDGET_TIME_ZONE: env.budgets.timeZone,
     // Worked out here, so a cold start needs no time-zone formatter (12-16 ms); a zone with daylight saving has none.
     ...(env.budgets.utcOffsetMinutes === undefined ? {} : { BUDGET_UTC_OFFSET_MINUTES: String(env.budgets.utcOffsetMinutes) }),

@@ -61,11 +61,15 @@ export interface EnvironmentConfig {
    * secret for the bot account's token and the worker may read it; unset, no channel may have a `dooray` scope.
    */
   readonly doorayApi: { readonly url: string } | undefined;
+  /** The exchange rate the reviewer's summary prints amounts in won at, with its date; none: dollars only. */
+  readonly costs: { readonly krwPerUsd: number; readonly rateDate: string } | undefined;
 }
 
 export interface BudgetSettings {
   readonly userDailyTokens: number;
   readonly channelDailyTokens: number;
+  /** The whole bot's, every tenant and channel together: the ceiling of a day's model spend. */
+  readonly totalDailyTokens: number;
   readonly timeZone: string;
   /** The zone's UTC offset if it has no daylight saving this year or next (then the functions need no formatter). */
   readonly utcOffsetMinutes: number | undefined;
@@ -111,7 +115,7 @@ const DEFAULTS = {
 
 const KNOWN_KEYS = new Set([
   "accountId", "region", "edge", "worker", "logRetentionDays", "tracing", "codeSigning", "model", "openaiBaseUrl", "modelEndpoints", "residency", "openaiStreamUsage", "openaiMaxTokensField", "maxOutputTokens",
-  "responseUrlHosts", "linkHosts", "personalData", "tenantIds", "tags", "backend", "budgets", "modelPrice", "table", "alarms", "channels", "doorayApi",
+  "responseUrlHosts", "linkHosts", "personalData", "tenantIds", "tags", "backend", "budgets", "modelPrice", "table", "alarms", "channels", "doorayApi", "costs",
 ]);
 /** Settings of the one-function design, and where they live now. */
 const MOVED_KEYS: Record<string, string> = {
@@ -176,7 +180,17 @@ function parseEnvironment(name: string, raw: unknown): EnvironmentConfig {
     alarms: alarms(raw.alarms, `${at}.alarms`),
     channels: channels(raw.channels, `${at}.channels`, maxOutputTokens),
     doorayApi: doorayApi(raw.doorayApi, `${at}.doorayApi`),
+    costs: costs(raw.costs, `${at}.costs`),
   };
+}
+
+function costs(raw: unknown, at: string): EnvironmentConfig["costs"] {
+  if (raw === undefined) return undefined;
+  const settings = sizingObject(raw, at, ["krwPerUsd", "rateDate"]);
+  const krwPerUsd = settings.krwPerUsd;
+  if (typeof krwPerUsd !== "number" || !(krwPerUsd > 0 && krwPerUsd < 100_000)) throw new StackConfigError(`${at}.krwPerUsd: expected won per US dollar, such as 1450, got ${JSON.stringify(krwPerUsd)}`);
+  const rateDate = str(settings, at, "rateDate", undefined, /^\d{4}-\d{2}-\d{2}$/, "the day the rate was taken, YYYY-MM-DD");
+  return { krwPerUsd, rateDate };
 }
 
 function notLoopback(url: string | undefined, at: string): string | undefined {
@@ -276,7 +290,7 @@ function channels(raw: unknown, at: string, maxOutputTokens: number): ChannelPro
 }
 
 function budgets(raw: unknown, at: string, maxOutputTokens: number): BudgetSettings {
-  const settings = sizingObject(raw, at, ["userDailyTokens", "channelDailyTokens", "timeZone"]);
+  const settings = sizingObject(raw, at, ["userDailyTokens", "channelDailyTokens", "totalDailyTokens", "timeZone"]);
   const daily = (key: string) => {
     const value = int(settings, at, key, 0, 0, MAX_DAILY_TOKENS);
     // A question reserves its prompt plus maxOutputTokens: a smaller budget could never answer anything.
@@ -290,6 +304,7 @@ function budgets(raw: unknown, at: string, maxOutputTokens: number): BudgetSetti
   return {
     userDailyTokens: daily("userDailyTokens"),
     channelDailyTokens: daily("channelDailyTokens"),
+    totalDailyTokens: daily("totalDailyTokens"),
     timeZone,
     utcOffsetMinutes: fixedOffsetMinutes(timeZone, new Date().getUTCFullYear()),
   };

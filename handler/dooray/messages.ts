@@ -25,7 +25,7 @@ export const messages = {
    * it is asked, so a budget with room left can still be too small: the text says so in numbers that `사용량` shows.
    */
   budgetExceeded: (refusal: BudgetRefusal, timeZone: string) => {
-    const whose = refusal.scope === "user" ? "나의" : "이 채널의";
+    const whose = refusal.scope === "user" ? "나의" : refusal.scope === "channel" ? "이 채널의" : "이 봇 전체의";
     const refill = `한도는 매일 0시(${timeZoneName(timeZone)})에 다시 채워져요.`;
     if (refusal.needed > refusal.limit) {
       return `이 질문은 답하는 데 최대 ${tokens(refusal.needed)}이 필요해서 ${whose} 하루 사용 한도(${tokens(refusal.limit)})를 넘어요. 질문을 줄여서 다시 물어봐 주세요.`;
@@ -44,6 +44,7 @@ export const messages = {
       `📊 오늘 사용량 (${report.day}, 매일 0시 ${timeZoneName(report.timeZone)} 초기화)`,
       `- 나: ${usedOf(report.user.tokens, report.limits.user)} · 답변 ${report.user.answered.toLocaleString("ko-KR")}개`,
       `- 이 채널: ${usedOf(report.channel.tokens, report.limits.channel)} · 답변 ${report.channel.answered.toLocaleString("ko-KR")}개`,
+      ...(report.total && report.limits.total ? [`- 봇 전체: ${usedOf(report.total.tokens, report.limits.total)}`] : []),
       `질문할 때마다 질문 길이에 답변 몫(최대 ${tokens(report.maxOutputTokens)})을 더해 미리 잡아 두고, 답한 뒤 실제로 쓴 만큼만 남겨요. 남은 한도가 그보다 적으면 새 질문은 받지 않아요.`,
     ].join("\n"),
 
@@ -95,7 +96,7 @@ export const messages = {
 
 /** Why a budget refused a question, in the numbers the person sees in `사용량`. */
 export interface BudgetRefusal {
-  readonly scope: "user" | "channel";
+  readonly scope: "user" | "channel" | "total";
   readonly limit: number;
   /** Counted today when it refused: settled answers plus the holds of questions still running. */
   readonly used: number;
@@ -110,7 +111,9 @@ export interface UsageReport {
   readonly timeZone: string;
   readonly user: { readonly tokens: number; readonly answered: number };
   readonly channel: { readonly tokens: number; readonly answered: number };
-  readonly limits: { readonly user: number; readonly channel: number };
+  /** The whole bot's use, when it has a daily limit. */
+  readonly total?: { readonly tokens: number; readonly answered: number };
+  readonly limits: { readonly user: number; readonly channel: number; readonly total?: number };
 }
 
 function tokens(count: number): string {

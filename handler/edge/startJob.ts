@@ -1,3 +1,4 @@
+import type { UsageScope } from "../store/tableKeys.js";
 import { channelSettings } from "../channelProfiles.js";
 import { messages } from "../dooray/messages.js";
 import { responseUrlAllowed } from "../dooray/responseUrlAllowed.js";
@@ -64,7 +65,7 @@ export async function startJob(interaction: Interaction, text: string, thread: J
 }
 
 /** The budgets' answer to this job's real prompt (the worker judges a gone conversation itself). */
-async function budgetRefusalFor(job: Job, table: TableRef, deps: InteractionDeps): Promise<{ scope: "user" | "channel"; text: string } | undefined> {
+async function budgetRefusalFor(job: Job, table: TableRef, deps: InteractionDeps): Promise<{ scope: UsageScope; text: string } | undefined> {
   const plan = await planTurn(table, job, Math.floor(deps.now() / 1000), edgeRead());
   if (!plan.ok) return undefined;
   const prompt = promptFor(channelSettings(deps.config, job.channelId).systemPrompt, plan.history, plan.question, deps.config.conversationContextTokens);

@@ -1,4 +1,4 @@
-import { PARTITION_KEY, TTL_ATTRIBUTE, USAGE_KEEP_SECONDS, usageKey, type UsageScope } from "./tableKeys.js";
+import { PARTITION_KEY, TTL_ATTRIBUTE, USAGE_KEEP_SECONDS, totalUsageKey, usageKey, type UsageScope } from "./tableKeys.js";
 import type { CallLimits } from "../aws/awsRequest.js";
 import { isConditionFailure, numberOf, type TableRef } from "./tableRef.js";
 
@@ -13,6 +13,8 @@ export interface BudgetOwner {
 export interface DailyLimits {
   readonly user: number;
   readonly channel: number;
+  /** The whole bot's, across tenants and channels; its row is written only while it is set (0 or absent: none). */
+  readonly total?: number;
 }
 
 export interface UsageRow {
@@ -24,6 +26,8 @@ export interface UsageRow {
 export interface Usage {
   readonly user: UsageRow;
   readonly channel: UsageRow;
+  /** Read only when asked for (a total limit is set). */
+  readonly total?: UsageRow;
 }
 
 export type Reservation =
@@ -44,9 +48,14 @@ export interface Hold {
   readonly tokens: number;
 }
 
-const SCOPES: readonly UsageScope[] = ["user", "channel"];
+const BASE_SCOPES: readonly UsageScope[] = ["user", "channel"];
+/** The rows a question draws on: the person's and the channel's always (counted even when unlimited), the bot's while it has a limit. */
+export function scopesOf(limits: DailyLimits): readonly UsageScope[] {
+  return (limits.total ?? 0) > 0 ? [...BASE_SCOPES, "total"] : BASE_SCOPES;
+}
+const limitOf = (limits: DailyLimits, scope: UsageScope) => limits[scope] ?? 0;
 const idOf = (owner: BudgetOwner, scope: UsageScope) => (scope === "user" ? owner.userId : owner.channelId);
-const keyOf = (owner: BudgetOwner, scope: UsageScope, day: string) => ({ [PARTITION_KEY]: { S: usageKey(scope, owner.tenantId, idOf(owner, scope), day) } });
+const keyOf = (owner: BudgetOwner, scope: UsageScope, day: string) => ({ [PARTITION_KEY]: { S: scope === "total" ? totalUsageKey(day) : usageKey(scope, owner.tenantId, idOf(owner, scope), day) } });
 /**
  * A running question's hold is an attribute of the row it draws on, named after its job. Writing it and removing it
  * are each conditional on whether it is there, so a write that is retried after its answer was lost is applied once.
@@ -58,22 +67,22 @@ const holdName = (jobId: string) => `hold#${jobId}`;
  * cold path), strongly consistent, since a refusal must not rest on a stale read. DynamoDB may leave keys
  * unprocessed under throttling; that is reported as a failure, for the caller to treat as "could not read".
  */
-export async function readUsage(ref: TableRef, owner: BudgetOwner, day: string, within: CallLimits = {}): Promise<Usage> {
-  const keys = SCOPES.map((scope) => keyOf(owner, scope, day));
+export async function readUsage(ref: TableRef, owner: BudgetOwner, day: string, within: CallLimits = {}, scopes: readonly UsageScope[] = BASE_SCOPES): Promise<Usage> {
+  const keys = scopes.map((scope) => keyOf(owner, scope, day));
   const result = await ref.call("BatchGetItem", { RequestItems: { [ref.table]: { Keys: keys, ConsistentRead: true } } }, within);
   const unprocessed = (result.UnprocessedKeys as Record<string, unknown> | undefined) ?? {};
   if (Object.keys(unprocessed).length > 0) throw new Error("DynamoDB left usage rows unprocessed");
   const items = ((result.Responses as Record<string, Record<string, { S?: string }>[]> | undefined)?.[ref.table] ?? []);
   const row = (scope: UsageScope): UsageRow => {
-    const item = items.find((candidate) => candidate[PARTITION_KEY]?.S === keys[SCOPES.indexOf(scope)]![PARTITION_KEY]!.S);
+    const item = items.find((candidate) => candidate[PARTITION_KEY]?.S === keyOf(owner, scope, day)[PARTITION_KEY]!.S);
     return { tokens: numberOf(item, "tokens"), answered: numberOf(item, "answered") };
   };
-  return { user: row("user"), channel: row("channel") };
+  return { user: row("user"), channel: row("channel"), ...(scopes.includes("total") ? { total: row("total") } : {}) };
 }
 
 /** The scope a question of this size would overrun, judged on a read (the edge's quick answer; the worker decides). */
 export function wouldOverrun(usage: Usage, tokens: number, limits: DailyLimits): UsageScope | undefined {
-  return SCOPES.find((scope) => limits[scope] > 0 && usage[scope].tokens + tokens > limits[scope]);
+  return scopesOf(limits).find((scope) => limitOf(limits, scope) > 0 && (usage[scope]?.tokens ?? 0) + tokens > limitOf(limits, scope));
 }
 
 /**
@@ -89,17 +98,17 @@ export async function reserve(ref: TableRef, owner: BudgetOwner, day: string, ho
   try {
     reservation = await placeHolds(ref, owner, day, hold, limits, nowSeconds, within);
   } catch (error) {
-    await giveBack(ref, owner, day, hold, nowSeconds, within).catch(() => undefined);
+    await giveBack(ref, owner, day, hold, nowSeconds, within, scopesOf(limits)).catch(() => undefined);
     throw error;
   }
-  if (!reservation.ok) await giveBack(ref, owner, day, hold, nowSeconds, within);
+  if (!reservation.ok) await giveBack(ref, owner, day, hold, nowSeconds, within, scopesOf(limits));
   return reservation;
 }
 
 /** A hold larger than a whole day's limit is refused without a write. */
 function tooBigFor(hold: Hold, limits: DailyLimits): Reservation | undefined {
-  const scope = SCOPES.find((one) => limits[one] > 0 && hold.tokens > limits[one]);
-  return scope && { ok: false, scope, limit: limits[scope], used: 0, needed: hold.tokens };
+  const scope = scopesOf(limits).find((one) => limitOf(limits, one) > 0 && hold.tokens > limitOf(limits, one));
+  return scope && { ok: false, scope, limit: limitOf(limits, scope), used: 0, needed: hold.tokens };
 }
 
 /**
@@ -110,22 +119,23 @@ function tooBigFor(hold: Hold, limits: DailyLimits): Reservation | undefined {
 export async function placeHolds(ref: TableRef, owner: BudgetOwner, day: string, hold: Hold, limits: DailyLimits, nowSeconds: number, within: CallLimits = {}): Promise<Reservation> {
   const tooBig = tooBigFor(hold, limits);
   if (tooBig) return tooBig;
-  const outcomes = await Promise.allSettled(SCOPES.map((scope) => placeHold(ref, owner, scope, day, hold, limits[scope], nowSeconds, within)));
+  const scopes = scopesOf(limits);
+  const outcomes = await Promise.allSettled(scopes.map((scope) => placeHold(ref, owner, scope, day, hold, limitOf(limits, scope), nowSeconds, within)));
   const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
   if (failed) throw failed.reason;
   const placed = outcomes.map((outcome) => (outcome as PromiseFulfilledResult<Placed>).value);
   const index = placed.findIndex((one) => !one.held);
   if (index < 0) return { ok: true, tokens: hold.tokens };
   const refusal = placed[index] as Extract<Placed, { held: false }>;
-  return { ok: false, scope: SCOPES[index]!, limit: limits[SCOPES[index]!], used: refusal.used, needed: hold.tokens };
+  return { ok: false, scope: scopes[index]!, limit: limitOf(limits, scopes[index]!), used: refusal.used, needed: hold.tokens };
 }
 
 /**
  * Gives a job's hold back on both rows, whoever placed it (this delivery or a second one of the same job); a row
  * without the hold is left as it is. For a job that will not call the model after all.
  */
-export async function giveBack(ref: TableRef, owner: BudgetOwner, day: string, hold: Hold, nowSeconds: number, within: CallLimits = {}): Promise<void> {
-  await Promise.all(SCOPES.map((scope) => releaseHold(ref, owner, scope, day, hold, { tokens: -hold.tokens }, nowSeconds, within)));
+export async function giveBack(ref: TableRef, owner: BudgetOwner, day: string, hold: Hold, nowSeconds: number, within: CallLimits = {}, scopes: readonly UsageScope[] = BASE_SCOPES): Promise<void> {
+  await Promise.all(scopes.map((scope) => releaseHold(ref, owner, scope, day, hold, { tokens: -hold.tokens }, nowSeconds, within)));
 }
 
 export interface Settlement {
@@ -146,10 +156,10 @@ export function chargeable(usedTokens: number, reservedTokens: number): number {
 }
 
 /** Replaces a reservation by the real use (0 gives it all back) and counts an answered question; once per job. */
-export async function settle(ref: TableRef, owner: BudgetOwner, day: string, settlement: Settlement, nowSeconds: number, within: CallLimits = {}): Promise<void> {
+export async function settle(ref: TableRef, owner: BudgetOwner, day: string, settlement: Settlement, nowSeconds: number, within: CallLimits = {}, scopes: readonly UsageScope[] = BASE_SCOPES): Promise<void> {
   const change = { tokens: chargeable(settlement.usedTokens, settlement.reservedTokens) - settlement.reservedTokens, answered: settlement.answered ? 1 : 0 };
   const hold = { jobId: settlement.jobId, tokens: settlement.reservedTokens };
-  await Promise.all(SCOPES.map((scope) => releaseHold(ref, owner, scope, day, hold, change, nowSeconds, within)));
+  await Promise.all(scopes.map((scope) => releaseHold(ref, owner, scope, day, hold, change, nowSeconds, within)));
 }
 
 type Placed = { readonly held: true } | { readonly held: false; readonly used: number };

@@ -13,11 +13,17 @@ export const JOB_CLAIM_KEEP_SECONDS = 24 * 3600;
 /** A conversation (its turns, for follow-ups and regeneration) lives a day after its last turn. */
 export const CONVERSATION_KEEP_SECONDS = 24 * 3600;
 
-export type UsageScope = "user" | "channel";
+/** Whose use a row counts: a person's or a channel's in a tenant, or the whole bot's (every tenant and channel). */
+export type UsageScope = "user" | "channel" | "total";
 
 /** `usage#<tenant>#user#<user>#<day>`; ids are escaped so no id can make another row's key. */
 export function usageKey(scope: UsageScope, tenantId: string, id: string, day: string): string {
   return `usage#${part(tenantId)}#${scope}#${part(id)}#${day}`;
+}
+
+/** `usage#total#<YYYY-MM-DD>`: the whole bot's use on one day (budgets.totalDailyTokens). */
+export function totalUsageKey(day: string): string {
+  return `usage#total#${day}`;
 }
 
 export function jobKey(jobId: string): string {

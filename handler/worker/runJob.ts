@@ -4,7 +4,7 @@ import { messages } from "../dooray/messages.js";
 import { postToDooray } from "../dooray/postToDooray.js";
 import type { Job } from "../job/signedJob.js";
 import { outcomeMetrics, type Measurement, type Outcome } from "../metrics.js";
-import { giveBack, reserve, settle } from "../store/budgets.js";
+import { giveBack, reserve, scopesOf, settle } from "../store/budgets.js";
 import { markFinished } from "../store/jobClaims.js";
 import type { TurnPlan } from "../store/turnPlan.js";
 import { promptTokenBound, tokenBound } from "../store/tokenEstimate.js";
@@ -132,7 +132,7 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
   // The claim is ours: a hold placed beside it that will not be used is given back once its writes are done,
   // whichever delivery placed it (a second delivery of this job places the same hold, and never gives it back).
   const giveBackHold = (turn: PreparedTurn) =>
-    bookkeeping.push(turn.hold.then(() => giveBack(deps.table, job, turn.day, { jobId: job.id, tokens: turn.reservedTokens }, nowSeconds(), within)).catch((error: unknown) => log("warn", "job.holdNotGivenBack", { ...base, error })));
+    bookkeeping.push(turn.hold.then(() => giveBack(deps.table, job, turn.day, { jobId: job.id, tokens: turn.reservedTokens }, nowSeconds(), within, scopesOf(settings.budgets))).catch((error: unknown) => log("warn", "job.holdNotGivenBack", { ...base, error })));
   const noEndpoint = route.endpoints.length === 0;
   if (prepared.ok && prepared.value && (!apiKey.ok || "missing" in apiKey.value || noEndpoint)) giveBackHold(prepared.value);
   if (!apiKey.ok) {
@@ -198,7 +198,7 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
     if (callTokens > call.reservedTokens) log("warn", "job.usageAboveHold", { ...base, round, usedTokens: callTokens, reservedTokens: call.reservedTokens });
     const holdId = round === 0 ? job.id : `${job.id}.${round}`;
     bookkeeping.push(
-      settle(deps.table, job, day, { jobId: holdId, usedTokens: callTokens, reservedTokens: call.reservedTokens, answered: round === 0 && result.outcome === "answered" }, nowSeconds(), within).catch((error: unknown) => {
+      settle(deps.table, job, day, { jobId: holdId, usedTokens: callTokens, reservedTokens: call.reservedTokens, answered: round === 0 && result.outcome === "answered" }, nowSeconds(), within, scopesOf(settings.budgets)).catch((error: unknown) => {
         // The reservation then stays counted for the day: the budget errs on the safe side.
         log("warn", "job.settleFailed", { ...base, round, error });
       }),

@@ -1,4 +1,5 @@
 import { formatModelRoutes, modelRoutesOf, type ModelRoute } from "./modelRoutes.js";
+import { EXCHANGE_RATE_OUTPUT, formatSpend, spendOf, type ExchangeRate, type Spend } from "./spendCeilings.js";
 import { describeStatement, isAdminLikeManagedPolicy, parsePolicy, widenings, type Statement } from "./iamPolicy.js";
 import type { PlanJson } from "./offlineTerraform.js";
 
@@ -79,12 +80,8 @@ export interface ReviewSummary {
     readonly linkHosts: readonly string[];
     readonly channels: readonly { readonly channelId: string; readonly name: string; readonly projects: readonly string[]; readonly wikis: readonly string[]; readonly taskProject: string | undefined }[];
   };
-  /** The most a day can cost in model spend, from the budgets and list prices (US dollars). */
-  readonly spend: {
-    readonly perPerson: number | undefined;
-    readonly perChannel: number | undefined;
-    readonly channels: readonly { readonly channelId: string; readonly name: string; readonly perPerson: number | undefined; readonly perChannel: number | undefined }[];
-  } | undefined;
+  /** The most a day can cost in model spend, each channel at its own model's price (US dollars; won with a rate). */
+  readonly spend: Spend | undefined;
 }
 
 export type { Statement };
@@ -163,7 +160,7 @@ function summaryWithoutFlags(stack: string, plan: PlanJson, allowedAccountIds: r
     tenants: tenantsOf(functions),
     personalData: personalDataOf(functions),
     dooray: doorayOf(functions),
-    spend: spendOf(functions),
+    spend: spendOf(functions.map(variablesOf).find((vars) => vars.BOT_MODEL !== undefined), exchangeRateOf(plan)),
   };
 }
 
@@ -310,30 +307,22 @@ function profilesOf(variables: Record<string, string>): Record<string, unknown> 
 }
 
 
+/** The settings' exchange rate, from the plan's output (known at plan time); none when unset or unreadable. */
+function exchangeRateOf(plan: PlanJson): ExchangeRate | undefined {
+  const value = (plan.planned_values as { outputs?: Record<string, { value?: unknown }> } | undefined)?.outputs?.[EXCHANGE_RATE_OUTPUT]?.value;
+  try {
+    const rate = JSON.parse(String(value)) as Partial<ExchangeRate>;
+    return typeof rate.krwPerUsd === "number" && typeof rate.rateDate === "string" ? { krwPerUsd: rate.krwPerUsd, rateDate: rate.rateDate } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const variablesOf = (fn: After) => (fn.environment?.[0]?.variables ?? {}) as Record<string, string>;
 
 function tenantsOf(functions: After[]): string[] {
   const listed = functions.map(variablesOf).find((vars) => vars.DOORAY_TENANT_IDS !== undefined)?.DOORAY_TENANT_IDS;
   return listed ? listed.split(",") : [];
-}
-
-/** US dollars for a day's tokens at most: every token priced as output, the dearer kind. */
-function spendOf(functions: After[]): ReviewSummary["spend"] {
-  const worker = functions.map(variablesOf).find((vars) => vars.BOT_MODEL !== undefined && vars.BUDGET_USER_DAILY_TOKENS !== undefined);
-  if (!worker) return undefined;
-  const defaultPrice = Number(worker.MODEL_PRICE_OUTPUT_PER_MTOK ?? 0);
-  const dollars = (tokens: number, pricePerMillion: number) => (tokens === 0 ? undefined : (tokens * pricePerMillion) / 1_000_000);
-  const user = Number(worker.BUDGET_USER_DAILY_TOKENS);
-  const channel = Number(worker.BUDGET_CHANNEL_DAILY_TOKENS);
-  const profiles = profilesOf(worker) as Record<string, { name: string; budgets?: { userDailyTokens?: number; channelDailyTokens?: number }; modelPrice?: { outputPerMillionTokens: number } }>;
-  return {
-    perPerson: dollars(user, defaultPrice),
-    perChannel: dollars(channel, defaultPrice),
-    channels: Object.entries(profiles).map(([channelId, profile]) => {
-      const price = profile.modelPrice?.outputPerMillionTokens ?? defaultPrice;
-      return { channelId, name: profile.name, perPerson: dollars(profile.budgets?.userDailyTokens ?? user, price), perChannel: dollars(profile.budgets?.channelDailyTokens ?? channel, price) };
-    }),
-  };
 }
 
 function keysOf(plan: PlanJson, of: (type: string) => After[]): ReviewSummary["keys"] {
@@ -473,11 +462,7 @@ export function formatSummary(summary: ReviewSummary): string {
       lines.push(`    channel ${channel.channelId} (${channel.name}): ${own.join(", ")}`);
     }
   }
-  if (summary.spend) {
-    const usd = (value: number | undefined) => (value === undefined ? "⚠ no ceiling (budget 0 = unlimited)" : `≤ $${value.toFixed(2)}`);
-    lines.push(`  - model spend per day (every token at the output list price, the upper bound): ${usd(summary.spend.perPerson)} per person, ${usd(summary.spend.perChannel)} per channel; the whole bot has no daily total beyond these times the people and channels using it`);
-    for (const channel of summary.spend.channels) lines.push(`    channel ${channel.channelId} (${channel.name}): ${usd(channel.perPerson)} per person, ${usd(channel.perChannel)} for the channel`);
-  }
+  if (summary.spend) lines.push(...formatSpend(summary.spend));
   if (summary.modelRoutes) {
     const routes = summary.modelRoutes;
     lines.push(...formatModelRoutes(routes));

@@ -42,6 +42,25 @@ describe("daily budgets", () => {
     expect(entries(h).some((entry) => entry.event === "request.refusedByBudget")).toBe(false);
   });
 
+  it("the whole bot's daily limit (BUDGET_TOTAL_DAILY_TOKENS) counts every person and channel, and refuses at the limit like the others", async () => {
+    const question = "배포 체크리스트";
+    h = await startHarness({ ...settings, BUDGET_TOTAL_DAILY_TOKENS: String(reservation(question) + 10) });
+    const first = await h.command(question);
+    await h.dooray.waitFor(first.hookId, (posts) => finalPosts(posts).length === 1);
+    await h.dev.idle();
+    // Another person, in another channel: the bot's own row refuses.
+    const second = await h.command(question, { userId: "4567891234567891234", channelId: "5678912345678912345" });
+    const [refusal] = finalPosts(await h.dooray.waitFor(second.hookId, (posts) => finalPosts(posts).length === 1));
+    expect(refusal!.body.text).toBe(messages.budgetExceeded({ scope: "total", limit: reservation(question) + 10, used: reported(question), needed: reservation(question) }, DEFAULT_TIME_ZONE));
+    expect(refusal!.body.text).toContain("이 봇 전체의");
+    await h.dev.idle();
+    expect(h.model.requests).toHaveLength(1);
+    expect(entries(h).find((entry) => entry.event === "job.finished" && entry.outcome === "refusedByBudget")).toMatchObject({ scope: "total" });
+    // `/gpt usage` shows the bot's line while it has a limit.
+    const usage = await h.command("usage");
+    expect(usage.body.text).toContain(`- 봇 전체: ${reported(question).toLocaleString("ko-KR")} / ${(reservation(question) + 10).toLocaleString("ko-KR")} 토큰`);
+  });
+
   it("counts 다시 생성 against the budgets: refused at once, in the answer's place, with no model call", async () => {
     const question = "배포 체크리스트";
     h = await startHarness({ ...settings, BUDGET_USER_DAILY_TOKENS: String(reservation(question)) });

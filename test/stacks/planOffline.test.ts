@@ -99,8 +99,11 @@ describe.skipIf(!available)("npm run plan:offline", { timeout: TERRAFORM_BUDGET_
     expect(summary).toContain("conversations (question and answer text, for 이어서 질문 and 채널에 공유): 24 hours after their last turn");
     expect(summary).toContain("daily usage rows (token counts and answer counts by person and channel ids, no text): 35 days");
     expect(summary).toContain("point-in-time recovery of dooray-gpt-dev keeps deleted and expired rows recoverable for up to 35 days");
-    expect(summary).toContain("model spend per day (every token at the output list price, the upper bound): ≤ $0.08 per person, ≤ $0.80 per channel");
-    expect(summary).toContain("channel 1111111111111111111 (코드 리뷰): ≤ $0.08 per person, ≤ $1.60 for the channel");
+    expect(summary).toContain("model spend per day (every token at the output list price of the channel's own model, the upper bound; ₩ at 1,450 per USD on 2026-12-01):");
+    expect(summary).toContain("    by default: ≤ $0.08 (≈ ₩116) per person, ≤ $0.80 (≈ ₩1,160) per channel, at $1.6 per million output tokens");
+    // Each channel at its own model's price: gpt-4.1 at $8, gpt-4.1-nano at $0.4 (the sample's modelPrice).
+    expect(summary).toContain("    channel 1111111111111111111 (코드 리뷰): ≤ $0.40 (≈ ₩580) per person, ≤ $8.00 (≈ ₩11,600) per channel, at $8 per million output tokens");
+    expect(summary).toContain("    channel 2222222222222222222 (잡담): ≤ $0.01 (≈ ₩12) per person, ≤ $0.20 (≈ ₩290) per channel, at $0.4 per million output tokens");
     expect(summary).toContain("⚠ NOBODY IS TOLD when an alarm fires");
     expect(summary).toMatch(/alias\/dooray-gpt-dev: rotation on \(yearly\);[^\n]*encrypts secret dooray-gpt\/dev\/dooray-app-token, secret dooray-gpt\/dev\/openai-api-key, table dooray-gpt-dev, log group \/aws\/lambda\/dooray-gpt-dev-edge, log group \/aws\/lambda\/dooray-gpt-dev-worker, queue dooray-gpt-dev-edge-dead-letters/);
     expect(summary).toContain("role dooray-gpt-dev-worker: kms:Decrypt, kms:GenerateDataKey, only via secretsmanager, dynamodb");
