@@ -8,7 +8,7 @@ import { isLoopback, LOOPBACK_REFUSED, parseModelEndpoints, routeFor, unlistedEn
 
 /**
  * Deployment settings, one entry per environment, from the `environments` object in cdktf.json's `context`
- * (README "Deploy"). Each environment becomes its own stack, `dooray-gpt-<name>`. Everything is validated before
+ * (docs/configuration.md, "Settings per environment"). Each environment becomes its own stack, `dooray-gpt-<name>`. Everything is validated before
  * synth writes anything; an invalid value stops synth with a message naming the setting and what is allowed.
  */
 export interface EnvironmentConfig {

@@ -39,7 +39,7 @@ describe("figures in the docs", { timeout: SYNTH_BUDGET_MS }, () => {
   });
 
   it("the time the model gets is the worker's remaining time minus the deadline margin", () => {
-    for (const path of ["README.md", "docs/architecture.md"]) {
+    for (const path of ["docs/configuration.md", "docs/architecture.md"]) {
       for (const seconds of figures(path, /(?:gets|gets it) (?:the remaining time )?minus (\d+) s/)) expect(seconds, path).toBe(DEADLINE_MARGIN_MS / 1000);
     }
   });
@@ -72,13 +72,18 @@ describe("figures in the docs", { timeout: SYNTH_BUDGET_MS }, () => {
     const names = { prefix: "p", environment: "e", edgeName: "edge", workerName: "worker", deadLetterQueueName: "q", budgetRefusalsPer5Minutes: 1 };
     const without = alarmSpecs(names).length;
     const withEndpoints = alarmSpecs({ ...names, modelEndpoints: 2 }).length;
-    for (const path of ["README.md"]) for (const stated of figures(path, /(\d+) alarms/)) expect(stated, path).toBe(without);
+    for (const path of ["README.md", "docs/configuration.md"]) for (const stated of figures(path, /(\d+) alarms/)) expect(stated, path).toBe(without);
     expect(figures("README.md", /\((\d+) with `modelEndpoints`\)/)).toEqual([withEndpoints]);
     expect(figures("docs/operations.md", /`stacks\/BotAlarms.ts`\): (\d+), and \d+ with/)).toEqual([without]);
     expect(figures("docs/operations.md", /`stacks\/BotAlarms.ts`\): \d+, and (\d+) with/)).toEqual([withEndpoints]);
     // One table row per alarm (the edge's two share a row).
     const section = read("docs/operations.md").split("## Alarms")[1]!.split("\n## ")[0]!;
     expect(section.match(/^\| `…-/gm)!.length).toBe(withEndpoints - 1);
+  });
+
+  it("every document asks for the same Terraform", () => {
+    const stated = ["README.md", "docs/operations.md", "docs/upgrades.md"].flatMap((path) => figures(path, /Terraform ≥ (\d+\.\d+)/));
+    expect(new Set(stated)).toEqual(new Set([1.11]));
   });
 
   it("the model endpoints' limits are the code's", () => {

@@ -34,7 +34,7 @@ describe("the project's own docs", () => {
   });
 
   it("the README points at both documents, and they exist", () => {
-    for (const doc of ["docs/architecture.md", "docs/operations.md"]) {
+    for (const doc of ["docs/architecture.md", "docs/operations.md", "docs/privacy.md", "docs/configuration.md", "docs/upgrades.md", "docs/benchmark.md"]) {
       expect(read("README.md")).toContain(doc);
       expect(existsSync(join(REPO_ROOT, doc))).toBe(true);
     }

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 
 /**
- * The built-in demo model of `npm run dev` and `npm run try` when no key and no endpoint is set (README, "Try it"):
+ * The built-in demo model of `npm run dev` and `npm run try` when no key and no endpoint is set (README, "Try it locally"):
  * an OpenAI-compatible Chat Completions server on loopback whose answers are fixed text that says it is a demo.
  * It streams, reports usage, and, offered the channel's Dooray tools, asks for one when the question names tasks or
  * wiki pages, so every flow (buttons, follow-ups, tools, 할 일로 만들기) can be tried on a fresh machine. Local

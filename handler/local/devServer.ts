@@ -31,7 +31,7 @@ export function namesNoModel(env: Env): boolean {
   return !env.OPENAI_API_KEY?.trim() && !env.OPENAI_BASE_URL?.trim() && !env.MODEL_ENDPOINTS?.trim();
 }
 
-/** How the local worker pool plays Lambda's limits (README "Local server"). */
+/** How the local worker pool plays Lambda's limits (docs/configuration.md, "The functions' variables"). */
 export interface LocalLimits {
   /** WORKER_CONCURRENCY: answers at once (the worker's reserved concurrency). */
   readonly workerConcurrency: number;
