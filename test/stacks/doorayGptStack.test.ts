@@ -510,7 +510,7 @@ describe("stack configuration", () => {
     [{ dev: { accountId: ACCOUNT, budgets: { userDailyTokens: 3000 } } }, "environments.dev.budgets.userDailyTokens: 3000 holds less than two answers of maxOutputTokens (2000); use 0 for unlimited or at least 4000"],
     [{ dev: { accountId: ACCOUNT, budgets: { channelDailyTokens: -1 } } }, "environments.dev.budgets.channelDailyTokens: expected a whole number from 0 to"],
     [{ dev: { accountId: ACCOUNT, budgets: { timeZone: "Asia/Sejong" } } }, 'environments.dev.budgets.timeZone: "Asia/Sejong" is not a time zone Node.js knows'],
-    [{ dev: { accountId: ACCOUNT, budgets: { daily: 5 } } }, "environments.dev.budgets.daily: unknown setting; allowed: userDailyTokens, channelDailyTokens, timeZone"],
+    [{ dev: { accountId: ACCOUNT, budgets: { daily: 5 } } }, "environments.dev.budgets.daily: unknown setting; allowed: userDailyTokens, channelDailyTokens, totalDailyTokens, timeZone"],
     [{ dev: { accountId: ACCOUNT, table: { deletionProtection: "yes" } } }, "environments.dev.table.deletionProtection: expected true or false"],
     [{ dev: { accountId: ACCOUNT, alarms: { emails: ["ops@example.com", "ops"] } } }, 'environments.dev.alarms.emails: "ops" is not valid here; expected a list of e-mail addresses'],
     [{ dev: { accountId: ACCOUNT, alarms: { emails: "ops@example.com" } } }, "environments.dev.alarms.emails: expected a list of e-mail addresses"],
