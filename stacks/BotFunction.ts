@@ -8,17 +8,10 @@ import { zipAsset } from "./assets/zipAsset.js";
 import type { BotKey } from "./BotKey.js";
 import type { CodeSigning } from "./CodeSigning.js";
 import { BotRole, type PolicyStatement } from "./BotRole.js";
-import { StackConfigError } from "./config.js";
+import type { FunctionSizing } from "./config.js";
 
 /** Lambda refuses a function whose environment variables (names and values) pass 4 KB. */
 export const LAMBDA_ENVIRONMENT_MAX_BYTES = 4096;
-
-export interface FunctionSizing {
-  readonly memoryMb: number;
-  readonly timeoutSeconds: number;
-  /** At most this many instances at once; for the worker, the cost ceiling. */
-  readonly reservedConcurrency: number;
-}
 
 export interface BotFunctionProps {
   readonly place: Place;
@@ -59,11 +52,12 @@ export class BotFunction extends Construct {
   constructor(scope: Construct, id: string, props: BotFunctionProps) {
     super(scope, id);
     const environmentBytes = Object.entries(props.environment).reduce((sum, [key, value]) => sum + Buffer.byteLength(key) + Buffer.byteLength(value), 0);
-    if (environmentBytes > LAMBDA_ENVIRONMENT_MAX_BYTES) {
-      throw new StackConfigError(
-        `${props.functionName}: its environment would be ${environmentBytes} bytes, ${environmentBytes - LAMBDA_ENVIRONMENT_MAX_BYTES} over Lambda's ${LAMBDA_ENVIRONMENT_MAX_BYTES}; shorten the channels' system prompts (channels.<id>.systemPrompt) or list fewer profiles`,
-      );
-    }
+    this.node.addValidation({
+      validate: () =>
+        environmentBytes > LAMBDA_ENVIRONMENT_MAX_BYTES
+          ? [`${props.functionName}: its environment would be ${environmentBytes} bytes, ${environmentBytes - LAMBDA_ENVIRONMENT_MAX_BYTES} over Lambda's ${LAMBDA_ENVIRONMENT_MAX_BYTES}; shorten the channels' system prompts (channels.<id>.systemPrompt) or list fewer profiles`]
+          : [],
+    });
     const logGroupName = `/aws/lambda/${props.functionName}`;
     this.arn = functionArn(props.place, props.functionName);
     this.logGroup = new CloudwatchLogGroup(this, "log_group", { name: logGroupName, retentionInDays: props.logRetentionDays, kmsKeyId: props.key.key.arn });

@@ -13,7 +13,6 @@ import { Fn, type TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import type { Place } from "./arns.js";
 import type { BotKey } from "./BotKey.js";
-import { StackConfigError } from "./config.js";
 
 export interface CodeSigningProps {
   readonly place: Place;
@@ -49,7 +48,7 @@ export class CodeSigning extends Construct {
   constructor(scope: Construct, id: string, props: CodeSigningProps) {
     super(scope, id);
     const bucketName = `${props.prefix}-code-${props.place.accountId}`;
-    if (bucketName.length > 63) throw new StackConfigError(`codeSigning: the bucket's name ${bucketName} is over S3's 63 characters; use a shorter environment name`);
+    this.node.addValidation({ validate: () => (bucketName.length > 63 ? [`codeSigning: the bucket's name ${bucketName} is over S3's 63 characters; use a shorter environment name`] : []) });
     this.bucket = new S3Bucket(this, "bucket", { bucket: bucketName, forceDestroy: true });
     this.versioning = new S3BucketVersioningA(this, "versioning", { bucket: this.bucket.id, versioningConfiguration: { status: "Enabled" } });
     this.encryption = new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {

@@ -7,7 +7,8 @@ import type { Place } from "./arns.js";
 import type { BotKey } from "./BotKey.js";
 import type { BotTable } from "./BotTable.js";
 import type { EdgeDeadLetters } from "./EdgeDeadLetters.js";
-import { BotFunction, type FunctionSizing } from "./BotFunction.js";
+import { BotFunction } from "./BotFunction.js";
+import type { FunctionSizing } from "./config.js";
 import type { PolicyStatement } from "./BotRole.js";
 
 export interface EdgeFunctionProps {

@@ -4,12 +4,8 @@ import { Construct } from "constructs";
 import type { Place } from "./arns.js";
 import type { BotKey } from "./BotKey.js";
 import type { BotTable } from "./BotTable.js";
-import { BotFunction, type FunctionSizing } from "./BotFunction.js";
-
-export interface WorkerSizing extends FunctionSizing {
-  /** Longest a job waits in Lambda's queue for a free worker before the person gets the busy message. */
-  readonly maxEventAgeSeconds: number;
-}
+import { BotFunction } from "./BotFunction.js";
+import type { WorkerSizing } from "./config.js";
 
 export interface WorkerFunctionProps {
   readonly place: Place;

@@ -1,5 +1,4 @@
-import type { FunctionSizing } from "./BotFunction.js";
-import type { WorkerSizing } from "./WorkerFunction.js";
+import { StackConfigError } from "./stackConfigError.js";
 import { DEFAULT_DOORAY_REST_URL, DEFAULT_PRICES, DEFAULT_SYSTEM_PROMPT, DEFAULT_TIME_ZONE, MAX_DAILY_TOKENS, type MaxTokensField } from "../handler/config.js";
 import { fixedOffsetMinutes, isKnownTimeZone } from "../handler/store/budgetDay.js";
 import { parseChannelProfiles, type ChannelProfiles, type PersonalDataMode } from "../handler/channelProfiles.js";
@@ -65,6 +64,19 @@ export interface EnvironmentConfig {
   readonly costs: { readonly krwPerUsd: number; readonly rateDate: string } | undefined;
 }
 
+/** One function's size: its memory, its time limit and how many may run at once. */
+export interface FunctionSizing {
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  /** At most this many instances at once; for the worker, the cost ceiling. */
+  readonly reservedConcurrency: number;
+}
+
+export interface WorkerSizing extends FunctionSizing {
+  /** Longest a job waits in Lambda's queue for a free worker before the person gets the busy message. */
+  readonly maxEventAgeSeconds: number;
+}
+
 export interface BudgetSettings {
   readonly userDailyTokens: number;
   readonly channelDailyTokens: number;
@@ -98,9 +110,7 @@ export interface S3BackendConfig {
   readonly dynamodbTable: string | undefined;
 }
 
-export class StackConfigError extends Error {
-  override readonly name = "StackConfigError";
-}
+export { StackConfigError };
 
 /** CloudWatch Logs accepts only these retention periods. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];

@@ -15,6 +15,9 @@ export function synthApp(outdir?: string, environments: unknown = undefined): Ap
   const app = new App({ ...(outdir ? { outdir } : {}), skipValidation: false });
   const raw = environments ?? loadSettings().environments;
   for (const env of parseEnvironments(raw)) new DoorayGptStack(app, `dooray-gpt-${env.name}`, env);
+  // The constructs' own checks (node.addValidation), said as a setting's error before anything is written.
+  const problems = app.node.findAll().flatMap((construct) => construct.node.validate());
+  if (problems.length > 0) throw new StackConfigError(problems.join("\n"));
   app.synth();
   removeStaleFiles(app);
   copyProviderLock(app);

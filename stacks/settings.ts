@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { StackConfigError } from "./config.js";
+import { StackConfigError } from "./stackConfigError.js";
 
 /**
  * Where a company's environments come from, first found wins (docs/operations.md, "Your own settings"):

@@ -8,7 +8,7 @@ import { toFunctionUrlResult, type FunctionUrlEvent } from "../edge/functionUrlE
 import { createLogger, type Logger } from "../log.js";
 import { secretsFor } from "../secrets.js";
 import { runJob } from "../worker/runJob.js";
-import { readModelRouting } from "../model/endpoints.js";
+import { readModelRouting } from "../model/modelRouting.js";
 import { createWorkerPool } from "./workerPool.js";
 import { dynamoCall } from "../aws/dynamodb.js";
 import { isKnownTimeZone } from "../store/budgetDay.js";

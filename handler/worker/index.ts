@@ -1,7 +1,7 @@
 import { ConfigError } from "../config.js";
 import { createLogger } from "../log.js";
 import { loadRuntime } from "../runtime.js";
-import { readModelRouting } from "../model/endpoints.js";
+import { readModelRouting } from "../model/modelRouting.js";
 import { runJob } from "./runJob.js";
 
 /**

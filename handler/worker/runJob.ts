@@ -20,7 +20,8 @@ import { listedEndpointKey, startSetup, type PreparedTurn } from "./jobSetup.js"
 import { answerMessages } from "./splitAnswer.js";
 import { costOf, measurementsOf, streamAnswer } from "./streamAnswer.js";
 import { coolDown, readCooldowns } from "../store/endpointCooldowns.js";
-import { channelRoute, type ModelEndpoint } from "../model/endpoints.js";
+import type { ModelEndpoint } from "../model/endpoints.js";
+import { channelRoute } from "../model/modelRouting.js";
 import type { WorkerDeps } from "./workerDeps.js";
 
 export type { WorkerDeps } from "./workerDeps.js";

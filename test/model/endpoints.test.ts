@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../handler/config.js";
-import { bedrockRegionOf, parseModelEndpoints, readModelRouting, routeFor, unlistedEndpoint } from "../../handler/model/endpoints.js";
+import { bedrockRegionOf, parseModelEndpoints, routeFor, unlistedEndpoint } from "../../handler/model/endpoints.js";
+import { readModelRouting } from "../../handler/model/modelRouting.js";
 
 const strict = { inlineKeys: false, at: "modelEndpoints", strictResidency: true };
 const seoul = { name: "bedrock-seoul", baseUrl: "https://bedrock-runtime.ap-northeast-2.amazonaws.com/openai/v1", model: "openai.gpt-oss-120b-1:0", residency: "kr", auth: "aws" };

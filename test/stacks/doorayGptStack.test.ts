@@ -39,7 +39,8 @@ const policyOf = (json: Json, roleName: string) => {
 function synth(settings: Json = {}): { json: Json; stack: DoorayGptStack } {
   const [env] = parseEnvironments({ test: { accountId: ACCOUNT, ...settings } });
   const stack = new DoorayGptStack(Testing.app(), "dooray-gpt-test", env!);
-  return { json: JSON.parse(Testing.synth(stack)) as Json, stack };
+  // With the constructs' own checks (node.addValidation), as synth runs them.
+  return { json: JSON.parse(Testing.synth(stack, true)) as Json, stack };
 }
 
 describe("the dooray-gpt stack, as synthesized", () => {
