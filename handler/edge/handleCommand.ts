@@ -1,9 +1,9 @@
 import { channelSettings } from "../channelProfiles.js";
 import { commandMessages } from "../dooray/commandMessages.js";
-import { responseUrlAllowed } from "../dooray/responseUrlAllowed.js";
-import { newJob, signJob, tenantDomainOrUndefined } from "../job/signedJob.js";
+import { newJob, tenantDomainOrUndefined } from "../job/signedJob.js";
 import type { DoorayCommand, HttpResult } from "../types.js";
 import { ephemeral, refused, type EdgeDeps, type VerifiedRequest } from "./edgeDeps.js";
+import { handOver } from "./handOver.js";
 import { readCommand } from "./parseCommand.js";
 
 const HELP_WORDS = new Set(["", "help", "도움말", "-h", "--help", "?"]);
@@ -24,9 +24,6 @@ export async function handleCommand(request: VerifiedRequest, deps: EdgeDeps): P
   if (config.tenantIds.length > 0 && !config.tenantIds.includes(command.tenantId)) {
     return refused(deps, 403, commandMessages.edge.tenantNotAllowed, "tenant not allowed", who);
   }
-  const urlCheck = responseUrlAllowed(command.responseUrl, config.responseUrlHosts, config.allowInsecureResponseUrl);
-  if (!urlCheck.ok) return refused(deps, urlCheck.status, commandMessages.edge.responseUrlNotAllowed, urlCheck.reason, who);
-
   const question = command.text.trim();
   if (HELP_WORDS.has(question.toLowerCase())) {
     log("info", "request.help", who);
@@ -43,28 +40,11 @@ export async function handleCommand(request: VerifiedRequest, deps: EdgeDeps): P
 
 async function dispatchQuestion(command: DoorayCommand, question: string, request: VerifiedRequest, deps: EdgeDeps): Promise<HttpResult> {
   const tenantDomain = tenantDomainOrUndefined(command.tenantDomain);
-  const job = signJob(
-    newJob(
-      { tenantId: command.tenantId, channelId: command.channelId, userId: command.userId, text: question, responseUrl: command.responseUrl, ...(tenantDomain ? { tenantDomain } : {}) },
-      deps.now(),
-      request.requestId,
-    ),
-    request.appToken,
-  );
-  const fields = {
-    jobId: job.id,
-    tenantId: command.tenantId,
-    channelId: command.channelId,
-    userId: command.userId,
-    textChars: question.length,
-    ...(deps.config.logPrompts ? { text: question } : {}),
-  };
-  try {
-    await deps.dispatch(job);
-  } catch (error) {
-    deps.log("error", "request.dispatchFailed", { ...fields, error });
-    return ephemeral(commandMessages.dispatchFailed);
-  }
-  deps.log("info", "request.accepted", fields);
-  return ephemeral(commandMessages.ack);
+  const who = { tenantId: command.tenantId, channelId: command.channelId, userId: command.userId };
+  const job = newJob({ ...who, text: question, responseUrl: command.responseUrl, ...(tenantDomain ? { tenantDomain } : {}) }, deps.now(), request.requestId);
+  const handed = await handOver(job, request.appToken, deps, { jobId: job.id, ...who, textChars: question.length, ...(deps.config.logPrompts ? { text: question } : {}) });
+  if (handed.ok) return ephemeral(commandMessages.ack);
+  // Refused and logged by handOver; the person reads why.
+  if (handed.why === "responseUrl") return { statusCode: handed.status, body: { text: commandMessages.edge.responseUrlNotAllowed } };
+  return ephemeral(commandMessages.dispatchFailed);
 }

@@ -1,14 +1,14 @@
 import type { UsageScope } from "../store/tableKeys.js";
 import { channelSettings } from "../channelProfiles.js";
 import { messages } from "../dooray/messages.js";
-import { responseUrlAllowed } from "../dooray/responseUrlAllowed.js";
-import { newJob, signJob, tenantDomainOrUndefined, type Job, type JobThread } from "../job/signedJob.js";
+import { newJob, tenantDomainOrUndefined, type Job, type JobThread } from "../job/signedJob.js";
 import { outcomeMetrics } from "../metrics.js";
 import type { TableRef } from "../store/tableRef.js";
 import { planTurn, promptFor } from "../store/turnPlan.js";
 import type { HttpResult } from "../types.js";
 import { budgetRefusal, edgeRead } from "./budgetAtEdge.js";
 import type { EdgeDeps, VerifiedRequest } from "./edgeDeps.js";
+import { handOver } from "./handOver.js";
 import type { Interaction } from "./readInteraction.js";
 
 /** What presses and dialogs need beyond a command: the tokens a reference may be signed with, and the current one to sign. */
@@ -30,17 +30,26 @@ export const owner = (interaction: Interaction) => ({ tenantId: interaction.tena
  * budget check reads the stored conversation, so it judges what the worker will reserve (the stored question and
  * the turns before it, not an empty text): a regeneration the day cannot hold is refused here, leaving the answer.
  */
-export async function startJob(interaction: Interaction, text: string, thread: JobThread, deps: InteractionDeps, jobId: string | undefined, task?: Job["task"]): Promise<string | undefined> {
+export async function startJob(
+  interaction: Interaction,
+  text: string,
+  thread: JobThread,
+  deps: InteractionDeps,
+  jobId: string | undefined,
+  task?: Job["task"],
+): Promise<string | undefined> {
   const { config, log } = deps;
   const who = owner(interaction);
-  const urlCheck = interaction.responseUrl ? responseUrlAllowed(interaction.responseUrl, config.responseUrlHosts, config.allowInsecureResponseUrl) : undefined;
-  if (!interaction.responseUrl || !urlCheck?.ok) {
-    log("warn", "request.refused", { status: 403, reason: urlCheck && !urlCheck.ok ? urlCheck.reason : "no responseUrl", ...who });
+  if (!interaction.responseUrl) {
+    log("warn", "request.refused", { status: 403, reason: "no responseUrl", ...who });
     return messages.edge.responseUrlNotAllowed;
   }
   // The job's id: the request's (a press), or the dialog's (a follow-up, so that it is answered once).
   const tenantDomain = tenantDomainOrUndefined(interaction.tenantDomain);
-  const job = { ...newJob({ ...who, text, responseUrl: interaction.responseUrl, ...(tenantDomain ? { tenantDomain } : {}), ...(task ? { task } : {}) }, deps.now(), jobId), thread };
+  const job = {
+    ...newJob({ ...who, text, responseUrl: interaction.responseUrl, ...(tenantDomain ? { tenantDomain } : {}), ...(task ? { task } : {}) }, deps.now(), jobId),
+    thread,
+  };
   // Making a task calls no model: no budget to check.
   if (deps.table && thread.kind !== "createTask") {
     const refusal = await budgetRefusalFor(job, deps.table, deps).catch((error: unknown) => {
@@ -53,15 +62,9 @@ export async function startJob(interaction: Interaction, text: string, thread: J
       return refusal.text;
     }
   }
-  const signed = signJob(job, deps.currentToken);
-  try {
-    await deps.dispatch(signed);
-  } catch (error) {
-    log("error", "request.dispatchFailed", { jobId: job.id, ...who, error });
-    return messages.dispatchFailed;
-  }
-  log("info", "request.accepted", { jobId: job.id, ...who, kind: thread.kind, conversationId: thread.conversationId, turn: thread.turn });
-  return undefined;
+  const handed = await handOver(job, deps.currentToken, deps, { jobId: job.id, ...who, kind: thread.kind, conversationId: thread.conversationId, turn: thread.turn });
+  if (handed.ok) return undefined;
+  return handed.why === "responseUrl" ? messages.edge.responseUrlNotAllowed : messages.dispatchFailed;
 }
 
 /** The budgets' answer to this job's real prompt (the worker judges a gone conversation itself). */
@@ -69,5 +72,11 @@ async function budgetRefusalFor(job: Job, table: TableRef, deps: InteractionDeps
   const plan = await planTurn(table, job, Math.floor(deps.now() / 1000), edgeRead());
   if (!plan.ok) return undefined;
   const prompt = promptFor(channelSettings(deps.config, job.channelId).systemPrompt, plan.history, plan.question, deps.config.conversationContextTokens);
-  return budgetRefusal(table, job, prompt.map((message) => message.content), deps.config, deps.now());
+  return budgetRefusal(
+    table,
+    job,
+    prompt.map((message) => message.content),
+    deps.config,
+    deps.now(),
+  );
 }
