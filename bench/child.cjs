@@ -18,7 +18,15 @@ async function main() {
   if (mode === "cold") {
     const result = await handler(events[0], context);
     const coldMs = performance.now() - t0;
-    return { bootMs, loadedMs, coldMs, status: result && result.statusCode, rssKb: process.resourceUsage().maxRSS, loadedBytes: loadedBytes(), loadedFiles: loadedFiles() };
+    return {
+      bootMs,
+      loadedMs,
+      coldMs,
+      status: result && result.statusCode,
+      rssKb: process.resourceUsage().maxRSS,
+      loadedBytes: loadedBytes(),
+      loadedFiles: loadedFiles(),
+    };
   }
   // Time spent waiting on HTTP calls the handler makes (Lambda Invoke, in the edge's case), seen through Node's
   // own diagnostics channels, so the handler's own overhead can be told apart from the network's.

@@ -22,7 +22,11 @@ import { commandPayload } from "../test/support/harness.js";
 const ROUNDS = process.argv.includes("--quick") ? 7 : 21;
 const TOKEN = "cold-path-token-0f1e2d3c4b5a";
 const work = mkdtempSync(join(tmpdir(), "dooray-gpt-cold-path-"));
-for (const [dir, files] of [["edge", handlerPackageFiles("edge")], ["worker", handlerPackageFiles("worker")], ["layer", openaiLayerFiles()]] as const) {
+for (const [dir, files] of [
+  ["edge", handlerPackageFiles("edge")],
+  ["worker", handlerPackageFiles("worker")],
+  ["layer", openaiLayerFiles()],
+] as const) {
   for (const file of files) {
     mkdirSync(join(work, dir, file.path, ".."), { recursive: true });
     writeFileSync(join(work, dir, file.path), file.content);
@@ -58,13 +62,29 @@ async function run(script: string, entry: string, event: unknown): Promise<Recor
   const out = join(work, `out-${randomUUID()}.json`);
   writeFileSync(events, JSON.stringify([event]));
   await new Promise<void>((resolve, reject) => {
-    const proc = spawn(process.execPath, [join(REPO_ROOT, "bench", script)], { env: { ...env, BENCH_MODE: "cold", BENCH_ENTRY: entry, BENCH_EVENTS: events, BENCH_OUT: out }, stdio: ["ignore", "ignore", "inherit"] });
+    const proc = spawn(process.execPath, [join(REPO_ROOT, "bench", script)], {
+      env: { ...env, BENCH_MODE: "cold", BENCH_ENTRY: entry, BENCH_EVENTS: events, BENCH_OUT: out },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
     proc.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${entry}: ${readFileSync(out, "utf8")}`))));
   });
   return JSON.parse(readFileSync(out, "utf8")) as Record<string, unknown>;
 }
-const command = () => ({ requestContext: { requestId: randomUUID(), http: { method: "POST" } }, rawPath: "/", headers: {}, body: JSON.stringify(commandPayload({ text: "이번 주 배포 체크리스트 정리해줘", responseUrl: dooray.newResponseUrl().responseUrl, appToken: TOKEN })), isBase64Encoded: false });
-const job = () => signJob(newJob({ tenantId: "1", channelId: "2", userId: randomUUID(), text: "이번 주 배포 체크리스트 정리해줘", responseUrl: dooray.newResponseUrl().responseUrl }, Date.now()), TOKEN);
+const command = () => ({
+  requestContext: { requestId: randomUUID(), http: { method: "POST" } },
+  rawPath: "/",
+  headers: {},
+  body: JSON.stringify(commandPayload({ text: "이번 주 배포 체크리스트 정리해줘", responseUrl: dooray.newResponseUrl().responseUrl, appToken: TOKEN })),
+  isBase64Encoded: false,
+});
+const job = () =>
+  signJob(
+    newJob(
+      { tenantId: "1", channelId: "2", userId: randomUUID(), text: "이번 주 배포 체크리스트 정리해줘", responseUrl: dooray.newResponseUrl().responseUrl },
+      Date.now(),
+    ),
+    TOKEN,
+  );
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
@@ -88,7 +108,10 @@ const lines = [
   `  bundle loaded                                            ${ms(median(worker.map((run) => run.loadedMs)))}`,
 ];
 // The calls of a job, in the order they start: the same in every run.
-const order = worker[0]!.calls.slice().sort((a, b) => a.start - b.start).map((call) => call.call);
+const order = worker[0]!.calls
+  .slice()
+  .sort((a, b) => a.start - b.start)
+  .map((call) => call.call);
 for (const [index, name] of order.entries()) {
   const nth = order.slice(0, index).filter((other) => other === name).length;
   const picks = worker.map((run) => run.calls.filter((call) => call.call === name).sort((a, b) => a.start - b.start)[nth]).filter((call) => call !== undefined);

@@ -36,7 +36,10 @@ require("node:fs").writeFileSync(process.env.OUT, JSON.stringify({ loadMs }));
 const run = async (env: Record<string, string>): Promise<number> => {
   const out = join(work, `out-${Math.random()}.json`);
   await new Promise<void>((resolve, reject) => {
-    const proc = spawn(process.execPath, [loader], { env: { PATH: process.env.PATH ?? "", NODE_PATH: nodePath, OUT: out, ...env }, stdio: ["ignore", "ignore", "inherit"] });
+    const proc = spawn(process.execPath, [loader], {
+      env: { PATH: process.env.PATH ?? "", NODE_PATH: nodePath, OUT: out, ...env },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
     proc.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`loader exited ${code}`))));
   });
   return (JSON.parse(readFileSync(out, "utf8")) as { loadMs: number }).loadMs;
@@ -50,7 +53,8 @@ for (let round = 0; round < ROUNDS; round++) {
   withCache.push(await run({ CACHE_DIR: cacheDir }));
 }
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? files(join(dir, entry.name)) : [join(dir, entry.name)]));
+const files = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? files(join(dir, entry.name)) : [join(dir, entry.name)]));
 const bytes = files(cacheDir).reduce((sum, file) => sum + statSync(file).size, 0);
 const result = {
   rounds: ROUNDS,

@@ -18,12 +18,22 @@ export interface AskTimes {
  * and two whose first refuses connections or answers 503 (no cooldown kept between rounds, so every round fails over).
  * Also the SigV4 signing an `aws` endpoint adds to each request.
  */
-export async function failoverTimes(table: TableRef, rounds: number): Promise<{ single: AskTimes; listedHealthy: AskTimes; firstRefused: AskTimes; first503: AskTimes; awsSigningMs: AskTimes }> {
+export async function failoverTimes(
+  table: TableRef,
+  rounds: number,
+): Promise<{ single: AskTimes; listedHealthy: AskTimes; firstRefused: AskTimes; first503: AskTimes; awsSigningMs: AskTimes }> {
   const good = await startFakeOpenAI();
   const down = await startFakeOpenAI({ status: 503 });
   const closed = await listen(() => undefined);
   await closed.close();
-  const endpoint = (name: string, baseUrl: string): ModelEndpoint => ({ name, baseUrl, model: "bench", residency: "global", auth: "apiKey", apiKey: "sk-bench" });
+  const endpoint = (name: string, baseUrl: string): ModelEndpoint => ({
+    name,
+    baseUrl,
+    model: "bench",
+    residency: "global",
+    auth: "apiKey",
+    apiKey: "sk-bench",
+  });
   const healthy = endpoint("bench-healthy", good.baseUrl);
   const deps = (keepCooldowns: boolean): EndpointDeps => ({
     keyFor: async (listed) => listed.apiKey,
@@ -40,7 +50,13 @@ export async function failoverTimes(table: TableRef, rounds: number): Promise<{ 
     for (let round = 0; round < rounds + 3; round++) {
       const started = performance.now();
       const attempts: Attempt[] = [];
-      await askEndpoints({ messages: [{ role: "user", content: "벤치마크 질문" }], signal: new AbortController().signal, onText: () => undefined }, endpoints, settings, deps(keepCooldowns), attempts);
+      await askEndpoints(
+        { messages: [{ role: "user", content: "벤치마크 질문" }], signal: new AbortController().signal, onText: () => undefined },
+        endpoints,
+        settings,
+        deps(keepCooldowns),
+        attempts,
+      );
       // The first rounds warm the SDK's clients and the connections.
       if (round >= 3) times.push(performance.now() - started);
     }
@@ -70,7 +86,11 @@ function signingCost(samples: number): AskTimes {
   });
   for (let index = 0; index < samples + 50; index++) {
     const started = performance.now();
-    void signed("https://bedrock-runtime.ap-northeast-2.amazonaws.com/openai/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer aws-sigv4" }, body });
+    void signed("https://bedrock-runtime.ap-northeast-2.amazonaws.com/openai/v1/chat/completions", {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer aws-sigv4" },
+      body,
+    });
     if (index >= 50) times.push(performance.now() - started);
   }
   if (!new Headers(sent?.headers).get("authorization")?.startsWith("AWS4-HMAC-SHA256 ")) throw new Error("the request was not signed");

@@ -22,10 +22,14 @@ function command(hookId) {
     triggerId: "1.bench",
   });
   return new Promise((resolve, reject) => {
-    const request = http.request(process.env.BENCH_URL, { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (response) => {
-      response.resume();
-      response.on("end", () => resolve(response.statusCode));
-    });
+    const request = http.request(
+      process.env.BENCH_URL,
+      { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+      (response) => {
+        response.resume();
+        response.on("end", () => resolve(response.statusCode));
+      },
+    );
     request.on("error", reject);
     request.end(body);
   });
@@ -51,7 +55,10 @@ async function main() {
   writeFileSync(process.env.BENCH_OUT, JSON.stringify({ hookIds, acks, failures }));
 }
 
-main().then(() => process.exit(0), (error) => {
-  console.error(error);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -49,7 +49,11 @@ const work = mkdtempSync(join(tmpdir(), "dooray-gpt-bench-"));
 const edgeFiles = handlerPackageFiles("edge");
 const workerFiles = handlerPackageFiles("worker");
 const layerFiles = openaiLayerFiles();
-for (const [dir, files] of [["edge", edgeFiles], ["worker", workerFiles], ["layer", layerFiles]] as const) {
+for (const [dir, files] of [
+  ["edge", edgeFiles],
+  ["worker", workerFiles],
+  ["layer", layerFiles],
+] as const) {
   for (const file of files) {
     mkdirSync(join(work, dir, file.path, ".."), { recursive: true });
     writeFileSync(join(work, dir, file.path), file.content);
@@ -104,7 +108,13 @@ const wordsWorkerEnv = { OPENAI_BASE_URL: wordsModel.baseUrl, NODE_PATH: LAYER_B
 const edgeEvent = () => {
   const { responseUrl } = dooray.newResponseUrl();
   // As a Function URL delivers it: every request has its own requestId.
-  return { requestContext: { requestId: randomUUID(), http: { method: "POST" } }, rawPath: "/", headers: { "content-type": "application/json" }, body: JSON.stringify(commandPayload({ text: "이번 주 배포 체크리스트 정리해줘", responseUrl, appToken: TOKEN })), isBase64Encoded: false };
+  return {
+    requestContext: { requestId: randomUUID(), http: { method: "POST" } },
+    rawPath: "/",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(commandPayload({ text: "이번 주 배포 체크리스트 정리해줘", responseUrl, appToken: TOKEN })),
+    isBase64Encoded: false,
+  };
 };
 const job = () => {
   const { responseUrl } = dooray.newResponseUrl();
@@ -175,7 +185,10 @@ say(`warm acknowledgements: ${N.warmAcks} ours, ${N.baselineAcks} baseline (mode
 const warmEmpty = await child(EMPTY, "warm", Array.from({ length: N.warmAcks + 1 }, edgeEvent), {});
 const warmOurs = await child(OURS, "warm", Array.from({ length: N.warmAcks + 1 }, edgeEvent), { OPENAI_BASE_URL: slowModel.baseUrl });
 // The baseline holds each request for the whole answer; 200 at a time keeps the run short without queueing.
-const warmBaseline = await child(BASELINE, "warm", Array.from({ length: N.baselineAcks + 1 }, edgeEvent), { OPENAI_BASE_URL: slowModel.baseUrl, BENCH_CONCURRENCY: "200" });
+const warmBaseline = await child(BASELINE, "warm", Array.from({ length: N.baselineAcks + 1 }, edgeEvent), {
+  OPENAI_BASE_URL: slowModel.baseUrl,
+  BENCH_CONCURRENCY: "200",
+});
 
 // ── 3. worker overhead: wall time minus the model's own time, streaming on ──
 say(`worker overhead: ${N.workerJobs} jobs…`);
@@ -215,22 +228,39 @@ say(`load: ${N.load} commands at concurrency ${N.loadConcurrency} through the de
 // No ceiling on answers at once, as Lambda scales a worker without reserved concurrency.
 const load = await loadThroughDevServer({ WORKER_CONCURRENCY: "1000" }, true);
 say(`saturation: ${N.load} commands at concurrency ${N.loadConcurrency}, ${SATURATION.workers} workers, ${SATURATION.maxEventAgeSeconds} s max wait…`);
-const saturation = await loadThroughDevServer({ WORKER_CONCURRENCY: String(SATURATION.workers), MAX_EVENT_AGE_SECONDS: String(SATURATION.maxEventAgeSeconds) }, false);
+const saturation = await loadThroughDevServer(
+  { WORKER_CONCURRENCY: String(SATURATION.workers), MAX_EVENT_AGE_SECONDS: String(SATURATION.maxEventAgeSeconds) },
+  false,
+);
 
 await Promise.all([quickModel.close(), slowModel.close(), wordsModel.close(), floorModel.close(), dooray.close(), aws.close(), botTable.close()]);
 
 // ── report ──
 const coldMedian = (name: string, field: "coldMs" | "bootMs" | "rssKb" | "loadedBytes") => median(cold[name]!.map((run) => run[field]));
-const coldP90 = (name: string) => percentile(cold[name]!.map((run) => run.coldMs), 90);
+const coldP90 = (name: string) =>
+  percentile(
+    cold[name]!.map((run) => run.coldMs),
+    90,
+  );
 const functionZip = deterministicZip(edgeFiles).length;
 const workerZip = deterministicZip(workerFiles).length;
 const layerZip = deterministicZip(layerFiles).length;
 const result = {
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? "unknown", node: process.version, quick },
   node_boot_ms: round(coldMedian("empty", "bootMs")),
-  edge_cold_ms: { ours: round(coldMedian("edge", "coldMs")), baseline: round(coldMedian("baseline", "coldMs")), empty: round(coldMedian("empty", "coldMs")), floor: round(coldMedian("floor", "coldMs")) },
+  edge_cold_ms: {
+    ours: round(coldMedian("edge", "coldMs")),
+    baseline: round(coldMedian("baseline", "coldMs")),
+    empty: round(coldMedian("empty", "coldMs")),
+    floor: round(coldMedian("floor", "coldMs")),
+  },
   edge_cold_p90_ms: { ours: round(coldP90("edge")), baseline: round(coldP90("baseline")), empty: round(coldP90("empty")) },
-  worker_cold_ms: { layer_bundled: round(coldMedian("workerBundled", "coldMs")), layer_raw: round(coldMedian("workerRaw", "coldMs")), p90_bundled: round(coldP90("workerBundled")), p90_raw: round(coldP90("workerRaw")) },
+  worker_cold_ms: {
+    layer_bundled: round(coldMedian("workerBundled", "coldMs")),
+    layer_raw: round(coldMedian("workerRaw", "coldMs")),
+    p90_bundled: round(coldP90("workerBundled")),
+    p90_raw: round(coldP90("workerRaw")),
+  },
   ack_ms: {
     ours_p50: round(percentile(warmOurs.latencies, 50), 3),
     ours_p99: round(percentile(warmOurs.latencies, 99), 3),
@@ -243,8 +273,20 @@ const result = {
   edge_overhead_ms: {
     p50: round(percentile(warmOurs.ownMs, 50), 3),
     p99: round(percentile(warmOurs.ownMs, 99), 3),
-    invoke_round_trip_p50: round(percentile(warmOurs.latencies.map((total, i) => total - warmOurs.ownMs[i]!), 50), 3),
-    invoke_round_trip_p99: round(percentile(warmOurs.latencies.map((total, i) => total - warmOurs.ownMs[i]!), 99), 3),
+    invoke_round_trip_p50: round(
+      percentile(
+        warmOurs.latencies.map((total, i) => total - warmOurs.ownMs[i]!),
+        50,
+      ),
+      3,
+    ),
+    invoke_round_trip_p99: round(
+      percentile(
+        warmOurs.latencies.map((total, i) => total - warmOurs.ownMs[i]!),
+        99,
+      ),
+      3,
+    ),
   },
   edge_logic_ms: { p50: round(percentile(edgeLogic, 50), 3), p99: round(percentile(edgeLogic, 99), 3), samples: edgeLogic.length },
   /** The worker's personal-data guard on 10 KB of Korean text, warm (a target: under 1 ms). */
@@ -260,7 +302,13 @@ const result = {
     first_round_p99: round(percentile(tableFloor.firstRound, 99), 2),
     jobs: tableFloor.latencies.length,
   },
-  first_words_ms: { cold_overhead: round(median(coldWords)), warm_overhead_p50: round(percentile(warmWords, 50), 2), warm_overhead_p99: round(percentile(warmWords, 99), 2), cold_rounds: coldWords.length, warm_commands: warmWords.length },
+  first_words_ms: {
+    cold_overhead: round(median(coldWords)),
+    warm_overhead_p50: round(percentile(warmWords, 50), 2),
+    warm_overhead_p99: round(percentile(warmWords, 99), 2),
+    cold_rounds: coldWords.length,
+    warm_commands: warmWords.length,
+  },
   worker_floor_ms: round(median(workerFloor)),
   peak_rss_mb: {
     empty: round(coldMedian("empty", "rssKb") / 1024),
@@ -304,8 +352,11 @@ process.exit(0);
 /** handleCommand in this process with a dispatcher that only signs the Invoke request, as the AWS one does. */
 /** maskPersonalData on 10 KB of Korean text with numbers of every kind and many that are not, timed warm. */
 function personalDataGuardCost(samples: number): number[] {
-  const sentence = "이번 주 배포 체크리스트: 주문번호 20261205-0001234, 매출 1,234,567원, BOT-1234 확인. 고객 900101-1234567 카드 4111-1111-1111-1111 환불, 국민은행 123-456-789012. ";
-  const text = Buffer.from(sentence.repeat(Math.ceil(10_240 / Buffer.byteLength(sentence)))).subarray(0, 10_240).toString("utf8");
+  const sentence =
+    "이번 주 배포 체크리스트: 주문번호 20261205-0001234, 매출 1,234,567원, BOT-1234 확인. 고객 900101-1234567 카드 4111-1111-1111-1111 환불, 국민은행 123-456-789012. ";
+  const text = Buffer.from(sentence.repeat(Math.ceil(10_240 / Buffer.byteLength(sentence))))
+    .subarray(0, 10_240)
+    .toString("utf8");
   const times: number[] = [];
   for (let index = 0; index < samples + 50; index++) {
     const started = performance.now();
@@ -322,12 +373,27 @@ async function edgeLogicAlone(samples: number): Promise<number[]> {
     config,
     appToken: async () => TOKEN,
     dispatch: async (signed: unknown) => {
-      signV4({ method: "POST", url: invokeUrl, headers: { "content-type": "application/json", "x-amz-invocation-type": "Event" }, body: JSON.stringify(signed), service: "lambda", region: "ap-northeast-2" }, { accessKeyId: "AKIABENCH", secretAccessKey: "bench" }, new Date());
+      signV4(
+        {
+          method: "POST",
+          url: invokeUrl,
+          headers: { "content-type": "application/json", "x-amz-invocation-type": "Event" },
+          body: JSON.stringify(signed),
+          service: "lambda",
+          region: "ap-northeast-2",
+        },
+        { accessKeyId: "AKIABENCH", secretAccessKey: "bench" },
+        new Date(),
+      );
     },
     log: () => undefined,
     now: Date.now,
   };
-  const event = () => ({ requestContext: { requestId: randomUUID(), http: { method: "POST" } }, body: JSON.stringify(commandPayload({ text: "이번 주 배포 체크리스트 정리해줘", appToken: TOKEN })), isBase64Encoded: false });
+  const event = () => ({
+    requestContext: { requestId: randomUUID(), http: { method: "POST" } },
+    body: JSON.stringify(commandPayload({ text: "이번 주 배포 체크리스트 정리해줘", appToken: TOKEN })),
+    isBase64Encoded: false,
+  });
   for (let i = 0; i < 1_000; i++) await handleRequest(event(), deps);
   const latencies: number[] = [];
   for (let i = 0; i < samples; i++) {
@@ -344,7 +410,16 @@ async function loadThroughDevServer(devEnv: Record<string, string>, sequentialFi
   const logFile = join(work, "dev-server.log");
   const proc = spawn(join(REPO_ROOT, "node_modules", ".bin", "tsx"), [join(REPO_ROOT, "handler", "local", "dev.ts")], {
     // Every command comes from one person: budgets unlimited (still counted, so every answer makes its round trips).
-    env: { ...commonEnv, ...devEnv, PORT: "0", OPENAI_BASE_URL: slowModel.baseUrl, AWS_ENDPOINT_URL_LAMBDA: "", PROGRESS_INTERVAL_MS: "10000", BUDGET_USER_DAILY_TOKENS: "0", BUDGET_CHANNEL_DAILY_TOKENS: "0" },
+    env: {
+      ...commonEnv,
+      ...devEnv,
+      PORT: "0",
+      OPENAI_BASE_URL: slowModel.baseUrl,
+      AWS_ENDPOINT_URL_LAMBDA: "",
+      PROGRESS_INTERVAL_MS: "10000",
+      BUDGET_USER_DAILY_TOKENS: "0",
+      BUDGET_CHANNEL_DAILY_TOKENS: "0",
+    },
     stdio: ["ignore", openSync(logFile, "w"), "inherit"],
   });
   try {
@@ -359,7 +434,11 @@ async function loadThroughDevServer(devEnv: Record<string, string>, sequentialFi
     for (let i = 0; sequentialFirst && i < N.sequential; i++) {
       const { responseUrl } = dooray.newResponseUrl();
       const started = performance.now();
-      const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(commandPayload({ text: "한 명씩", responseUrl, appToken: TOKEN })) });
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(commandPayload({ text: "한 명씩", responseUrl, appToken: TOKEN })),
+      });
       await response.arrayBuffer();
       sequentialAcks.push(performance.now() - started);
     }
@@ -381,7 +460,11 @@ async function loadThroughDevServer(devEnv: Record<string, string>, sequentialFi
       });
       client.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`load client exited ${code}`))));
     });
-    const { hookIds: hooks, acks, failures: ackFailures } = JSON.parse(readFileSync(outFile, "utf8")) as { hookIds: string[]; acks: number[]; failures: number };
+    const {
+      hookIds: hooks,
+      acks,
+      failures: ackFailures,
+    } = JSON.parse(readFileSync(outFile, "utf8")) as { hookIds: string[]; acks: number[]; failures: number };
     // Every answer takes the model's 2 s; give them all time to land, then a little more to catch duplicates.
     const deadline = performance.now() + 30_000;
     while (performance.now() < deadline && hooks.some((hook) => finalPosts(dooray.postsFor(hook)).length === 0)) await new Promise((r) => setTimeout(r, 50));
@@ -452,7 +535,13 @@ async function firstWords(edge: Served, worker: Served): Promise<number> {
   const modelIndex = wordsModel.firstTokenMs.length;
   let workerDone: Promise<unknown> | undefined;
   aws.onInvoke = (_name, payload) => void (workerDone = worker.send(payload));
-  const event = { requestContext: { requestId: randomUUID(), http: { method: "POST" } }, rawPath: "/", headers: { "content-type": "application/json" }, body: JSON.stringify(commandPayload({ text: WORDS_QUESTION, responseUrl, appToken: TOKEN, userId: randomUUID() })), isBase64Encoded: false };
+  const event = {
+    requestContext: { requestId: randomUUID(), http: { method: "POST" } },
+    rawPath: "/",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(commandPayload({ text: WORDS_QUESTION, responseUrl, appToken: TOKEN, userId: randomUUID() })),
+    isBase64Encoded: false,
+  };
   const edgeRun = await edge.send(event);
   const hasWords = (post: { body: { text: string } }) => post.body.text.includes("답변:");
   const posts = await dooray.waitFor(hookId, (received) => received.some(hasWords), 30_000);
@@ -508,31 +597,126 @@ function table(r: typeof result): string {
     ["bytes loaded at cold start, edge", kb(r.bytes.edge), kb(r.bytes.baseline), ratio(r.bytes.baseline, r.bytes.edge)],
     ["bytes loaded at cold start, worker", kb(r.bytes.worker), "(same process)", ""],
     ["zip: edge / worker / layer", `${kb(r.bytes.function_zip)} / ${kb(r.bytes.worker_zip)} / ${kb(r.bytes.layer)}`, "", ""],
-    [`edge cold start, as in prod (one round trip: the Invoke), median (empty handler: ${r.edge_cold_ms.empty} ms)`, `${r.edge_cold_ms.ours} ms`, `${r.edge_cold_ms.baseline} ms`, ratio(r.edge_cold_ms.baseline, r.edge_cold_ms.ours)],
+    [
+      `edge cold start, as in prod (one round trip: the Invoke), median (empty handler: ${r.edge_cold_ms.empty} ms)`,
+      `${r.edge_cold_ms.ours} ms`,
+      `${r.edge_cold_ms.baseline} ms`,
+      ratio(r.edge_cold_ms.baseline, r.edge_cold_ms.ours),
+    ],
     [`  realistic floor: node:crypto + one HTTP POST, median`, `${r.edge_cold_ms.floor} ms`, "", ""],
-    [`edge cold start, p90 (empty: ${r.edge_cold_p90_ms.empty} ms)`, `${r.edge_cold_p90_ms.ours} ms`, `${r.edge_cold_p90_ms.baseline} ms`, ratio(r.edge_cold_p90_ms.baseline, r.edge_cold_p90_ms.ours)],
+    [
+      `edge cold start, p90 (empty: ${r.edge_cold_p90_ms.empty} ms)`,
+      `${r.edge_cold_p90_ms.ours} ms`,
+      `${r.edge_cold_p90_ms.baseline} ms`,
+      ratio(r.edge_cold_p90_ms.baseline, r.edge_cold_p90_ms.ours),
+    ],
     ["worker cold start, median: layer pre-bundled / raw package", `${r.worker_cold_ms.layer_bundled} / ${r.worker_cold_ms.layer_raw} ms`, "", ""],
     ["worker cold start, p90: layer pre-bundled / raw package", `${r.worker_cold_ms.p90_bundled} / ${r.worker_cold_ms.p90_raw} ms`, "", ""],
-    [`ack latency warm, p50 (model ${MODEL_DELAY_MS} ms)`, `${r.ack_ms.ours_p50} ms`, `${r.ack_ms.baseline_p50} ms`, ratio(r.ack_ms.baseline_p50, r.ack_ms.ours_p50)],
-    [`ack latency warm, p99 (empty handler p99: ${r.ack_ms.empty_p99} ms)`, `${r.ack_ms.ours_p99} ms`, `${r.ack_ms.baseline_p99} ms`, ratio(r.ack_ms.baseline_p99, r.ack_ms.ours_p99)],
+    [
+      `ack latency warm, p50 (model ${MODEL_DELAY_MS} ms)`,
+      `${r.ack_ms.ours_p50} ms`,
+      `${r.ack_ms.baseline_p50} ms`,
+      ratio(r.ack_ms.baseline_p50, r.ack_ms.ours_p50),
+    ],
+    [
+      `ack latency warm, p99 (empty handler p99: ${r.ack_ms.empty_p99} ms)`,
+      `${r.ack_ms.ours_p99} ms`,
+      `${r.ack_ms.baseline_p99} ms`,
+      ratio(r.ack_ms.baseline_p99, r.ack_ms.ours_p99),
+    ],
     ["warm edge overhead excl. its round trip (the Invoke), p50 / p99", `${r.edge_overhead_ms.p50} / ${r.edge_overhead_ms.p99} ms`, "", ""],
     ["warm edge logic alone (no I/O: parse, checks, signing), p50 / p99", `${r.edge_logic_ms.p50} / ${r.edge_logic_ms.p99} ms`, "", ""],
-    ["  (the loopback round trip itself: the Invoke, p50 / p99)", `${r.edge_overhead_ms.invoke_round_trip_p50} / ${r.edge_overhead_ms.invoke_round_trip_p99} ms`, "", ""],
-    [`first words, fresh edge and worker, excl. the model's time to first token (worker floor: ${r.worker_floor_ms} ms)`, `${r.first_words_ms.cold_overhead} ms`, "", `${ratio(r.first_words_ms.cold_overhead, r.worker_floor_ms)} floor`],
-    ["first words, warm edge and worker, excl. the model's time to first token, p50 / p99", `${r.first_words_ms.warm_overhead_p50} / ${r.first_words_ms.warm_overhead_p99} ms`, "", ""],
-    ["worker overhead excl. model (job claim, budget reserve + settle on the table), p50 / p99", `${r.worker_overhead_ms.p50} / ${r.worker_overhead_ms.p99} ms`, "", ""],
-    ["  worker table floor: a job's eight writes alone, in the worker's three rounds, p50 / p99", `${r.worker_table_floor_ms.p50} / ${r.worker_table_floor_ms.p99} ms`, "", ""],
-    ["  its first round alone (the claim and the holds, before any model call), p50 / p99", `${r.worker_table_floor_ms.first_round_p50} / ${r.worker_table_floor_ms.first_round_p99} ms`, "", ""],
-    ["personal-data guard on 10 KB of Korean text, warm, p50 / p99 (target < 1 ms)", `${r.personal_data_guard_ms.per_10kb_p50} / ${r.personal_data_guard_ms.per_10kb_p99} ms`, "", ""],
-    ["answer through the endpoint loop, warm, p50: one endpoint / two healthy (cooldowns read, cached)", `${r.model_endpoints_ms.single.p50} / ${r.model_endpoints_ms.listedHealthy.p50} ms`, "", ""],
-    ["  first endpoint refuses connections / answers 503, then the next answers, p50", `${r.model_endpoints_ms.firstRefused.p50} / ${r.model_endpoints_ms.first503.p50} ms`, "", ""],
-    ["  SigV4 signing of an aws endpoint's request (4 KB prompt), p50 / p99", `${r.model_endpoints_ms.awsSigningMs.p50} / ${r.model_endpoints_ms.awsSigningMs.p99} ms`, "", ""],
-    ["peak RSS, edge cold / worker", `${r.peak_rss_mb.edge} / ${r.peak_rss_mb.worker} MB`, `${r.peak_rss_mb.baseline} MB`, ratio(r.peak_rss_mb.baseline, r.peak_rss_mb.edge)],
-    [`dev server ack, ${r.load.sequential_commands} commands one at a time, p50 / p99`, `${r.load.sequential_ack_p50_ms} / ${r.load.sequential_ack_p99_ms} ms`, "", ""],
-    [`load: ${r.load.sent} at concurrency ${r.load.concurrency}, ack p50 / p99 / max`, `${r.load.ack_p50_ms} / ${r.load.ack_p99_ms} / ${r.load.ack_max_ms} ms`, "", ""],
+    [
+      "  (the loopback round trip itself: the Invoke, p50 / p99)",
+      `${r.edge_overhead_ms.invoke_round_trip_p50} / ${r.edge_overhead_ms.invoke_round_trip_p99} ms`,
+      "",
+      "",
+    ],
+    [
+      `first words, fresh edge and worker, excl. the model's time to first token (worker floor: ${r.worker_floor_ms} ms)`,
+      `${r.first_words_ms.cold_overhead} ms`,
+      "",
+      `${ratio(r.first_words_ms.cold_overhead, r.worker_floor_ms)} floor`,
+    ],
+    [
+      "first words, warm edge and worker, excl. the model's time to first token, p50 / p99",
+      `${r.first_words_ms.warm_overhead_p50} / ${r.first_words_ms.warm_overhead_p99} ms`,
+      "",
+      "",
+    ],
+    [
+      "worker overhead excl. model (job claim, budget reserve + settle on the table), p50 / p99",
+      `${r.worker_overhead_ms.p50} / ${r.worker_overhead_ms.p99} ms`,
+      "",
+      "",
+    ],
+    [
+      "  worker table floor: a job's eight writes alone, in the worker's three rounds, p50 / p99",
+      `${r.worker_table_floor_ms.p50} / ${r.worker_table_floor_ms.p99} ms`,
+      "",
+      "",
+    ],
+    [
+      "  its first round alone (the claim and the holds, before any model call), p50 / p99",
+      `${r.worker_table_floor_ms.first_round_p50} / ${r.worker_table_floor_ms.first_round_p99} ms`,
+      "",
+      "",
+    ],
+    [
+      "personal-data guard on 10 KB of Korean text, warm, p50 / p99 (target < 1 ms)",
+      `${r.personal_data_guard_ms.per_10kb_p50} / ${r.personal_data_guard_ms.per_10kb_p99} ms`,
+      "",
+      "",
+    ],
+    [
+      "answer through the endpoint loop, warm, p50: one endpoint / two healthy (cooldowns read, cached)",
+      `${r.model_endpoints_ms.single.p50} / ${r.model_endpoints_ms.listedHealthy.p50} ms`,
+      "",
+      "",
+    ],
+    [
+      "  first endpoint refuses connections / answers 503, then the next answers, p50",
+      `${r.model_endpoints_ms.firstRefused.p50} / ${r.model_endpoints_ms.first503.p50} ms`,
+      "",
+      "",
+    ],
+    [
+      "  SigV4 signing of an aws endpoint's request (4 KB prompt), p50 / p99",
+      `${r.model_endpoints_ms.awsSigningMs.p50} / ${r.model_endpoints_ms.awsSigningMs.p99} ms`,
+      "",
+      "",
+    ],
+    [
+      "peak RSS, edge cold / worker",
+      `${r.peak_rss_mb.edge} / ${r.peak_rss_mb.worker} MB`,
+      `${r.peak_rss_mb.baseline} MB`,
+      ratio(r.peak_rss_mb.baseline, r.peak_rss_mb.edge),
+    ],
+    [
+      `dev server ack, ${r.load.sequential_commands} commands one at a time, p50 / p99`,
+      `${r.load.sequential_ack_p50_ms} / ${r.load.sequential_ack_p99_ms} ms`,
+      "",
+      "",
+    ],
+    [
+      `load: ${r.load.sent} at concurrency ${r.load.concurrency}, ack p50 / p99 / max`,
+      `${r.load.ack_p50_ms} / ${r.load.ack_p99_ms} / ${r.load.ack_max_ms} ms`,
+      "",
+      "",
+    ],
     ["load: delivered / lost / duplicated", `${r.load.delivered} / ${r.load.lost} / ${r.load.duplicated}`, "", ""],
-    [`saturation: ${r.saturation.sent} at concurrency ${r.saturation.concurrency}, ${SATURATION.workers} workers, ${SATURATION.maxEventAgeSeconds} s max wait: ack p50 / p99 / max`, `${r.saturation.ack_p50_ms} / ${r.saturation.ack_p99_ms} / ${r.saturation.ack_max_ms} ms`, "", ""],
-    ["saturation: answered + busy = sent; lost / duplicated", `${r.saturation.answered} + ${r.saturation.busy} = ${r.saturation.answered + r.saturation.busy}; ${r.saturation.lost} / ${r.saturation.duplicated}`, "", ""],
+    [
+      `saturation: ${r.saturation.sent} at concurrency ${r.saturation.concurrency}, ${SATURATION.workers} workers, ${SATURATION.maxEventAgeSeconds} s max wait: ack p50 / p99 / max`,
+      `${r.saturation.ack_p50_ms} / ${r.saturation.ack_p99_ms} / ${r.saturation.ack_max_ms} ms`,
+      "",
+      "",
+    ],
+    [
+      "saturation: answered + busy = sent; lost / duplicated",
+      `${r.saturation.answered} + ${r.saturation.busy} = ${r.saturation.answered + r.saturation.busy}; ${r.saturation.lost} / ${r.saturation.duplicated}`,
+      "",
+      "",
+    ],
   ];
   const widths = [0, 1, 2, 3].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
   const line = (row: string[]) => `| ${row.map((cell, column) => cell.padEnd(widths[column]!)).join(" | ")} |`;
@@ -544,4 +728,3 @@ function table(r: typeof result): string {
     ...rows.slice(1).map(line),
   ].join("\n");
 }
-

@@ -7,7 +7,18 @@ const hmac = (key, data) => createHmac("sha256", key).update(data, "utf8").diges
 exports.handler = async () => {
   createHmac("sha256", "key").update("job").digest("hex");
   const url = new URL(`${process.env.AWS_ENDPOINT_URL_LAMBDA}/2015-03-31/functions/${process.env.AWS_LAMBDA_FUNCTION_NAME}/invocations`);
-  const body = JSON.stringify({ type: "dooray-gpt.job", id: "7d1f7f4e-8c2a-4f1e-9a55-3b2f1e0c9d11", issuedAt: Date.now(), tenantId: "1234567891234567891", channelId: "2345678912345678912", userId: "3456789123456789123", text: "이번 주 배포 체크리스트 정리해줘", responseUrl: "http://127.0.0.1:1/messenger/api/commands/hook/abc", tenantDomain: "guide.dooray.com", signature: "x".repeat(64) });
+  const body = JSON.stringify({
+    type: "dooray-gpt.job",
+    id: "7d1f7f4e-8c2a-4f1e-9a55-3b2f1e0c9d11",
+    issuedAt: Date.now(),
+    tenantId: "1234567891234567891",
+    channelId: "2345678912345678912",
+    userId: "3456789123456789123",
+    text: "이번 주 배포 체크리스트 정리해줘",
+    responseUrl: "http://127.0.0.1:1/messenger/api/commands/hook/abc",
+    tenantDomain: "guide.dooray.com",
+    signature: "x".repeat(64),
+  });
   const amzDate = new Date().toISOString().replace(/[-:]|\.\d{3}/g, "");
   const headers = { "content-type": "application/json", "x-amz-invocation-type": "Event", host: url.host, "x-amz-date": amzDate };
   const names = Object.keys(headers).sort();

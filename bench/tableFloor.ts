@@ -31,7 +31,9 @@ for (let index = 0; index < warmup + jobs; index++) {
   await Promise.all([
     settle(table, owner, day, { jobId, usedTokens: 400, reservedTokens: 1_000, answered: true }, now),
     // As recordTurn does: the person's index entry first, then the conversation (never one without the other).
-    indexConversation(table, { id: jobId, ...owner }, now, {}, Date.now()).then(() => saveConversation(table, { id: jobId, ...owner, firstTurn: 0, turns: [{ question: "질문", answer: "답변", jobId }], version: 0 }, now)),
+    indexConversation(table, { id: jobId, ...owner }, now, {}, Date.now()).then(() =>
+      saveConversation(table, { id: jobId, ...owner, firstTurn: 0, turns: [{ question: "질문", answer: "답변", jobId }], version: 0 }, now),
+    ),
   ]);
   await markFinished(table, jobId, "answered", now);
   if (index >= warmup) {

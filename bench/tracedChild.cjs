@@ -9,7 +9,10 @@ if (process.env.BENCH_QUIET === "1") process.stdout.write = () => true;
 const calls = [];
 const started = new WeakMap();
 const at = () => performance.now() - t0;
-const nameOf = (request) => String(request.getHeader("x-amz-target") || request.path).replace("DynamoDB_20120810.", "").replace(/\/hook\/.*/, "/hook");
+const nameOf = (request) =>
+  String(request.getHeader("x-amz-target") || request.path)
+    .replace("DynamoDB_20120810.", "")
+    .replace(/\/hook\/.*/, "/hook");
 dc.subscribe("http.client.request.start", ({ request }) => started.set(request, at()));
 dc.subscribe("http.client.response.finish", ({ request }) => calls.push({ call: nameOf(request), start: started.get(request), end: at() }));
 dc.subscribe("undici:request:create", ({ request }) => started.set(request, at()));

@@ -8,7 +8,11 @@ async function main() {
   const started = performance.now();
   const { default: OpenAI } = require("openai");
   const client = new OpenAI({ apiKey: "sk-floor", baseURL: process.env.OPENAI_BASE_URL, maxRetries: 0 });
-  const stream = await client.chat.completions.create({ model: "gpt-4.1-mini", stream: true, messages: [{ role: "user", content: process.env.BENCH_QUESTION }] });
+  const stream = await client.chat.completions.create({
+    model: "gpt-4.1-mini",
+    stream: true,
+    messages: [{ role: "user", content: process.env.BENCH_QUESTION }],
+  });
   for await (const chunk of stream) {
     if (chunk.choices[0]?.delta?.content) return { firstWordsMs: performance.now() - started };
   }

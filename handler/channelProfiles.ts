@@ -52,7 +52,8 @@ const BUDGET_KEYS = ["userDailyTokens", "channelDailyTokens"];
 
 /** Validates profiles; a problem throws an Error whose message names the channel and the field. */
 export function parseChannelProfiles(raw: unknown, maxDailyTokens: number): ChannelProfiles {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new Error('expected an object keyed by channel id, e.g. {"1234": {"name": "코드 리뷰"}}');
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+    throw new Error('expected an object keyed by channel id, e.g. {"1234": {"name": "코드 리뷰"}}');
   const profiles: Record<string, ChannelProfile> = Object.create(null) as Record<string, ChannelProfile>;
   for (const [channelId, value] of Object.entries(raw)) {
     const at = `channel ${channelId}`;
@@ -80,16 +81,24 @@ export function parseChannelProfiles(raw: unknown, maxDailyTokens: number): Chan
     if (fields.modelPrice !== undefined) profile.modelPrice = modelPrice(fields.modelPrice, `${at}.modelPrice`);
     if (fields.dooray !== undefined) profile.dooray = doorayScope(fields.dooray, `${at}.dooray`);
     if (fields.personalData !== undefined) {
-      if (!PERSONAL_DATA_MODES.includes(fields.personalData as PersonalDataMode)) throw new Error(`${at}.personalData: expected one of ${PERSONAL_DATA_MODES.join(", ")}`);
+      if (!PERSONAL_DATA_MODES.includes(fields.personalData as PersonalDataMode))
+        throw new Error(`${at}.personalData: expected one of ${PERSONAL_DATA_MODES.join(", ")}`);
       profile.personalData = fields.personalData as PersonalDataMode;
     }
     if (fields.endpoints !== undefined) {
       const names = fields.endpoints;
-      if (!Array.isArray(names) || names.length === 0 || names.some((name) => typeof name !== "string" || !ENDPOINT_NAME.test(name)) || new Set(names).size !== names.length) throw new Error(`${at}.endpoints: expected a list of endpoint names, each once, e.g. ["bedrock-seoul", "openai"]`);
+      if (
+        !Array.isArray(names) ||
+        names.length === 0 ||
+        names.some((name) => typeof name !== "string" || !ENDPOINT_NAME.test(name)) ||
+        new Set(names).size !== names.length
+      )
+        throw new Error(`${at}.endpoints: expected a list of endpoint names, each once, e.g. ["bedrock-seoul", "openai"]`);
       profile.endpoints = names as string[];
     }
     if (fields.residency !== undefined) {
-      if (!RESIDENCIES.includes(fields.residency as Residency)) throw new Error(`${at}.residency: expected "kr" (questions processed in Korea only) or "global"`);
+      if (!RESIDENCIES.includes(fields.residency as Residency))
+        throw new Error(`${at}.residency: expected "kr" (questions processed in Korea only) or "global"`);
       profile.residency = fields.residency as Residency;
     }
     profiles[channelId] = profile;
@@ -102,7 +111,8 @@ function budgets(raw: unknown, at: string, maxDailyTokens: number): NonNullable<
   const result: Record<string, number> = {};
   for (const [key, value] of Object.entries(raw)) {
     if (!BUDGET_KEYS.includes(key)) throw new Error(`${at}.${key}: unknown setting; allowed: ${BUDGET_KEYS.join(", ")}`);
-    if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > maxDailyTokens) throw new Error(`${at}.${key}: expected a whole number from 0 to ${maxDailyTokens}`);
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > maxDailyTokens)
+      throw new Error(`${at}.${key}: expected a whole number from 0 to ${maxDailyTokens}`);
     result[key] = value;
   }
   return result;
@@ -131,15 +141,20 @@ function doorayScope(raw: unknown, at: string): DoorayScope {
     const value = fields[key] ?? [];
     if (!Array.isArray(value) || value.length > MAX_SCOPED_IDS) throw new Error(`${at}.${key}: expected a list of up to ${MAX_SCOPED_IDS} ids`);
     const bad = value.find((id) => !isId(id));
-    if (bad !== undefined) throw new Error(`${at}.${key}: ${JSON.stringify(bad)} is not a Dooray id; write ids as strings of digits, e.g. "3570526358279081523" (a JSON number loses digits)`);
+    if (bad !== undefined)
+      throw new Error(
+        `${at}.${key}: ${JSON.stringify(bad)} is not a Dooray id; write ids as strings of digits, e.g. "3570526358279081523" (a JSON number loses digits)`,
+      );
     return [...new Set(value as string[])];
   };
   const scope: { -readonly [K in keyof DoorayScope]: DoorayScope[K] } = { projects: ids("projects"), wikis: ids("wikis") };
   if (fields.taskProject !== undefined) {
-    if (!isId(fields.taskProject)) throw new Error(`${at}.taskProject: ${JSON.stringify(fields.taskProject)} is not a Dooray project id; write it as a string of digits`);
+    if (!isId(fields.taskProject))
+      throw new Error(`${at}.taskProject: ${JSON.stringify(fields.taskProject)} is not a Dooray project id; write it as a string of digits`);
     scope.taskProject = fields.taskProject as string;
   }
-  if (scope.projects.length === 0 && scope.wikis.length === 0 && scope.taskProject === undefined) throw new Error(`${at}: names no project, wiki or taskProject; leave it out instead`);
+  if (scope.projects.length === 0 && scope.wikis.length === 0 && scope.taskProject === undefined)
+    throw new Error(`${at}: names no project, wiki or taskProject; leave it out instead`);
   return scope;
 }
 
@@ -177,7 +192,9 @@ export function channelSettings(
       // The bot's own: no channel changes it.
       ...(config.budgets.total ? { total: config.budgets.total } : {}),
     },
-    price: profile?.modelPrice ? { input: profile.modelPrice.inputPerMillionTokens, output: profile.modelPrice.outputPerMillionTokens } : config.pricePerMillionTokens,
+    price: profile?.modelPrice
+      ? { input: profile.modelPrice.inputPerMillionTokens, output: profile.modelPrice.outputPerMillionTokens }
+      : config.pricePerMillionTokens,
     dooray: profile?.dooray,
     personalData: profile?.personalData ?? config.personalData ?? "mask",
   };

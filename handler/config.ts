@@ -145,7 +145,11 @@ export function readConfig(env: Env): BotConfig {
     pricePerMillionTokens: {
       input: decimal(env, "MODEL_PRICE_INPUT_PER_MTOK", DEFAULT_PRICES.input),
       output: decimal(env, "MODEL_PRICE_OUTPUT_PER_MTOK", DEFAULT_PRICES.output),
-      cachedInput: decimal(env, "MODEL_PRICE_CACHED_INPUT_PER_MTOK", text(env, "MODEL_PRICE_INPUT_PER_MTOK") === undefined ? DEFAULT_PRICES.cachedInput : decimal(env, "MODEL_PRICE_INPUT_PER_MTOK", DEFAULT_PRICES.input)),
+      cachedInput: decimal(
+        env,
+        "MODEL_PRICE_CACHED_INPUT_PER_MTOK",
+        text(env, "MODEL_PRICE_INPUT_PER_MTOK") === undefined ? DEFAULT_PRICES.cachedInput : decimal(env, "MODEL_PRICE_INPUT_PER_MTOK", DEFAULT_PRICES.input),
+      ),
     },
     environmentName: text(env, "BOT_ENVIRONMENT") ?? "local",
     channelProfiles: profiles(env, "CHANNEL_PROFILES"),
@@ -183,7 +187,8 @@ function decimal(env: Env, name: string, fallback: number): number {
   const value = text(env, name);
   if (value === undefined) return fallback;
   const parsed = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || parsed > 10_000) throw new ConfigError(name, `expected a price in US dollars per million tokens (0 to 10000), got "${value}"`);
+  if (!/^\d+(\.\d+)?$/.test(value) || parsed > 10_000)
+    throw new ConfigError(name, `expected a price in US dollars per million tokens (0 to 10000), got "${value}"`);
   return parsed;
 }
 
@@ -274,10 +279,7 @@ function hostPatterns(env: Env, name: string, fallback: readonly string[] = ["*.
   if (patterns.length === 0) return [...fallback];
   for (const pattern of patterns) {
     if (!isValidHostPattern(pattern)) {
-      throw new ConfigError(
-        name,
-        `"${pattern}" is not a host pattern; use a hostname (guide.dooray.com), *.domain (subdomains) or an IP`,
-      );
+      throw new ConfigError(name, `"${pattern}" is not a host pattern; use a hostname (guide.dooray.com), *.domain (subdomains) or an IP`);
     }
   }
   return patterns;

@@ -36,7 +36,8 @@ export function outcomeMetrics(
     directives.push({ Namespace: METRICS_NAMESPACE, Dimensions: [["Environment"]], Metrics: measured.map(([name, { unit }]) => ({ Name: name, Unit: unit })) });
   }
   const found = perChannel && perChannel.personalDataFound > 0 ? perChannel : undefined;
-  if (found) directives.push({ Namespace: METRICS_NAMESPACE, Dimensions: [["Environment", "ChannelId"]], Metrics: [{ Name: PERSONAL_DATA_METRIC, Unit: "Count" }] });
+  if (found)
+    directives.push({ Namespace: METRICS_NAMESPACE, Dimensions: [["Environment", "ChannelId"]], Metrics: [{ Name: PERSONAL_DATA_METRIC, Unit: "Count" }] });
   return {
     _aws: { Timestamp: now, CloudWatchMetrics: directives },
     Environment: environment,
@@ -83,8 +84,11 @@ export const ALL_ENDPOINTS_FAILED_METRIC = "AllEndpointsFailed";
 
 /** The fields that make a failover's log line count the failure under the endpoint's name. */
 export function endpointFailureMetrics(environment: string, endpoint: string, misconfigured: boolean, now = Date.now()): Record<string, unknown> {
-  const directives: Record<string, unknown>[] = [{ Namespace: METRICS_NAMESPACE, Dimensions: [["Environment", "Endpoint"]], Metrics: [{ Name: ENDPOINT_FAILURE_METRIC, Unit: "Count" }] }];
-  if (misconfigured) directives.push({ Namespace: METRICS_NAMESPACE, Dimensions: [["Environment"]], Metrics: [{ Name: ENDPOINT_MISCONFIGURED_METRIC, Unit: "Count" }] });
+  const directives: Record<string, unknown>[] = [
+    { Namespace: METRICS_NAMESPACE, Dimensions: [["Environment", "Endpoint"]], Metrics: [{ Name: ENDPOINT_FAILURE_METRIC, Unit: "Count" }] },
+  ];
+  if (misconfigured)
+    directives.push({ Namespace: METRICS_NAMESPACE, Dimensions: [["Environment"]], Metrics: [{ Name: ENDPOINT_MISCONFIGURED_METRIC, Unit: "Count" }] });
   return {
     _aws: { Timestamp: now, CloudWatchMetrics: directives },
     Environment: environment,

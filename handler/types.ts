@@ -25,7 +25,13 @@ export interface DoorayMessage {
 export interface DoorayAttachment {
   readonly callbackId?: string;
   readonly text?: string;
-  readonly actions?: readonly { readonly type: "button"; readonly text: string; readonly name: string; readonly value: string; readonly style?: "primary" | "default" }[];
+  readonly actions?: readonly {
+    readonly type: "button";
+    readonly text: string;
+    readonly name: string;
+    readonly value: string;
+    readonly style?: "primary" | "default";
+  }[];
 }
 
 /** What the edge returns; the Lambda entry turns it into a Function URL result. */

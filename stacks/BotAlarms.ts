@@ -40,23 +40,68 @@ export const ALARM_PERIOD_SECONDS = 300;
 
 export function alarmSpecs(props: Omit<BotAlarmsProps, "place" | "settings" | "key"> & { budgetRefusalsPer5Minutes: number }): AlarmSpec[] {
   const lambda = (functionName: string, metricName: string) => ({ namespace: "AWS/Lambda", metricName, dimensions: { FunctionName: functionName } });
-  const outcome = (name: string) => ({ namespace: METRICS_NAMESPACE, metricName: OUTCOME_METRIC, dimensions: { Environment: props.environment, Outcome: name } });
+  const outcome = (name: string) => ({
+    namespace: METRICS_NAMESPACE,
+    metricName: OUTCOME_METRIC,
+    dimensions: { Environment: props.environment, Outcome: name },
+  });
   return [
-    { name: "worker-errors", description: "The worker threw or hit its timeout; those people got the failure message.", threshold: 0, metrics: [lambda(props.workerName, "Errors")] },
-    { name: "worker-throttles", description: "Every worker was busy (reserved concurrency reached); jobs waited in Lambda's queue.", threshold: 0, metrics: [lambda(props.workerName, "Throttles")] },
-    { name: "worker-dropped-events", description: "Jobs were dropped after waiting past the maximum event age; those people got the busy message.", threshold: 0, metrics: [lambda(props.workerName, "AsyncEventsDropped")] },
-    { name: "failure-records", description: "The edge told people their question was not answered (busy or failed).", threshold: 0, metrics: [outcome("busy"), outcome("workerFailed")] },
-    { name: "failure-record-delivery-failures", description: "Lambda could not deliver a failure record to the edge: someone got no final message.", threshold: 0, metrics: [lambda(props.workerName, "DestinationDeliveryFailures")] },
-    { name: "edge-errors", description: "The edge failed; Dooray showed people an error instead of our answer.", threshold: 0, metrics: [lambda(props.edgeName, "Errors")] },
-    { name: "edge-throttles", description: "The edge's reserved concurrency was reached; Dooray got HTTP 429.", threshold: 0, metrics: [lambda(props.edgeName, "Throttles")] },
+    {
+      name: "worker-errors",
+      description: "The worker threw or hit its timeout; those people got the failure message.",
+      threshold: 0,
+      metrics: [lambda(props.workerName, "Errors")],
+    },
+    {
+      name: "worker-throttles",
+      description: "Every worker was busy (reserved concurrency reached); jobs waited in Lambda's queue.",
+      threshold: 0,
+      metrics: [lambda(props.workerName, "Throttles")],
+    },
+    {
+      name: "worker-dropped-events",
+      description: "Jobs were dropped after waiting past the maximum event age; those people got the busy message.",
+      threshold: 0,
+      metrics: [lambda(props.workerName, "AsyncEventsDropped")],
+    },
+    {
+      name: "failure-records",
+      description: "The edge told people their question was not answered (busy or failed).",
+      threshold: 0,
+      metrics: [outcome("busy"), outcome("workerFailed")],
+    },
+    {
+      name: "failure-record-delivery-failures",
+      description: "Lambda could not deliver a failure record to the edge: someone got no final message.",
+      threshold: 0,
+      metrics: [lambda(props.workerName, "DestinationDeliveryFailures")],
+    },
+    {
+      name: "edge-errors",
+      description: "The edge failed; Dooray showed people an error instead of our answer.",
+      threshold: 0,
+      metrics: [lambda(props.edgeName, "Errors")],
+    },
+    {
+      name: "edge-throttles",
+      description: "The edge's reserved concurrency was reached; Dooray got HTTP 429.",
+      threshold: 0,
+      metrics: [lambda(props.edgeName, "Throttles")],
+    },
     {
       name: "edge-dead-letters",
-      description: "A failure record the edge could not process is in its dead-letter queue: that person may not have been told (docs/operations.md, \"Dead letters\").",
+      description:
+        'A failure record the edge could not process is in its dead-letter queue: that person may not have been told (docs/operations.md, "Dead letters").',
       threshold: 0,
       statistic: "Maximum",
       metrics: [{ namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: props.deadLetterQueueName } }],
     },
-    { name: "budget-refusals", description: `More than ${props.budgetRefusalsPer5Minutes} questions in 5 minutes were refused by a daily budget.`, threshold: props.budgetRefusalsPer5Minutes, metrics: [outcome("refusedByBudget")] },
+    {
+      name: "budget-refusals",
+      description: `More than ${props.budgetRefusalsPer5Minutes} questions in 5 minutes were refused by a daily budget.`,
+      threshold: props.budgetRefusalsPer5Minutes,
+      metrics: [outcome("refusedByBudget")],
+    },
     ...((props.modelEndpoints ?? 0) > 0 ? endpointAlarms(props.environment) : []),
   ];
 }
@@ -65,8 +110,19 @@ export function alarmSpecs(props: Omit<BotAlarmsProps, "place" | "settings" | "k
 function endpointAlarms(environment: string): AlarmSpec[] {
   const bot = (metricName: string) => ({ namespace: METRICS_NAMESPACE, metricName, dimensions: { Environment: environment } });
   return [
-    { name: "model-endpoints-all-failed", description: "Every model endpoint a question could go to failed before its first word; those people got the failure message.", threshold: 0, metrics: [bot(ALL_ENDPOINTS_FAILED_METRIC)] },
-    { name: "model-endpoint-misconfigured", description: "A model endpoint refused its key or its model (401, 403, 404, or no key in its secret): a configuration error; questions went to the next endpoint.", threshold: 0, metrics: [bot(ENDPOINT_MISCONFIGURED_METRIC)] },
+    {
+      name: "model-endpoints-all-failed",
+      description: "Every model endpoint a question could go to failed before its first word; those people got the failure message.",
+      threshold: 0,
+      metrics: [bot(ALL_ENDPOINTS_FAILED_METRIC)],
+    },
+    {
+      name: "model-endpoint-misconfigured",
+      description:
+        "A model endpoint refused its key or its model (401, 403, 404, or no key in its secret): a configuration error; questions went to the next endpoint.",
+      threshold: 0,
+      metrics: [bot(ENDPOINT_MISCONFIGURED_METRIC)],
+    },
   ];
 }
 
@@ -84,7 +140,9 @@ export class BotAlarms extends Construct {
     let topic: SnsTopic | undefined;
     if (props.settings.emails.length > 0) {
       topic = new SnsTopic(this, "topic", { name: topicName, kmsMasterKeyId: props.key.aliasName, dependsOn: [props.key.alias] });
-      props.settings.emails.forEach((email, index) => new SnsTopicSubscription(this, `email_${index}`, { topicArn: topic!.arn, protocol: "email", endpoint: email }));
+      props.settings.emails.forEach(
+        (email, index) => new SnsTopicSubscription(this, `email_${index}`, { topicArn: topic!.arn, protocol: "email", endpoint: email }),
+      );
       // Built from the name, so the plan shows where each alarm goes; dependsOn keeps the order a reference would give.
       actions = [topicArn(props.place, topicName)];
     }
@@ -103,13 +161,22 @@ export class BotAlarms extends Construct {
       };
       if (spec.metrics.length === 1) {
         const [metric] = spec.metrics;
-        return new CloudwatchMetricAlarm(this, spec.name.replaceAll("-", "_"), { ...common, ...metric!, dimensions: { ...metric!.dimensions }, statistic: spec.statistic ?? "Sum", period: ALARM_PERIOD_SECONDS });
+        return new CloudwatchMetricAlarm(this, spec.name.replaceAll("-", "_"), {
+          ...common,
+          ...metric!,
+          dimensions: { ...metric!.dimensions },
+          statistic: spec.statistic ?? "Sum",
+          period: ALARM_PERIOD_SECONDS,
+        });
       }
       const ids = spec.metrics.map((_, index) => `m${index}`);
       return new CloudwatchMetricAlarm(this, spec.name.replaceAll("-", "_"), {
         ...common,
         metricQuery: [
-          ...spec.metrics.map((metric, index) => ({ id: ids[index]!, metric: { ...metric, dimensions: { ...metric.dimensions }, period: ALARM_PERIOD_SECONDS, stat: "Sum" } })),
+          ...spec.metrics.map((metric, index) => ({
+            id: ids[index]!,
+            metric: { ...metric, dimensions: { ...metric.dimensions }, period: ALARM_PERIOD_SECONDS, stat: "Sum" },
+          })),
           { id: "total", expression: ids.map((metricId) => `FILL(${metricId}, 0)`).join(" + "), label: spec.name, returnData: true },
         ],
       });

@@ -35,12 +35,52 @@ export function dashboardBody(props: BotDashboardProps): { widgets: object[] } {
   });
   return {
     widgets: [
-      graph("Questions by outcome", props.outcomes.map((outcome) => [METRICS_NAMESPACE, OUTCOME_METRIC, "Environment", props.environment, "Outcome", outcome, { stat: "Sum", label: outcome }]), 0, 0, { stacked: true }),
+      graph(
+        "Questions by outcome",
+        props.outcomes.map((outcome) => [
+          METRICS_NAMESPACE,
+          OUTCOME_METRIC,
+          "Environment",
+          props.environment,
+          "Outcome",
+          outcome,
+          { stat: "Sum", label: outcome },
+        ]),
+        0,
+        0,
+        { stacked: true },
+      ),
       graph("Tokens (input, output)", [ours("InputTokens", "Sum"), ours("OutputTokens", "Sum")], 12, 0, { stacked: true }),
       graph("Estimated cost (USD)", [ours("EstimatedCostUSD", "Sum")], 0, 6),
-      graph("Model timings (ms): first words, whole answer", [ours("TimeToFirstTokenMs", "p50"), ours("TimeToFirstTokenMs", "p90"), ours("ModelLatencyMs", "p50"), ours("ModelLatencyMs", "p90")], 12, 6),
-      graph("Worker health", [lambda("Errors", props.workerName), lambda("Throttles", props.workerName), lambda("AsyncEventsDropped", props.workerName), lambda("DestinationDeliveryFailures", props.workerName), lambda("ConcurrentExecutions", props.workerName, "Maximum")], 0, 12),
-      graph("Edge health", [lambda("Invocations", props.edgeName), lambda("Errors", props.edgeName), lambda("Throttles", props.edgeName), lambda("Duration", props.edgeName, "p99")], 12, 12),
+      graph(
+        "Model timings (ms): first words, whole answer",
+        [ours("TimeToFirstTokenMs", "p50"), ours("TimeToFirstTokenMs", "p90"), ours("ModelLatencyMs", "p50"), ours("ModelLatencyMs", "p90")],
+        12,
+        6,
+      ),
+      graph(
+        "Worker health",
+        [
+          lambda("Errors", props.workerName),
+          lambda("Throttles", props.workerName),
+          lambda("AsyncEventsDropped", props.workerName),
+          lambda("DestinationDeliveryFailures", props.workerName),
+          lambda("ConcurrentExecutions", props.workerName, "Maximum"),
+        ],
+        0,
+        12,
+      ),
+      graph(
+        "Edge health",
+        [
+          lambda("Invocations", props.edgeName),
+          lambda("Errors", props.edgeName),
+          lambda("Throttles", props.edgeName),
+          lambda("Duration", props.edgeName, "p99"),
+        ],
+        12,
+        12,
+      ),
     ],
   };
 }

@@ -55,7 +55,9 @@ export class BotFunction extends Construct {
     this.node.addValidation({
       validate: () =>
         environmentBytes > LAMBDA_ENVIRONMENT_MAX_BYTES
-          ? [`${props.functionName}: its environment would be ${environmentBytes} bytes, ${environmentBytes - LAMBDA_ENVIRONMENT_MAX_BYTES} over Lambda's ${LAMBDA_ENVIRONMENT_MAX_BYTES}; shorten the channels' system prompts (channels.<id>.systemPrompt) or list fewer profiles`]
+          ? [
+              `${props.functionName}: its environment would be ${environmentBytes} bytes, ${environmentBytes - LAMBDA_ENVIRONMENT_MAX_BYTES} over Lambda's ${LAMBDA_ENVIRONMENT_MAX_BYTES}; shorten the channels' system prompts (channels.<id>.systemPrompt) or list fewer profiles`,
+            ]
           : [],
     });
     const logGroupName = `/aws/lambda/${props.functionName}`;
@@ -68,16 +70,19 @@ export class BotFunction extends Construct {
         { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [logStreamsArn(props.place, logGroupName)] },
         ...props.statements,
         // X-Ray's two write actions take no resource: "*" is the only form AWS accepts for them.
-        ...(props.tracing ? [{ Sid: "SendTraces", Effect: "Allow" as const, Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: ["*"] }] : []),
+        ...(props.tracing
+          ? [{ Sid: "SendTraces", Effect: "Allow" as const, Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: ["*"] }]
+          : []),
       ],
     });
     const code = zipAsset(this, "handler", handlerPackageFiles(props.entry));
     // Signed, the function takes the signed copy from S3: a new bundle is a new upload, signature and key. (Its
     // source_code_hash is left out: Lambda's hash is of the signed copy, never of the zip built here.)
     const signed = props.codeSigning?.sign(this, code, props.functionName);
-    const source = signed && props.codeSigning
-      ? { s3Bucket: signed.s3Bucket, s3Key: signed.s3Key, codeSigningConfigArn: props.codeSigning.config.arn }
-      : { filename: code.path, sourceCodeHash: Fn.filebase64sha256(code.path) };
+    const source =
+      signed && props.codeSigning
+        ? { s3Bucket: signed.s3Bucket, s3Key: signed.s3Key, codeSigningConfigArn: props.codeSigning.config.arn }
+        : { filename: code.path, sourceCodeHash: Fn.filebase64sha256(code.path) };
     this.fn = new LambdaFunction(this, "function", {
       functionName: props.functionName,
       description: props.description,

@@ -42,7 +42,13 @@ export class BotKey extends Construct {
     const partition = partitionOf(props.place.region);
     this.keyPolicy = [
       // The key policy is the key's only gate: without this, no IAM policy of the account could grant its use.
-      { Sid: "AccountAdministersTheKey", Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${props.place.accountId}:root` }, Action: ["kms:*"], Resource: ["*"] },
+      {
+        Sid: "AccountAdministersTheKey",
+        Effect: "Allow",
+        Principal: { AWS: `arn:${partition}:iam::${props.place.accountId}:root` },
+        Action: ["kms:*"],
+        Resource: ["*"],
+      },
       {
         Sid: "CloudWatchLogsEncryptsTheBotsLogGroups",
         Effect: "Allow",

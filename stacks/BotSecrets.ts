@@ -26,7 +26,12 @@ export class BotSecrets extends Construct {
   readonly doorayApiToken: SecretsmanagerSecret | undefined;
   readonly modelKeys: readonly SecretsmanagerSecret[];
   /** Known at plan time, so policies and environments can name them. */
-  readonly names: { readonly openaiApiKey: string; readonly doorayAppToken: string; readonly doorayApiToken: string | undefined; readonly modelKeys: Readonly<Record<string, string>> };
+  readonly names: {
+    readonly openaiApiKey: string;
+    readonly doorayAppToken: string;
+    readonly doorayApiToken: string | undefined;
+    readonly modelKeys: Readonly<Record<string, string>>;
+  };
 
   constructor(scope: Construct, id: string, props: BotSecretsProps) {
     super(scope, id);
@@ -53,7 +58,8 @@ export class BotSecrets extends Construct {
     this.doorayApiToken = this.names.doorayApiToken
       ? new SecretsmanagerSecret(this, "dooray_api_token", {
           name: this.names.doorayApiToken,
-          description: "Personal API token of the bot's dedicated Dooray account (the channels' tools read with it); set with: npm run secret -- put <env> dooray-api-token",
+          description:
+            "Personal API token of the bot's dedicated Dooray account (the channels' tools read with it); set with: npm run secret -- put <env> dooray-api-token",
           recoveryWindowInDays: 7,
           kmsKeyId: props.key.aliasName,
           dependsOn: [props.key.alias],

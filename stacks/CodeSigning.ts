@@ -48,14 +48,23 @@ export class CodeSigning extends Construct {
   constructor(scope: Construct, id: string, props: CodeSigningProps) {
     super(scope, id);
     const bucketName = `${props.prefix}-code-${props.place.accountId}`;
-    this.node.addValidation({ validate: () => (bucketName.length > 63 ? [`codeSigning: the bucket's name ${bucketName} is over S3's 63 characters; use a shorter environment name`] : []) });
+    this.node.addValidation({
+      validate: () =>
+        bucketName.length > 63 ? [`codeSigning: the bucket's name ${bucketName} is over S3's 63 characters; use a shorter environment name`] : [],
+    });
     this.bucket = new S3Bucket(this, "bucket", { bucket: bucketName, forceDestroy: true });
     this.versioning = new S3BucketVersioningA(this, "versioning", { bucket: this.bucket.id, versioningConfiguration: { status: "Enabled" } });
     this.encryption = new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
       bucket: this.bucket.id,
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.key.key.arn }, bucketKeyEnabled: true }],
     });
-    new S3BucketPublicAccessBlock(this, "public_access_block", { bucket: this.bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+    new S3BucketPublicAccessBlock(this, "public_access_block", {
+      bucket: this.bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
     new S3BucketOwnershipControls(this, "ownership", { bucket: this.bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
       bucket: this.bucket.id,

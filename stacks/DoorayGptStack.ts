@@ -42,7 +42,12 @@ export class DoorayGptStack extends TerraformStack {
     });
     declareBackend(this, env);
 
-    this.key = new BotKey(this, "key", { place, aliasName: prefix, logGroupNames: [`/aws/lambda/${names.edge}`, `/aws/lambda/${names.worker}`], alarmTopic: env.alarms.emails.length > 0 });
+    this.key = new BotKey(this, "key", {
+      place,
+      aliasName: prefix,
+      logGroupNames: [`/aws/lambda/${names.edge}`, `/aws/lambda/${names.worker}`],
+      alarmTopic: env.alarms.emails.length > 0,
+    });
     const secrets = new BotSecrets(this, "secrets", {
       environment: env.name,
       key: this.key,
@@ -76,7 +81,9 @@ export class DoorayGptStack extends TerraformStack {
       secretArns: [secretArnPattern(place, secrets.names.doorayAppToken), secretArnPattern(place, secrets.names.openaiApiKey)],
       doorayApiTokenArn: secrets.names.doorayApiToken ? secretArnPattern(place, secrets.names.doorayApiToken) : undefined,
       modelKeyArns: Object.values(secrets.names.modelKeys).map((name) => secretArnPattern(place, name)),
-      bedrockModelArns: env.modelEndpoints.filter((endpoint) => endpoint.auth === "aws").map((endpoint) => foundationModelArn(bedrockRegionOf(endpoint.baseUrl) ?? env.region, endpoint.model)),
+      bedrockModelArns: env.modelEndpoints
+        .filter((endpoint) => endpoint.auth === "aws")
+        .map((endpoint) => foundationModelArn(bedrockRegionOf(endpoint.baseUrl) ?? env.region, endpoint.model)),
       edge: this.edge.function,
       layerArn: layer.layer.arn,
       table: this.table,
@@ -87,8 +94,22 @@ export class DoorayGptStack extends TerraformStack {
     });
 
     const metricsNames = { prefix, environment: env.name, edgeName: names.edge, workerName: names.worker };
-    new BotAlarms(this, "alarms", { place, ...metricsNames, deadLetterQueueName: deadLetters.name, settings: env.alarms, key: this.key, modelEndpoints: env.modelEndpoints.length });
-    new BotDashboard(this, "dashboard", { dashboardName: prefix, region: env.region, environment: env.name, edgeName: names.edge, workerName: names.worker, outcomes: OUTCOMES });
+    new BotAlarms(this, "alarms", {
+      place,
+      ...metricsNames,
+      deadLetterQueueName: deadLetters.name,
+      settings: env.alarms,
+      key: this.key,
+      modelEndpoints: env.modelEndpoints.length,
+    });
+    new BotDashboard(this, "dashboard", {
+      dashboardName: prefix,
+      region: env.region,
+      environment: env.name,
+      edgeName: names.edge,
+      workerName: names.worker,
+      outcomes: OUTCOMES,
+    });
 
     output(this, "function_url", this.edge.url.functionUrl, "Request URL to register for the /gpt command in Dooray");
     output(this, "edge_function_name", names.edge, "Public Lambda function: Dooray's requests and failure records");
@@ -101,10 +122,13 @@ export class DoorayGptStack extends TerraformStack {
     output(this, "dashboard_name", prefix, "CloudWatch dashboard of questions, tokens, cost and health");
     output(this, "openai_api_key_secret_name", secrets.names.openaiApiKey, "Secret holding the OpenAI API key");
     output(this, "dooray_app_token_secret_name", secrets.names.doorayAppToken, "Secret holding the Dooray app token");
-    for (const [endpoint, name] of Object.entries(secrets.names.modelKeys)) output(this, `model_key_${endpoint.replaceAll("-", "_")}_secret_name`, name, `Secret holding the key of model endpoint ${endpoint}`);
+    for (const [endpoint, name] of Object.entries(secrets.names.modelKeys))
+      output(this, `model_key_${endpoint.replaceAll("-", "_")}_secret_name`, name, `Secret holding the key of model endpoint ${endpoint}`);
     // The reviewer's summary prints the spend ceilings in won at this rate (stacks/tools/spendCeilings.ts).
-    if (env.costs) output(this, EXCHANGE_RATE_OUTPUT, JSON.stringify(env.costs), "Exchange rate of the reviewer's cost figures: won per US dollar, and its date");
-    if (secrets.names.doorayApiToken) output(this, "dooray_api_token_secret_name", secrets.names.doorayApiToken, "Secret holding the bot account's Dooray API token");
+    if (env.costs)
+      output(this, EXCHANGE_RATE_OUTPUT, JSON.stringify(env.costs), "Exchange rate of the reviewer's cost figures: won per US dollar, and its date");
+    if (secrets.names.doorayApiToken)
+      output(this, "dooray_api_token_secret_name", secrets.names.doorayApiToken, "Secret holding the bot account's Dooray API token");
   }
 }
 
@@ -139,7 +163,10 @@ export function edgeSettings(env: EnvironmentConfig, appTokenSecretName: string,
 }
 
 /** The worker's settings: the model, its limits, and the same checks the edge made. */
-export function workerSettings(env: EnvironmentConfig, secretNames: { openaiApiKey: string; doorayAppToken: string; doorayApiToken: string | undefined; modelKeys?: Readonly<Record<string, string>> }): Record<string, string> {
+export function workerSettings(
+  env: EnvironmentConfig,
+  secretNames: { openaiApiKey: string; doorayAppToken: string; doorayApiToken: string | undefined; modelKeys?: Readonly<Record<string, string>> },
+): Record<string, string> {
   return {
     DOORAY_APP_TOKEN_SECRET_ID: secretNames.doorayAppToken,
     OPENAI_API_KEY_SECRET_ID: secretNames.openaiApiKey,
@@ -149,7 +176,16 @@ export function workerSettings(env: EnvironmentConfig, secretNames: { openaiApiK
     ...(env.openaiBaseUrl ? { OPENAI_BASE_URL: env.openaiBaseUrl } : {}),
     // The endpoints in order, each with its residency and its key's secret (never a key): a reviewer reads in the
     // plan where questions go.
-    ...(env.modelEndpoints.length > 0 ? { MODEL_ENDPOINTS: JSON.stringify(env.modelEndpoints.map((endpoint) => ({ ...endpoint, ...(secretNames.modelKeys?.[endpoint.name] ? { apiKeySecretId: secretNames.modelKeys[endpoint.name] } : {}) }))) } : {}),
+    ...(env.modelEndpoints.length > 0
+      ? {
+          MODEL_ENDPOINTS: JSON.stringify(
+            env.modelEndpoints.map((endpoint) => ({
+              ...endpoint,
+              ...(secretNames.modelKeys?.[endpoint.name] ? { apiKeySecretId: secretNames.modelKeys[endpoint.name] } : {}),
+            })),
+          ),
+        }
+      : {}),
     ...(env.residency ? { MODEL_RESIDENCY: env.residency } : {}),
     ...(env.openaiStreamUsage ? {} : { MODEL_STREAM_USAGE: "0" }),
     ...(env.openaiMaxTokensField === "max_tokens" ? { MODEL_MAX_TOKENS_FIELD: "max_tokens" } : {}),

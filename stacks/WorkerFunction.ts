@@ -52,16 +52,34 @@ export class WorkerFunction extends Construct {
       logRetentionDays: props.logRetentionDays,
       statements: [
         { Sid: "ReadBothSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [...props.secretArns] },
-        ...(props.modelKeyArns.length > 0 ? [{ Sid: "ReadModelEndpointKeys", Effect: "Allow" as const, Action: ["secretsmanager:GetSecretValue"], Resource: [...props.modelKeyArns] }] : []),
+        ...(props.modelKeyArns.length > 0
+          ? [{ Sid: "ReadModelEndpointKeys", Effect: "Allow" as const, Action: ["secretsmanager:GetSecretValue"], Resource: [...props.modelKeyArns] }]
+          : []),
         // Model endpoints on Amazon Bedrock, called with this role: the named models only, never a wildcard.
-        ...(props.bedrockModelArns.length > 0 ? [{ Sid: "InvokeNamedBedrockModels", Effect: "Allow" as const, Action: ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"], Resource: [...props.bedrockModelArns] }] : []),
+        ...(props.bedrockModelArns.length > 0
+          ? [
+              {
+                Sid: "InvokeNamedBedrockModels",
+                Effect: "Allow" as const,
+                Action: ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
+                Resource: [...props.bedrockModelArns],
+              },
+            ]
+          : []),
         // The channels' Dooray tools; the edge never holds this token.
-        ...(props.doorayApiTokenArn ? [{ Sid: "ReadDoorayApiToken", Effect: "Allow" as const, Action: ["secretsmanager:GetSecretValue"], Resource: [props.doorayApiTokenArn] }] : []),
+        ...(props.doorayApiTokenArn
+          ? [{ Sid: "ReadDoorayApiToken", Effect: "Allow" as const, Action: ["secretsmanager:GetSecretValue"], Resource: [props.doorayApiTokenArn] }]
+          : []),
         // Lambda sends the on-failure record with the worker's own role.
         { Sid: "SendFailuresToEdge", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [props.edge.arn] },
         // Job claims (conditional PutItem, GetItem of a claim), budgets (conditional UpdateItem) and conversations
         // (GetItem, versioned PutItem): single items only, never a scan or a query.
-        { Sid: "BudgetsClaimsAndConversations", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], Resource: [props.table.arn] },
+        {
+          Sid: "BudgetsClaimsAndConversations",
+          Effect: "Allow",
+          Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+          Resource: [props.table.arn],
+        },
         props.key.roleStatement("UseTheKeyForTheSecretsAndTheTable", [
           { service: "secretsmanager", writes: false },
           { service: "dynamodb", writes: true },

@@ -3,7 +3,15 @@ import { DEFAULT_DOORAY_REST_URL, DEFAULT_PRICES, DEFAULT_SYSTEM_PROMPT, DEFAULT
 import { fixedOffsetMinutes, isKnownTimeZone } from "../handler/store/budgetDay.js";
 import { parseChannelProfiles, type ChannelProfiles, type PersonalDataMode } from "../handler/channelProfiles.js";
 import { promptTokenBound, reservationFor } from "../handler/store/tokenEstimate.js";
-import { isLoopback, LOOPBACK_REFUSED, parseModelEndpoints, routeFor, unlistedEndpoint, type ModelEndpoint, type Residency } from "../handler/model/endpoints.js";
+import {
+  isLoopback,
+  LOOPBACK_REFUSED,
+  parseModelEndpoints,
+  routeFor,
+  unlistedEndpoint,
+  type ModelEndpoint,
+  type Residency,
+} from "../handler/model/endpoints.js";
 
 /**
  * Deployment settings, one entry per environment, from the `environments` object in cdktf.json's `context`
@@ -124,8 +132,33 @@ const DEFAULTS = {
 } as const;
 
 const KNOWN_KEYS = new Set([
-  "accountId", "region", "edge", "worker", "logRetentionDays", "tracing", "codeSigning", "model", "openaiBaseUrl", "modelEndpoints", "residency", "openaiStreamUsage", "openaiMaxTokensField", "maxOutputTokens",
-  "responseUrlHosts", "linkHosts", "personalData", "tenantIds", "tags", "backend", "budgets", "modelPrice", "table", "alarms", "channels", "doorayApi", "costs",
+  "accountId",
+  "region",
+  "edge",
+  "worker",
+  "logRetentionDays",
+  "tracing",
+  "codeSigning",
+  "model",
+  "openaiBaseUrl",
+  "modelEndpoints",
+  "residency",
+  "openaiStreamUsage",
+  "openaiMaxTokensField",
+  "maxOutputTokens",
+  "responseUrlHosts",
+  "linkHosts",
+  "personalData",
+  "tenantIds",
+  "tags",
+  "backend",
+  "budgets",
+  "modelPrice",
+  "table",
+  "alarms",
+  "channels",
+  "doorayApi",
+  "costs",
 ]);
 /** Settings of the one-function design, and where they live now. */
 const MOVED_KEYS: Record<string, string> = {
@@ -176,7 +209,14 @@ function parseEnvironment(name: string, raw: unknown): EnvironmentConfig {
     modelEndpoints: modelEndpoints(raw.modelEndpoints, `${at}.modelEndpoints`),
     residency: optionalStr(raw, at, "residency", /^(kr|global)$/, '"kr" (questions processed in Korea only) or "global"') as Residency | undefined,
     openaiStreamUsage: bool(raw, at, "openaiStreamUsage", true),
-    openaiMaxTokensField: str(raw, at, "openaiMaxTokensField", "max_completion_tokens", /^(max_completion_tokens|max_tokens)$/, "max_completion_tokens or max_tokens") as MaxTokensField,
+    openaiMaxTokensField: str(
+      raw,
+      at,
+      "openaiMaxTokensField",
+      "max_completion_tokens",
+      /^(max_completion_tokens|max_tokens)$/,
+      "max_completion_tokens or max_tokens",
+    ) as MaxTokensField,
     maxOutputTokens,
     responseUrlHosts: strList(raw, at, "responseUrlHosts", DEFAULTS.responseUrlHosts, /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$/, "hostnames or *.domain patterns"),
     linkHosts: strList(raw, at, "linkHosts", [], /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$/, "hostnames or *.domain patterns"),
@@ -198,7 +238,8 @@ function costs(raw: unknown, at: string): EnvironmentConfig["costs"] {
   if (raw === undefined) return undefined;
   const settings = sizingObject(raw, at, ["krwPerUsd", "rateDate"]);
   const krwPerUsd = settings.krwPerUsd;
-  if (typeof krwPerUsd !== "number" || !(krwPerUsd > 0 && krwPerUsd < 100_000)) throw new StackConfigError(`${at}.krwPerUsd: expected won per US dollar, such as 1450, got ${JSON.stringify(krwPerUsd)}`);
+  if (typeof krwPerUsd !== "number" || !(krwPerUsd > 0 && krwPerUsd < 100_000))
+    throw new StackConfigError(`${at}.krwPerUsd: expected won per US dollar, such as 1450, got ${JSON.stringify(krwPerUsd)}`);
   const rateDate = str(settings, at, "rateDate", undefined, /^\d{4}-\d{2}-\d{2}$/, "the day the rate was taken, YYYY-MM-DD");
   return { krwPerUsd, rateDate };
 }
@@ -225,16 +266,31 @@ function modelEndpoints(raw: unknown, at: string): ModelEndpoint[] {
 function checkRoutes(environment: EnvironmentConfig, at: string): void {
   const listed = environment.modelEndpoints;
   const unlisted = unlistedEndpoint(environment.openaiBaseUrl, environment.model);
-  const channels: [string, string, Parameters<typeof routeFor>[2]][] = [["", `${at}.residency`, undefined], ...Object.entries(environment.channels).map(([channelId, profile]): [string, string, Parameters<typeof routeFor>[2]] => [channelId, `${at}.channels.${channelId}`, profile])];
+  const channels: [string, string, Parameters<typeof routeFor>[2]][] = [
+    ["", `${at}.residency`, undefined],
+    ...Object.entries(environment.channels).map(([channelId, profile]): [string, string, Parameters<typeof routeFor>[2]] => [
+      channelId,
+      `${at}.channels.${channelId}`,
+      profile,
+    ]),
+  ];
   for (const [channelId, where, profile] of channels) {
     const unknown = profile?.endpoints?.find((name) => !listed.some((endpoint) => endpoint.name === name));
-    if (unknown) throw new StackConfigError(`${where}.endpoints: "${unknown}" is not in ${at}.modelEndpoints${listed.length > 0 ? ` (${listed.map((endpoint) => endpoint.name).join(", ")})` : ", which lists none"}`);
+    if (unknown)
+      throw new StackConfigError(
+        `${where}.endpoints: "${unknown}" is not in ${at}.modelEndpoints${listed.length > 0 ? ` (${listed.map((endpoint) => endpoint.name).join(", ")})` : ", which lists none"}`,
+      );
     const model = channelId ? environment.channels[channelId]?.model : undefined;
-    if (model && listed.length > 0) throw new StackConfigError(`${where}.model: with ${at}.modelEndpoints, each endpoint names its model; name the endpoints this channel uses instead ("endpoints": [...])`);
+    if (model && listed.length > 0)
+      throw new StackConfigError(
+        `${where}.model: with ${at}.modelEndpoints, each endpoint names its model; name the endpoints this channel uses instead ("endpoints": [...])`,
+      );
     const route = routeFor(listed, unlisted, profile, environment.residency);
     if (route.endpoints.length === 0) {
       const whose = channelId ? `channel ${channelId} keeps its questions in Korea` : "every channel keeps its questions in Korea";
-      throw new StackConfigError(`${route.residency === profile?.residency && channelId ? `${where}.residency` : `${at}.residency`}: ${whose}, but ${profile?.endpoints ? "none of its endpoints is" : listed.length > 0 ? "no endpoint in modelEndpoints is" : "there is no modelEndpoints list, and the default endpoint (api.openai.com or openaiBaseUrl) is not"} "kr"; add a "kr" endpoint (docs/operations.md, "Model endpoints")`);
+      throw new StackConfigError(
+        `${route.residency === profile?.residency && channelId ? `${where}.residency` : `${at}.residency`}: ${whose}, but ${profile?.endpoints ? "none of its endpoints is" : listed.length > 0 ? "no endpoint in modelEndpoints is" : "there is no modelEndpoints list, and the default endpoint (api.openai.com or openaiBaseUrl) is not"} "kr"; add a "kr" endpoint (docs/operations.md, "Model endpoints")`,
+      );
     }
   }
 }
@@ -244,7 +300,9 @@ function doorayApi(raw: unknown, at: string): EnvironmentConfig["doorayApi"] {
   if (!isObject(raw)) throw new StackConfigError(`${at}: expected {"url"?} (the REST API host; default ${DEFAULT_DOORAY_REST_URL})`);
   const unknown = Object.keys(raw).find((key) => key !== "url");
   if (unknown) throw new StackConfigError(`${at}.${unknown}: unknown setting; allowed: url`);
-  return { url: str(raw, at, "url", DEFAULT_DOORAY_REST_URL, /^https:\/\/[a-z0-9.-]+(:\d+)?\/?$/, "an https URL of Dooray's REST API, such as https://api.dooray.com") };
+  return {
+    url: str(raw, at, "url", DEFAULT_DOORAY_REST_URL, /^https:\/\/[a-z0-9.-]+(:\d+)?\/?$/, "an https URL of Dooray's REST API, such as https://api.dooray.com"),
+  };
 }
 
 /** A channel's Dooray scope needs the environment's token secret, which doorayApi brings. */
@@ -254,7 +312,9 @@ function checkScopesHaveToken(environment: EnvironmentConfig, at: string): void 
   if (!scoped) return;
   const [channelId, profile] = scoped;
   const what = profile.dooray!.taskProject !== undefined ? "creates tasks" : "reads Dooray";
-  throw new StackConfigError(`${at}.channels.${channelId}.dooray: this channel ${what}, which needs the bot account's API token: set ${at}.doorayApi ({} for ${DEFAULT_DOORAY_REST_URL}) to create its secret, then npm run secret -- put ${environment.name} dooray-api-token`);
+  throw new StackConfigError(
+    `${at}.channels.${channelId}.dooray: this channel ${what}, which needs the bot account's API token: set ${at}.doorayApi ({} for ${DEFAULT_DOORAY_REST_URL}) to create its secret, then npm run secret -- put ${environment.name} dooray-api-token`,
+  );
 }
 
 /**
@@ -292,7 +352,9 @@ function channels(raw: unknown, at: string, maxOutputTokens: number): ChannelPro
   for (const [channelId, profile] of Object.entries(profiles)) {
     for (const [key, value] of Object.entries(profile.budgets ?? {})) {
       if (value > 0 && value < maxOutputTokens * 2) {
-        throw new StackConfigError(`${at}.${channelId}.budgets.${key}: ${value} holds less than two answers of maxOutputTokens (${maxOutputTokens}); use 0 for unlimited or at least ${maxOutputTokens * 2}`);
+        throw new StackConfigError(
+          `${at}.${channelId}.budgets.${key}: ${value} holds less than two answers of maxOutputTokens (${maxOutputTokens}); use 0 for unlimited or at least ${maxOutputTokens * 2}`,
+        );
       }
     }
   }
@@ -305,12 +367,15 @@ function budgets(raw: unknown, at: string, maxOutputTokens: number): BudgetSetti
     const value = int(settings, at, key, 0, 0, MAX_DAILY_TOKENS);
     // A question reserves its prompt plus maxOutputTokens: a smaller budget could never answer anything.
     if (value > 0 && value < maxOutputTokens * 2) {
-      throw new StackConfigError(`${at}.${key}: ${value} holds less than two answers of maxOutputTokens (${maxOutputTokens}); use 0 for unlimited or at least ${maxOutputTokens * 2}`);
+      throw new StackConfigError(
+        `${at}.${key}: ${value} holds less than two answers of maxOutputTokens (${maxOutputTokens}); use 0 for unlimited or at least ${maxOutputTokens * 2}`,
+      );
     }
     return value;
   };
   const timeZone = str(settings, at, "timeZone", DEFAULT_TIME_ZONE, /^[A-Za-z][\w+/-]*$/, "an IANA time zone such as Asia/Seoul or UTC");
-  if (!isKnownTimeZone(timeZone)) throw new StackConfigError(`${at}.timeZone: "${timeZone}" is not a time zone Node.js knows (IANA names, such as Asia/Seoul or UTC)`);
+  if (!isKnownTimeZone(timeZone))
+    throw new StackConfigError(`${at}.timeZone: "${timeZone}" is not a time zone Node.js knows (IANA names, such as Asia/Seoul or UTC)`);
   return {
     userDailyTokens: daily("userDailyTokens"),
     channelDailyTokens: daily("channelDailyTokens"),
@@ -324,13 +389,18 @@ function modelPrice(raw: unknown, at: string): EnvironmentConfig["modelPrice"] {
   const settings = sizingObject(raw, at, ["inputPerMillionTokens", "outputPerMillionTokens", "cachedInputPerMillionTokens"]);
   const price = (key: string, fallback: number) => {
     const value = settings[key] ?? fallback;
-    if (typeof value !== "number" || !(value >= 0 && value <= 10_000)) throw new StackConfigError(`${at}.${key}: expected US dollars from 0 to 10000, got ${JSON.stringify(value)}`);
+    if (typeof value !== "number" || !(value >= 0 && value <= 10_000))
+      throw new StackConfigError(`${at}.${key}: expected US dollars from 0 to 10000, got ${JSON.stringify(value)}`);
     return value;
   };
   const input = price("inputPerMillionTokens", DEFAULT_PRICES.input);
   // Another model's input price without its cached price: cached tokens are priced as input (never under).
   const cachedFallback = settings.inputPerMillionTokens === undefined ? DEFAULT_PRICES.cachedInput : input;
-  return { inputPerMillionTokens: input, outputPerMillionTokens: price("outputPerMillionTokens", DEFAULT_PRICES.output), cachedInputPerMillionTokens: price("cachedInputPerMillionTokens", cachedFallback) };
+  return {
+    inputPerMillionTokens: input,
+    outputPerMillionTokens: price("outputPerMillionTokens", DEFAULT_PRICES.output),
+    cachedInputPerMillionTokens: price("cachedInputPerMillionTokens", cachedFallback),
+  };
 }
 
 function tableSettings(raw: unknown, at: string): TableSettings {

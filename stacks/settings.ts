@@ -35,12 +35,17 @@ export function sampleEnvironments(repoRoot: string): unknown {
 
 function companyFiles(folder: string): Record<string, unknown> | undefined {
   if (!existsSync(folder)) return undefined;
-  const files = readdirSync(folder).filter((name) => name.endsWith(".json")).sort();
+  const files = readdirSync(folder)
+    .filter((name) => name.endsWith(".json"))
+    .sort();
   if (files.length === 0) return undefined;
   const environments: Record<string, unknown> = {};
   for (const name of files) {
     const match = ENVIRONMENT_FILE.exec(name);
-    if (!match) throw new StackConfigError(`${SETTINGS_FOLDER}/${name}: the file name is the environment's name: lower-case letters, digits and dashes, up to 20, then .json (for example prod.json)`);
+    if (!match)
+      throw new StackConfigError(
+        `${SETTINGS_FOLDER}/${name}: the file name is the environment's name: lower-case letters, digits and dashes, up to 20, then .json (for example prod.json)`,
+      );
     environments[match[1]!] = readJson(join(folder, name), `${SETTINGS_FOLDER}/${name}`);
   }
   return environments;

@@ -32,7 +32,9 @@ describe("figures in the docs", { timeout: SYNTH_BUDGET_MS }, () => {
   it("the resources a deploy creates are the sample stack's, as synthesized", () => {
     const outdir = mkdtempSync(join(tmpdir(), "dooray-gpt-figures-"));
     synthApp(outdir);
-    const stack = JSON.parse(readFileSync(join(outdir, "stacks", "dooray-gpt-prod", "cdk.tf.json"), "utf8")) as { resource: Record<string, Record<string, unknown>> };
+    const stack = JSON.parse(readFileSync(join(outdir, "stacks", "dooray-gpt-prod", "cdk.tf.json"), "utf8")) as {
+      resource: Record<string, Record<string, unknown>>;
+    };
     const count = Object.values(stack.resource).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
     expect(figures("docs/operations.md", /It creates (\d+) resources/)).toEqual([count]);
     expect(figures("README.md", /showing (\d+) resources/)).toEqual([count]);

@@ -28,7 +28,10 @@ describe("the project's own docs", () => {
     for (const { path, doc, heading } of citations) {
       const file = join(REPO_ROOT, "docs", doc);
       expect(existsSync(file), `${path} cites docs/${doc}`).toBe(true);
-      const headings = readFileSync(file, "utf8").split("\n").filter((line) => /^#{2,3} /.test(line)).map((line) => line.replace(/^#+ /, ""));
+      const headings = readFileSync(file, "utf8")
+        .split("\n")
+        .filter((line) => /^#{2,3} /.test(line))
+        .map((line) => line.replace(/^#+ /, ""));
       expect(headings, `${path} cites docs/${doc}, "${heading}"`).toContain(heading);
     }
   });

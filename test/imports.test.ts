@@ -15,7 +15,9 @@ function sources(folder: string): string[] {
 /** The files a source imports (types included: a type-only circle still ties two files together). */
 function importsOf(file: string): string[] {
   const text = readFileSync(file, "utf8");
-  return [...text.matchAll(/(?:import|export)\s[^;]*?from\s+"(\.{1,2}\/[^"]+)"|import\("(\.{1,2}\/[^"]+)"\)/g)].map((match) => resolve(dirname(file), (match[1] ?? match[2]!).replace(/\.js$/, ".ts")));
+  return [...text.matchAll(/(?:import|export)\s[^;]*?from\s+"(\.{1,2}\/[^"]+)"|import\("(\.{1,2}\/[^"]+)"\)/g)].map((match) =>
+    resolve(dirname(file), (match[1] ?? match[2]!).replace(/\.js$/, ".ts")),
+  );
 }
 
 /** The first import circle found, as the files around it; none: undefined. */
@@ -53,6 +55,10 @@ describe("the tree's imports", () => {
 
   it("the check finds a circle where there is one", () => {
     const made = ["a.ts", "b.ts"].map((name) => join(REPO_ROOT, "test", "fixtures", "circle", name));
-    expect(firstCircle(made)?.map((file) => relative(REPO_ROOT, file))).toEqual(["test/fixtures/circle/a.ts", "test/fixtures/circle/b.ts", "test/fixtures/circle/a.ts"]);
+    expect(firstCircle(made)?.map((file) => relative(REPO_ROOT, file))).toEqual([
+      "test/fixtures/circle/a.ts",
+      "test/fixtures/circle/b.ts",
+      "test/fixtures/circle/a.ts",
+    ]);
   });
 });

@@ -90,7 +90,12 @@ export async function awsRequest(
 
 async function send(url: URL, headers: Record<string, string>, body: string, timeoutMs: number, successBodyUnused: boolean): Promise<AwsResponse> {
   const readBodyOf = successBodyUnused ? (status: number) => status < 200 || status >= 300 : undefined;
-  const { status, body: text } = await httpRequest(url, body, { headers, timeoutMs, maxResponseBytes: MAX_RESPONSE_BYTES, ...(readBodyOf ? { readBodyOf } : {}) });
+  const { status, body: text } = await httpRequest(url, body, {
+    headers,
+    timeoutMs,
+    maxResponseBytes: MAX_RESPONSE_BYTES,
+    ...(readBodyOf ? { readBodyOf } : {}),
+  });
   return { status, body: text };
 }
 

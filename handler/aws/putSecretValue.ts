@@ -5,7 +5,11 @@ import { awsRequest } from "./awsRequest.js";
  * AWSCURRENT and the one before it AWSPREVIOUS, which is what lets a rotation of the app token drop no job. Used by
  * `npm run secret`, never by the functions (their roles may only read).
  */
-export async function putSecretValue(secretId: string, value: string, env: Readonly<Record<string, string | undefined>> = process.env): Promise<{ versionId: string | undefined }> {
+export async function putSecretValue(
+  secretId: string,
+  value: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<{ versionId: string | undefined }> {
   const response = await awsRequest(
     "secretsmanager",
     "/",

@@ -58,7 +58,12 @@ export const messages = {
   conversationGone: "이 대화를 찾지 못했어요. 잠시 후 다시 눌러 주시고, 그래도 안 되면 /gpt로 새로 물어봐 주세요.",
   pressUnavailable: "지금은 이 버튼을 처리하지 못했어요. 잠시 후 다시 눌러 주세요.",
   dialogFailed: "질문 창을 열지 못했어요. 잠시 후 다시 눌러 주시거나 /gpt로 새로 물어봐 주세요.",
-  followUpDialog: { title: "이어서 질문", submitLabel: "질문하기", label: "앞의 대화에 이어서 물어볼 내용", placeholder: "예) 세 번째 항목을 더 자세히 설명해 줘" },
+  followUpDialog: {
+    title: "이어서 질문",
+    submitLabel: "질문하기",
+    label: "앞의 대화에 이어서 물어볼 내용",
+    placeholder: "예) 세 번째 항목을 더 자세히 설명해 줘",
+  },
   followUpEmpty: "물어볼 내용을 적어 주세요.",
   /** A follow-up dialog answers one question; a second submission of the same dialog is refused. */
   /** Under an answer: personal data was masked before the model saw it. */
@@ -69,7 +74,8 @@ export const messages = {
   shareDialog: {
     title: "채널에 공유",
     submitLabel: "공유",
-    label: (places: readonly string[]) => `이 답변은 ${places.join(", ")} 자료로 만들었어요. 채널에는 그 구성원이 아닌 사람도 있을 수 있어요. 그래도 공유할까요?`,
+    label: (places: readonly string[]) =>
+      `이 답변은 ${places.join(", ")} 자료로 만들었어요. 채널에는 그 구성원이 아닌 사람도 있을 수 있어요. 그래도 공유할까요?`,
     confirm: "네, 채널에 공유해요",
   },
   /** The share dialog was submitted, but the answer could not be posted to the channel. */

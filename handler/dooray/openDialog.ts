@@ -22,7 +22,11 @@ export interface Dialog {
 /** The follow-up dialog: one textarea. */
 export function followUpDialog(maxQuestionChars: number): Dialog {
   const texts = messages.followUpDialog;
-  return { title: texts.title, submitLabel: texts.submitLabel, elements: [{ type: "textarea", label: texts.label, name: "question", placeholder: texts.placeholder, minLength: 1, maxLength: maxQuestionChars }] };
+  return {
+    title: texts.title,
+    submitLabel: texts.submitLabel,
+    elements: [{ type: "textarea", label: texts.label, name: "question", placeholder: texts.placeholder, minLength: 1, maxLength: maxQuestionChars }],
+  };
 }
 
 /** The longest task title and body the dialog takes (the body is the answer, cut to fit). */
@@ -33,7 +37,8 @@ export const TASK_BODY_MAX_CHARS = 3_000;
 export function taskDialog(question: string, answer: string): Dialog {
   const texts = messages.taskDialog;
   const title = question.replace(/\s+/g, " ").trim().slice(0, TASK_TITLE_MAX_CHARS);
-  const body = answer.length <= TASK_BODY_MAX_CHARS ? answer : `${answer.slice(0, TASK_BODY_MAX_CHARS - messages.taskBodyCut.length - 1)}\n${messages.taskBodyCut}`;
+  const body =
+    answer.length <= TASK_BODY_MAX_CHARS ? answer : `${answer.slice(0, TASK_BODY_MAX_CHARS - messages.taskBodyCut.length - 1)}\n${messages.taskBodyCut}`;
   return {
     title: texts.title,
     submitLabel: texts.submitLabel,
@@ -59,7 +64,12 @@ export function shareDialog(places: readonly string[]): Dialog {
 
 /** The request body of Dooray's dialog API. */
 export function dialogBody(request: DialogRequest): Record<string, unknown> {
-  return { token: request.cmdToken, triggerId: request.triggerId, callbackId: request.callbackId, dialog: { callbackId: request.callbackId, ...request.dialog } };
+  return {
+    token: request.cmdToken,
+    triggerId: request.triggerId,
+    callbackId: request.callbackId,
+    dialog: { callbackId: request.callbackId, ...request.dialog },
+  };
 }
 
 /** How long the edge waits for Dooray to open the dialog (the press is answered after it). */

@@ -29,7 +29,10 @@ function hostOf(url: string): string | undefined {
   if (/^www\./i.test(trimmed)) return hostOf(`https://${trimmed}`);
   const match = /^(?:[a-z][a-z0-9+.-]*:)?\/\/([^/?#\s]+)/i.exec(trimmed);
   if (!match) return /^[a-z][a-z0-9+.-]*:/i.test(trimmed) ? "" : undefined;
-  return match[1]!.replace(/^[^@]*@/, "").replace(/:\d+$/, "").toLowerCase();
+  return match[1]!
+    .replace(/^[^@]*@/, "")
+    .replace(/:\d+$/, "")
+    .toLowerCase();
 }
 
 export function screenOutsideLinks(text: string, allowedHosts: readonly string[]): Screened {
@@ -73,7 +76,10 @@ export function screenOutsideLinks(text: string, allowedHosts: readonly string[]
 /** A title for the sources list: its outside links screened, then no bracket left to make a link or an image of it. */
 export function plainTitle(title: string, allowedHosts: readonly string[]): string {
   // Brackets go, but for the "[.]" that keeps a screened host from being linked.
-  return screenOutsideLinks(title, allowedHosts).text.replace(/\[(?!\.\])|(?<!\[\.)\]|[<>]|!(?=\[)/g, "").replace(/\s+/g, " ").trim();
+  return screenOutsideLinks(title, allowedHosts)
+    .text.replace(/\[(?!\.\])|(?<!\[\.)\]|[<>]|!(?=\[)/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 /**

@@ -28,11 +28,19 @@ export async function usageText(table: TableRef, owner: BudgetOwner, config: Bot
  * here, at once. `prompt` is every message the model would receive (the worker reserves for exactly that). Judged
  * on a read; the worker's conditional write is what keeps the limit under concurrency.
  */
-export async function budgetRefusal(table: TableRef, owner: BudgetOwner, prompt: readonly string[], config: BotConfig, now: number): Promise<{ scope: UsageScope; text: string } | undefined> {
+export async function budgetRefusal(
+  table: TableRef,
+  owner: BudgetOwner,
+  prompt: readonly string[],
+  config: BotConfig,
+  now: number,
+): Promise<{ scope: UsageScope; text: string } | undefined> {
   const { budgets } = channelSettings(config, owner.channelId);
   if (budgets.user === 0 && budgets.channel === 0 && !budgets.total) return undefined;
   const usage = await readUsage(table, owner, budgetDay(now, config.budgetTimeZone, config.budgetUtcOffsetMinutes), edgeRead(), scopesOf(budgets));
   const needed = reservationFor(prompt, config.maxOutputTokens);
   const scope = wouldOverrun(usage, needed, budgets);
-  return scope && { scope, text: messages.budgetExceeded({ scope, limit: budgets[scope] ?? 0, used: usage[scope]?.tokens ?? 0, needed }, config.budgetTimeZone) };
+  return (
+    scope && { scope, text: messages.budgetExceeded({ scope, limit: budgets[scope] ?? 0, used: usage[scope]?.tokens ?? 0, needed }, config.budgetTimeZone) }
+  );
 }

@@ -20,7 +20,8 @@ import { interactionDeps, owner, startJob } from "./startJob.js";
 export async function handleDialog(request: VerifiedRequest, edgeDeps: EdgeDeps): Promise<HttpResult> {
   const carriedAppToken = request.carriedAppToken;
   const read = readDialogSubmission(request.fields);
-  if (!read.ok) return refusedRequest(edgeDeps, carriedAppToken ? 400 : 401, carriedAppToken ? messages.edge.malformed : messages.edge.unauthorized, read.reason);
+  if (!read.ok)
+    return refusedRequest(edgeDeps, carriedAppToken ? 400 : 401, carriedAppToken ? messages.edge.malformed : messages.edge.unauthorized, read.reason);
   const submission = read.value;
   const deps = interactionDeps(request, edgeDeps);
   const { config, log } = deps;
@@ -59,7 +60,14 @@ export async function handleDialog(request: VerifiedRequest, edgeDeps: EdgeDeps)
     const title = (submission.fields.title ?? "").replace(/\s+/g, " ").trim();
     if (title === "") return fieldError(messages.taskTitleEmpty);
     const task = { title: title.slice(0, TASK_TITLE_MAX_CHARS), body: (submission.fields.body ?? "").slice(0, TASK_BODY_MAX_CHARS) };
-    const refused = await startJob(submission, "", { kind: "createTask", conversationId: check.ref.conversationId, turn: check.ref.turn }, deps, dialogId, task);
+    const refused = await startJob(
+      submission,
+      "",
+      { kind: "createTask", conversationId: check.ref.conversationId, turn: check.ref.turn },
+      deps,
+      dialogId,
+      task,
+    );
     return refused ? fieldError(refused) : { statusCode: 200, body: {} };
   }
   const question = (submission.fields.question ?? "").trim();

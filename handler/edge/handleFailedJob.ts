@@ -80,7 +80,9 @@ export async function handleFailedJob(record: FailureRecordEvent, deps: FailedJo
   const text = busy ? messages.busy : messages.workerFailed;
   // As the worker would have: a follow-up is told in a new message under its question; the rest replace the ack.
   const followUp = job.thread?.kind === "followUp";
-  const message = followUp ? { text: `${messages.followUpHeader(job.text)}\n\n${text}`, responseType: "ephemeral" as const, replaceOriginal: false } : { text, responseType: "ephemeral" as const, replaceOriginal: true };
+  const message = followUp
+    ? { text: `${messages.followUpHeader(job.text)}\n\n${text}`, responseType: "ephemeral" as const, replaceOriginal: false }
+    : { text, responseType: "ephemeral" as const, replaceOriginal: true };
   const result = await post(job.responseUrl, message, { ...FINAL_POST, deadlineAt });
   log(result.ok ? "info" : "error", "job.finished", {
     jobId: job.id,

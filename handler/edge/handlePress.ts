@@ -57,7 +57,8 @@ async function storedTurn(press: ButtonPress, ref: ConversationRef, issuedAtMs: 
   for (;;) {
     try {
       const conversation = await loadConversation(table, ref.conversationId, Math.floor(deps.now() / 1000), edgeRead());
-      turn = conversation?.userId === press.userId && conversation.channelId === press.channelId ? conversation.turns[ref.turn - conversation.firstTurn] : undefined;
+      turn =
+        conversation?.userId === press.userId && conversation.channelId === press.channelId ? conversation.turns[ref.turn - conversation.firstTurn] : undefined;
     } catch (error) {
       deps.log("warn", "press.storeUnavailable", { ...owner(press), error });
       return ephemeralNote(messages.pressUnavailable);
@@ -101,15 +102,30 @@ async function openConversationDialog(press: ButtonPress, ref: ConversationRef, 
   const apiBase = config.doorayApiBaseUrl ?? (press.tenantDomain ? `https://${press.tenantDomain}` : undefined);
   const baseCheck = apiBase ? responseUrlAllowed(`${apiBase}/`, config.responseUrlHosts, config.allowInsecureResponseUrl) : undefined;
   if (!apiBase || !baseCheck?.ok || !press.cmdToken || !press.triggerId) {
-    log("warn", "press.dialogFailed", { ...owner(press), reason: !apiBase ? "no tenant domain" : !baseCheck?.ok ? "tenant domain not allowed" : "no cmdToken or triggerId" });
+    log("warn", "press.dialogFailed", {
+      ...owner(press),
+      reason: !apiBase ? "no tenant domain" : !baseCheck?.ok ? "tenant domain not allowed" : "no cmdToken or triggerId",
+    });
     return ephemeralNote(messages.dialogFailed);
   }
-  const callbackId = dialogRef({ kind, conversationId: ref.conversationId, turn: ref.turn, dialogId: randomBytes(12).toString("base64url") }, owner(press), deps.currentToken, deps.now());
+  const callbackId = dialogRef(
+    { kind, conversationId: ref.conversationId, turn: ref.turn, dialogId: randomBytes(12).toString("base64url") },
+    owner(press),
+    deps.currentToken,
+    deps.now(),
+  );
   const opened = await openDialog({ apiBase, channelId: press.channelId, cmdToken: press.cmdToken, triggerId: press.triggerId, callbackId, dialog });
   if (!opened.ok) {
     log("warn", "press.dialogFailed", { ...owner(press), reason: opened.reason });
     return ephemeralNote(messages.dialogFailed);
   }
   // The answer to the press leaves the message as it was (Dooray would otherwise replace it with this answer).
-  return { statusCode: 200, body: (press.originalMessage as DoorayMessage | undefined) ?? { responseType: "ephemeral", replaceOriginal: false, text: messages.followUpDialog.placeholder } };
+  return {
+    statusCode: 200,
+    body: (press.originalMessage as DoorayMessage | undefined) ?? {
+      responseType: "ephemeral",
+      replaceOriginal: false,
+      text: messages.followUpDialog.placeholder,
+    },
+  };
 }

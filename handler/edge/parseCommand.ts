@@ -30,7 +30,9 @@ export function presentedToken(fields: Readonly<Record<string, unknown>>): strin
  * Step three, only after the token was verified (so a caller without it learns nothing about the schema): the
  * command's fields. Unknown fields are ignored, optional ones may be absent, `text` may be empty.
  */
-export function readCommand(fields: Readonly<Record<string, unknown>>): { readonly ok: true; readonly command: DoorayCommand } | { readonly ok: false; readonly reason: string } {
+export function readCommand(
+  fields: Readonly<Record<string, unknown>>,
+): { readonly ok: true; readonly command: DoorayCommand } | { readonly ok: false; readonly reason: string } {
   const problems: string[] = [];
   const required = (name: string, max = MAX_ID_CHARS): string => {
     const value = fields[name];

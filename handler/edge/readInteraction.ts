@@ -43,7 +43,14 @@ export function readButtonPress(fields: Readonly<Record<string, unknown>>): Read
   const actionValue = fields.actionValue;
   if (typeof actionValue !== "string" || actionValue.length > 512) return { ok: false, reason: "missing or mistyped: actionValue" };
   const original = fields.originalMessage;
-  return { ok: true, value: { ...base.value, actionValue, originalMessage: typeof original === "object" && original !== null && !Array.isArray(original) ? (original as Record<string, unknown>) : undefined } };
+  return {
+    ok: true,
+    value: {
+      ...base.value,
+      actionValue,
+      originalMessage: typeof original === "object" && original !== null && !Array.isArray(original) ? (original as Record<string, unknown>) : undefined,
+    },
+  };
 }
 
 export function readDialogSubmission(fields: Readonly<Record<string, unknown>>): Read<DialogSubmission> {
@@ -69,7 +76,10 @@ function readInteraction(fields: Readonly<Record<string, unknown>>): Read<Intera
   if (missing.length > 0) return { ok: false, reason: `missing or mistyped: ${missing.join(", ")}` };
   const tenantDomain = optional((fields.tenant as Record<string, unknown>).domain);
   const cmdToken = optional(fields.cmdToken);
-  const hook = tenantDomain && cmdToken && /^[\w.-]+$/.test(tenantDomain) ? `https://${tenantDomain}/messenger/api/commands/hook/${encodeURIComponent(cmdToken)}` : undefined;
+  const hook =
+    tenantDomain && cmdToken && /^[\w.-]+$/.test(tenantDomain)
+      ? `https://${tenantDomain}/messenger/api/commands/hook/${encodeURIComponent(cmdToken)}`
+      : undefined;
   return {
     ok: true,
     value: {

@@ -22,7 +22,10 @@ export async function shareConfirmed(submission: DialogSubmission, ref: DialogRe
     return fieldError(messages.shareFailed);
   }
   const conversation = await loadConversation(deps.table, ref.conversationId, Math.floor(deps.now() / 1000), edgeRead()).catch(() => undefined);
-  const turn = conversation?.userId === submission.userId && conversation.channelId === submission.channelId ? conversation.turns[ref.turn - conversation.firstTurn] : undefined;
+  const turn =
+    conversation?.userId === submission.userId && conversation.channelId === submission.channelId
+      ? conversation.turns[ref.turn - conversation.firstTurn]
+      : undefined;
   if (!turn) return fieldError(messages.conversationGone);
   let text = messages.shared(submission.userName ?? submission.userId, turn.question, turn.answer);
   if (text.length > config.messageMaxChars) text = `${text.slice(0, config.messageMaxChars - messages.sharedCut.length - 1)}\n${messages.sharedCut}`;

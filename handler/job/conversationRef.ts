@@ -35,7 +35,7 @@ export function conversationRef(ref: ConversationRef, owner: ConversationOwner, 
 }
 
 export type RefCheck =
-  | { readonly ok: true; readonly ref: ConversationRef; /** When the button was made (epoch ms). */ readonly issuedAtMs: number }
+  | { readonly ok: true; readonly ref: ConversationRef /** When the button was made (epoch ms). */; readonly issuedAtMs: number }
   | { readonly ok: false; readonly reason: "malformed" | "not this person's" | "expired" };
 
 /** Verifies a presented value against the presser's own ids and any live app token (current, then previous). */

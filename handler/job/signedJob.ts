@@ -77,7 +77,12 @@ export function verifyJob(event: unknown, appTokens: readonly string[], now: num
     return { ok: false, reason: "not a job" };
   }
   const thread = candidate.thread as Partial<JobThread> | undefined;
-  if (thread !== undefined && ((thread.kind !== "regenerate" && thread.kind !== "followUp" && thread.kind !== "createTask") || typeof thread.conversationId !== "string" || !Number.isInteger(thread.turn))) {
+  if (
+    thread !== undefined &&
+    ((thread.kind !== "regenerate" && thread.kind !== "followUp" && thread.kind !== "createTask") ||
+      typeof thread.conversationId !== "string" ||
+      !Number.isInteger(thread.turn))
+  ) {
     return { ok: false, reason: "not a job" };
   }
   if (candidate.tenantDomain !== undefined && typeof candidate.tenantDomain !== "string") return { ok: false, reason: "not a job" };

@@ -40,7 +40,9 @@ interface Message {
 }
 interface Request {
   readonly messages: readonly Message[];
-  readonly tools?: readonly { readonly function: { readonly name: string; readonly parameters?: { readonly properties?: Record<string, { readonly enum?: readonly string[] }> } } }[];
+  readonly tools?: readonly {
+    readonly function: { readonly name: string; readonly parameters?: { readonly properties?: Record<string, { readonly enum?: readonly string[] }> } };
+  }[];
   readonly stream_options?: { readonly include_usage?: boolean };
 }
 
@@ -48,15 +50,34 @@ async function answer(request: IncomingMessage, response: ServerResponse): Promi
   let raw = "";
   for await (const chunk of request) raw += String(chunk);
   if (request.method !== "POST" || !request.url?.endsWith("/chat/completions")) {
-    response.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "the demo model answers POST /v1/chat/completions only" } }));
+    response
+      .writeHead(404, { "content-type": "application/json" })
+      .end(JSON.stringify({ error: { message: "the demo model answers POST /v1/chat/completions only" } }));
     return;
   }
   const body = JSON.parse(raw) as Request;
   const reply = demoReply(body);
   response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-  const send = (delta: object, finish: string | null) => response.write(`data: ${JSON.stringify({ id: "demo", object: "chat.completion.chunk", created: 0, model: DEMO_MODEL_NAME, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`);
+  const send = (delta: object, finish: string | null) =>
+    response.write(
+      `data: ${JSON.stringify({ id: "demo", object: "chat.completion.chunk", created: 0, model: DEMO_MODEL_NAME, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`,
+    );
   if (reply.toolCall) {
-    send({ role: "assistant", content: null, tool_calls: [{ index: 0, id: `demo_call_${reply.round}`, type: "function", function: { name: reply.toolCall.name, arguments: JSON.stringify(reply.toolCall.arguments) } }] }, null);
+    send(
+      {
+        role: "assistant",
+        content: null,
+        tool_calls: [
+          {
+            index: 0,
+            id: `demo_call_${reply.round}`,
+            type: "function",
+            function: { name: reply.toolCall.name, arguments: JSON.stringify(reply.toolCall.arguments) },
+          },
+        ],
+      },
+      null,
+    );
     send({}, "tool_calls");
   } else {
     send({ role: "assistant", content: "" }, null);
@@ -70,13 +91,19 @@ async function answer(request: IncomingMessage, response: ServerResponse): Promi
     // Counted the way the bot's own estimate counts (a token per character at most), so budgets move visibly.
     const prompt = body.messages.reduce((sum, message) => sum + (message.content ?? "").length, 0);
     const completion = reply.toolCall ? JSON.stringify(reply.toolCall).length : reply.text.length;
-    response.write(`data: ${JSON.stringify({ id: "demo", object: "chat.completion.chunk", created: 0, model: DEMO_MODEL_NAME, choices: [], usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion } })}\n\n`);
+    response.write(
+      `data: ${JSON.stringify({ id: "demo", object: "chat.completion.chunk", created: 0, model: DEMO_MODEL_NAME, choices: [], usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion } })}\n\n`,
+    );
   }
   response.end("data: [DONE]\n\n");
 }
 
 /** What the demo says, or the tool it asks for: a pure function of the request, so every run is the same. */
-export function demoReply(body: Request): { readonly text: string; readonly toolCall?: { readonly name: string; readonly arguments: Record<string, string> }; readonly round: number } {
+export function demoReply(body: Request): {
+  readonly text: string;
+  readonly toolCall?: { readonly name: string; readonly arguments: Record<string, string> };
+  readonly round: number;
+} {
   const lastUser = body.messages.map((message) => message.role).lastIndexOf("user");
   const question = body.messages[lastUser]?.content ?? "";
   const after = body.messages.slice(lastUser + 1);
@@ -86,7 +113,8 @@ export function demoReply(body: Request): { readonly text: string; readonly tool
   if (round === 0 && offered.size > 0) {
     const wiki = offered.get("list_wiki_pages")?.parameters?.properties?.wikiId?.enum?.[0];
     if (/위키|wiki|문서/i.test(question) && wiki) return { text: "", toolCall: { name: "list_wiki_pages", arguments: { wikiId: wiki } }, round };
-    if (/업무|할\s?일|태스크|task|이슈/i.test(question) && offered.has("search_tasks")) return { text: "", toolCall: { name: "search_tasks", arguments: { query: searchWords(question) } }, round };
+    if (/업무|할\s?일|태스크|task|이슈/i.test(question) && offered.has("search_tasks"))
+      return { text: "", toolCall: { name: "search_tasks", arguments: { query: searchWords(question) } }, round };
   }
   const found = toolResults.length > 0 ? ["", `도구로 읽은 자료 ${toolResults.length}건: ${titlesOf(toolResults).join(", ") || "(제목 없음)"}`] : [];
   return {
@@ -105,8 +133,16 @@ export function demoReply(body: Request): { readonly text: string; readonly tool
 
 /** The words of a question worth searching task titles for: the longest two, without particles' punctuation. */
 function searchWords(question: string): string {
-  const words = question.replace(/[^\p{L}\p{N}\s]/gu, " ").split(/\s+/).filter((word) => word.length >= 2 && !/업무|할일|태스크|찾아|알려|보여/.test(word));
-  return words.sort((a, b) => b.length - a.length).slice(0, 1).join(" ") || "배포";
+  const words = question
+    .replace(/[^\p{L}\p{N}\s]/gu, " ")
+    .split(/\s+/)
+    .filter((word) => word.length >= 2 && !/업무|할일|태스크|찾아|알려|보여/.test(word));
+  return (
+    words
+      .sort((a, b) => b.length - a.length)
+      .slice(0, 1)
+      .join(" ") || "배포"
+  );
 }
 
 /** Titles a tool result names (subject, title or name fields), shallowly: the demo shows what it read, no more. */

@@ -9,8 +9,14 @@ try {
   const port = integer(env, "PORT", 8787, 0, 65535);
   for (const note of startupNotes(env)) console.error(note);
   const server = await startDevServer({ env, port, demoModel: true });
-  if (server.demoModelUrl) console.error(`note: no OPENAI_API_KEY, OPENAI_BASE_URL or MODEL_ENDPOINTS: the built-in demo model answers on ${server.demoModelUrl} (fixed text, not an AI; it can call the sample Dooray API's tools); set one of them for a real model`);
-  if (server.sampleDoorayApiUrl) console.error(`note: a channel profile has a dooray scope and DOORAY_API_URL is not set: its tools read the sample Dooray API on ${server.sampleDoorayApiUrl}`);
+  if (server.demoModelUrl)
+    console.error(
+      `note: no OPENAI_API_KEY, OPENAI_BASE_URL or MODEL_ENDPOINTS: the built-in demo model answers on ${server.demoModelUrl} (fixed text, not an AI; it can call the sample Dooray API's tools); set one of them for a real model`,
+    );
+  if (server.sampleDoorayApiUrl)
+    console.error(
+      `note: a channel profile has a dooray scope and DOORAY_API_URL is not set: its tools read the sample Dooray API on ${server.sampleDoorayApiUrl}`,
+    );
   console.log(`dooray-gpt dev server ready: ${server.url}`);
   const stop = () => void server.close().then(() => process.exit(0));
   process.on("SIGINT", stop);
@@ -37,6 +43,7 @@ function startupNotes(env: Env): string[] {
     );
   }
   if (!env.DOORAY_APP_TOKEN?.trim()) notes.push("warning: DOORAY_APP_TOKEN is not set: every request will be refused with 401");
-  if (!env.OPENAI_API_KEY?.trim() && env.OPENAI_BASE_URL?.trim()) notes.push("note: OPENAI_API_KEY is not set: OPENAI_BASE_URL is asked without a key (fine for most local servers)");
+  if (!env.OPENAI_API_KEY?.trim() && env.OPENAI_BASE_URL?.trim())
+    notes.push("note: OPENAI_API_KEY is not set: OPENAI_BASE_URL is asked without a key (fine for most local servers)");
   return notes;
 }

@@ -76,7 +76,11 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const scoped = Object.values(readConfig(options.env).channelProfiles).some((profile) => profile.dooray);
   const sample = scoped && !options.env.DOORAY_API_URL?.trim() ? await startSampleDoorayApi() : undefined;
   const demo = options.demoModel && namesNoModel(options.env) ? await startDemoModel() : undefined;
-  const env = { ...options.env, ...(sample ? { DOORAY_API_URL: sample.url, DOORAY_API_TOKEN: SAMPLE_TOKEN } : {}), ...(demo ? { OPENAI_BASE_URL: demo.baseUrl, BOT_MODEL: DEMO_MODEL_NAME } : {}) };
+  const env = {
+    ...options.env,
+    ...(sample ? { DOORAY_API_URL: sample.url, DOORAY_API_TOKEN: SAMPLE_TOKEN } : {}),
+    ...(demo ? { OPENAI_BASE_URL: demo.baseUrl, BOT_MODEL: DEMO_MODEL_NAME } : {}),
+  };
   const config = { ...readConfig(env), ...readModelRouting(options.env) };
   const limits = readLocalLimits(options.env, config);
   const log = options.log ?? createLogger();
@@ -114,7 +118,17 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       let result;
       try {
         const event = await toEvent(request);
-        result = toFunctionUrlResult(await handleRequest(event, { config, appToken: secrets.appToken, dispatch: workers.dispatch, log, now: Date.now, table, refTokens: () => secrets.jobTokens() }));
+        result = toFunctionUrlResult(
+          await handleRequest(event, {
+            config,
+            appToken: secrets.appToken,
+            dispatch: workers.dispatch,
+            log,
+            now: Date.now,
+            table,
+            refTokens: () => secrets.jobTokens(),
+          }),
+        );
       } catch (error) {
         log("error", "request.crashed", { error });
         result = toFunctionUrlResult({ statusCode: 500, body: { text: "internal error" } });

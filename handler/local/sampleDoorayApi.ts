@@ -40,14 +40,48 @@ interface SamplePage {
 }
 
 const TASKS: SampleTask[] = [
-  { id: "3570526358279082001", number: 41, subject: "이번 주 배포 체크리스트", workflowClass: "working", updatedAt: "2026-11-30T10:00:00+09:00", body: "1. 마이그레이션 스크립트 검토\n2. 카나리 10% 배포 후 오류율 확인\n3. 롤백 절차 리허설", comments: ["카나리 단계는 화요일 오후로 잡았어요.", "롤백 리허설은 위키의 롤백 절차를 따라 주세요."] },
-  { id: "3570526358279082002", number: 42, subject: "배포 파이프라인 캐시 개선", workflowClass: "registered", updatedAt: "2026-11-28T15:30:00+09:00", body: "빌드 캐시 적중률이 40%라 배포가 느려요. 의존성 캐시 키를 lockfile 해시로 바꿔요.", comments: [] },
-  { id: "3570526358279082003", number: 43, subject: "로그인 오류 수정", workflowClass: "closed", updatedAt: "2026-11-20T09:00:00+09:00", body: "세션 만료 시 무한 리다이렉트가 나던 문제를 고쳤어요.", comments: ["배포 완료"] },
+  {
+    id: "3570526358279082001",
+    number: 41,
+    subject: "이번 주 배포 체크리스트",
+    workflowClass: "working",
+    updatedAt: "2026-11-30T10:00:00+09:00",
+    body: "1. 마이그레이션 스크립트 검토\n2. 카나리 10% 배포 후 오류율 확인\n3. 롤백 절차 리허설",
+    comments: ["카나리 단계는 화요일 오후로 잡았어요.", "롤백 리허설은 위키의 롤백 절차를 따라 주세요."],
+  },
+  {
+    id: "3570526358279082002",
+    number: 42,
+    subject: "배포 파이프라인 캐시 개선",
+    workflowClass: "registered",
+    updatedAt: "2026-11-28T15:30:00+09:00",
+    body: "빌드 캐시 적중률이 40%라 배포가 느려요. 의존성 캐시 키를 lockfile 해시로 바꿔요.",
+    comments: [],
+  },
+  {
+    id: "3570526358279082003",
+    number: 43,
+    subject: "로그인 오류 수정",
+    workflowClass: "closed",
+    updatedAt: "2026-11-20T09:00:00+09:00",
+    body: "세션 만료 시 무한 리다이렉트가 나던 문제를 고쳤어요.",
+    comments: ["배포 완료"],
+  },
 ];
 
 const PAGES: SamplePage[] = [
-  { id: "3570526358279083001", parentPageId: undefined, subject: "배포 가이드", body: "# 배포 가이드\n배포는 화요일과 목요일 오후에만 해요. 배포 전 체크리스트 업무를 확인하세요." },
-  { id: "3570526358279083002", parentPageId: "3570526358279083001", subject: "롤백 절차", body: "1. 이전 커밋으로 되돌리는 PR을 만든다\n2. 리뷰 후 병합하면 자동 배포된다\n3. 오류율이 정상인지 10분간 본다" },
+  {
+    id: "3570526358279083001",
+    parentPageId: undefined,
+    subject: "배포 가이드",
+    body: "# 배포 가이드\n배포는 화요일과 목요일 오후에만 해요. 배포 전 체크리스트 업무를 확인하세요.",
+  },
+  {
+    id: "3570526358279083002",
+    parentPageId: "3570526358279083001",
+    subject: "롤백 절차",
+    body: "1. 이전 커밋으로 되돌리는 PR을 만든다\n2. 리뷰 후 병합하면 자동 배포된다\n3. 오류율이 정상인지 10분간 본다",
+  },
 ];
 
 export interface RecordedDoorayRequest {
@@ -102,7 +136,13 @@ export async function startSampleDoorayApi(options: { token?: string; port?: num
         // As Dooray does: a body that is not JSON is the caller's mistake, answered 400, never a crash of npm run dev.
         return send(response, 400, { header: { isSuccessful: false, resultCode: -400, resultMessage: "Bad Request" }, result: null });
       }
-      requests.push({ method: request.method ?? "GET", path: url.pathname, query: Object.fromEntries(url.searchParams), authorization: request.headers.authorization, body });
+      requests.push({
+        method: request.method ?? "GET",
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        authorization: request.headers.authorization,
+        body,
+      });
       if (limited > 0) {
         limited--;
         response.setHeader("x-ratelimit-remaining", "0");
@@ -111,14 +151,16 @@ export async function startSampleDoorayApi(options: { token?: string; port?: num
         response.setHeader("x-ratelimit-replenish-rate", "5");
         return send(response, 429, { header: { isSuccessful: false, resultCode: -429, resultMessage: "Too Many Requests" }, result: null });
       }
-      if (request.headers.authorization !== `dooray-api ${token}`) return send(response, 401, { header: { isSuccessful: false, resultCode: -401, resultMessage: "Unauthorized" }, result: null });
+      if (request.headers.authorization !== `dooray-api ${token}`)
+        return send(response, 401, { header: { isSuccessful: false, resultCode: -401, resultMessage: "Unauthorized" }, result: null });
       route(request, response, url, body);
     })();
   });
 
   function route(request: IncomingMessage, response: ServerResponse, url: URL, body: unknown): void {
     const parts = url.pathname.split("/").filter(Boolean);
-    const ok = (result: unknown, totalCount?: number) => send(response, 200, { header: { isSuccessful: true, resultCode: 0, resultMessage: "" }, result, ...(totalCount === undefined ? {} : { totalCount }) });
+    const ok = (result: unknown, totalCount?: number) =>
+      send(response, 200, { header: { isSuccessful: true, resultCode: 0, resultMessage: "" }, result, ...(totalCount === undefined ? {} : { totalCount }) });
     const notFound = () => send(response, 404, { header: { isSuccessful: false, resultCode: -404, resultMessage: "Not Found" }, result: null });
     // common/v1/members/me: the token's own account.
     if (url.pathname === "/common/v1/members/me") return ok({ id: SAMPLE_BOT_MEMBER_ID, name: "dooray-gpt-bot" });
@@ -139,7 +181,10 @@ export async function startSampleDoorayApi(options: { token?: string; port?: num
     }
     // wiki/v1/wikis: the wikis the token's account sees, each with its project.
     if (parts[0] === "wiki" && parts[2] === "wikis" && parts.length === 3) {
-      return ok([{ id: SAMPLE_WIKI_ID, project: { id: SAMPLE_PROJECT_ID }, name: "플랫폼", type: "project", scope: "private", home: { pageId: PAGES[0]!.id } }], 1);
+      return ok(
+        [{ id: SAMPLE_WIKI_ID, project: { id: SAMPLE_PROJECT_ID }, name: "플랫폼", type: "project", scope: "private", home: { pageId: PAGES[0]!.id } }],
+        1,
+      );
     }
     // project/v1/projects/{projectId}/posts[/{postId}[/logs]]
     if (parts[0] === "project" && parts[2] === "projects" && parts[4] === "posts") {
@@ -152,7 +197,17 @@ export async function startSampleDoorayApi(options: { token?: string; port?: num
         const fields = body as { subject?: string; body?: { content?: string } };
         const id = `35705263582790850${String(created.length + 1).padStart(2, "0")}`;
         created.push({ projectId: parts[3]!, subject: String(fields.subject ?? ""), body: String(fields.body?.content ?? ""), id });
-        tasks.unshift({ id, number: 200 + created.length, subject: String(fields.subject ?? ""), workflowClass: "registered", updatedAt: new Date().toISOString(), createdAt: new Date().toISOString(), creatorId: SAMPLE_BOT_MEMBER_ID, body: String(fields.body?.content ?? ""), comments: [] });
+        tasks.unshift({
+          id,
+          number: 200 + created.length,
+          subject: String(fields.subject ?? ""),
+          workflowClass: "registered",
+          updatedAt: new Date().toISOString(),
+          createdAt: new Date().toISOString(),
+          creatorId: SAMPLE_BOT_MEMBER_ID,
+          body: String(fields.body?.content ?? ""),
+          comments: [],
+        });
         if (loseCreateAnswer) {
           loseCreateAnswer = false;
           return void request.socket.destroy();
@@ -164,16 +219,54 @@ export async function startSampleDoorayApi(options: { token?: string; port?: num
         const subjects = url.searchParams.get("subjects");
         const from = url.searchParams.get("fromMemberIds")?.split(",");
         const [since, until] = (url.searchParams.get("createdAt") ?? "~").split("~").map((at) => (at ? Date.parse(at) : undefined));
-        const createdIn = (task: SampleTask) => (since === undefined && until === undefined) || (task.createdAt !== undefined && (since === undefined || Date.parse(task.createdAt) >= since) && (until === undefined || Date.parse(task.createdAt) <= until));
+        const createdIn = (task: SampleTask) =>
+          (since === undefined && until === undefined) ||
+          (task.createdAt !== undefined &&
+            (since === undefined || Date.parse(task.createdAt) >= since) &&
+            (until === undefined || Date.parse(task.createdAt) <= until));
         // Like Dooray's `subjects` as some clients report it: whole titles only.
         const listed = tasks
-          .filter((candidate) => (subjects === null || candidate.subject === subjects) && (!from || (candidate.creatorId !== undefined && from.includes(candidate.creatorId))) && createdIn(candidate))
+          .filter(
+            (candidate) =>
+              (subjects === null || candidate.subject === subjects) &&
+              (!from || (candidate.creatorId !== undefined && from.includes(candidate.creatorId))) &&
+              createdIn(candidate),
+          )
           .slice(0, Number(url.searchParams.get("size") ?? 20));
-        return sendRaw(response, 200, JSON.stringify({ header: { isSuccessful: true, resultCode: 0, resultMessage: "" }, result: listed.map(({ body: _body, comments: _comments, projectId, creatorId: _creator, ...item }) => ({ ...item, project: { id: projectId ?? SAMPLE_PROJECT_ID, code: "플랫폼" } })), totalCount: String(listed.length) }).replace(/"id":"(\d{19})"/g, '"id":$1'));
+        return sendRaw(
+          response,
+          200,
+          JSON.stringify({
+            header: { isSuccessful: true, resultCode: 0, resultMessage: "" },
+            result: listed.map(({ body: _body, comments: _comments, projectId, creatorId: _creator, ...item }) => ({
+              ...item,
+              project: { id: projectId ?? SAMPLE_PROJECT_ID, code: "플랫폼" },
+            })),
+            totalCount: String(listed.length),
+          }).replace(/"id":"(\d{19})"/g, '"id":$1'),
+        );
       }
       if (!task) return notFound();
-      if (parts.length === 6) return ok({ ...task, projectId: undefined, project: { id: task.projectId ?? SAMPLE_PROJECT_ID, code: "플랫폼" }, body: { mimeType: "text/x-markdown", content: task.body }, users: { to: [{ type: "member", member: { organizationMemberId: "1", name: "김배포" } }] }, comments: undefined });
-      if (parts[6] === "logs") return ok(task.comments.map((comment, index) => ({ id: String(index + 1), type: "comment", createdAt: task.updatedAt, creator: { type: "member", member: { organizationMemberId: "2", name: "이리뷰" } }, body: { mimeType: "text/x-markdown", content: comment } })), task.comments.length);
+      if (parts.length === 6)
+        return ok({
+          ...task,
+          projectId: undefined,
+          project: { id: task.projectId ?? SAMPLE_PROJECT_ID, code: "플랫폼" },
+          body: { mimeType: "text/x-markdown", content: task.body },
+          users: { to: [{ type: "member", member: { organizationMemberId: "1", name: "김배포" } }] },
+          comments: undefined,
+        });
+      if (parts[6] === "logs")
+        return ok(
+          task.comments.map((comment, index) => ({
+            id: String(index + 1),
+            type: "comment",
+            createdAt: task.updatedAt,
+            creator: { type: "member", member: { organizationMemberId: "2", name: "이리뷰" } },
+            body: { mimeType: "text/x-markdown", content: comment },
+          })),
+          task.comments.length,
+        );
       return notFound();
     }
     // wiki/v1/wikis/{wikiId}/pages[/{pageId}]
@@ -181,10 +274,18 @@ export async function startSampleDoorayApi(options: { token?: string; port?: num
       if (parts[3] !== SAMPLE_WIKI_ID) return notFound();
       if (parts.length === 5) {
         const parent = url.searchParams.get("parentPageId") ?? undefined;
-        return ok(PAGES.filter((page) => page.parentPageId === parent).map(({ body: _body, ...page }) => ({ ...page, wikiId: SAMPLE_WIKI_ID, root: page.parentPageId === undefined })));
+        return ok(
+          PAGES.filter((page) => page.parentPageId === parent).map(({ body: _body, ...page }) => ({
+            ...page,
+            wikiId: SAMPLE_WIKI_ID,
+            root: page.parentPageId === undefined,
+          })),
+        );
       }
       const page = PAGES.find((candidate) => candidate.id === parts[5]);
-      return page ? ok({ ...page, wikiId: SAMPLE_WIKI_ID, body: { mimeType: "text/x-markdown", content: page.body }, updatedAt: "2026-11-25T12:00:00+09:00" }) : notFound();
+      return page
+        ? ok({ ...page, wikiId: SAMPLE_WIKI_ID, body: { mimeType: "text/x-markdown", content: page.body }, updatedAt: "2026-11-25T12:00:00+09:00" })
+        : notFound();
     }
     notFound();
   }
@@ -205,7 +306,16 @@ export async function startSampleDoorayApi(options: { token?: string; port?: num
     failMembershipChecks: (count) => (failMembers = count),
     addTask: (subject, body, options = {}) => {
       const id = `35705263582790821${String(tasks.length).padStart(2, "0")}`;
-      tasks.unshift({ id, ...(options.claimsProject ? { projectId: options.claimsProject } : {}), number: 100 + tasks.length, subject, workflowClass: "registered", updatedAt: "2026-12-01T09:00:00+09:00", body, comments: [] });
+      tasks.unshift({
+        id,
+        ...(options.claimsProject ? { projectId: options.claimsProject } : {}),
+        number: 100 + tasks.length,
+        subject,
+        workflowClass: "registered",
+        updatedAt: "2026-12-01T09:00:00+09:00",
+        body,
+        comments: [],
+      });
       return id;
     },
     close: () =>

@@ -50,7 +50,8 @@ for (let index = 0; index < args.length; index++) {
   }
 }
 const question = words.join(" ");
-if (targetUrl && steps.some((step) => step.press === "followUp" || step.press === "task")) fail("--follow-up and --press task play Dooray's dialog API, which a running dev server cannot reach: leave out --url");
+if (targetUrl && steps.some((step) => step.press === "followUp" || step.press === "task"))
+  fail("--follow-up and --press task play Dooray's dialog API, which a running dev server cannot reach: leave out --url");
 let TIMEOUT_MS = 180_000;
 try {
   TIMEOUT_MS = integer(process.env, "TRY_TIMEOUT_MS", 180_000, 1_000, 3_600_000);
@@ -73,17 +74,27 @@ const hook = createServer((request, response) => {
   request.on("data", (chunk: Buffer) => chunks.push(chunk));
   request.on("end", () => {
     response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ header: { isSuccessful: true, resultCode: 0, resultMessage: "" } }));
-    const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Post & { callbackId?: string; dialog?: { title?: string; elements?: { name: string; label?: string; value?: string }[] } };
+    const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Post & {
+      callbackId?: string;
+      dialog?: { title?: string; elements?: { name: string; label?: string; value?: string }[] };
+    };
     if (/\/dialogs$/.test(request.url ?? "")) {
       const elements = body.dialog?.elements ?? [];
       lastDialog = { callbackId: String(body.callbackId), values: Object.fromEntries(elements.map((element) => [element.name, element.value ?? ""])) };
-      console.log(`\n── dialog opened: ${body.dialog?.title ?? ""} ──${elements.filter((element) => element.value).map((element) => `\n${element.label}: ${element.value}`).join("")}`);
+      console.log(
+        `\n── dialog opened: ${body.dialog?.title ?? ""} ──${elements
+          .filter((element) => element.value)
+          .map((element) => `\n${element.label}: ${element.value}`)
+          .join("")}`,
+      );
       return;
     }
     const hookId = (request.url ?? "").split("/").pop() ?? "";
     const label = isProgress(body.text) ? "updating" : body.replaceOriginal === false ? "new message" : "answer";
     const buttons = (body.attachments ?? []).flatMap((block) => block.actions ?? []).map((action) => action.name);
-    console.log(`\n── ${label} ──\n${body.text}${buttons.length > 0 ? `\n[${buttons.map((name) => messages.buttons[name as Step["press"]] ?? name).join("] [")}]` : ""}`);
+    console.log(
+      `\n── ${label} ──\n${body.text}${buttons.length > 0 ? `\n[${buttons.map((name) => messages.buttons[name as Step["press"]] ?? name).join("] [")}]` : ""}`,
+    );
     if (!isProgress(body.text) && isLastPart(body.text)) finals.get(hookId)?.(body);
   });
 });
@@ -130,8 +141,13 @@ try {
 }
 
 const url = targetUrl ?? dev!.url;
-const who = { tenant: { id: "1234567891234567891", domain: "local.dooray.com" }, channel: { id: channelId, name: "local" }, user: { id: "3456789123456789123", name: "나" } };
-if (dev?.demoModelUrl) console.log("(no OPENAI_API_KEY, OPENAI_BASE_URL or MODEL_ENDPOINTS: the built-in demo model answers, with fixed text; set one of them for a real model)");
+const who = {
+  tenant: { id: "1234567891234567891", domain: "local.dooray.com" },
+  channel: { id: channelId, name: "local" },
+  user: { id: "3456789123456789123", name: "나" },
+};
+if (dev?.demoModelUrl)
+  console.log("(no OPENAI_API_KEY, OPENAI_BASE_URL or MODEL_ENDPOINTS: the built-in demo model answers, with fixed text; set one of them for a real model)");
 if (dev?.sampleDoorayApiUrl) console.log(`(the channels' Dooray tools read the sample Dooray API on ${dev.sampleDoorayApiUrl})`);
 const send = async (body: object) => {
   const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
@@ -139,7 +155,10 @@ const send = async (body: object) => {
   return { status: response.status, body: (text ? JSON.parse(text) : {}) as { text?: string; errors?: { error: string }[] } };
 };
 const within = <T>(promise: Promise<T>): Promise<T> =>
-  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no final answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS).unref())]);
+  Promise.race([
+    promise,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no final answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS).unref()),
+  ]);
 
 console.log(`/gpt ${question}   → ${url}`);
 const first = newHook();
@@ -166,8 +185,22 @@ try {
       if (!value) throw new Error(`the last answer has no ${messages.buttons[step.press]} button`);
       console.log(`\n[${messages.buttons[step.press]}] ${step.text ?? ""}`);
       const next = newHook();
-      const pressed = await send({ ...who, commandName: "/gpt", command: "/gpt", text: "", callbackId: "dooray-gpt-answer", actionText: messages.buttons[step.press], actionValue: value, appToken, cmdToken: "try-cmd-token", triggerId: `${Date.now()}.press`, responseUrl: next.url, originalMessage: answer });
-      if (step.press !== "followUp" && step.press !== "task") console.log(`\n── HTTP ${pressed.status}${step.press === "share" ? " (to the channel)" : ""} ──\n${pressed.body.text ?? ""}`);
+      const pressed = await send({
+        ...who,
+        commandName: "/gpt",
+        command: "/gpt",
+        text: "",
+        callbackId: "dooray-gpt-answer",
+        actionText: messages.buttons[step.press],
+        actionValue: value,
+        appToken,
+        cmdToken: "try-cmd-token",
+        triggerId: `${Date.now()}.press`,
+        responseUrl: next.url,
+        originalMessage: answer,
+      });
+      if (step.press !== "followUp" && step.press !== "task")
+        console.log(`\n── HTTP ${pressed.status}${step.press === "share" ? " (to the channel)" : ""} ──\n${pressed.body.text ?? ""}`);
       if (step.press === "share" || (step.press === "regenerate" && pressed.body.text !== messages.ack)) continue;
       if (step.press === "regenerate") {
         answer = await within(next.final);
@@ -180,7 +213,16 @@ try {
       // 할 일로 만들기 is confirmed as prefilled; a follow-up sends the text given.
       const submission = step.press === "task" ? values : { question: step.text };
       if (step.press === "task") console.log(`\n[${messages.taskDialog.submitLabel}]`);
-      const submitted = await send({ type: "dialog_submission", ...who, responseUrl: followUp.url, cmdToken: "try-cmd-token", updateCmdToken: "try-update-token", callbackId, submission, appToken });
+      const submitted = await send({
+        type: "dialog_submission",
+        ...who,
+        responseUrl: followUp.url,
+        cmdToken: "try-cmd-token",
+        updateCmdToken: "try-update-token",
+        callbackId,
+        submission,
+        appToken,
+      });
       if (submitted.body.errors) throw new Error(`the dialog said: ${submitted.body.errors.map((error) => error.error).join("; ")}`);
       answer = await within(followUp.final);
     }

@@ -69,10 +69,19 @@ export async function askEndpoints(
   let last: unknown;
   for (const [index, endpoint] of order.entries()) {
     const next = order[index + 1]?.name;
-    const call = await endpointCall(endpoint, deps, several ? { maxRetries: 0, timeoutMs: ATTEMPT_START_TIMEOUT_MS } : { maxRetries: settings.modelMaxRetries });
+    const call = await endpointCall(
+      endpoint,
+      deps,
+      several ? { maxRetries: 0, timeoutMs: ATTEMPT_START_TIMEOUT_MS } : { maxRetries: settings.modelMaxRetries },
+    );
     if (!call) {
       attempts.push({ endpoint: endpoint.name, failed: "keyMissing" });
-      deps.log("error", "model.keyMissing", { jobId: deps.jobId, endpoint: endpoint.name, hint: `npm run secret -- put <env> model-key-${endpoint.name}`, ...endpointFailureMetrics(deps.environmentName, endpoint.name, true) });
+      deps.log("error", "model.keyMissing", {
+        jobId: deps.jobId,
+        endpoint: endpoint.name,
+        hint: `npm run secret -- put <env> model-key-${endpoint.name}`,
+        ...endpointFailureMetrics(deps.environmentName, endpoint.name, true),
+      });
       last = new EndpointKeyMissing(`no key for ${endpoint.name}`);
       continue;
     }
@@ -101,7 +110,11 @@ export async function askEndpoints(
       attempts.push({ endpoint: endpoint.name, failed: decision.reason });
       const until = deps.now() + decision.cooldownSeconds * 1000;
       // Written before the next endpoint is asked: the job may end on that one, and Lambda freezes what it left behind.
-      await deps.coolDown(endpoint.name, until).catch((writeError: unknown) => deps.log("warn", "model.cooldownNotWritten", { jobId: deps.jobId, endpoint: endpoint.name, error: describeModelError(writeError, false) }));
+      await deps
+        .coolDown(endpoint.name, until)
+        .catch((writeError: unknown) =>
+          deps.log("warn", "model.cooldownNotWritten", { jobId: deps.jobId, endpoint: endpoint.name, error: describeModelError(writeError, false) }),
+        );
       deps.log("warn", "model.failover", {
         jobId: deps.jobId,
         endpoint: endpoint.name,
@@ -128,7 +141,11 @@ function signedFetchFor(region: string, env: Env): ReturnType<typeof awsSignedFe
 }
 
 /** How one endpoint is called: its key (or the role's signature), retries and start timeout; undefined without a key. */
-async function endpointCall(endpoint: ModelEndpoint, deps: EndpointDeps, limits: { maxRetries: number; timeoutMs?: number }): Promise<EndpointCall | undefined> {
+async function endpointCall(
+  endpoint: ModelEndpoint,
+  deps: EndpointDeps,
+  limits: { maxRetries: number; timeoutMs?: number },
+): Promise<EndpointCall | undefined> {
   if (endpoint.auth === "aws") {
     const region = bedrockRegionOf(endpoint.baseUrl) ?? deps.awsEnv?.AWS_REGION ?? process.env.AWS_REGION ?? "us-east-1";
     return { baseUrl: endpoint.baseUrl, model: endpoint.model, apiKey: AWS_SIGNED, fetch: signedFetchFor(region, deps.awsEnv ?? process.env), ...limits };

@@ -12,7 +12,15 @@ export interface ToolCall {
 
 export type ChatMessage =
   | { readonly role: "system" | "user"; readonly content: string }
-  | { readonly role: "assistant"; readonly content: string; readonly tool_calls?: readonly { readonly id: string; readonly type: "function"; readonly function: { readonly name: string; readonly arguments: string } }[] }
+  | {
+      readonly role: "assistant";
+      readonly content: string;
+      readonly tool_calls?: readonly {
+        readonly id: string;
+        readonly type: "function";
+        readonly function: { readonly name: string; readonly arguments: string };
+      }[];
+    }
   | { readonly role: "tool"; readonly tool_call_id: string; readonly content: string };
 
 export interface ModelRequest {
@@ -158,7 +166,12 @@ export async function askModel(request: ModelRequest, endpoint: EndpointCall, se
   // A tool call arrives in pieces, keyed by its index: the id and name first, the arguments' JSON in fragments.
   const calls: { id: string; name: string; arguments: string }[] = [];
   for await (const chunk of stream) {
-    if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens, cachedInputTokens: chunk.usage.prompt_tokens_details?.cached_tokens ?? 0 };
+    if (chunk.usage)
+      usage = {
+        inputTokens: chunk.usage.prompt_tokens,
+        outputTokens: chunk.usage.completion_tokens,
+        cachedInputTokens: chunk.usage.prompt_tokens_details?.cached_tokens ?? 0,
+      };
     const choice = chunk.choices[0];
     const delta = choice?.delta?.content;
     if (delta) {

@@ -23,7 +23,11 @@ export function awsSignedFetch(region: string, env: Env = process.env, send: typ
     });
     // Only content-type joins what SigV4 signs by itself (host, x-amz-date, the session token): the SDK's other
     // headers may change between its retries, and an unsigned header does not spoil a signature.
-    const signed = signV4({ method: init.method ?? "POST", url, headers: { "content-type": headers["content-type"] ?? "application/json" }, body, service: "bedrock", region }, credentialsOf(env), new Date());
+    const signed = signV4(
+      { method: init.method ?? "POST", url, headers: { "content-type": headers["content-type"] ?? "application/json" }, body, service: "bedrock", region },
+      credentialsOf(env),
+      new Date(),
+    );
     return send(url, { ...init, headers: { ...headers, ...signed } });
   };
 }

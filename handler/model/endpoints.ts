@@ -70,7 +70,8 @@ export interface ParseOptions {
 /** Validates a list of endpoints; a problem throws an Error whose message names the entry and the field. */
 export function parseModelEndpoints(raw: unknown, options: ParseOptions): ModelEndpoint[] {
   const { at } = options;
-  if (!Array.isArray(raw) || raw.length === 0 || raw.length > MAX_MODEL_ENDPOINTS) throw new Error(`${at}: expected a list of 1 to ${MAX_MODEL_ENDPOINTS} endpoints, each {"name", "baseUrl", "model", "residency", "auth"}`);
+  if (!Array.isArray(raw) || raw.length === 0 || raw.length > MAX_MODEL_ENDPOINTS)
+    throw new Error(`${at}: expected a list of 1 to ${MAX_MODEL_ENDPOINTS} endpoints, each {"name", "baseUrl", "model", "residency", "auth"}`);
   const names = new Set<string>();
   return raw.map((entry: unknown, index) => {
     const here = `${at}[${index}]`;
@@ -80,23 +81,39 @@ export function parseModelEndpoints(raw: unknown, options: ParseOptions): ModelE
     if (unknown === "apiKey") throw new Error(`${here}.apiKey: a key never goes in the settings; write it with npm run secret -- put <env> model-key-<name>`);
     if (unknown) throw new Error(`${here}.${unknown}: unknown setting; allowed: ${KEYS.filter((key) => key !== "apiKey" || options.inlineKeys).join(", ")}`);
     const name = fields.name;
-    if (typeof name !== "string" || !ENDPOINT_NAME.test(name)) throw new Error(`${here}.name: expected 1 to 30 lower-case letters, digits or dashes, starting with a letter`);
+    if (typeof name !== "string" || !ENDPOINT_NAME.test(name))
+      throw new Error(`${here}.name: expected 1 to 30 lower-case letters, digits or dashes, starting with a letter`);
     if (names.has(name)) throw new Error(`${here}.name: "${name}" is named twice`);
     names.add(name);
     const baseUrl = fields.baseUrl;
-    if (typeof baseUrl !== "string" || !isHttpUrl(baseUrl, options.strictResidency)) throw new Error(`${here}.baseUrl: expected ${options.strictResidency ? "an https" : "an http(s)"} URL of an OpenAI-compatible API, such as https://api.openai.com/v1`);
+    if (typeof baseUrl !== "string" || !isHttpUrl(baseUrl, options.strictResidency))
+      throw new Error(
+        `${here}.baseUrl: expected ${options.strictResidency ? "an https" : "an http(s)"} URL of an OpenAI-compatible API, such as https://api.openai.com/v1`,
+      );
     if (options.strictResidency && isLoopback(baseUrl)) throw new Error(`${here}.baseUrl: ${LOOPBACK_REFUSED}`);
     const model = fields.model;
     if (typeof model !== "string" || !/^\S{1,100}$/.test(model)) throw new Error(`${here}.model: expected a model name without spaces`);
     const residency = fields.residency;
     if (!RESIDENCIES.includes(residency as Residency)) throw new Error(`${here}.residency: expected "kr" (questions processed in Korea) or "global"`);
     const auth = fields.auth ?? "apiKey";
-    if (auth !== "apiKey" && auth !== "aws") throw new Error(`${here}.auth: expected "apiKey" (a key in its own secret) or "aws" (the worker's role, for Amazon Bedrock)`);
+    if (auth !== "apiKey" && auth !== "aws")
+      throw new Error(`${here}.auth: expected "apiKey" (a key in its own secret) or "aws" (the worker's role, for Amazon Bedrock)`);
     const region = bedrockRegionOf(baseUrl);
-    if (auth === "aws" && options.strictResidency && region === undefined) throw new Error(`${here}.baseUrl: auth "aws" signs for Amazon Bedrock: expected https://bedrock-runtime.<region>.amazonaws.com/openai/v1`);
-    if (residency === "kr" && options.strictResidency && region !== undefined && region !== SEOUL) throw new Error(`${here}.residency: "kr", but ${region} is not Seoul (${SEOUL})`);
-    if (residency === "kr" && region !== undefined && CROSS_REGION_PROFILE.test(model)) throw new Error(`${here}.model: "${model}" is a cross-region inference profile, which may process prompts outside Korea; name the model itself for a "kr" endpoint`);
-    const endpoint: { -readonly [K in keyof ModelEndpoint]: ModelEndpoint[K] } = { name, baseUrl: baseUrl.replace(/\/+$/, ""), model, residency: residency as Residency, auth };
+    if (auth === "aws" && options.strictResidency && region === undefined)
+      throw new Error(`${here}.baseUrl: auth "aws" signs for Amazon Bedrock: expected https://bedrock-runtime.<region>.amazonaws.com/openai/v1`);
+    if (residency === "kr" && options.strictResidency && region !== undefined && region !== SEOUL)
+      throw new Error(`${here}.residency: "kr", but ${region} is not Seoul (${SEOUL})`);
+    if (residency === "kr" && region !== undefined && CROSS_REGION_PROFILE.test(model))
+      throw new Error(
+        `${here}.model: "${model}" is a cross-region inference profile, which may process prompts outside Korea; name the model itself for a "kr" endpoint`,
+      );
+    const endpoint: { -readonly [K in keyof ModelEndpoint]: ModelEndpoint[K] } = {
+      name,
+      baseUrl: baseUrl.replace(/\/+$/, ""),
+      model,
+      residency: residency as Residency,
+      auth,
+    };
     if (fields.price !== undefined) endpoint.price = price(fields.price, `${here}.price`);
     for (const key of ["apiKeySecretId", "apiKey"] as const) {
       const value = fields[key];
@@ -110,7 +127,8 @@ export function parseModelEndpoints(raw: unknown, options: ParseOptions): ModelE
 }
 
 /** What synth says of a loopback endpoint: the local demo model, or any server on a laptop, cannot answer in AWS. */
-export const LOOPBACK_REFUSED = "a loopback host (localhost, 127.0.0.1, ::1) is a local server, such as npm run dev's demo model, which never runs in AWS; name the endpoint the worker can reach";
+export const LOOPBACK_REFUSED =
+  "a loopback host (localhost, 127.0.0.1, ::1) is a local server, such as npm run dev's demo model, which never runs in AWS; name the endpoint the worker can reach";
 
 export function isLoopback(url: string): boolean {
   try {
@@ -164,9 +182,16 @@ export interface Route {
 }
 
 /** Where one channel's questions may go: its own endpoints or all, then only those of its residency. */
-export function routeFor(listed: readonly ModelEndpoint[], unlisted: ModelEndpoint, choice: RouteChoice | undefined, defaultResidency: Residency | undefined): Route {
+export function routeFor(
+  listed: readonly ModelEndpoint[],
+  unlisted: ModelEndpoint,
+  choice: RouteChoice | undefined,
+  defaultResidency: Residency | undefined,
+): Route {
   const all = listed.length > 0 ? listed : [unlisted];
-  const named = choice?.endpoints ? choice.endpoints.map((name) => all.find((endpoint) => endpoint.name === name)).filter((endpoint): endpoint is ModelEndpoint => endpoint !== undefined) : all;
+  const named = choice?.endpoints
+    ? choice.endpoints.map((name) => all.find((endpoint) => endpoint.name === name)).filter((endpoint): endpoint is ModelEndpoint => endpoint !== undefined)
+    : all;
   const residency = choice?.residency ?? defaultResidency;
   const endpoints = residency === "kr" ? named.filter((endpoint) => endpoint.residency === "kr") : named;
   return { endpoints, residency, excluded: named.length - endpoints.length };

@@ -3,9 +3,7 @@
  * (docs/operations.md, "Model endpoints"). Decided before any word reached the person only: the caller never asks
  * after the first word.
  */
-export type FailoverDecision =
-  | { readonly failover: false }
-  | { readonly failover: true; readonly cooldownSeconds: number; readonly reason: FailoverReason };
+export type FailoverDecision = { readonly failover: false } | { readonly failover: true; readonly cooldownSeconds: number; readonly reason: FailoverReason };
 
 /** overloaded: 429 or 5xx; unreachable: the connection failed; slow: no answer in the attempt's time; misconfigured: 401, 403, 404. */
 export type FailoverReason = "overloaded" | "unreachable" | "slow" | "misconfigured";

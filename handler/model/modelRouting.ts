@@ -11,7 +11,10 @@ export function readModelRouting(env: Env): Required<Pick<BotConfig, "modelEndpo
     try {
       raw = JSON.parse(listed);
     } catch {
-      throw new ConfigError("MODEL_ENDPOINTS", 'expected JSON: a list of endpoints, e.g. [{"name": "openai", "baseUrl": "https://api.openai.com/v1", "model": "gpt-4.1-mini", "residency": "global"}]');
+      throw new ConfigError(
+        "MODEL_ENDPOINTS",
+        'expected JSON: a list of endpoints, e.g. [{"name": "openai", "baseUrl": "https://api.openai.com/v1", "model": "gpt-4.1-mini", "residency": "global"}]',
+      );
     }
     try {
       endpoints = parseModelEndpoints(raw, { inlineKeys: true, at: "MODEL_ENDPOINTS", strictResidency: false });
@@ -20,12 +23,22 @@ export function readModelRouting(env: Env): Required<Pick<BotConfig, "modelEndpo
     }
   }
   const residency = env.MODEL_RESIDENCY?.trim() || undefined;
-  if (residency !== undefined && !RESIDENCIES.includes(residency as Residency)) throw new ConfigError("MODEL_RESIDENCY", `expected kr or global, got "${residency}"`);
+  if (residency !== undefined && !RESIDENCIES.includes(residency as Residency))
+    throw new ConfigError("MODEL_RESIDENCY", `expected kr or global, got "${residency}"`);
   return { modelEndpoints: endpoints, modelResidency: residency as Residency | undefined };
 }
 
 /** One channel's route under the worker's settings: its profile's endpoints and residency, with its model for the unlisted default. */
-export function channelRoute(config: { readonly channelProfiles: ChannelProfiles; readonly modelEndpoints?: readonly ModelEndpoint[] | undefined; readonly modelResidency?: Residency | undefined; readonly openaiBaseUrl: string | undefined }, channelId: string, model: string): Route {
+export function channelRoute(
+  config: {
+    readonly channelProfiles: ChannelProfiles;
+    readonly modelEndpoints?: readonly ModelEndpoint[] | undefined;
+    readonly modelResidency?: Residency | undefined;
+    readonly openaiBaseUrl: string | undefined;
+  },
+  channelId: string,
+  model: string,
+): Route {
   const profile = Object.hasOwn(config.channelProfiles, channelId) ? config.channelProfiles[channelId] : undefined;
   return routeFor(config.modelEndpoints ?? [], unlistedEndpoint(config.openaiBaseUrl, model), profile, config.modelResidency);
 }

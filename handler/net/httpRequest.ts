@@ -46,7 +46,12 @@ export async function httpRequest(url: URL, body: string | undefined, options: H
       let size = 0;
       const done = (truncated: boolean) => {
         clearTimeout(timer);
-        resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body: Buffer.concat(chunks).subarray(0, options.maxResponseBytes).toString("utf8"), truncated });
+        resolve({
+          status: incoming.statusCode ?? 0,
+          headers: incoming.headers,
+          body: Buffer.concat(chunks).subarray(0, options.maxResponseBytes).toString("utf8"),
+          truncated,
+        });
       };
       incoming.on("data", (chunk: Buffer) => {
         chunks.push(chunk);

@@ -27,7 +27,10 @@ export async function sdkFetch(input: string | URL | Request, init: RequestInit 
           });
           // A connection cut before the end is an error, never a quiet end: a cut-off answer must not pass for a whole one.
           incoming.on("close", () => {
-            if (!ended) controller.error(signal?.aborted ? abortError() : Object.assign(new Error("the connection closed before the answer ended"), { code: "ECONNRESET" }));
+            if (!ended)
+              controller.error(
+                signal?.aborted ? abortError() : Object.assign(new Error("the connection closed before the answer ended"), { code: "ECONNRESET" }),
+              );
           });
         },
         cancel() {
@@ -46,7 +49,17 @@ export async function sdkFetch(input: string | URL | Request, init: RequestInit 
         return all + decoder.decode();
       };
       // What the SDK reads of a response; the rest of Response's surface is never used on this path.
-      const response = { ok: status >= 200 && status < 300, status, statusText: incoming.statusMessage ?? "", url: url.href, redirected: false, headers: responseHeaders, body: stream, text, json: async () => JSON.parse(await text()) as unknown };
+      const response = {
+        ok: status >= 200 && status < 300,
+        status,
+        statusText: incoming.statusMessage ?? "",
+        url: url.href,
+        redirected: false,
+        headers: responseHeaders,
+        body: stream,
+        text,
+        json: async () => JSON.parse(await text()) as unknown,
+      };
       resolve(response as unknown as Response);
     });
     const onAbort = () => outgoing.destroy(abortError());

@@ -55,7 +55,9 @@ export function scopesOf(limits: DailyLimits): readonly UsageScope[] {
 }
 const limitOf = (limits: DailyLimits, scope: UsageScope) => limits[scope] ?? 0;
 const idOf = (owner: BudgetOwner, scope: UsageScope) => (scope === "user" ? owner.userId : owner.channelId);
-const keyOf = (owner: BudgetOwner, scope: UsageScope, day: string) => ({ [PARTITION_KEY]: { S: scope === "total" ? totalUsageKey(day) : usageKey(scope, owner.tenantId, idOf(owner, scope), day) } });
+const keyOf = (owner: BudgetOwner, scope: UsageScope, day: string) => ({
+  [PARTITION_KEY]: { S: scope === "total" ? totalUsageKey(day) : usageKey(scope, owner.tenantId, idOf(owner, scope), day) },
+});
 /**
  * A running question's hold is an attribute of the row it draws on, named after its job. Writing it and removing it
  * are each conditional on whether it is there, so a write that is retried after its answer was lost is applied once.
@@ -67,12 +69,18 @@ const holdName = (jobId: string) => `hold#${jobId}`;
  * cold path), strongly consistent, since a refusal must not rest on a stale read. DynamoDB may leave keys
  * unprocessed under throttling; that is reported as a failure, for the caller to treat as "could not read".
  */
-export async function readUsage(ref: TableRef, owner: BudgetOwner, day: string, within: CallLimits = {}, scopes: readonly UsageScope[] = BASE_SCOPES): Promise<Usage> {
+export async function readUsage(
+  ref: TableRef,
+  owner: BudgetOwner,
+  day: string,
+  within: CallLimits = {},
+  scopes: readonly UsageScope[] = BASE_SCOPES,
+): Promise<Usage> {
   const keys = scopes.map((scope) => keyOf(owner, scope, day));
   const result = await ref.call("BatchGetItem", { RequestItems: { [ref.table]: { Keys: keys, ConsistentRead: true } } }, within);
   const unprocessed = (result.UnprocessedKeys as Record<string, unknown> | undefined) ?? {};
   if (Object.keys(unprocessed).length > 0) throw new Error("DynamoDB left usage rows unprocessed");
-  const items = ((result.Responses as Record<string, Record<string, { S?: string }>[]> | undefined)?.[ref.table] ?? []);
+  const items = (result.Responses as Record<string, Record<string, { S?: string }>[]> | undefined)?.[ref.table] ?? [];
   const row = (scope: UsageScope): UsageRow => {
     const item = items.find((candidate) => candidate[PARTITION_KEY]?.S === keyOf(owner, scope, day)[PARTITION_KEY]!.S);
     return { tokens: numberOf(item, "tokens"), answered: numberOf(item, "answered") };
@@ -91,7 +99,15 @@ export function wouldOverrun(usage: Usage, tokens: number, limits: DailyLimits):
  * written at once; if one refuses, the holds are given back (DynamoDB transactions would do this in one call, at
  * twice the write cost). For a job's later holds (a tool round's), placed after its claim.
  */
-export async function reserve(ref: TableRef, owner: BudgetOwner, day: string, hold: Hold, limits: DailyLimits, nowSeconds: number, within: CallLimits = {}): Promise<Reservation> {
+export async function reserve(
+  ref: TableRef,
+  owner: BudgetOwner,
+  day: string,
+  hold: Hold,
+  limits: DailyLimits,
+  nowSeconds: number,
+  within: CallLimits = {},
+): Promise<Reservation> {
   const tooBig = tooBigFor(hold, limits);
   if (tooBig) return tooBig;
   let reservation: Reservation;
@@ -116,7 +132,15 @@ function tooBigFor(hold: Hold, limits: DailyLimits): Reservation | undefined {
  * its claim, and a second delivery of the job places a hold of the same name, so only the claim's holder may give
  * the job's holds back (giveBack). A refusal names the first scope that refused; an error is thrown.
  */
-export async function placeHolds(ref: TableRef, owner: BudgetOwner, day: string, hold: Hold, limits: DailyLimits, nowSeconds: number, within: CallLimits = {}): Promise<Reservation> {
+export async function placeHolds(
+  ref: TableRef,
+  owner: BudgetOwner,
+  day: string,
+  hold: Hold,
+  limits: DailyLimits,
+  nowSeconds: number,
+  within: CallLimits = {},
+): Promise<Reservation> {
   const tooBig = tooBigFor(hold, limits);
   if (tooBig) return tooBig;
   const scopes = scopesOf(limits);
@@ -134,7 +158,15 @@ export async function placeHolds(ref: TableRef, owner: BudgetOwner, day: string,
  * Gives a job's hold back on both rows, whoever placed it (this delivery or a second one of the same job); a row
  * without the hold is left as it is. For a job that will not call the model after all.
  */
-export async function giveBack(ref: TableRef, owner: BudgetOwner, day: string, hold: Hold, nowSeconds: number, within: CallLimits = {}, scopes: readonly UsageScope[] = BASE_SCOPES): Promise<void> {
+export async function giveBack(
+  ref: TableRef,
+  owner: BudgetOwner,
+  day: string,
+  hold: Hold,
+  nowSeconds: number,
+  within: CallLimits = {},
+  scopes: readonly UsageScope[] = BASE_SCOPES,
+): Promise<void> {
   await Promise.all(scopes.map((scope) => releaseHold(ref, owner, scope, day, hold, { tokens: -hold.tokens }, nowSeconds, within)));
 }
 
@@ -156,7 +188,15 @@ export function chargeable(usedTokens: number, reservedTokens: number): number {
 }
 
 /** Replaces a reservation by the real use (0 gives it all back) and counts an answered question; once per job. */
-export async function settle(ref: TableRef, owner: BudgetOwner, day: string, settlement: Settlement, nowSeconds: number, within: CallLimits = {}, scopes: readonly UsageScope[] = BASE_SCOPES): Promise<void> {
+export async function settle(
+  ref: TableRef,
+  owner: BudgetOwner,
+  day: string,
+  settlement: Settlement,
+  nowSeconds: number,
+  within: CallLimits = {},
+  scopes: readonly UsageScope[] = BASE_SCOPES,
+): Promise<void> {
   const change = { tokens: chargeable(settlement.usedTokens, settlement.reservedTokens) - settlement.reservedTokens, answered: settlement.answered ? 1 : 0 };
   const hold = { jobId: settlement.jobId, tokens: settlement.reservedTokens };
   await Promise.all(scopes.map((scope) => releaseHold(ref, owner, scope, day, hold, change, nowSeconds, within)));
@@ -168,7 +208,16 @@ type Placed = { readonly held: true } | { readonly held: false; readonly used: n
  * Adds the hold to one row unless that would pass `limit` (0: no limit). Held: written now, or by an earlier attempt
  * whose answer was lost. Not held: the limit refused it, with the row's tokens at that moment.
  */
-async function placeHold(ref: TableRef, owner: BudgetOwner, scope: UsageScope, day: string, hold: Hold, limit: number, nowSeconds: number, within: CallLimits = {}): Promise<Placed> {
+async function placeHold(
+  ref: TableRef,
+  owner: BudgetOwner,
+  scope: UsageScope,
+  day: string,
+  hold: Hold,
+  limit: number,
+  nowSeconds: number,
+  within: CallLimits = {},
+): Promise<Placed> {
   const Key = keyOf(owner, scope, day);
   const values: Record<string, unknown> = { ":tokens": { N: String(hold.tokens) }, ":expires": { N: String(nowSeconds + USAGE_KEEP_SECONDS) } };
   let condition = "attribute_not_exists(#hold)";
@@ -199,7 +248,16 @@ async function placeHold(ref: TableRef, owner: BudgetOwner, scope: UsageScope, d
 }
 
 /** Removes a job's hold from one row, applying `change` with it; a hold already removed changes nothing. */
-async function releaseHold(ref: TableRef, owner: BudgetOwner, scope: UsageScope, day: string, hold: Hold, change: { tokens: number; answered?: number }, nowSeconds: number, within: CallLimits = {}): Promise<void> {
+async function releaseHold(
+  ref: TableRef,
+  owner: BudgetOwner,
+  scope: UsageScope,
+  day: string,
+  hold: Hold,
+  change: { tokens: number; answered?: number },
+  nowSeconds: number,
+  within: CallLimits = {},
+): Promise<void> {
   const values: Record<string, unknown> = { ":tokens": { N: String(change.tokens) } };
   let update = "ADD tokens :tokens";
   if (change.answered) {

@@ -68,22 +68,26 @@ export function withTurn(conversation: Conversation, index: number, turn: Turn):
  */
 export async function saveConversation(ref: TableRef, conversation: Conversation, nowSeconds: number, within: CallLimits = {}): Promise<"saved" | "conflict"> {
   try {
-    await ref.call("PutItem", {
-      TableName: ref.table,
-      Item: {
-        [PARTITION_KEY]: { S: conversationKey(conversation.id) },
-        tenantId: { S: conversation.tenantId },
-        channelId: { S: conversation.channelId },
-        userId: { S: conversation.userId },
-        firstTurn: { N: String(conversation.firstTurn) },
-        turns: { S: JSON.stringify(conversation.turns) },
-        version: { N: String(conversation.version + 1) },
-        [TTL_ATTRIBUTE]: { N: String(nowSeconds + CONVERSATION_KEEP_SECONDS) },
+    await ref.call(
+      "PutItem",
+      {
+        TableName: ref.table,
+        Item: {
+          [PARTITION_KEY]: { S: conversationKey(conversation.id) },
+          tenantId: { S: conversation.tenantId },
+          channelId: { S: conversation.channelId },
+          userId: { S: conversation.userId },
+          firstTurn: { N: String(conversation.firstTurn) },
+          turns: { S: JSON.stringify(conversation.turns) },
+          version: { N: String(conversation.version + 1) },
+          [TTL_ATTRIBUTE]: { N: String(nowSeconds + CONVERSATION_KEEP_SECONDS) },
+        },
+        ...(conversation.version === 0
+          ? { ConditionExpression: `attribute_not_exists(${PARTITION_KEY})` }
+          : { ConditionExpression: "version = :version", ExpressionAttributeValues: { ":version": { N: String(conversation.version) } } }),
       },
-      ...(conversation.version === 0
-        ? { ConditionExpression: `attribute_not_exists(${PARTITION_KEY})` }
-        : { ConditionExpression: "version = :version", ExpressionAttributeValues: { ":version": { N: String(conversation.version) } } }),
-    }, within);
+      within,
+    );
     return "saved";
   } catch (error) {
     if (isConditionFailure(error)) return "conflict";
@@ -97,7 +101,13 @@ export async function saveConversation(ref: TableRef, conversation: Conversation
  * A job issued before the person was forgotten (`forgottenAt` on the row, written first by forget) adds nothing:
  * "forgotten", and its turn is not stored.
  */
-export async function indexConversation(ref: TableRef, conversation: Pick<Conversation, "id" | "tenantId" | "userId">, nowSeconds: number, within: CallLimits = {}, jobIssuedAtMs?: number): Promise<"indexed" | "forgotten"> {
+export async function indexConversation(
+  ref: TableRef,
+  conversation: Pick<Conversation, "id" | "tenantId" | "userId">,
+  nowSeconds: number,
+  within: CallLimits = {},
+  jobIssuedAtMs?: number,
+): Promise<"indexed" | "forgotten"> {
   try {
     await ref.call(
       "UpdateItem",

@@ -25,7 +25,9 @@ export function readCooldowns(ref: TableRef, names: readonly string[], now: numb
   if (cached && now - cached.readAt < COOLDOWN_CACHE_MS && names.every((name) => cached.names.includes(name))) return cached.until;
   const until = Promise.all(
     names.map(async (name) => {
-      const found = await ref.call("GetItem", { TableName: ref.table, Key: { [PARTITION_KEY]: { S: endpointKey(name) } } }, within).catch(() => ({}) as Record<string, unknown>);
+      const found = await ref
+        .call("GetItem", { TableName: ref.table, Key: { [PARTITION_KEY]: { S: endpointKey(name) } } }, within)
+        .catch(() => ({}) as Record<string, unknown>);
       return [name, numberOf(found.Item as Record<string, unknown> | undefined, "until")] as const;
     }),
   ).then((entries) => new Map(entries));

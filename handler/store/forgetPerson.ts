@@ -21,7 +21,15 @@ export interface Forgotten {
  * twice: once now, and again once `untilJobsEnd` resolves (the CLI waits the worker's timeout: every job issued
  * before the mark has ended by then).
  */
-export async function forgetPerson(ref: TableRef, tenantId: string, userId: string, nowMs: number, timeZone: string, within: CallLimits = {}, untilJobsEnd: () => Promise<void> = async () => undefined): Promise<Forgotten> {
+export async function forgetPerson(
+  ref: TableRef,
+  tenantId: string,
+  userId: string,
+  nowMs: number,
+  timeZone: string,
+  within: CallLimits = {},
+  untilJobsEnd: () => Promise<void> = async () => undefined,
+): Promise<Forgotten> {
   const person = { [PARTITION_KEY]: { S: personKey(tenantId, userId) } };
   await markForgotten(ref, tenantId, userId, nowMs, within);
   const index = await ref.call("GetItem", { TableName: ref.table, Key: person, ConsistentRead: true }, within);
@@ -37,7 +45,11 @@ export async function forgetPerson(ref: TableRef, tenantId: string, userId: stri
   // Every day a usage row can still be kept, and today.
   for (let daysAgo = 0; daysAgo <= USAGE_KEEP_SECONDS / 86_400; daysAgo++) {
     const day = budgetDay(nowMs - daysAgo * 86_400_000, timeZone);
-    const deleted = await ref.call("DeleteItem", { TableName: ref.table, Key: { [PARTITION_KEY]: { S: usageKey("user", tenantId, userId, day) } }, ReturnValues: "ALL_OLD" }, within);
+    const deleted = await ref.call(
+      "DeleteItem",
+      { TableName: ref.table, Key: { [PARTITION_KEY]: { S: usageKey("user", tenantId, userId, day) } }, ReturnValues: "ALL_OLD" },
+      within,
+    );
     if (deleted.Attributes) usageDays++;
   }
   return { conversations, usageDays, secondPass };

@@ -22,7 +22,7 @@ export async function claimJob(ref: TableRef, jobId: string, owner: string, nowS
     if (!isConditionFailure(error)) throw error;
   }
   const existing = await ref.call("GetItem", { TableName: ref.table, Key, ConsistentRead: true });
-  const holder = ((existing.Item as Record<string, { S?: string }> | undefined)?.owner)?.S;
+  const holder = (existing.Item as Record<string, { S?: string }> | undefined)?.owner?.S;
   return holder === owner ? "claimed" : "claimedElsewhere";
 }
 

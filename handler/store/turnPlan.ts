@@ -32,14 +32,29 @@ export type TurnPlan =
 export async function planTurn(table: TableRef, job: Job, nowSeconds: number, within: CallLimits = {}): Promise<TurnPlan> {
   if (!job.thread) return { ok: true, conversation: undefined, conversationId: job.id, turn: 0, question: job.text, history: [] };
   const conversation = await loadConversation(table, job.thread.conversationId, nowSeconds, within);
-  if (!conversation || conversation.userId !== job.userId || conversation.channelId !== job.channelId || conversation.tenantId !== job.tenantId) return { ok: false };
+  if (!conversation || conversation.userId !== job.userId || conversation.channelId !== job.channelId || conversation.tenantId !== job.tenantId)
+    return { ok: false };
   const index = job.thread.turn - conversation.firstTurn;
   if (job.thread.kind === "regenerate") {
     const turn = conversation.turns[index];
     if (!turn) return { ok: false };
-    return { ok: true, conversation, conversationId: conversation.id, turn: job.thread.turn, question: turn.question, history: conversation.turns.slice(0, index) };
+    return {
+      ok: true,
+      conversation,
+      conversationId: conversation.id,
+      turn: job.thread.turn,
+      question: turn.question,
+      history: conversation.turns.slice(0, index),
+    };
   }
-  return { ok: true, conversation, conversationId: conversation.id, turn: conversation.firstTurn + conversation.turns.length, question: job.text, history: conversation.turns };
+  return {
+    ok: true,
+    conversation,
+    conversationId: conversation.id,
+    turn: conversation.firstTurn + conversation.turns.length,
+    question: job.text,
+    history: conversation.turns,
+  };
 }
 
 /**

@@ -72,12 +72,17 @@ async function projectOfWiki(rest: DoorayRest, wikiId: string, now: number): Pro
   const cached = wikiProjects.get(wikiId);
   if (cached && cached.expiresAt > now) return cached.value;
   for (let page = 0; page < MAX_WIKI_LIST_PAGES; page++) {
-    const { items, totalCount } = await rest.list<{ id?: unknown; name?: unknown; project?: { id?: unknown } }>("wiki/v1/wikis", { page, size: 100 }).catch((error: unknown) => {
-      throw isNo(error) ? error : new Unchecked();
-    });
+    const { items, totalCount } = await rest
+      .list<{ id?: unknown; name?: unknown; project?: { id?: unknown } }>("wiki/v1/wikis", { page, size: 100 })
+      .catch((error: unknown) => {
+        throw isNo(error) ? error : new Unchecked();
+      });
     for (const item of items) {
       if (item.id === undefined || item.project?.id === undefined) continue;
-      wikiProjects.set(String(item.id), { value: { projectId: String(item.project.id), name: typeof item.name === "string" ? item.name : undefined }, expiresAt: now + MEMBERSHIP_MAX_AGE_MS });
+      wikiProjects.set(String(item.id), {
+        value: { projectId: String(item.project.id), name: typeof item.name === "string" ? item.name : undefined },
+        expiresAt: now + MEMBERSHIP_MAX_AGE_MS,
+      });
     }
     const found = wikiProjects.get(wikiId);
     if (found) return found.value;
@@ -101,7 +106,14 @@ export async function askerScope(scope: DoorayScope, memberId: string, rest: Doo
   // One verdict per project for this question, whichever path asks (a project's own check, or its wiki's).
   const verdicts = new Map<string, Promise<"member" | "notMember" | "unchecked">>();
   const checkProject = (projectId: string) => {
-    if (!verdicts.has(projectId)) verdicts.set(projectId, isMember(rest, projectId, memberId, now).then((member) => (member ? "member" : "notMember"), () => "unchecked" as const));
+    if (!verdicts.has(projectId))
+      verdicts.set(
+        projectId,
+        isMember(rest, projectId, memberId, now).then(
+          (member) => (member ? "member" : "notMember"),
+          () => "unchecked" as const,
+        ),
+      );
     return verdicts.get(projectId)!;
   };
   const checkWiki = async (wikiId: string): Promise<{ verdict: "member" | "notMember" | "unchecked"; name: string }> => {
@@ -121,7 +133,11 @@ export async function askerScope(scope: DoorayScope, memberId: string, rest: Doo
     wikis: wikis.filter((wiki) => wiki.verdict === verdict).map((wiki) => wiki.name),
   });
   return {
-    scope: { ...scope, projects: scope.projects.filter((_, at) => projects[at] === "member"), wikis: scope.wikis.filter((_, at) => wikis[at]!.verdict === "member") },
+    scope: {
+      ...scope,
+      projects: scope.projects.filter((_, at) => projects[at] === "member"),
+      wikis: scope.wikis.filter((_, at) => wikis[at]!.verdict === "member"),
+    },
     notMember: leftOut("notMember"),
     unchecked: leftOut("unchecked"),
   };

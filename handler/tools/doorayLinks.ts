@@ -17,7 +17,9 @@ export function tenantDomainOf(responseUrl: string): string {
  */
 export function linkDomainOf(job: { readonly tenantDomain?: string | undefined; readonly responseUrl: string }, allowedHosts: readonly string[]): string {
   const given = job.tenantDomain?.toLowerCase();
-  return given && /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(given) && allowedHosts.some((pattern) => hostMatches(given, pattern)) ? given : tenantDomainOf(job.responseUrl);
+  return given && /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(given) && allowedHosts.some((pattern) => hostMatches(given, pattern))
+    ? given
+    : tenantDomainOf(job.responseUrl);
 }
 
 export function taskLink(tenantDomain: string, projectId: string, taskId: string): string {

@@ -46,8 +46,19 @@ export const DOORAY_CALL_TIMEOUT_MS = 10_000;
 /** Tries per call when Dooray answers 429. */
 export const DOORAY_MAX_ATTEMPTS = 3;
 
-export function doorayRest(baseUrl: string, token: string, deadlineAt: number, request: Requester = httpRequest, sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))): DoorayRest {
-  const call = async (method: "GET" | "POST", path: string, query: Readonly<Record<string, string | number | undefined>> | undefined, body: unknown): Promise<{ result: unknown; totalCount: unknown }> => {
+export function doorayRest(
+  baseUrl: string,
+  token: string,
+  deadlineAt: number,
+  request: Requester = httpRequest,
+  sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms)),
+): DoorayRest {
+  const call = async (
+    method: "GET" | "POST",
+    path: string,
+    query: Readonly<Record<string, string | number | undefined>> | undefined,
+    body: unknown,
+  ): Promise<{ result: unknown; totalCount: unknown }> => {
     const url = new URL(path, baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`);
     for (const [name, value] of Object.entries(query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value));
     for (let attempt = 1; ; attempt++) {
@@ -69,10 +80,17 @@ export function doorayRest(baseUrl: string, token: string, deadlineAt: number, r
         }
         throw new DoorayApiError("rateLimited", 429);
       }
-      const parsed = parseKeepingIds(answer.body) as { header?: { isSuccessful?: boolean; resultMessage?: unknown }; result?: unknown; totalCount?: unknown } | undefined;
+      const parsed = parseKeepingIds(answer.body) as
+        | { header?: { isSuccessful?: boolean; resultMessage?: unknown }; result?: unknown; totalCount?: unknown }
+        | undefined;
       const failure = failureOf(answer.status);
       if (failure) throw new DoorayApiError(failure, answer.status, resultMessageOf(parsed?.header?.resultMessage));
-      if (answer.truncated || !parsed || parsed.header?.isSuccessful === false) throw new DoorayApiError(parsed?.header?.isSuccessful === false ? "badRequest" : "unavailable", answer.status, resultMessageOf(parsed?.header?.resultMessage));
+      if (answer.truncated || !parsed || parsed.header?.isSuccessful === false)
+        throw new DoorayApiError(
+          parsed?.header?.isSuccessful === false ? "badRequest" : "unavailable",
+          answer.status,
+          resultMessageOf(parsed?.header?.resultMessage),
+        );
       return { result: parsed.result, totalCount: parsed.totalCount };
     }
   };
@@ -120,7 +138,10 @@ export function rateLimitWaitMs(headers: Readonly<Record<string, string | string
 export function parseKeepingIds(text: string): unknown {
   try {
     return JSON.parse(text, ((_key: string, value: unknown, context?: { source?: string }) =>
-      typeof value === "number" && !Number.isSafeInteger(value) && context?.source && /^-?\d+$/.test(context.source) ? context.source : value) as (key: string, value: unknown) => unknown);
+      typeof value === "number" && !Number.isSafeInteger(value) && context?.source && /^-?\d+$/.test(context.source) ? context.source : value) as (
+      key: string,
+      value: unknown,
+    ) => unknown);
   } catch {
     return undefined;
   }

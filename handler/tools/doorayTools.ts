@@ -59,13 +59,28 @@ export function toolsFor(scope: DoorayScope | undefined): ToolDefinition[] {
   const projectId = { type: "string", enum: scope.projects, description: "One project to look in; all of this channel's projects when left out" };
   if (scope.projects.length > 0) {
     tools.push(
-      tool("search_tasks", "Find Dooray tasks (업무) of this channel's projects whose titles contain the words, newest first.", { query: { type: "string", description: "Words from the task's title" }, projectId }, ["query"]),
-      tool("read_task", "Read one Dooray task: its body and its latest comments.", { taskId: { type: "string", description: "The task's id from search_tasks" }, projectId }, ["taskId"]),
+      tool(
+        "search_tasks",
+        "Find Dooray tasks (업무) of this channel's projects whose titles contain the words, newest first.",
+        { query: { type: "string", description: "Words from the task's title" }, projectId },
+        ["query"],
+      ),
+      tool(
+        "read_task",
+        "Read one Dooray task: its body and its latest comments.",
+        { taskId: { type: "string", description: "The task's id from search_tasks" }, projectId },
+        ["taskId"],
+      ),
     );
   }
   if (scope.wikis.length > 0) {
     tools.push(
-      tool("list_wiki_pages", "List one level of a Dooray wiki's pages: the top pages, or the children of parentPageId.", { wikiId: { type: "string", enum: scope.wikis }, parentPageId: { type: "string" } }, ["wikiId"]),
+      tool(
+        "list_wiki_pages",
+        "List one level of a Dooray wiki's pages: the top pages, or the children of parentPageId.",
+        { wikiId: { type: "string", enum: scope.wikis }, parentPageId: { type: "string" } },
+        ["wikiId"],
+      ),
       tool("read_wiki_page", "Read one Dooray wiki page's text.", { pageId: { type: "string" }, wikiId: { type: "string", enum: scope.wikis } }, ["pageId"]),
     );
   }
@@ -85,7 +100,8 @@ export async function runTool(name: string, rawArguments: string, context: ToolC
   } catch {
     return refusal("badArguments", "the arguments were not a JSON object");
   }
-  const id = (key: string) => (typeof args[key] === "string" && /^\d{1,30}$/.test(args[key] as string) ? (args[key] as string) : args[key] === undefined ? undefined : null);
+  const id = (key: string) =>
+    typeof args[key] === "string" && /^\d{1,30}$/.test(args[key] as string) ? (args[key] as string) : args[key] === undefined ? undefined : null;
   const { scope } = context;
   const inScope = (value: string | undefined | null, allowed: readonly string[]) => value === undefined || (value !== null && allowed.includes(value));
   try {
@@ -161,7 +177,8 @@ async function searchTasks(query: string, projects: readonly string[], context: 
     const [byTitle, recent] = lists;
     const matching = recent.items.filter((task) => words.every((word) => textOf(task.subject).toLowerCase().includes(word)));
     // A reply is held to the scope too: a task that says it belongs elsewhere never reaches the model.
-    for (const task of [...byTitle.items, ...matching]) if (!found.has(String(task.id)) && inProject(task, projectId)) found.set(String(task.id), { ...task, projectId });
+    for (const task of [...byTitle.items, ...matching])
+      if (!found.has(String(task.id)) && inProject(task, projectId)) found.set(String(task.id), { ...task, projectId });
   }
   const tasks = [...found.values()].sort((a, b) => String(b.updatedAt ?? "").localeCompare(String(a.updatedAt ?? ""))).slice(0, MAX_SEARCH_RESULTS);
   const items = tasks.map((task) => ({
@@ -173,7 +190,11 @@ async function searchTasks(query: string, projects: readonly string[], context: 
     link: taskLink(context.tenantDomain, task.projectId, String(task.id)),
   }));
   const codes = new Map(tasks.map((task) => [task.projectId, typeof task.project?.code === "string" ? task.project.code : undefined]));
-  return bounded({ tasks: items, ...(items.length === 0 ? { note: "no task title contains those words" } : {}), ...(skipped.length > 0 ? { notSearched: skipped } : {}) }, items.map((item) => ({ title: item.title, url: item.link, place: projectPlace(context, item.projectId, codes.get(item.projectId)) })), false);
+  return bounded(
+    { tasks: items, ...(items.length === 0 ? { note: "no task title contains those words" } : {}), ...(skipped.length > 0 ? { notSearched: skipped } : {}) },
+    items.map((item) => ({ title: item.title, url: item.link, place: projectPlace(context, item.projectId, codes.get(item.projectId)) })),
+    false,
+  );
 }
 
 /** Whether a task from a project's list or read names that project, or none (Dooray's lists may leave it out). */
@@ -191,19 +212,36 @@ async function readTask(taskId: string, projects: readonly string[], context: To
   if (!found) return refusal("notFound", FAILURE_TEXT.notFound);
   const { container: projectId, value: task } = found;
   if (!inProject(task, projectId)) return refusal("outOfScope", "that task is not in this channel's projects");
-  const logs = await context.rest.list<Comment>(`project/v1/projects/${projectId}/posts/${taskId}/logs`, { order: "-createdAt", size: 20 }).catch(() => ({ items: [] as Comment[] }));
-  const comments = logs.items.filter((log) => log.type !== "event").slice(0, MAX_COMMENTS).map((log) => ({ at: log.createdAt, by: log.creator?.member?.name, text: cut(textOf(log.body?.content), 500) }));
+  const logs = await context.rest
+    .list<Comment>(`project/v1/projects/${projectId}/posts/${taskId}/logs`, { order: "-createdAt", size: 20 })
+    .catch(() => ({ items: [] as Comment[] }));
+  const comments = logs.items
+    .filter((log) => log.type !== "event")
+    .slice(0, MAX_COMMENTS)
+    .map((log) => ({ at: log.createdAt, by: log.creator?.member?.name, text: cut(textOf(log.body?.content), 500) }));
   const link = taskLink(context.tenantDomain, projectId, taskId);
   const title = textOf(task.subject);
   return bounded(
-    { taskId, projectId, title, status: task.workflowClass, dueDate: task.dueDate ?? undefined, assignees: (task.users?.to ?? []).map((to) => to.member?.name).filter(Boolean), updatedAt: task.updatedAt, body: cut(textOf(task.body?.content), MAX_BODY_CHARS), comments, link },
+    {
+      taskId,
+      projectId,
+      title,
+      status: task.workflowClass,
+      dueDate: task.dueDate ?? undefined,
+      assignees: (task.users?.to ?? []).map((to) => to.member?.name).filter(Boolean),
+      updatedAt: task.updatedAt,
+      body: cut(textOf(task.body?.content), MAX_BODY_CHARS),
+      comments,
+      link,
+    },
     [{ title, url: link, place: projectPlace(context, projectId, typeof task.project?.code === "string" ? task.project.code : undefined) }],
     true,
   );
 }
 
 /** "플랫폼 프로젝트": the code Dooray gave, or the name the access check learned, or the id. */
-const projectPlace = (context: ToolContext, projectId: string, code: string | undefined) => `${code ?? context.placeName?.("project", projectId) ?? projectId} 프로젝트`;
+const projectPlace = (context: ToolContext, projectId: string, code: string | undefined) =>
+  `${code ?? context.placeName?.("project", projectId) ?? projectId} 프로젝트`;
 const wikiPlace = (context: ToolContext, wikiId: string) => `${context.placeName?.("wiki", wikiId) ?? wikiId} 위키`;
 
 /** The first scoped project or wiki that holds the item, each asked in turn: a 404 means "not here". */
@@ -222,18 +260,33 @@ type PageItem = { id: string; subject?: unknown; parentPageId?: string; body?: {
 
 async function listPages(wikiId: string, parentPageId: string | undefined, context: ToolContext): Promise<ToolResult> {
   const pages = await context.rest.list<PageItem>(`wiki/v1/wikis/${wikiId}/pages`, { parentPageId });
-  const inWiki = pages.items.filter((page) => (page.wikiId === undefined || String(page.wikiId) === wikiId) && (parentPageId === undefined || page.parentPageId === undefined || String(page.parentPageId) === parentPageId));
-  const items = inWiki.slice(0, 50).map((page) => ({ pageId: String(page.id), title: textOf(page.subject), link: wikiPageLink(context.tenantDomain, String(page.id)) }));
-  return bounded({ wikiId, parentPageId, pages: items }, items.map((item) => ({ title: item.title, url: item.link, place: wikiPlace(context, wikiId) })), false);
+  const inWiki = pages.items.filter(
+    (page) =>
+      (page.wikiId === undefined || String(page.wikiId) === wikiId) &&
+      (parentPageId === undefined || page.parentPageId === undefined || String(page.parentPageId) === parentPageId),
+  );
+  const items = inWiki
+    .slice(0, 50)
+    .map((page) => ({ pageId: String(page.id), title: textOf(page.subject), link: wikiPageLink(context.tenantDomain, String(page.id)) }));
+  return bounded(
+    { wikiId, parentPageId, pages: items },
+    items.map((item) => ({ title: item.title, url: item.link, place: wikiPlace(context, wikiId) })),
+    false,
+  );
 }
 
 async function readPage(pageId: string, wikis: readonly string[], context: ToolContext): Promise<ToolResult> {
   const found = await firstFound(wikis, (wikiId) => context.rest.get<PageItem>(`wiki/v1/wikis/${wikiId}/pages/${pageId}`));
   if (!found) return refusal("notFound", FAILURE_TEXT.notFound);
-  if (found.value.wikiId !== undefined && String(found.value.wikiId) !== found.container) return refusal("outOfScope", "that page is not in this channel's wikis");
+  if (found.value.wikiId !== undefined && String(found.value.wikiId) !== found.container)
+    return refusal("outOfScope", "that page is not in this channel's wikis");
   const link = wikiPageLink(context.tenantDomain, pageId);
   const title = textOf(found.value.subject);
-  return bounded({ pageId, wikiId: found.container, title, updatedAt: found.value.updatedAt, text: cut(textOf(found.value.body?.content), MAX_BODY_CHARS + 1_000), link }, [{ title, url: link, place: wikiPlace(context, found.container) }], true);
+  return bounded(
+    { pageId, wikiId: found.container, title, updatedAt: found.value.updatedAt, text: cut(textOf(found.value.body?.content), MAX_BODY_CHARS + 1_000), link },
+    [{ title, url: link, place: wikiPlace(context, found.container) }],
+    true,
+  );
 }
 
 function cut(text: string | undefined, max: number): string | undefined {
@@ -251,6 +304,12 @@ function bounded(value: Record<string, unknown>, sources: Source[], read: boolea
       content = JSON.stringify({ ...value, [key]: list, truncated: true });
     }
   }
-  if (content.length > MAX_TOOL_RESULT_CHARS) content = JSON.stringify({ ...value, body: cut(value.body as string | undefined, 1_000), text: cut(value.text as string | undefined, 1_000), truncated: true }).slice(0, MAX_TOOL_RESULT_CHARS);
+  if (content.length > MAX_TOOL_RESULT_CHARS)
+    content = JSON.stringify({
+      ...value,
+      body: cut(value.body as string | undefined, 1_000),
+      text: cut(value.text as string | undefined, 1_000),
+      truncated: true,
+    }).slice(0, MAX_TOOL_RESULT_CHARS);
   return { content, sources, read };
 }

@@ -10,9 +10,26 @@ import type { TurnPlan } from "../store/turnPlan.js";
  * at once need up to N attempts. The turn carries its job's id, so a save whose answer was lost is found, not
  * repeated. Undefined too when the person's index cannot be written, or they were forgotten after the job began.
  */
-export async function recordTurn(table: TableRef, job: Job, plan: Extract<TurnPlan, { ok: true }>, answer: string, nowSeconds: number, log: Logger, deadlineAt = Number.POSITIVE_INFINITY, places?: readonly string[]): Promise<number | undefined> {
+export async function recordTurn(
+  table: TableRef,
+  job: Job,
+  plan: Extract<TurnPlan, { ok: true }>,
+  answer: string,
+  nowSeconds: number,
+  log: Logger,
+  deadlineAt = Number.POSITIVE_INFINITY,
+  places?: readonly string[],
+): Promise<number | undefined> {
   const within = { deadlineAt };
-  let conversation: Conversation | undefined = plan.conversation ?? { id: plan.conversationId, tenantId: job.tenantId, channelId: job.channelId, userId: job.userId, firstTurn: 0, turns: [], version: 0 };
+  let conversation: Conversation | undefined = plan.conversation ?? {
+    id: plan.conversationId,
+    tenantId: job.tenantId,
+    channelId: job.channelId,
+    userId: job.userId,
+    firstTurn: 0,
+    turns: [],
+    version: 0,
+  };
   // The person's index (what `npm run forget` reads) is written before each save, never beside it: a conversation
   // is stored only once its index holds it, and not at all for a person forgotten since the job was issued.
   for (let attempt = 1; conversation && attempt <= MAX_SAVE_ATTEMPTS && Date.now() < deadlineAt; attempt++) {
@@ -31,7 +48,15 @@ export async function recordTurn(table: TableRef, job: Job, plan: Extract<TurnPl
       log("info", "job.personForgotten", { jobId: job.id, conversationId: plan.conversationId });
       return undefined;
     }
-    if ((await saveConversation(table, withTurn(conversation, index, { question: plan.question, answer, jobId: job.id, ...(places && places.length > 0 ? { places } : {}) }), nowSeconds, within)) === "saved") return index;
+    if (
+      (await saveConversation(
+        table,
+        withTurn(conversation, index, { question: plan.question, answer, jobId: job.id, ...(places && places.length > 0 ? { places } : {}) }),
+        nowSeconds,
+        within,
+      )) === "saved"
+    )
+      return index;
     // Spread the racers out a little, so they do not meet again on the next attempt.
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
     conversation = await loadConversation(table, plan.conversationId, nowSeconds, within);

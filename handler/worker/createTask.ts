@@ -32,7 +32,12 @@ export async function createTask(job: Job, settings: ChannelSettings, deps: Work
   const domain = linkDomainOf(job, deps.config.responseUrlHosts);
   // A press after an outcome nobody could know (the POST landed, its answer did not) must not make a second task.
   const already = await recentSameTask(rest, taskProject, subject.text, deps.now()).catch(() => undefined);
-  if (already) return { outcome: "taskCreated", text: toolMessages.taskAlreadyMade(subject.text, taskLink(domain, taskProject, already)), fields: { taskProject, taskId: already, reused: true } };
+  if (already)
+    return {
+      outcome: "taskCreated",
+      text: toolMessages.taskAlreadyMade(subject.text, taskLink(domain, taskProject, already)),
+      fields: { taskProject, taskId: already, reused: true },
+    };
   try {
     const created = await rest.post<{ id?: unknown }>(`project/v1/projects/${taskProject}/posts`, {
       subject: subject.text,
@@ -43,12 +48,20 @@ export async function createTask(job: Job, settings: ChannelSettings, deps: Work
     const id = String(created?.id ?? "");
     if (!/^\d{1,30}$/.test(id)) return { outcome: "taskFailed", text: toolMessages.taskFailed("unavailable"), fields: { failure: "no task id in the answer" } };
     const link = taskLink(domain, taskProject, id);
-    return { outcome: "taskCreated", text: toolMessages.taskCreated(subject.text, link), fields: { taskProject, taskId: id, linksRemoved: subject.removed + body.removed } };
+    return {
+      outcome: "taskCreated",
+      text: toolMessages.taskCreated(subject.text, link),
+      fields: { taskProject, taskId: id, linksRemoved: subject.removed + body.removed },
+    };
   } catch (error) {
     if (!(error instanceof DoorayApiError)) throw error;
     // No answer at all (a timeout, a dropped connection): Dooray may have made it. Said as unknown, never as failed.
     if (error.failure === "unavailable" && error.status === 0) {
-      return { outcome: "taskFailed", text: toolMessages.taskOutcomeUnknown(projectLink(domain, taskProject), RECENT_TASK_MINUTES), fields: { taskProject, failure: "unknownOutcome" } };
+      return {
+        outcome: "taskFailed",
+        text: toolMessages.taskOutcomeUnknown(projectLink(domain, taskProject), RECENT_TASK_MINUTES),
+        fields: { taskProject, failure: "unknownOutcome" },
+      };
     }
     // Dooray reports some refusals (a mandatory tag group) as 500 with a message: that is a refusal, not an outage.
     const failure = error.failure === "unavailable" && error.status >= 500 && error.doorayMessage ? "badRequest" : error.failure;
@@ -68,7 +81,12 @@ async function recentSameTask(rest: DoorayRest, projectId: string, subject: stri
   if (me?.id === undefined) return undefined;
   const since = new Date(nowMs - RECENT_TASK_MINUTES * 60_000).toISOString();
   const until = new Date(nowMs + 60_000).toISOString();
-  const { items } = await rest.list<{ id?: unknown; subject?: unknown }>(`project/v1/projects/${projectId}/posts`, { fromMemberIds: String(me.id), createdAt: `${since}~${until}`, order: "-createdAt", size: 20 });
+  const { items } = await rest.list<{ id?: unknown; subject?: unknown }>(`project/v1/projects/${projectId}/posts`, {
+    fromMemberIds: String(me.id),
+    createdAt: `${since}~${until}`,
+    order: "-createdAt",
+    size: 20,
+  });
   // Dooray's own title filter may match loosely or not at all: the title is compared here, exactly.
   const same = items.find((item) => item.subject === subject && item.id !== undefined);
   return same ? String(same.id) : undefined;

@@ -17,7 +17,12 @@ export async function deliver(
   const results: PostResult[] = [];
   for (const [index, text] of texts.entries()) {
     const last = index === texts.length - 1;
-    const message = { text, responseType: "ephemeral" as const, replaceOriginal: index === 0 && !options.asNewMessages, ...(last && options.buttons ? { attachments: options.buttons } : {}) };
+    const message = {
+      text,
+      responseType: "ephemeral" as const,
+      replaceOriginal: index === 0 && !options.asNewMessages,
+      ...(last && options.buttons ? { attachments: options.buttons } : {}),
+    };
     results.push(await post(job.responseUrl, message, { ...FINAL_POST, deadlineAt }));
   }
   return results;

@@ -50,7 +50,11 @@ export interface PreparedTurn {
   readonly hold: Promise<Step<Reservation>>;
 }
 
-const settled = <T>(promise: Promise<T>): Promise<Step<T>> => promise.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
+const settled = <T>(promise: Promise<T>): Promise<Step<T>> =>
+  promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
 
 /**
  * Starts, side by side, everything a model call needs: the claim, the conversation read, the OpenAI key and the
@@ -58,7 +62,16 @@ const settled = <T>(promise: Promise<T>): Promise<Step<T>> => promise.then((valu
  * prompt it is sized on is known (at once for a new question), without waiting for the claim. The SDK loads while
  * these are on the wire (runJob). The model is called only once the claim and the hold have both succeeded.
  */
-export function startSetup(job: Job, settings: ChannelSettings, route: Route, deps: WorkerDeps, deadlineAt: number, logFields: Record<string, unknown>, deliveryId: string, proceeds: boolean): JobSetup {
+export function startSetup(
+  job: Job,
+  settings: ChannelSettings,
+  route: Route,
+  deps: WorkerDeps,
+  deadlineAt: number,
+  logFields: Record<string, unknown>,
+  deliveryId: string,
+  proceeds: boolean,
+): JobSetup {
   const nowSeconds = Math.floor(deps.now() / 1000);
   // A job that is only told why not (stale, refused) or makes a task needs the claim alone.
   const answers = proceeds && job.thread?.kind !== "createTask";

@@ -17,7 +17,13 @@ export const PLACEHOLDER: Readonly<Record<PersonalDataKind, string>> = {
 };
 
 /** What each kind is called in a sentence. */
-export const KIND_NAMES: Readonly<Record<PersonalDataKind, string>> = { rrn: "주민등록번호", card: "카드번호", passport: "여권번호", driverLicence: "운전면허번호", account: "계좌번호" };
+export const KIND_NAMES: Readonly<Record<PersonalDataKind, string>> = {
+  rrn: "주민등록번호",
+  card: "카드번호",
+  passport: "여권번호",
+  driverLicence: "운전면허번호",
+  account: "계좌번호",
+};
 
 export type PersonalDataCounts = Partial<Record<PersonalDataKind, number>>;
 
@@ -38,7 +44,8 @@ const PASSPORT = /(?<![A-Za-z0-9])[MSRGD](?:\d{8}|\d{3}[A-Z]\d{4})(?![A-Za-z0-9]
 /** Driver's licences: region 11-28, then 2, 6 and 2 digits, with hyphens. */
 const LICENCE = /(?<![\d-])(?:1[1-9]|2[0-8])-\d{2}-\d{6}-\d{2}(?![\d-])/g;
 /** A bank account: 10 to 14 digits in 2 to 4 hyphenated groups, within a few words after a word that says so. */
-const ACCOUNT = /(계좌|입금|송금|이체|은행|국민|신한|우리|하나|농협|기업|카카오뱅크|토스뱅크|케이뱅크|새마을|우체국|수협|부산|대구|광주|경남|전북|제주|SC제일|씨티)([^\d\n]{0,20})(?<![\d-])(\d{2,7}(?:-\d{2,7}){1,3})(?![\d-])/g;
+const ACCOUNT =
+  /(계좌|입금|송금|이체|은행|국민|신한|우리|하나|농협|기업|카카오뱅크|토스뱅크|케이뱅크|새마을|우체국|수협|부산|대구|광주|경남|전북|제주|SC제일|씨티)([^\d\n]{0,20})(?<![\d-])(\d{2,7}(?:-\d{2,7}){1,3})(?![\d-])/g;
 
 const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 

@@ -65,7 +65,12 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
   // Where this channel's questions may go, in order (docs/operations.md, "Model endpoints").
   const route = channelRoute(config, job.channelId, settings.model);
   // The edge checked these against its settings; the worker holds to its own (they may differ during a deploy).
-  const refusal = config.tenantIds.length > 0 && !config.tenantIds.includes(job.tenantId) ? "tenant not allowed" : job.text.length > config.maxQuestionChars ? "question too long" : undefined;
+  const refusal =
+    config.tenantIds.length > 0 && !config.tenantIds.includes(job.tenantId)
+      ? "tenant not allowed"
+      : job.text.length > config.maxQuestionChars
+        ? "question too long"
+        : undefined;
   const setup = startSetup(job, settings, route, deps, deadlineAt, base, deps.deliveryId ?? randomUUID(), !stale && !refusal);
 
   // A cold container's longest step is the SDK's load, and it blocks: it starts once the job's first requests (the
@@ -81,7 +86,13 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
   let claimed = false;
   // A follow-up's answer arrives as new messages below the dialog's conversation; the rest replace the acknowledgement.
   const asNewMessages = job.thread?.kind === "followUp" || job.thread?.kind === "createTask";
-  const finish = async (outcome: Outcome, texts: string[], fields: Record<string, unknown> = {}, measurements: Record<string, Measurement | undefined> = {}, buttons?: DoorayAttachment[]) => {
+  const finish = async (
+    outcome: Outcome,
+    texts: string[],
+    fields: Record<string, unknown> = {},
+    measurements: Record<string, Measurement | undefined> = {},
+    buttons?: DoorayAttachment[],
+  ) => {
     const results = await deliver(job, texts, post, deadlineAt, { asNewMessages, buttons });
     const failed = results.find((result) => !result.ok);
     log(failed ? "error" : "info", "job.finished", {
@@ -92,10 +103,16 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
       postAttempts: results.reduce((sum, result) => sum + result.attempts, 0),
       ...(failed && !failed.ok ? { postError: failed.reason } : {}),
       ...fields,
-      ...outcomeMetrics(config.environmentName, outcome, measurements, Date.now(), { channelId: job.channelId, personalDataFound: Object.values((fields.personalData ?? {}) as Record<string, number>).reduce((sum, count) => sum + count, 0) }),
+      ...outcomeMetrics(config.environmentName, outcome, measurements, Date.now(), {
+        channelId: job.channelId,
+        personalDataFound: Object.values((fields.personalData ?? {}) as Record<string, number>).reduce((sum, count) => sum + count, 0),
+      }),
     });
     // From here on the on-failure path leaves this job alone, even if the run is stopped before the writes end.
-    if (claimed) bookkeeping.push(markFinished(deps.table, job.id, outcome, nowSeconds(), within).catch((error: unknown) => log("warn", "job.markFailed", { ...base, error })));
+    if (claimed)
+      bookkeeping.push(
+        markFinished(deps.table, job.id, outcome, nowSeconds(), within).catch((error: unknown) => log("warn", "job.markFailed", { ...base, error })),
+      );
     await Promise.all(bookkeeping);
   };
 
@@ -133,7 +150,11 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
   // The claim is ours: a hold placed beside it that will not be used is given back once its writes are done,
   // whichever delivery placed it (a second delivery of this job places the same hold, and never gives it back).
   const giveBackHold = (turn: PreparedTurn) =>
-    bookkeeping.push(turn.hold.then(() => giveBack(deps.table, job, turn.day, { jobId: job.id, tokens: turn.reservedTokens }, nowSeconds(), within, scopesOf(settings.budgets))).catch((error: unknown) => log("warn", "job.holdNotGivenBack", { ...base, error })));
+    bookkeeping.push(
+      turn.hold
+        .then(() => giveBack(deps.table, job, turn.day, { jobId: job.id, tokens: turn.reservedTokens }, nowSeconds(), within, scopesOf(settings.budgets)))
+        .catch((error: unknown) => log("warn", "job.holdNotGivenBack", { ...base, error })),
+    );
   const noEndpoint = route.endpoints.length === 0;
   if (prepared.ok && prepared.value && (!apiKey.ok || "missing" in apiKey.value || noEndpoint)) giveBackHold(prepared.value);
   if (!apiKey.ok) {
@@ -154,7 +175,10 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
   // block: a question holding personal data is refused before any model call, and holds nothing.
   if (prepared.value.personalData.blocked) {
     giveBackHold(prepared.value);
-    return finish("refused", [messages.personalDataBlocked(describeCounts(prepared.value.personalData.counts))], { reason: "personalData", personalData: prepared.value.personalData.counts });
+    return finish("refused", [messages.personalDataBlocked(describeCounts(prepared.value.personalData.counts))], {
+      reason: "personalData",
+      personalData: prepared.value.personalData.counts,
+    });
   }
 
   const reservation = await prepared.value.hold;
@@ -170,28 +194,51 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
     const fields = { scope: refused.scope, reservedTokens };
     // 다시 생성 replaced the answer with the acknowledgement: put the answer and its buttons back, with the reason.
     const kept = job.thread?.kind === "regenerate" ? keptAnswer(plan, text, config.messageMaxChars) : undefined;
-    if (kept !== undefined) return finish("refusedByBudget", [kept], fields, {}, await buttonsFor(plan.conversationId, plan.turn, job, deps, settings.dooray?.taskProject !== undefined));
+    if (kept !== undefined)
+      return finish(
+        "refusedByBudget",
+        [kept],
+        fields,
+        {},
+        await buttonsFor(plan.conversationId, plan.turn, job, deps, settings.dooray?.taskProject !== undefined),
+      );
     return finish("refusedByBudget", [text], fields);
   }
 
   // A tool round's next call holds its own share first, under a hold of its own (job id and round).
-  const reserveRound = (round: number, tokens: number) => reserve(deps.table, job, day, { jobId: `${job.id}.${round}`, tokens }, settings.budgets, nowSeconds(), within);
+  const reserveRound = (round: number, tokens: number) =>
+    reserve(deps.table, job, day, { jobId: `${job.id}.${round}`, tokens }, settings.budgets, nowSeconds(), within);
   const endpoints = {
     keyFor: (endpoint: ModelEndpoint) => (endpoint.unlisted ? Promise.resolve(unlistedKey) : listedEndpointKey(endpoint, deps)),
     cooldowns: readCooldownsNow,
     coolDown: (name: string, until: number) => coolDown(deps.table, name, until, within),
     awsEnv: deps.awsEnv,
   };
-  const result = await streamAnswer(job, prompt, post, deps, deadlineAt, { route: route, price: settings.price, endpoints, showProgress: !asNewMessages, tooling, reserveRound, firstReservedTokens: reservedTokens, personalData: { mode: settings.personalData, counts: { ...prepared.value.personalData.counts } } });
+  const result = await streamAnswer(job, prompt, post, deps, deadlineAt, {
+    route: route,
+    price: settings.price,
+    endpoints,
+    showProgress: !asNewMessages,
+    tooling,
+    reserveRound,
+    firstReservedTokens: reservedTokens,
+    personalData: { mode: settings.personalData, counts: { ...prepared.value.personalData.counts } },
+  });
   let used: TokenUsage | undefined;
   let usedTokens = 0;
   let costUSD = 0;
   for (const [round, call] of result.calls.entries()) {
     // What the call used: the endpoint's own count, else the bound of what was sent and what came back.
-    const callUsed = call.usage ?? (call.producedText === undefined ? undefined : { inputTokens: promptTokenBound(call.promptTexts), outputTokens: tokenBound(call.producedText) });
+    const callUsed =
+      call.usage ??
+      (call.producedText === undefined ? undefined : { inputTokens: promptTokenBound(call.promptTexts), outputTokens: tokenBound(call.producedText) });
     const callTokens = callUsed ? callUsed.inputTokens + callUsed.outputTokens : 0;
     if (callUsed) {
-      used = { inputTokens: (used?.inputTokens ?? 0) + callUsed.inputTokens, outputTokens: (used?.outputTokens ?? 0) + callUsed.outputTokens, cachedInputTokens: (used?.cachedInputTokens ?? 0) + (callUsed.cachedInputTokens ?? 0) };
+      used = {
+        inputTokens: (used?.inputTokens ?? 0) + callUsed.inputTokens,
+        outputTokens: (used?.outputTokens ?? 0) + callUsed.outputTokens,
+        cachedInputTokens: (used?.cachedInputTokens ?? 0) + (callUsed.cachedInputTokens ?? 0),
+      };
       costUSD += costOf(callUsed, call.price ?? settings.price);
     }
     usedTokens += callTokens;
@@ -199,7 +246,15 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
     if (callTokens > call.reservedTokens) log("warn", "job.usageAboveHold", { ...base, round, usedTokens: callTokens, reservedTokens: call.reservedTokens });
     const holdId = round === 0 ? job.id : `${job.id}.${round}`;
     bookkeeping.push(
-      settle(deps.table, job, day, { jobId: holdId, usedTokens: callTokens, reservedTokens: call.reservedTokens, answered: round === 0 && result.outcome === "answered" }, nowSeconds(), within, scopesOf(settings.budgets)).catch((error: unknown) => {
+      settle(
+        deps.table,
+        job,
+        day,
+        { jobId: holdId, usedTokens: callTokens, reservedTokens: call.reservedTokens, answered: round === 0 && result.outcome === "answered" },
+        nowSeconds(),
+        within,
+        scopesOf(settings.budgets),
+      ).catch((error: unknown) => {
         // The reservation then stays counted for the day: the budget errs on the safe side.
         log("warn", "job.settleFailed", { ...base, round, error });
       }),
@@ -224,7 +279,16 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
   return finish(
     result.outcome,
     result.texts,
-    { ...result.fields, reservedTokens: result.calls.reduce((sum, call) => sum + call.reservedTokens, 0), usedTokens, usageReported: result.calls.length > 0 && result.calls.every((call) => call.usage !== undefined), conversationId: plan.conversationId, turn: plan.turn, ...(job.thread ? { kind: job.thread.kind } : {}), ...(settings.profileName ? { profile: settings.profileName } : {}) },
+    {
+      ...result.fields,
+      reservedTokens: result.calls.reduce((sum, call) => sum + call.reservedTokens, 0),
+      usedTokens,
+      usageReported: result.calls.length > 0 && result.calls.every((call) => call.usage !== undefined),
+      conversationId: plan.conversationId,
+      turn: plan.turn,
+      ...(job.thread ? { kind: job.thread.kind } : {}),
+      ...(settings.profileName ? { profile: settings.profileName } : {}),
+    },
     measurementsOf(used, costUSD, result, result.allEndpointsFailed),
     buttons,
   );

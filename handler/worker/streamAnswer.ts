@@ -32,7 +32,12 @@ export function costOf(used: TokenUsage, price: Price): number {
 }
 
 /** The model calls' metrics: tokens (reported or estimated), their list-price cost, and the timings. */
-export function measurementsOf(used: TokenUsage | undefined, costUSD: number, result: Pick<Answered, "firstTextMs" | "modelMs">, allEndpointsFailed = false): Record<string, Measurement | undefined> {
+export function measurementsOf(
+  used: TokenUsage | undefined,
+  costUSD: number,
+  result: Pick<Answered, "firstTextMs" | "modelMs">,
+  allEndpointsFailed = false,
+): Record<string, Measurement | undefined> {
   return {
     InputTokens: used && { value: used.inputTokens, unit: "Count" },
     CachedInputTokens: used && { value: used.cachedInputTokens ?? 0, unit: "Count" },
@@ -89,7 +94,8 @@ export interface AnswerOptions {
   readonly firstReservedTokens: number;
 }
 
-const textsOf = (messages: readonly ChatMessage[]) => messages.map((message) => ("tool_calls" in message && message.tool_calls ? `${message.content}${JSON.stringify(message.tool_calls)}` : message.content));
+const textsOf = (messages: readonly ChatMessage[]) =>
+  messages.map((message) => ("tool_calls" in message && message.tool_calls ? `${message.content}${JSON.stringify(message.tool_calls)}` : message.content));
 
 /**
  * Streams the model's answer, replacing the acknowledgement as it grows, and returns the messages to deliver: the
@@ -98,13 +104,25 @@ const textsOf = (messages: readonly ChatMessage[]) => messages.map((message) => 
  * ends with the sources it used. Bounded by our deadline: the function's remaining time minus a margin, so the
  * person always hears back before Lambda stops us.
  */
-export async function streamAnswer(job: Job, prompt: ModelRequest["messages"], post: NonNullable<WorkerDeps["post"]>, deps: WorkerDeps, deadlineAt: number, options: AnswerOptions): Promise<Answered> {
+export async function streamAnswer(
+  job: Job,
+  prompt: ModelRequest["messages"],
+  post: NonNullable<WorkerDeps["post"]>,
+  deps: WorkerDeps,
+  deadlineAt: number,
+  options: AnswerOptions,
+): Promise<Answered> {
   const { config, log } = deps;
   const { tools, context, notice } = options.tooling;
   const budgetMs = Math.max(1_000, Math.min(config.modelTimeoutMs, deps.remainingMs() - DEADLINE_MARGIN_MS));
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), budgetMs);
-  const progress = new ProgressUpdates((message) => post(job.responseUrl, message, { ...PROGRESS_POST, deadlineAt }), config.progressIntervalMs, config.messageMaxChars, deps.now);
+  const progress = new ProgressUpdates(
+    (message) => post(job.responseUrl, message, { ...PROGRESS_POST, deadlineAt }),
+    config.progressIntervalMs,
+    config.messageMaxChars,
+    deps.now,
+  );
   const startedAt = deps.now();
   const calls: ModelCall[] = [];
   const found: Source[] = [];
@@ -119,7 +137,10 @@ export async function streamAnswer(job: Job, prompt: ModelRequest["messages"], p
   const endpointDeps: EndpointDeps = { ...options.endpoints, log, jobId: job.id, environmentName: config.environmentName, now: deps.now };
   // The endpoint that answered the last call, and what the closing line says of the endpoints.
   let answeredBy: string | undefined;
-  const endpointFields = () => ({ ...(answeredBy ? { endpoint: answeredBy } : {}), failovers: attempts.filter((attempt) => attempt.failed && attempt.failed !== "final").length });
+  const endpointFields = () => ({
+    ...(answeredBy ? { endpoint: answeredBy } : {}),
+    failovers: attempts.filter((attempt) => attempt.failed && attempt.failed !== "final").length,
+  });
   let toolsRan = false;
   let toolBytes = 0;
   // Tool results are masked in mask and block alike: a tool never sends a number whole (personalData.ts).
@@ -157,7 +178,17 @@ export async function streamAnswer(job: Job, prompt: ModelRequest["messages"], p
             // Neither the round nor a last call fits: said in words, after what the tools already did.
             const refusedBy = again.ok ? held : again;
             log("info", "job.toolRoundRefused", { jobId: job.id, round, scope: refusedBy.scope, reservedTokens });
-            return { outcome: "refusedByBudget", texts: [`${toolMessages.refusedAfterTools(round)}\n${messages.budgetExceeded(refusedBy, config.budgetTimeZone)}`], fields: { toolRounds: round, ...endpointFields() }, calls, producedText: undefined, modelMs: deps.now() - startedAt, firstTextMs: undefined, attempts, allEndpointsFailed: false };
+            return {
+              outcome: "refusedByBudget",
+              texts: [`${toolMessages.refusedAfterTools(round)}\n${messages.budgetExceeded(refusedBy, config.budgetTimeZone)}`],
+              fields: { toolRounds: round, ...endpointFields() },
+              calls,
+              producedText: undefined,
+              modelMs: deps.now() - startedAt,
+              firstTextMs: undefined,
+              attempts,
+              allEndpointsFailed: false,
+            };
           }
           log("info", "job.lastCallWithinBudget", { jobId: job.id, round, scope: held.scope, reservedTokens: lastTokens, droppedToolResults: within.dropped });
           conversation = within.messages;
@@ -188,11 +219,28 @@ export async function streamAnswer(job: Job, prompt: ModelRequest["messages"], p
         { ...config, ...(last ? { maxOutputTokens: last.outputTokens } : {}) },
         endpointDeps,
         attempts,
-        () => log("warn", "model.maxTokensFieldRefused", { jobId: job.id, sentInstead: "max_tokens", hint: "set MODEL_MAX_TOKENS_FIELD=max_tokens (cdktf.json openaiMaxTokensField)" }),
+        () =>
+          log("warn", "model.maxTokensFieldRefused", {
+            jobId: job.id,
+            sentInstead: "max_tokens",
+            hint: "set MODEL_MAX_TOKENS_FIELD=max_tokens (cdktf.json openaiMaxTokensField)",
+          }),
       );
       const asked = result.toolCalls.length > 0 && offered.length > 0 && context !== undefined;
       answeredBy = endpoint.name;
-      calls.push({ reservedTokens, promptTexts, usage: result.usage, producedText: result.text + result.toolCalls.map((call) => call.name + call.arguments).join(""), price: endpoint.price ? { input: endpoint.price.inputPerMillionTokens, output: endpoint.price.outputPerMillionTokens, ...(endpoint.price.cachedInputPerMillionTokens === undefined ? {} : { cachedInput: endpoint.price.cachedInputPerMillionTokens }) } : options.price });
+      calls.push({
+        reservedTokens,
+        promptTexts,
+        usage: result.usage,
+        producedText: result.text + result.toolCalls.map((call) => call.name + call.arguments).join(""),
+        price: endpoint.price
+          ? {
+              input: endpoint.price.inputPerMillionTokens,
+              output: endpoint.price.outputPerMillionTokens,
+              ...(endpoint.price.cachedInputPerMillionTokens === undefined ? {} : { cachedInput: endpoint.price.cachedInputPerMillionTokens }),
+            }
+          : options.price,
+      });
       if (!asked) {
         const modelMs = deps.now() - startedAt;
         const timing = { modelMs, firstTextMs: firstTextAt === undefined ? undefined : firstTextAt - startedAt };
@@ -209,17 +257,43 @@ export async function streamAnswer(job: Job, prompt: ModelRequest["messages"], p
           ...(guarded && anyFound(guarded.counts) ? { personalData: guarded.counts } : {}),
           ...(config.logPrompts ? { answer: result.text } : {}),
         };
-        if (answer.trim() === "") return { outcome: "emptyAnswer", texts: [messages.emptyAnswer], fields, calls, producedText: "", ...timing, attempts, allEndpointsFailed: false };
+        if (answer.trim() === "")
+          return { outcome: "emptyAnswer", texts: [messages.emptyAnswer], fields, calls, producedText: "", ...timing, attempts, allEndpointsFailed: false };
         const cited = citations(read, found).map((source) => ({ ...source, title: plainTitle(source.title, linkHosts) }));
         const masked = guarded && anyFound(guarded.counts) ? messages.personalDataMasked(describeCounts(guarded.counts)) : "";
         const footer = [cited.length > 0 ? toolMessages.sources(cited) : "", notice ?? "", last?.note ?? "", masked].filter(Boolean).join("\n\n");
-        const texts = answerMessages(footer ? `${answer}\n\n${footer}` : answer, config.messageMaxChars, result.finishReason === "length" ? messages.cutOffNote : undefined);
+        const texts = answerMessages(
+          footer ? `${answer}\n\n${footer}` : answer,
+          config.messageMaxChars,
+          result.finishReason === "length" ? messages.cutOffNote : undefined,
+        );
         // What is kept (follow-ups, 채널에 공유, 할 일로 만들기) is the screened answer, with the places it drew on.
-        const places = [...new Set(citations(read, found).map((source) => source.place).filter((place): place is string => Boolean(place)))];
-        return { outcome: "answered", texts, fields, calls, producedText: answer, ...(places.length > 0 ? { places } : {}), ...timing, attempts, allEndpointsFailed: false };
+        const places = [
+          ...new Set(
+            citations(read, found)
+              .map((source) => source.place)
+              .filter((place): place is string => Boolean(place)),
+          ),
+        ];
+        return {
+          outcome: "answered",
+          texts,
+          fields,
+          calls,
+          producedText: answer,
+          ...(places.length > 0 ? { places } : {}),
+          ...timing,
+          attempts,
+          allEndpointsFailed: false,
+        };
       }
       // The tools run while the message says what the bot is looking up.
-      if (options.showProgress) await post(job.responseUrl, { text: toolMessages.lookingUp(result.toolCalls.map((call) => call.name)), responseType: "ephemeral", replaceOriginal: true }, { ...PROGRESS_POST, deadlineAt });
+      if (options.showProgress)
+        await post(
+          job.responseUrl,
+          { text: toolMessages.lookingUp(result.toolCalls.map((call) => call.name)), responseType: "ephemeral", replaceOriginal: true },
+          { ...PROGRESS_POST, deadlineAt },
+        );
       const toolRound = await runToolRound(result.text, result.toolCalls, context, log, job.id, toolBytes, guardToolResult);
       toolBytes = toolRound.bytes;
       toolsRan = true;
@@ -231,15 +305,18 @@ export async function streamAnswer(job: Job, prompt: ModelRequest["messages"], p
     const allFailed = error instanceof AllEndpointsFailed;
     const cause = allFailed ? error.last : error;
     const failure = classifyModelError(cause, { deadlinePassed: deadline.signal.aborted, streamStarted: partial !== "" });
-    log("warn", "job.modelError", { jobId: job.id, failure, modelMs: deps.now() - startedAt, error: describeModelError(cause, config.logPrompts), ...(allFailed ? { allEndpointsFailed: true } : {}) });
+    log("warn", "job.modelError", {
+      jobId: job.id,
+      failure,
+      modelMs: deps.now() - startedAt,
+      error: describeModelError(cause, config.logPrompts),
+      ...(allFailed ? { allEndpointsFailed: true } : {}),
+    });
     // What already arrived is kept: the person sees the partial answer and why it stopped. A channel kept in Korea is
     // told that the endpoints abroad were not tried.
     const shown = screen(partial);
     const said = options.route.excluded > 0 && partial === "" ? `${failureMessage(failure)}\n${messages.keptInKorea}` : failureMessage(failure);
-    const texts =
-      partial.trim() === ""
-        ? [said]
-        : answerMessages(shown, config.messageMaxChars, `⚠️ ${failureMessage(failure)}`);
+    const texts = partial.trim() === "" ? [said] : answerMessages(shown, config.messageMaxChars, `⚠️ ${failureMessage(failure)}`);
     // A call that failed before its first words gives its whole reservation back; a partial answer is charged.
     const failedCall = { ...pending, usage: undefined, producedText: partial === "" ? undefined : partial, price: options.price };
     return {

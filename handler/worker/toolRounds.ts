@@ -22,24 +22,58 @@ export interface ToolRound {
  * Runs the calls of one round, one after another (Dooray's bucket is small), and logs each by name, outcome,
  * item count and time: never its arguments or its result, which are company data.
  */
-export async function runToolRound(text: string, calls: readonly ToolCall[], context: ToolContext, log: Logger, jobId: string, bytesSoFar = 0, guard: (content: string) => string = (content) => content): Promise<ToolRound & { readonly bytes: number }> {
+export async function runToolRound(
+  text: string,
+  calls: readonly ToolCall[],
+  context: ToolContext,
+  log: Logger,
+  jobId: string,
+  bytesSoFar = 0,
+  guard: (content: string) => string = (content) => content,
+): Promise<ToolRound & { readonly bytes: number }> {
   let bytes = bytesSoFar;
-  const round: ToolRound = { messages: [{ role: "assistant", content: text, tool_calls: calls.map((call) => ({ id: call.id, type: "function" as const, function: { name: call.name, arguments: call.arguments } })) }], found: [], read: [] };
+  const round: ToolRound = {
+    messages: [
+      {
+        role: "assistant",
+        content: text,
+        tool_calls: calls.map((call) => ({ id: call.id, type: "function" as const, function: { name: call.name, arguments: call.arguments } })),
+      },
+    ],
+    found: [],
+    read: [],
+  };
   for (const [index, call] of calls.entries()) {
     const startedAt = Date.now();
     const result =
       index < MAX_CALLS_PER_ROUND
         ? await runTool(call.name, call.arguments, context)
-        : { content: JSON.stringify({ error: `at most ${MAX_CALLS_PER_ROUND} tool calls at once` }), sources: [], read: false, failure: "badArguments" as const };
+        : {
+            content: JSON.stringify({ error: `at most ${MAX_CALLS_PER_ROUND} tool calls at once` }),
+            sources: [],
+            read: false,
+            failure: "badArguments" as const,
+          };
     // Past the question's total, a result is not added: the model is told to answer from what it has.
     const size = Buffer.byteLength(result.content, "utf8");
     if (!result.failure && bytes + size > MAX_JOB_TOOL_RESULT_BYTES) {
       log("info", "tool.resultsCapped", { jobId, tool: call.name, bytes, limit: MAX_JOB_TOOL_RESULT_BYTES });
-      round.messages.push({ role: "tool", tool_call_id: call.id, content: JSON.stringify({ error: "this question has read as much as it may; answer from what you already have" }) });
+      round.messages.push({
+        role: "tool",
+        tool_call_id: call.id,
+        content: JSON.stringify({ error: "this question has read as much as it may; answer from what you already have" }),
+      });
       continue;
     }
     bytes += size;
-    log(result.failure ? "warn" : "info", "tool.called", { jobId, tool: (TOOL_NAMES as readonly string[]).includes(call.name) ? call.name : "unknown", ok: !result.failure, ...(result.failure ? { failure: result.failure } : {}), items: result.sources.length, durationMs: Date.now() - startedAt });
+    log(result.failure ? "warn" : "info", "tool.called", {
+      jobId,
+      tool: (TOOL_NAMES as readonly string[]).includes(call.name) ? call.name : "unknown",
+      ok: !result.failure,
+      ...(result.failure ? { failure: result.failure } : {}),
+      items: result.sources.length,
+      durationMs: Date.now() - startedAt,
+    });
     (result.read ? round.read : round.found).push(...result.sources);
     // What the model reads of a tool result has passed the personal-data guard.
     round.messages.push({ role: "tool", tool_call_id: call.id, content: guard(result.content) });
@@ -57,7 +91,12 @@ export const MIN_LAST_ANSWER_TOKENS = 256;
  * oldest first until the prompt and at least MIN_LAST_ANSWER_TOKENS of answer fit in what is left, and the answer
  * capped to the rest. Undefined when even the question alone does not fit.
  */
-export function lastCallWithin(conversation: readonly ChatMessage[], left: number, maxOutputTokens: number, bound: (messages: readonly ChatMessage[]) => number): { messages: ChatMessage[]; outputTokens: number; dropped: number } | undefined {
+export function lastCallWithin(
+  conversation: readonly ChatMessage[],
+  left: number,
+  maxOutputTokens: number,
+  bound: (messages: readonly ChatMessage[]) => number,
+): { messages: ChatMessage[]; outputTokens: number; dropped: number } | undefined {
   const messages = [...conversation];
   let dropped = 0;
   for (let at = 0; at < messages.length && bound(messages) + MIN_LAST_ANSWER_TOKENS > left; at++) {

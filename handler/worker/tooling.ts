@@ -17,7 +17,13 @@ export interface Tooling {
   readonly notice: string | undefined;
 }
 
-export async function toolingFor(scope: ToolContext["scope"] | undefined, job: Job, deadlineAt: number, deps: WorkerDeps, base: Record<string, unknown>): Promise<Tooling> {
+export async function toolingFor(
+  scope: ToolContext["scope"] | undefined,
+  job: Job,
+  deadlineAt: number,
+  deps: WorkerDeps,
+  base: Record<string, unknown>,
+): Promise<Tooling> {
   const tools = toolsFor(scope);
   if (!scope || tools.length === 0) return { tools: [], context: undefined, notice: undefined };
   const token = await deps.secrets.doorayApiToken().catch((error: unknown) => {
@@ -31,9 +37,29 @@ export async function toolingFor(scope: ToolContext["scope"] | undefined, job: J
   const rest = doorayRest(deps.config.doorayRestUrl, token, deadlineAt);
   const asker = await askerScope(scope, memberIdOf(job.userId), rest);
   const count = (left: { projects: readonly string[]; wikis: readonly string[] }) => left.projects.length + left.wikis.length;
-  deps.log("info", "tools.access", { ...base, allowed: asker.scope.projects.length + asker.scope.wikis.length, notMember: count(asker.notMember), unchecked: count(asker.unchecked) });
-  const notice = [count(asker.notMember) > 0 ? toolMessages.notMember(asker.notMember) : "", count(asker.unchecked) > 0 ? toolMessages.membershipUnchecked(asker.unchecked) : ""].filter(Boolean).join("\n") || undefined;
+  deps.log("info", "tools.access", {
+    ...base,
+    allowed: asker.scope.projects.length + asker.scope.wikis.length,
+    notMember: count(asker.notMember),
+    unchecked: count(asker.unchecked),
+  });
+  const notice =
+    [
+      count(asker.notMember) > 0 ? toolMessages.notMember(asker.notMember) : "",
+      count(asker.unchecked) > 0 ? toolMessages.membershipUnchecked(asker.unchecked) : "",
+    ]
+      .filter(Boolean)
+      .join("\n") || undefined;
   const allowed = toolsFor(asker.scope);
   if (allowed.length === 0) return { tools: [], context: undefined, notice };
-  return { tools: allowed, context: { scope: asker.scope, rest, placeName: (kind, id) => (kind === "wiki" ? wikiNameOf(id) : undefined), tenantDomain: linkDomainOf(job, deps.config.responseUrlHosts) }, notice };
+  return {
+    tools: allowed,
+    context: {
+      scope: asker.scope,
+      rest,
+      placeName: (kind, id) => (kind === "wiki" ? wikiNameOf(id) : undefined),
+      tenantDomain: linkDomainOf(job, deps.config.responseUrlHosts),
+    },
+    notice,
+  };
 }

@@ -69,9 +69,5 @@ function buildBundle(entry: FunctionEntry, file: string): HandlerBundle {
 /** The files of one function's package: the bundle (and the edge's lazy handlers), and a package.json that pins them to CommonJS wherever they sit. */
 export function handlerPackageFiles(entry: FunctionEntry): { path: string; content: Buffer }[] {
   const lazy = entry === "edge" ? EDGE_LAZY_HANDLERS.map((file) => ({ path: `${file}.js`, content: buildHandlerBundle(entry, file).code })) : [];
-  return [
-    { path: "index.js", content: buildHandlerBundle(entry).code },
-    ...lazy,
-    { path: "package.json", content: Buffer.from('{"type":"commonjs"}\n') },
-  ];
+  return [{ path: "index.js", content: buildHandlerBundle(entry).code }, ...lazy, { path: "package.json", content: Buffer.from('{"type":"commonjs"}\n') }];
 }

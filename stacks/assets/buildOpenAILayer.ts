@@ -33,7 +33,10 @@ function buildLayerFiles(): { path: string; content: Buffer }[] {
   const dir = "nodejs/node_modules/openai";
   return [
     { path: `${dir}/index.js`, content: Buffer.from(result.outputFiles[0]!.contents) },
-    { path: `${dir}/package.json`, content: Buffer.from(JSON.stringify({ name: "openai", version, license, main: "index.js", type: "commonjs" }, null, 2) + "\n") },
+    {
+      path: `${dir}/package.json`,
+      content: Buffer.from(JSON.stringify({ name: "openai", version, license, main: "index.js", type: "commonjs" }, null, 2) + "\n"),
+    },
     { path: `${dir}/LICENSE`, content: readFileSync(join(packageDir, "LICENSE")) },
   ];
 }

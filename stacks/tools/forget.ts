@@ -28,10 +28,12 @@ async function main(argv: string[]): Promise<void> {
   console.error(`settings: ${settings.source}`);
   const env = parseEnvironments(settings.environments).find((candidate) => candidate.name === environment);
   if (!env) throw new UsageError(`no environment "${environment}" in the settings`);
-  if (!process.env.AWS_ACCESS_KEY_ID || !process.env.AWS_SECRET_ACCESS_KEY) throw new UsageError(`AWS credentials are not in the environment (account ${env.accountId} expected)`);
+  if (!process.env.AWS_ACCESS_KEY_ID || !process.env.AWS_SECRET_ACCESS_KEY)
+    throw new UsageError(`AWS credentials are not in the environment (account ${env.accountId} expected)`);
   const awsEnv = { ...process.env, AWS_REGION: env.region };
   const account = await callerAccount(awsEnv);
-  if (account !== env.accountId) throw new UsageError(`these credentials are for account ${account}, but environment ${env.name} deploys to ${env.accountId}; nothing was deleted`);
+  if (account !== env.accountId)
+    throw new UsageError(`these credentials are for account ${account}, but environment ${env.name} deploys to ${env.accountId}; nothing was deleted`);
   const table = `dooray-gpt-${env.name}`;
   // Every job issued before the mark ends within the worker's timeout; a little more covers clocks and delivery.
   const waitSeconds = waitArg === undefined ? env.worker.timeoutSeconds + 10 : Number(waitArg);
@@ -56,7 +58,9 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     process.exit(2);
   }
   if (error instanceof AwsCallError) {
-    console.error(`${error.service} ${error.code === "NetworkError" ? "could not be reached" : `refused: ${error.code} (HTTP ${error.status})`}; what was deleted before stays deleted, and running the command again finishes the rest`);
+    console.error(
+      `${error.service} ${error.code === "NetworkError" ? "could not be reached" : `refused: ${error.code} (HTTP ${error.status})`}; what was deleted before stays deleted, and running the command again finishes the rest`,
+    );
     process.exit(1);
   }
   console.error(`failed: ${error instanceof Error ? error.name : "error"}`);

@@ -23,7 +23,9 @@ function principals(value: unknown): string[] {
   if (value === undefined || value === null) return [];
   if (typeof value === "string") return [value === "*" ? "*" : value];
   if (typeof value !== "object") return [String(value)];
-  return Object.entries(value as Record<string, unknown>).flatMap(([kind, ids]) => list(ids).map((id) => (kind === "AWS" && id === "*" ? "*" : `${kind} ${id}`)));
+  return Object.entries(value as Record<string, unknown>).flatMap(([kind, ids]) =>
+    list(ids).map((id) => (kind === "AWS" && id === "*" ? "*" : `${kind} ${id}`)),
+  );
 }
 
 /** A policy's statements, or undefined when the document is not known before apply or is not a policy. */
@@ -70,12 +72,15 @@ export function widenings(statement: Statement, ownAccounts: readonly string[], 
   const wildActions = statement.Action.filter((action) => action === "*" || /:\*$/.test(action));
   // A key policy's own account administering the key (kms:* for the root) is how every key is kept manageable.
   const ownRoot = (principal: string) => ownAccounts.some((account) => principal === `AWS arn:aws:iam::${account}:root` || principal === `AWS ${account}`);
-  if (wildActions.length > 0 && !(kind === "resource" && statement.Principal.length > 0 && statement.Principal.every(ownRoot))) found.push(`grants ${wildActions.join(", ")}`);
+  if (wildActions.length > 0 && !(kind === "resource" && statement.Principal.length > 0 && statement.Principal.every(ownRoot)))
+    found.push(`grants ${wildActions.join(", ")}`);
   if (statement.NotAction.length > 0) found.push(`grants every action but ${statement.NotAction.join(", ")}`);
-  if (kind === "identity" && statement.Resource.includes("*") && !statement.Action.every((action) => RESOURCELESS.has(action))) found.push("on every resource (*)");
+  if (kind === "identity" && statement.Resource.includes("*") && !statement.Action.every((action) => RESOURCELESS.has(action)))
+    found.push("on every resource (*)");
   if (statement.NotResource.length > 0) found.push(`on every resource but ${statement.NotResource.join(", ")}`);
   for (const principal of statement.Principal) {
-    if (principal === "*" || principal.startsWith("everyone but")) found.push(statement.Condition ? `to anyone (only if ${JSON.stringify(statement.Condition)})` : "to anyone (public)");
+    if (principal === "*" || principal.startsWith("everyone but"))
+      found.push(statement.Condition ? `to anyone (only if ${JSON.stringify(statement.Condition)})` : "to anyone (public)");
     const account = /^AWS (?:arn:aws[\w-]*:(?:iam|sts)::)?(\d{12})\b/.exec(principal)?.[1];
     if (account && !ownAccounts.includes(account)) found.push(`to another account (${account})`);
   }

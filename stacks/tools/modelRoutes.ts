@@ -8,7 +8,15 @@ export interface ModelRoute {
   readonly channelId: string | undefined;
   readonly name: string | undefined;
   readonly residency: Residency | undefined;
-  readonly endpoints: readonly { readonly name: string; readonly host: string; readonly model: string; readonly residency: Residency; readonly auth: string; readonly keySecret: string | undefined; readonly isDefault: boolean }[];
+  readonly endpoints: readonly {
+    readonly name: string;
+    readonly host: string;
+    readonly model: string;
+    readonly residency: Residency;
+    readonly auth: string;
+    readonly keySecret: string | undefined;
+    readonly isDefault: boolean;
+  }[];
 }
 
 /**
@@ -19,7 +27,9 @@ export interface ModelRoute {
 export function modelRoutesOf(worker: Record<string, string> | undefined): ModelRoute[] | undefined {
   if (!worker?.BOT_MODEL) return undefined;
   try {
-    const listed = worker.MODEL_ENDPOINTS ? parseModelEndpoints(JSON.parse(worker.MODEL_ENDPOINTS), { inlineKeys: false, at: "MODEL_ENDPOINTS", strictResidency: false }) : [];
+    const listed = worker.MODEL_ENDPOINTS
+      ? parseModelEndpoints(JSON.parse(worker.MODEL_ENDPOINTS), { inlineKeys: false, at: "MODEL_ENDPOINTS", strictResidency: false })
+      : [];
     const profiles = parseChannelProfiles(JSON.parse(worker.CHANNEL_PROFILES ?? "{}"), MAX_DAILY_TOKENS);
     const defaultResidency = worker.MODEL_RESIDENCY === "kr" || worker.MODEL_RESIDENCY === "global" ? worker.MODEL_RESIDENCY : undefined;
     const describe = (endpoint: ModelEndpoint) => ({
@@ -49,12 +59,18 @@ export function formatModelRoutes(routes: readonly ModelRoute[]): string[] {
     const who = route.channelId ? `channel ${route.channelId}${route.name ? ` (${route.name})` : ""}` : "by default";
     const kept = route.residency === "kr" ? ", kept in Korea" : "";
     const endpoints = route.endpoints.map((endpoint, index) => {
-      const where = endpoint.residency === "kr" ? "in Korea (kr)" : endpoint.isDefault ? "the openai SDK's default: OpenAI's public API, outside Korea" : "may process outside Korea (global)";
+      const where =
+        endpoint.residency === "kr"
+          ? "in Korea (kr)"
+          : endpoint.isDefault
+            ? "the openai SDK's default: OpenAI's public API, outside Korea"
+            : "may process outside Korea (global)";
       const auth = endpoint.auth === "aws" ? "the worker's own role (SigV4)" : endpoint.keySecret ? `key in secret ${endpoint.keySecret}` : "a key";
       return `${route.endpoints.length > 1 ? `${index + 1}. ` : ""}${endpoint.residency === "kr" ? "" : "⚠ "}${endpoint.host} (${where}), model ${endpoint.model}, ${auth}`;
     });
     lines.push(`  - ${who}${kept}: ${endpoints.length > 0 ? endpoints.join(" → ") : "⚠ no endpoint: every question is refused"}`);
   }
-  if (routes.every((route) => route.endpoints.every((endpoint) => endpoint.isDefault))) lines.push("  - set modelEndpoints for endpoints in Korea, or openaiBaseUrl for another one (docs/operations.md, \"Model endpoints\")");
+  if (routes.every((route) => route.endpoints.every((endpoint) => endpoint.isDefault)))
+    lines.push('  - set modelEndpoints for endpoints in Korea, or openaiBaseUrl for another one (docs/operations.md, "Model endpoints")');
   return lines;
 }

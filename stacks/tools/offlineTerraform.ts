@@ -124,7 +124,11 @@ export function planOffline(stackDir: string, variables: Record<string, string> 
 }
 
 export interface PlanJson {
-  readonly resource_changes: { address: string; type: string; change: { actions: string[]; after: Record<string, unknown>; after_unknown?: Record<string, unknown> } }[];
+  readonly resource_changes: {
+    address: string;
+    type: string;
+    change: { actions: string[]; after: Record<string, unknown>; after_unknown?: Record<string, unknown> };
+  }[];
   readonly planned_values: unknown;
   readonly variables?: Record<string, { value: unknown }>;
 }

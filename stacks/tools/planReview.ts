@@ -50,7 +50,12 @@ export interface PlanReview {
   readonly fingerprint: string;
 }
 
-type Change = PlanJson["resource_changes"][number]["change"] & { before?: Record<string, unknown> | null; before_sensitive?: unknown; after_sensitive?: unknown; replace_paths?: (string | number)[][] };
+type Change = PlanJson["resource_changes"][number]["change"] & {
+  before?: Record<string, unknown> | null;
+  before_sensitive?: unknown;
+  after_sensitive?: unknown;
+  replace_paths?: (string | number)[][];
+};
 type Entry = { address: string; type: string; change: Change; action_reason?: string };
 
 const ORDER: readonly ChangeAction[] = ["replace", "delete", "forget", "create", "update"];
@@ -62,7 +67,10 @@ export function actionOf(actions: readonly string[]): ChangeAction | undefined {
   return undefined; // no-op, read
 }
 
-const sideOf = (values: unknown, unknown: unknown): Side => ({ values: (values ?? {}) as Record<string, unknown>, unknown: (unknown ?? {}) as Record<string, unknown> });
+const sideOf = (values: unknown, unknown: unknown): Side => ({
+  values: (values ?? {}) as Record<string, unknown>,
+  unknown: (unknown ?? {}) as Record<string, unknown>,
+});
 
 /** Attributes every update recomputes; naming them would only hide the real change. */
 const RECOMPUTED = new Set(["last_modified", "qualified_arn", "qualified_invoke_arn", "version", "code_sha256", "source_code_size", "tags_all"]);
@@ -74,7 +82,11 @@ export function changedAttributes(change: Change): string[] {
   const after = change.after ?? {};
   const unknown = change.after_unknown ?? {};
   const names = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...names].filter((name) => !RECOMPUTED.has(name) && (unknown[name] === true ? before[name] !== null && before[name] !== undefined : !same(before[name], after[name]))).sort();
+  return [...names]
+    .filter(
+      (name) => !RECOMPUTED.has(name) && (unknown[name] === true ? before[name] !== null && before[name] !== undefined : !same(before[name], after[name])),
+    )
+    .sort();
 }
 
 function variablesOf(values: Record<string, unknown> | null | undefined): Record<string, unknown> {
@@ -95,10 +107,19 @@ function functionDetail(change: Change, attributes: string[]): string {
   if (attributes.includes("environment")) {
     const [was, now] = [variablesOf(before), variablesOf(after)];
     const names = [...new Set([...Object.keys(was), ...Object.keys(now)])].sort();
-    const hidden = (name: string) => isSensitive(change.before_sensitive, ["environment", 0, "variables", name]) || isSensitive(change.after_sensitive, ["environment", 0, "variables", name]) || SECRET_LOOKING.test(name);
+    const hidden = (name: string) =>
+      isSensitive(change.before_sensitive, ["environment", 0, "variables", name]) ||
+      isSensitive(change.after_sensitive, ["environment", 0, "variables", name]) ||
+      SECRET_LOOKING.test(name);
     // A new or removed variable is named only: nothing says what its value means. A changed one shows both values.
     const described = names.flatMap((name) =>
-      !(name in was) ? [`+${name}`] : !(name in now) ? [`-${name}`] : same(was[name], now[name]) ? [] : [hidden(name) ? `~${name}` : `~${name}: ${shownValue(was[name])} → ${shownValue(now[name])}`],
+      !(name in was)
+        ? [`+${name}`]
+        : !(name in now)
+          ? [`-${name}`]
+          : same(was[name], now[name])
+            ? []
+            : [hidden(name) ? `~${name}` : `~${name}: ${shownValue(was[name])} → ${shownValue(now[name])}`],
     );
     parts.push(`environment: ${described.length > 0 ? described.map(code).join(", ") : "(values known after apply)"}`);
   }
@@ -149,7 +170,11 @@ function policyChanges(entry: Entry): string[] {
   const change = entry.change;
   return changedAttributes(change)
     .filter((name) => POLICY_ATTRIBUTES.has(name))
-    .flatMap((name) => policyDiff((change.before ?? {})[name], (change.after ?? {})[name], (change.after_unknown as Record<string, unknown> | undefined)?.[name] !== true).map((line) => `${entry.address} ${name}: ${line}`));
+    .flatMap((name) =>
+      policyDiff((change.before ?? {})[name], (change.after ?? {})[name], (change.after_unknown as Record<string, unknown> | undefined)?.[name] !== true).map(
+        (line) => `${entry.address} ${name}: ${line}`,
+      ),
+    );
 }
 
 function describe(entry: Entry, action: ChangeAction): string {
@@ -181,19 +206,22 @@ export function planFingerprint(plan: PlanJson): string {
     .filter((entry) => actionOf(entry.change.actions) !== undefined)
     .map((entry) => [entry.address, entry.change.actions, entry.change.before ?? null, entry.change.after ?? null, entry.change.after_unknown ?? null]);
   const outputs = (plan as { output_changes?: unknown }).output_changes ?? {};
-  return createHash("sha256").update(JSON.stringify([changing, outputs])).digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify([changing, outputs]))
+    .digest("hex");
 }
 
 /** The stack a plan belongs to: stacks tag every resource with their environment (default_tags). */
 export function stackOfPlan(plan: PlanJson): string | undefined {
-  const tags = (plan as { configuration?: { provider_config?: { aws?: { expressions?: { default_tags?: { tags?: { constant_value?: Record<string, string> } }[] } } } } }).configuration?.provider_config?.aws?.expressions
-    ?.default_tags?.[0]?.tags?.constant_value;
+  const tags = (
+    plan as { configuration?: { provider_config?: { aws?: { expressions?: { default_tags?: { tags?: { constant_value?: Record<string, string> } }[] } } } } }
+  ).configuration?.provider_config?.aws?.expressions?.default_tags?.[0]?.tags?.constant_value;
   return tags?.Environment ? `dooray-gpt-${tags.Environment}` : undefined;
 }
 
 export function allowedAccountsOfPlan(plan: PlanJson): string[] {
-  const ids = (plan as { configuration?: { provider_config?: { aws?: { expressions?: { allowed_account_ids?: { constant_value?: string[] | null } } } } } }).configuration?.provider_config?.aws?.expressions?.allowed_account_ids
-    ?.constant_value;
+  const ids = (plan as { configuration?: { provider_config?: { aws?: { expressions?: { allowed_account_ids?: { constant_value?: string[] | null } } } } } })
+    .configuration?.provider_config?.aws?.expressions?.allowed_account_ids?.constant_value;
   return Array.isArray(ids) ? ids : [];
 }
 
@@ -208,7 +236,14 @@ export function reviewPlan(plan: PlanJson, stack = stackOfPlan(plan) ?? "this st
       continue;
     }
     counts[action]++;
-    const change: ResourceChange = { action, address: entry.address, type: entry.type, name: nameOf(entry.change), detail: describe(entry, action), policyChanges: policyChanges(entry) };
+    const change: ResourceChange = {
+      action,
+      address: entry.address,
+      type: entry.type,
+      name: nameOf(entry.change),
+      detail: describe(entry, action),
+      policyChanges: policyChanges(entry),
+    };
     changes.push(change);
     const [before, after] = [sideOf(entry.change.before, undefined), sideOf(entry.change.after, entry.change.after_unknown)];
     for (const rule of brokenRules(entry.type, action, before, after)) losses.push({ change, rule });
@@ -217,7 +252,11 @@ export function reviewPlan(plan: PlanJson, stack = stackOfPlan(plan) ?? "this st
   losses.sort((a, b) => ORDER.indexOf(a.change.action) - ORDER.indexOf(b.change.action) || a.change.address.localeCompare(b.change.address));
   const drift = ((plan as { resource_drift?: Entry[] }).resource_drift ?? []).map((entry) => ({
     address: entry.address,
-    detail: entry.change.actions.includes("delete") ? "deleted outside Terraform" : changedAttributes(entry.change).map((name) => attributeDetail(entry.change, name)).join(", ") || "changed outside Terraform",
+    detail: entry.change.actions.includes("delete")
+      ? "deleted outside Terraform"
+      : changedAttributes(entry.change)
+          .map((name) => attributeDetail(entry.change, name))
+          .join(", ") || "changed outside Terraform",
   }));
   return { stack, counts, changes, losses, widened: widenedAccess(plan, stack), drift, fingerprint: planFingerprint(plan) };
 }
@@ -225,7 +264,10 @@ export function reviewPlan(plan: PlanJson, stack = stackOfPlan(plan) ?? "this st
 /** The plan's "before" as a plan: what is deployed now (nothing it creates; the rest as it was). */
 function priorOf(plan: PlanJson): PlanJson {
   const deployed = (plan.resource_changes as Entry[]).filter((entry) => entry.change.before);
-  return { ...plan, resource_changes: deployed.map((entry) => ({ ...entry, change: { ...entry.change, actions: ["no-op"], after: entry.change.before, after_unknown: {} } })) } as PlanJson;
+  return {
+    ...plan,
+    resource_changes: deployed.map((entry) => ({ ...entry, change: { ...entry.change, actions: ["no-op"], after: entry.change.before, after_unknown: {} } })),
+  } as PlanJson;
 }
 
 /**
@@ -284,11 +326,12 @@ export function formatComment(review: PlanReview, plan: PlanJson, options: Comme
     "",
     ...provenance(options),
   ];
-  if (review.losses.length === 0 && review.widened.length === 0) head.push("✅ Nothing that holds data is deleted, replaced or forgotten, no protection, retention or key access is weakened, and no access is widened.");
+  if (review.losses.length === 0 && review.widened.length === 0)
+    head.push("✅ Nothing that holds data is deleted, replaced or forgotten, no protection, retention or key access is weakened, and no access is widened.");
   else {
     head.push(
       gateFails(review, options.allowDestroy)
-        ? "⛔ **This plan loses data, cuts off access or widens it (below). The review gate stops it.** If that is what you mean, re-run the review with `--allow-destroy` (in pull requests: the `allow-destroy` label), after reading docs/operations.md, \"What the gate blocks\"."
+        ? '⛔ **This plan loses data, cuts off access or widens it (below). The review gate stops it.** If that is what you mean, re-run the review with `--allow-destroy` (in pull requests: the `allow-destroy` label), after reading docs/operations.md, "What the gate blocks".'
         : "⚠️ **This plan loses data, cuts off access or widens it (below); `--allow-destroy` was given, so the gate lets it pass.**",
     );
     for (const loss of review.losses) head.push(`- ${ICON[loss.change.action]} ${escapeCell(lossLine(loss, false))}`);
@@ -300,8 +343,12 @@ export function formatComment(review: PlanReview, plan: PlanJson, options: Comme
     for (const flag of standing) head.push(`- ⚠ ${escapeCell(flag)}`);
   }
   head.push("");
-  const rows = review.changes.length === 0 ? ["No changes: the deployed resources match the configuration."] : ["| change | resource | name | what changes |", "| --- | --- | --- | --- |"];
-  for (const change of review.changes) rows.push(`| ${ICON[change.action]} | ${code(change.address)} | ${change.name ? escapeCell(change.name) : ""} | ${escapeCell(change.detail)} |`);
+  const rows =
+    review.changes.length === 0
+      ? ["No changes: the deployed resources match the configuration."]
+      : ["| change | resource | name | what changes |", "| --- | --- | --- | --- |"];
+  for (const change of review.changes)
+    rows.push(`| ${ICON[change.action]} | ${code(change.address)} | ${change.name ? escapeCell(change.name) : ""} | ${escapeCell(change.detail)} |`);
   const policyLines = review.changes.flatMap((change) => change.policyChanges);
   if (policyLines.length > 0) rows.push("", "#### Policy changes, statement by statement", "", fenced(policyLines.join("\n")));
   if (review.drift.length > 0) {
@@ -309,7 +356,14 @@ export function formatComment(review: PlanReview, plan: PlanJson, options: Comme
     for (const drifted of review.drift) rows.push(`- ${code(drifted.address)}: ${escapeCell(drifted.detail)}`);
   }
   const policy = options.policy ? ["", "#### Policy scan", "", fenced(formatPolicy(options.policy.result, options.policy.exceptions))] : [];
-  const summaryBlock = ["", "<details><summary>Reviewer's summary: what is public, what each role may do, secrets, budgets and spend, retention, alarms</summary>", "", fenced(formatSummary(summary)), "", "</details>"];
+  const summaryBlock = [
+    "",
+    "<details><summary>Reviewer's summary: what is public, what each role may do, secrets, budgets and spend, retention, alarms</summary>",
+    "",
+    fenced(formatSummary(summary)),
+    "",
+    "</details>",
+  ];
   return fit(head, rows, policy, summaryBlock);
 }
 

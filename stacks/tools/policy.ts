@@ -23,7 +23,10 @@ export const WORKFLOWS_DIR = join(REPO_ROOT, ".github");
  */
 export function scanPlan(stack: string, planJsonPath: string, reportPath?: string, options: { workflows?: boolean } = {}): PolicyResult {
   const workflows = options.workflows ? ["-d", WORKFLOWS_DIR, "--framework", "terraform_plan", "github_actions"] : [];
-  const result = spawnSync("checkov", ["-f", planJsonPath, ...workflows, "--config-file", CHECKOV_CONFIG, "-o", "json"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync("checkov", ["-f", planJsonPath, ...workflows, "--config-file", CHECKOV_CONFIG, "-o", "json"], {
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (result.error) throw new PolicyToolError(`checkov could not run (${result.error.message}); put checkov 3 on PATH (pip install checkov)`);
   // Exit code 1 means findings; the JSON says which. Anything else, or no JSON, is the tool failing.
   const report = readCheckovReport(stack, result.stdout || result.stderr.slice(-2000), JSON.parse(readFileSync(planJsonPath, "utf8")) as PlanJson);

@@ -11,14 +11,23 @@ export interface PolicyResult {
   /** Failures accepted for one resource only (EDGE_ONLY): not counted as failed, still listed. */
   readonly excepted: readonly { readonly checkId: string; readonly resource: string }[];
   /** Checkov's GitHub Actions checks on .github/workflows, when they were scanned in the same run. */
-  readonly workflows?: { readonly passed: number; readonly failed: number; readonly skipped: number; readonly failures: readonly { readonly checkId: string; readonly name: string; readonly resource: string }[] };
+  readonly workflows?: {
+    readonly passed: number;
+    readonly failed: number;
+    readonly skipped: number;
+    readonly failures: readonly { readonly checkId: string; readonly name: string; readonly resource: string }[];
+  };
 }
 
 export class PolicyToolError extends Error {
   override readonly name = "PolicyToolError";
 }
 
-type CheckovReport = { check_type?: string; summary: { passed: number; failed: number; skipped: number }; results: { failed_checks?: { check_id: string; check_name: string; resource_address?: string; resource: string }[] } };
+type CheckovReport = {
+  check_type?: string;
+  summary: { passed: number; failed: number; skipped: number };
+  results: { failed_checks?: { check_id: string; check_name: string; resource_address?: string; resource: string }[] };
+};
 
 /**
  * Checks accepted on the edge's own public surface and nowhere else: its URL without auth (Dooray cannot sign) and
@@ -30,7 +39,11 @@ export const EDGE_ONLY: Readonly<Record<string, { readonly type: string; readonl
   CKV_AWS_258: { type: "aws_lambda_function_url", matches: (after, edge) => after.function_name === edge },
   CKV_AWS_301: {
     type: "aws_lambda_permission",
-    matches: (after, edge) => after.function_name === edge && after.statement_id === EDGE_PUBLIC_GRANT.statementId && after.action === EDGE_PUBLIC_GRANT.action && after.principal === EDGE_PUBLIC_GRANT.principal,
+    matches: (after, edge) =>
+      after.function_name === edge &&
+      after.statement_id === EDGE_PUBLIC_GRANT.statementId &&
+      after.action === EDGE_PUBLIC_GRANT.action &&
+      after.principal === EDGE_PUBLIC_GRANT.principal,
   },
 };
 
@@ -38,7 +51,13 @@ export const EDGE_ONLY: Readonly<Record<string, { readonly type: string; readonl
 function isEdgeException(checkId: string, address: string, stack: string, plan: PlanJson | undefined): boolean {
   const exception = EDGE_ONLY[checkId];
   const entry = plan?.resource_changes.find((change) => change.address === address);
-  return Boolean(exception && entry && entry.type === exception.type && entry.change.after && exception.matches(entry.change.after as Record<string, unknown>, edgeFunctionName(stack)));
+  return Boolean(
+    exception &&
+      entry &&
+      entry.type === exception.type &&
+      entry.change.after &&
+      exception.matches(entry.change.after as Record<string, unknown>, edgeFunctionName(stack)),
+  );
 }
 
 /**
@@ -59,7 +78,11 @@ export function readCheckovReport(stack: string, text: string, plan?: PlanJson):
     passed: report.summary.passed,
     failed: report.summary.failed,
     skipped: report.summary.skipped,
-    failures: (report.results.failed_checks ?? []).map((check) => ({ checkId: check.check_id, name: check.check_name, resource: check.resource_address ?? check.resource })),
+    failures: (report.results.failed_checks ?? []).map((check) => ({
+      checkId: check.check_id,
+      name: check.check_name,
+      resource: check.resource_address ?? check.resource,
+    })),
   });
   const planReport = reports.find((report) => report.check_type !== "github_actions") ?? { summary: { passed: 0, failed: 0, skipped: 0 }, results: {} };
   const workflows = reports.find((report) => report.check_type === "github_actions");
@@ -82,11 +105,15 @@ export function declaredExceptions(configText: string): string[] {
 }
 
 export function formatPolicy(result: PolicyResult, exceptions: readonly string[]): string {
-  const lines = [`policy scan (Checkov, .checkov.yaml): ${result.stack}: ${result.passed} passed, ${result.failed} failed; not run, as declared exceptions: ${exceptions.join(", ")}`];
+  const lines = [
+    `policy scan (Checkov, .checkov.yaml): ${result.stack}: ${result.passed} passed, ${result.failed} failed; not run, as declared exceptions: ${exceptions.join(", ")}`,
+  ];
   for (const failure of result.failures) lines.push(`  FAILED ${failure.checkId} ${failure.resource}: ${failure.name}`);
   for (const failure of result.excepted) lines.push(`  accepted for the edge only: ${failure.checkId} ${failure.resource}`);
   if (result.workflows) {
-    lines.push(`policy scan (Checkov, GitHub Actions): .github/workflows: ${result.workflows.passed} passed, ${result.workflows.failed} failed, ${result.workflows.skipped} skipped by a reason beside them`);
+    lines.push(
+      `policy scan (Checkov, GitHub Actions): .github/workflows: ${result.workflows.passed} passed, ${result.workflows.failed} failed, ${result.workflows.skipped} skipped by a reason beside them`,
+    );
     for (const failure of result.workflows.failures) lines.push(`  FAILED ${failure.checkId} ${failure.resource}: ${failure.name}`);
   }
   return lines.join("\n");

@@ -15,7 +15,8 @@ import { declaredExceptions, PolicyToolError, readCheckovReport } from "./policy
  * the review cannot run: stdout then holds a comment that says so ("review failed at <commit>"), which replaces
  * the last review rather than leaving it up looking current. --fingerprint prints only the plan's digest.
  */
-const USAGE = "usage: npm run review -- <plan.json> [--allow-destroy] [--checkov <report.json>] [--stack <name>] [--commit <sha>] [--run-url <url>] [--fingerprint]";
+const USAGE =
+  "usage: npm run review -- <plan.json> [--allow-destroy] [--checkov <report.json>] [--stack <name>] [--commit <sha>] [--run-url <url>] [--fingerprint]";
 
 class ReviewInputError extends Error {}
 
@@ -34,10 +35,18 @@ function parseArgs(argv: string[]) {
     args.splice(at, 2);
     return value;
   };
-  const options = { allowDestroy: flag("--allow-destroy"), fingerprintOnly: flag("--fingerprint"), checkov: option("--checkov"), stack: option("--stack"), commit: option("--commit"), runUrl: option("--run-url") };
+  const options = {
+    allowDestroy: flag("--allow-destroy"),
+    fingerprintOnly: flag("--fingerprint"),
+    checkov: option("--checkov"),
+    stack: option("--stack"),
+    commit: option("--commit"),
+    runUrl: option("--run-url"),
+  };
   if (options.stack !== undefined && !/^[\w.-]+$/.test(options.stack)) throw new ReviewInputError(`--stack: expected a stack name such as dooray-gpt-prod`);
   if (options.commit !== undefined && !/^[0-9a-f]{7,40}$/.test(options.commit)) throw new ReviewInputError("--commit: expected a commit's hex id");
-  if (options.runUrl !== undefined && !/^https:\/\/[\w.-]+\/[\w./-]+$/.test(options.runUrl)) throw new ReviewInputError("--run-url: expected the run's https address");
+  if (options.runUrl !== undefined && !/^https:\/\/[\w.-]+\/[\w./-]+$/.test(options.runUrl))
+    throw new ReviewInputError("--run-url: expected the run's https address");
   if (args.length !== 1 || args[0]!.startsWith("--")) throw new ReviewInputError(USAGE);
   return { ...options, planPath: args[0]! };
 }
@@ -70,26 +79,34 @@ const argv = process.argv.slice(2);
 try {
   const options = parseArgs(argv);
   const plan = readJson(options.planPath, "the plan") as PlanJson;
-  if (!Array.isArray(plan?.resource_changes)) throw new ReviewInputError(`${options.planPath} is not a plan's JSON: make it with terraform show -json <planfile>`);
+  if (!Array.isArray(plan?.resource_changes))
+    throw new ReviewInputError(`${options.planPath} is not a plan's JSON: make it with terraform show -json <planfile>`);
   const review = reviewPlan(plan, options.stack);
   if (options.fingerprintOnly) {
     process.stdout.write(review.fingerprint + "\n");
     process.exit(0);
   }
   const policy = options.checkov
-    ? { result: readCheckovReport(review.stack, readFileSync(options.checkov, "utf8"), plan), exceptions: declaredExceptions(readFileSync(join(REPO_ROOT, ".checkov.yaml"), "utf8")) }
+    ? {
+        result: readCheckovReport(review.stack, readFileSync(options.checkov, "utf8"), plan),
+        exceptions: declaredExceptions(readFileSync(join(REPO_ROOT, ".checkov.yaml"), "utf8")),
+      }
     : undefined;
   const provenance = { ...(options.commit ? { commit: options.commit } : {}), ...(options.runUrl ? { runUrl: options.runUrl } : {}) };
   process.stdout.write(formatComment(review, plan, { allowDestroy: options.allowDestroy, ...provenance, ...(policy ? { policy } : {}) }) + "\n");
   if (gateFails(review, options.allowDestroy)) {
     const named = [...review.losses.map((loss) => lossLine(loss)), ...review.widened.map((flag) => `widens access: ${flag}`)];
-    process.stderr.write(`review: the plan for ${review.stack} loses data, cuts off access or widens it: ${named.join("; ")}. Pass --allow-destroy if that is meant.\n`);
+    process.stderr.write(
+      `review: the plan for ${review.stack} loses data, cuts off access or widens it: ${named.join("; ")}. Pass --allow-destroy if that is meant.\n`,
+    );
     process.exit(2);
   }
 } catch (error) {
   // Never a stack trace, and never silence: a comment that says the review failed replaces the last one.
   const known = error instanceof ReviewInputError || error instanceof PolicyToolError;
-  const reason = known ? (error as Error).message.split("\n")[0]! : `an internal error (${(error as Error)?.name ?? "Error"}): please file an issue with the plan's shape, not its values`;
+  const reason = known
+    ? (error as Error).message.split("\n")[0]!
+    : `an internal error (${(error as Error)?.name ?? "Error"}): please file an issue with the plan's shape, not its values`;
   if (!argv.includes("--fingerprint")) process.stdout.write(failedComment(failureContext(argv).stack, reason, failureContext(argv)) + "\n");
   process.stderr.write(`review: ${known ? (error as Error).message : reason}\n`);
   process.exit(1);

@@ -14,7 +14,13 @@ export interface ReviewSummary {
     readonly private: readonly string[];
   };
   /** Every role: who may assume it, its inline policies' statements, and the managed policies attached to it. */
-  readonly roles: readonly { readonly role: string; readonly trust: readonly Statement[] | undefined; readonly statements: readonly Statement[]; readonly managed: readonly string[]; readonly unknownPolicies: number }[];
+  readonly roles: readonly {
+    readonly role: string;
+    readonly trust: readonly Statement[] | undefined;
+    readonly statements: readonly Statement[];
+    readonly managed: readonly string[];
+    readonly unknownPolicies: number;
+  }[];
   /** Resource policies other than the functions' grants and the key's: queues, buckets, topics, secrets. */
   readonly resourcePolicies: readonly { readonly resource: string; readonly statements: readonly Statement[] | undefined }[];
   /** Everything in the plan that grants `*`, an admin-like managed policy, another account or the public: ⚠ in the comment. */
@@ -38,10 +44,22 @@ export interface ReviewSummary {
         readonly channelDailyTokens: number;
         readonly timeZone: string;
         /** Channels whose profile sets its own model or budgets. */
-        readonly channels: readonly { readonly channelId: string; readonly name: string; readonly model?: string; readonly userDailyTokens?: number; readonly channelDailyTokens?: number }[];
+        readonly channels: readonly {
+          readonly channelId: string;
+          readonly name: string;
+          readonly model?: string;
+          readonly userDailyTokens?: number;
+          readonly channelDailyTokens?: number;
+        }[];
       }
     | undefined;
-  readonly tables: readonly { readonly name: string; readonly billing: string; readonly ttlAttribute: string | undefined; readonly pointInTimeRecovery: boolean; readonly deletionProtection: boolean }[];
+  readonly tables: readonly {
+    readonly name: string;
+    readonly billing: string;
+    readonly ttlAttribute: string | undefined;
+    readonly pointInTimeRecovery: boolean;
+    readonly deletionProtection: boolean;
+  }[];
   readonly alarms: readonly { readonly name: string; readonly actions: readonly string[] }[];
   /** Who is told when an alarm fires (the topic's e-mail subscriptions). */
   readonly alarmEmails: readonly string[];
@@ -78,7 +96,13 @@ export interface ReviewSummary {
     readonly tokenSecret: string | undefined;
     /** Hosts links in answers built from Dooray content may keep, besides the tenant's own (LINK_HOSTS). */
     readonly linkHosts: readonly string[];
-    readonly channels: readonly { readonly channelId: string; readonly name: string; readonly projects: readonly string[]; readonly wikis: readonly string[]; readonly taskProject: string | undefined }[];
+    readonly channels: readonly {
+      readonly channelId: string;
+      readonly name: string;
+      readonly projects: readonly string[];
+      readonly wikis: readonly string[];
+      readonly taskProject: string | undefined;
+    }[];
   };
   /** The most a day can cost in model spend, each channel at its own model's price (US dollars; won with a rate). */
   readonly spend: Spend | undefined;
@@ -110,7 +134,12 @@ function summaryWithoutFlags(stack: string, plan: PlanJson, allowedAccountIds: r
   const of = (type: string): After[] => plan.resource_changes.filter((change) => change.type === type && remains(change)).map((change) => change.change.after);
   const functions = of("aws_lambda_function");
   const urls = of("aws_lambda_function_url").map((url) => ({ function: String(url.function_name), authorization: String(url.authorization_type) }));
-  const grants = of("aws_lambda_permission").map((grant) => ({ function: String(grant.function_name), action: String(grant.action), principal: String(grant.principal), statementId: String(grant.statement_id) }));
+  const grants = of("aws_lambda_permission").map((grant) => ({
+    function: String(grant.function_name),
+    action: String(grant.action),
+    principal: String(grant.principal),
+    statementId: String(grant.statement_id),
+  }));
   const exposed = new Set([...urls.map((url) => url.function), ...grants.map((grant) => grant.function)]);
   const invokeConfigs = new Map(of("aws_lambda_function_event_invoke_config").map((config) => [String(config.function_name), config]));
   return {
@@ -145,7 +174,9 @@ function summaryWithoutFlags(stack: string, plan: PlanJson, allowedAccountIds: r
       deletionProtection: Boolean(table.deletion_protection_enabled),
     })),
     alarms: of("aws_cloudwatch_metric_alarm").map((alarm) => ({ name: String(alarm.alarm_name), actions: (alarm.alarm_actions ?? []) as string[] })),
-    alarmEmails: of("aws_sns_topic_subscription").filter((subscription) => subscription.protocol === "email").map((subscription) => String(subscription.endpoint)),
+    alarmEmails: of("aws_sns_topic_subscription")
+      .filter((subscription) => subscription.protocol === "email")
+      .map((subscription) => String(subscription.endpoint)),
     keys: keysOf(plan, of),
     tracing: functions.map((fn) => ({ function: String(fn.function_name), mode: String(fn.tracing_config?.[0]?.mode ?? "PassThrough") })),
     codeSigning: codeSigningOf(plan, of),
@@ -160,7 +191,10 @@ function summaryWithoutFlags(stack: string, plan: PlanJson, allowedAccountIds: r
     tenants: tenantsOf(functions),
     personalData: personalDataOf(functions),
     dooray: doorayOf(functions),
-    spend: spendOf(functions.map(variablesOf).find((vars) => vars.BOT_MODEL !== undefined), exchangeRateOf(plan)),
+    spend: spendOf(
+      functions.map(variablesOf).find((vars) => vars.BOT_MODEL !== undefined),
+      exchangeRateOf(plan),
+    ),
   };
 }
 
@@ -208,10 +242,26 @@ function rolesOf(plan: PlanJson): ReviewSummary["roles"] {
 
 /** Resource policies: who outside the roles may use a queue, a bucket, a topic or a secret. */
 function resourcePoliciesOf(plan: PlanJson): ReviewSummary["resourcePolicies"] {
-  const targets: Record<string, string> = { aws_sqs_queue_policy: "queue_url", aws_s3_bucket_policy: "bucket", aws_sns_topic_policy: "arn", aws_secretsmanager_secret_policy: "secret_arn", aws_lambda_layer_version_permission: "layer_name" };
+  const targets: Record<string, string> = {
+    aws_sqs_queue_policy: "queue_url",
+    aws_s3_bucket_policy: "bucket",
+    aws_sns_topic_policy: "arn",
+    aws_secretsmanager_secret_policy: "secret_arn",
+    aws_lambda_layer_version_permission: "layer_name",
+  };
   return remaining(plan, ...Object.keys(targets)).map((policy) => {
     const type = policy.address.split(".").slice(-2)[0]!;
-    const document = type === "aws_lambda_layer_version_permission" ? { Statement: { Sid: policy.after.statement_id, Effect: "Allow", Action: policy.after.action, Principal: policy.after.principal === "*" ? "*" : { AWS: policy.after.principal } } } : policy.after.policy;
+    const document =
+      type === "aws_lambda_layer_version_permission"
+        ? {
+            Statement: {
+              Sid: policy.after.statement_id,
+              Effect: "Allow",
+              Action: policy.after.action,
+              Principal: policy.after.principal === "*" ? "*" : { AWS: policy.after.principal },
+            },
+          }
+        : policy.after.policy;
     return { resource: `${type} on ${known(policy, targets[type]!)}`, statements: policy.unknown.policy === true ? undefined : parsePolicy(document) };
   });
 }
@@ -224,7 +274,8 @@ function ownAccountsOf(summary: ReviewSummary): string[] {
   if (summary.allowedAccountIds.length > 0) return [...summary.allowedAccountIds];
   const counts = new Map<string, number>();
   for (const statement of summary.roles.flatMap((role) => role.statements)) {
-    for (const account of statement.Resource.map((arn) => /^arn:aws[\w-]*:[\w-]+:[\w-]*:(\d{12}):/.exec(arn)?.[1]).filter(Boolean) as string[]) counts.set(account, (counts.get(account) ?? 0) + 1);
+    for (const account of statement.Resource.map((arn) => /^arn:aws[\w-]*:[\w-]+:[\w-]*:(\d{12}):/.exec(arn)?.[1]).filter(Boolean) as string[])
+      counts.set(account, (counts.get(account) ?? 0) + 1);
   }
   const [most] = [...counts.entries()].sort((a, b) => b[1] - a[1]);
   return most ? [most[0]] : [];
@@ -238,21 +289,32 @@ function accessFlagsOf(summary: ReviewSummary, ownAccounts: readonly string[]): 
     if (url.authorization === "NONE" && url.function !== edge) flags.push(`a Function URL with no auth on ${url.function}: anyone on the internet may call it`);
   }
   for (const grant of summary.public.grants) {
-    const isEdgeGrant = grant.function === edge && grant.statementId === EDGE_PUBLIC_GRANT.statementId && grant.action === EDGE_PUBLIC_GRANT.action && grant.principal === EDGE_PUBLIC_GRANT.principal;
+    const isEdgeGrant =
+      grant.function === edge &&
+      grant.statementId === EDGE_PUBLIC_GRANT.statementId &&
+      grant.action === EDGE_PUBLIC_GRANT.action &&
+      grant.principal === EDGE_PUBLIC_GRANT.principal;
     if (isEdgeGrant) continue;
     const account = /^(?:arn:aws[\w-]*:iam::)?(\d{12})\b/.exec(grant.principal)?.[1];
     if (grant.principal === "*") flags.push(`${grant.action} for anyone (principal *) on ${grant.function} (${grant.statementId})`);
-    else if (account && !ownAccounts.includes(account)) flags.push(`${grant.action} for another account (${grant.principal}) on ${grant.function} (${grant.statementId})`);
+    else if (account && !ownAccounts.includes(account))
+      flags.push(`${grant.action} for another account (${grant.principal}) on ${grant.function} (${grant.statementId})`);
     else if (/\*/.test(grant.action)) flags.push(`${grant.action} for ${grant.principal} on ${grant.function} (${grant.statementId})`);
   }
   for (const role of summary.roles) {
-    for (const statement of role.trust ?? []) for (const wide of widenings(statement, ownAccounts, "resource")) flags.push(`role ${role.role} may be assumed ${wide.replace(/^to /, "by ")} (trust ${statement.Sid})`);
+    for (const statement of role.trust ?? [])
+      for (const wide of widenings(statement, ownAccounts, "resource"))
+        flags.push(`role ${role.role} may be assumed ${wide.replace(/^to /, "by ")} (trust ${statement.Sid})`);
     for (const statement of role.statements) {
       const wide = widenings(statement, ownAccounts, "identity");
       if (wide.length > 0) flags.push(`role ${role.role}, ${statement.Sid}: ${wide.join("; ")}`);
     }
-    for (const arn of role.managed) flags.push(`role ${role.role} has the managed policy ${arn.split("/").pop()}${isAdminLikeManagedPolicy(arn.split(" ")[0]!) ? " (admin-like: the run of the account or of a whole service)" : ": read it in full, the plan does not hold its statements"}`);
-    if (role.unknownPolicies > 0) flags.push(`role ${role.role}: ${role.unknownPolicies} polic${role.unknownPolicies === 1 ? "y" : "ies"} known only after apply: read the configuration`);
+    for (const arn of role.managed)
+      flags.push(
+        `role ${role.role} has the managed policy ${arn.split("/").pop()}${isAdminLikeManagedPolicy(arn.split(" ")[0]!) ? " (admin-like: the run of the account or of a whole service)" : ": read it in full, the plan does not hold its statements"}`,
+      );
+    if (role.unknownPolicies > 0)
+      flags.push(`role ${role.role}: ${role.unknownPolicies} polic${role.unknownPolicies === 1 ? "y" : "ies"} known only after apply: read the configuration`);
   }
   for (const key of summary.keys) {
     if (key.policyUnknown) flags.push(`the key policy of ${key.alias} is known only after apply: read the configuration`);
@@ -292,7 +354,13 @@ function doorayOf(functions: After[]): ReviewSummary["dooray"] {
     linkHosts: worker.LINK_HOSTS ? worker.LINK_HOSTS.split(",") : [],
     channels: Object.entries(profiles)
       .filter(([, profile]) => profile.dooray)
-      .map(([channelId, profile]) => ({ channelId, name: profile.name, projects: profile.dooray!.projects, wikis: profile.dooray!.wikis, taskProject: profile.dooray!.taskProject })),
+      .map(([channelId, profile]) => ({
+        channelId,
+        name: profile.name,
+        projects: profile.dooray!.projects,
+        wikis: profile.dooray!.wikis,
+        taskProject: profile.dooray!.taskProject,
+      })),
   };
 }
 
@@ -305,7 +373,6 @@ function profilesOf(variables: Record<string, string>): Record<string, unknown> 
     return {};
   }
 }
-
 
 /** The settings' exchange rate, from the plan's output (known at plan time); none when unset or unreadable. */
 function exchangeRateOf(plan: PlanJson): ExchangeRate | undefined {
@@ -333,24 +400,43 @@ function keysOf(plan: PlanJson, of: (type: string) => After[]): ReviewSummary["k
     const statements = change.change.after_unknown?.policy === true ? undefined : parsePolicy(change.change.after.policy);
     const usesAlias = (value: unknown) => value === alias;
     const encrypts = [
-      ...of("aws_secretsmanager_secret").filter((secret) => usesAlias(secret.kms_key_id)).map((secret) => `secret ${secret.name}`),
-      ...of("aws_dynamodb_table").filter((table) => table.server_side_encryption?.[0]?.enabled).map((table) => `table ${table.name}`),
+      ...of("aws_secretsmanager_secret")
+        .filter((secret) => usesAlias(secret.kms_key_id))
+        .map((secret) => `secret ${secret.name}`),
+      ...of("aws_dynamodb_table")
+        .filter((table) => table.server_side_encryption?.[0]?.enabled)
+        .map((table) => `table ${table.name}`),
       // A log group takes the key's ARN, which is known after apply only.
       ...plan.resource_changes
-        .filter((candidate) => candidate.type === "aws_cloudwatch_log_group" && remains(candidate) && (candidate.change.after.kms_key_id || candidate.change.after_unknown?.kms_key_id === true))
+        .filter(
+          (candidate) =>
+            candidate.type === "aws_cloudwatch_log_group" &&
+            remains(candidate) &&
+            (candidate.change.after.kms_key_id || candidate.change.after_unknown?.kms_key_id === true),
+        )
         .map((candidate) => `log group ${candidate.change.after.name}`),
-      ...of("aws_sqs_queue").filter((queue) => usesAlias(queue.kms_master_key_id)).map((queue) => `queue ${queue.name}`),
-      ...of("aws_sns_topic").filter((topic) => usesAlias(topic.kms_master_key_id)).map((topic) => `topic ${topic.name}`),
+      ...of("aws_sqs_queue")
+        .filter((queue) => usesAlias(queue.kms_master_key_id))
+        .map((queue) => `queue ${queue.name}`),
+      ...of("aws_sns_topic")
+        .filter((topic) => usesAlias(topic.kms_master_key_id))
+        .map((topic) => `topic ${topic.name}`),
       // The code-signing bucket (the stack's only one): its default encryption names the key by its ARN, known after apply.
       ...(of("aws_s3_bucket_server_side_encryption_configuration").length > 0 ? of("aws_s3_bucket").map((bucket) => `bucket ${bucket.bucket}`) : []),
     ];
     const roles = rolesOf(plan).flatMap((role) =>
       role.statements
-        .filter((statement) => (statement.Condition as { "ForAnyValue:StringEquals"?: { "kms:ResourceAliases"?: string[] | string } } | undefined)?.["ForAnyValue:StringEquals"]?.["kms:ResourceAliases"]?.includes(alias ?? ""))
+        .filter((statement) =>
+          (statement.Condition as { "ForAnyValue:StringEquals"?: { "kms:ResourceAliases"?: string[] | string } } | undefined)?.["ForAnyValue:StringEquals"]?.[
+            "kms:ResourceAliases"
+          ]?.includes(alias ?? ""),
+        )
         .map((statement) => ({
           role: role.role,
           actions: statement.Action,
-          via: [((statement.Condition as { StringEquals?: { "kms:ViaService"?: string[] | string } }).StringEquals?.["kms:ViaService"] ?? [])].flat().map((service) => service.split(".")[0]!),
+          via: [(statement.Condition as { StringEquals?: { "kms:ViaService"?: string[] | string } }).StringEquals?.["kms:ViaService"] ?? []]
+            .flat()
+            .map((service) => service.split(".")[0]!),
         })),
     );
     return {
@@ -365,9 +451,14 @@ function keysOf(plan: PlanJson, of: (type: string) => After[]): ReviewSummary["k
 }
 
 function budgetsOf(functions: After[]): ReviewSummary["budgets"] {
-  const variables = functions.map((fn) => (fn.environment?.[0]?.variables ?? {}) as Record<string, string>).find((vars) => vars.BUDGET_USER_DAILY_TOKENS !== undefined);
+  const variables = functions
+    .map((fn) => (fn.environment?.[0]?.variables ?? {}) as Record<string, string>)
+    .find((vars) => vars.BUDGET_USER_DAILY_TOKENS !== undefined);
   if (!variables) return undefined;
-  const profiles = profilesOf(variables) as Record<string, { name: string; model?: string; budgets?: { userDailyTokens?: number; channelDailyTokens?: number } }>;
+  const profiles = profilesOf(variables) as Record<
+    string,
+    { name: string; model?: string; budgets?: { userDailyTokens?: number; channelDailyTokens?: number } }
+  >;
   return {
     userDailyTokens: Number(variables.BUDGET_USER_DAILY_TOKENS),
     channelDailyTokens: Number(variables.BUDGET_CHANNEL_DAILY_TOKENS),
@@ -381,7 +472,10 @@ function budgetsOf(functions: After[]): ReviewSummary["budgets"] {
 /** The summary as a reviewer reads it under the plan. */
 export function formatSummary(summary: ReviewSummary): string {
   // An offline plan turns the provider's account check off, so its JSON names no account.
-  const accounts = summary.allowedAccountIds.length > 0 ? `deploys only to account ${summary.allowedAccountIds.join(", ")}` : "account not named in this plan: an offline plan leaves that check to the deploy";
+  const accounts =
+    summary.allowedAccountIds.length > 0
+      ? `deploys only to account ${summary.allowedAccountIds.join(", ")}`
+      : "account not named in this plan: an offline plan leaves that check to the deploy";
   const lines: string[] = [`──── reviewer's summary: ${summary.stack} (${accounts}) ────`, "", "What is public"];
   const edge = edgeFunctionName(summary.stack);
   for (const url of summary.public.urls) {
@@ -394,7 +488,11 @@ export function formatSummary(summary: ReviewSummary): string {
     );
   }
   for (const grant of summary.public.grants) {
-    const isEdgeGrant = grant.function === edge && grant.statementId === EDGE_PUBLIC_GRANT.statementId && grant.action === EDGE_PUBLIC_GRANT.action && grant.principal === EDGE_PUBLIC_GRANT.principal;
+    const isEdgeGrant =
+      grant.function === edge &&
+      grant.statementId === EDGE_PUBLIC_GRANT.statementId &&
+      grant.action === EDGE_PUBLIC_GRANT.action &&
+      grant.principal === EDGE_PUBLIC_GRANT.principal;
     lines.push(
       isEdgeGrant
         ? `  - ${grant.action} for principal ${grant.principal} on ${grant.function} (${grant.statementId}): new Function URLs need it since October 2025, and provider 5.100.0 cannot limit it to URL calls.` +
@@ -413,13 +511,21 @@ export function formatSummary(summary: ReviewSummary): string {
     lines.push("", "⚠ Access a reviewer must read (wildcards, admin-like policies, other accounts, the public)");
     for (const flag of summary.accessFlags) lines.push(`  - ⚠ ${flag}`);
   }
-  lines.push("", "What each role may do (every role in the plan: who may assume it, every statement of its inline policies as actions × resources, every managed policy attached)");
+  lines.push(
+    "",
+    "What each role may do (every role in the plan: who may assume it, every statement of its inline policies as actions × resources, every managed policy attached)",
+  );
   for (const role of summary.roles) {
     lines.push(`  ${role.role}`);
-    const trusted = role.trust === undefined ? "(known after apply)" : role.trust.flatMap((statement) => statement.Principal.map((principal) => principal.replace(/^(AWS|Service|Federated) /, ""))).join(", ") || "nobody";
+    const trusted =
+      role.trust === undefined
+        ? "(known after apply)"
+        : role.trust.flatMap((statement) => statement.Principal.map((principal) => principal.replace(/^(AWS|Service|Federated) /, ""))).join(", ") || "nobody";
     lines.push(`    assumed by: ${trusted}`);
     for (const statement of role.statements) {
-      lines.push(`    ${statement.Sid} (${statement.Effect}): ${statement.NotAction.length > 0 ? `every action but ${statement.NotAction.join(", ")}` : statement.Action.join(", ")}`);
+      lines.push(
+        `    ${statement.Sid} (${statement.Effect}): ${statement.NotAction.length > 0 ? `every action but ${statement.NotAction.join(", ")}` : statement.Action.join(", ")}`,
+      );
       for (const resource of statement.Resource) lines.push(`      × ${resource}`);
       for (const resource of statement.NotResource) lines.push(`      × every resource but ${resource}`);
       if (statement.Condition) lines.push(`      only if ${JSON.stringify(statement.Condition)}`);
@@ -445,7 +551,10 @@ export function formatSummary(summary: ReviewSummary): string {
       `≤ ${Math.round(gbSecondsPerHour).toLocaleString("en-US")} GB-s per hour (≈ $${(gbSecondsPerHour * ARM64_USD_PER_GB_SECOND).toFixed(2)}/h at the arm64 list price; check your region)`,
     ];
     if (fn.maxOutputTokens) parts.push(`≤ ${fn.maxOutputTokens} model output tokens per answer`);
-    if (fn.onFailure) parts.push(`a job waits ≤ ${fn.maxEventAgeSeconds} s for a free instance (${fn.retries} retries), then goes to ${fn.onFailure.split(":").pop()} to tell the person`);
+    if (fn.onFailure)
+      parts.push(
+        `a job waits ≤ ${fn.maxEventAgeSeconds} s for a free instance (${fn.retries} retries), then goes to ${fn.onFailure.split(":").pop()} to tell the person`,
+      );
     lines.push(`  - ${fn.name}: ${parts.join("; ")}`);
   }
   if (summary.budgets) {
@@ -470,14 +579,21 @@ export function formatSummary(summary: ReviewSummary): string {
       const route = routes.find((candidate) => candidate.channelId !== undefined && guard.channel?.split(" ")[0] === candidate.channelId) ?? routes[0]!;
       const abroad = route.endpoints.filter((endpoint) => endpoint.residency !== "kr");
       const where = `${route.endpoints.map((endpoint) => endpoint.host).join(", ")}${abroad.some((endpoint) => endpoint.isDefault) ? ", a public endpoint outside Korea" : abroad.length > 0 ? ", outside Korea" : ""}`;
-      const what = guard.mode === "mask" ? "resident, foreigner, passport, driver's licence, card and account numbers are masked before the model sees them" : guard.mode === "block" ? "a question holding such numbers is refused before any model call; tool results are masked" : `⚠ NOTHING IS MASKED: personal numbers go to ${where}`;
+      const what =
+        guard.mode === "mask"
+          ? "resident, foreigner, passport, driver's licence, card and account numbers are masked before the model sees them"
+          : guard.mode === "block"
+            ? "a question holding such numbers is refused before any model call; tool results are masked"
+            : `⚠ NOTHING IS MASKED: personal numbers go to ${where}`;
       lines.push(`  - personal data ${guard.channel ? `in channel ${guard.channel}` : "by default"} (${guard.mode}): ${what}`);
     }
   }
   lines.push("", "What the bot may read in Dooray (channel scopes; every call is checked against them before it is made)");
   if (summary.dooray.channels.length === 0) lines.push("  - nothing: no channel has a dooray scope, so the model gets no tools");
   else {
-    lines.push(`  - through ${summary.dooray.host ?? "?"} with the bot account's personal token (secret ${summary.dooray.tokenSecret ?? "?"}, read by the worker only): what that account may see, narrowed per channel to:`);
+    lines.push(
+      `  - through ${summary.dooray.host ?? "?"} with the bot account's personal token (secret ${summary.dooray.tokenSecret ?? "?"}, read by the worker only): what that account may see, narrowed per channel to:`,
+    );
     for (const channel of summary.dooray.channels) {
       const parts = [
         channel.projects.length > 0 ? `reads tasks of projects ${channel.projects.join(", ")}` : "",
@@ -486,39 +602,57 @@ export function formatSummary(summary: ReviewSummary): string {
       ].filter(Boolean);
       lines.push(`    channel ${channel.channelId} (${channel.name}): ${parts.join("; ")}`);
     }
-    lines.push("  - each person reads only the scoped projects (and their wikis) they are an admin or member of, checked in Dooray before the model sees any tool");
+    lines.push(
+      "  - each person reads only the scoped projects (and their wikis) they are an admin or member of, checked in Dooray before the model sees any tool",
+    );
     lines.push("  - what the tools read goes to the model endpoint with the question; it is never logged (tool names, counts and times only)");
-    lines.push(`  - links and images in an answer built from Dooray content are kept only to the tenant's Dooray host${summary.dooray.linkHosts.length > 0 ? ` and ${summary.dooray.linkHosts.join(", ")} (linkHosts)` : ""}; others become plain text`);
+    lines.push(
+      `  - links and images in an answer built from Dooray content are kept only to the tenant's Dooray host${summary.dooray.linkHosts.length > 0 ? ` and ${summary.dooray.linkHosts.join(", ")} (linkHosts)` : ""}; others become plain text`,
+    );
   }
   lines.push("", "What is kept, and for how long");
   lines.push("  - conversations (question and answer text, for 이어서 질문 and 채널에 공유): 24 hours after their last turn, in the table");
   lines.push("  - daily usage rows (token counts and answer counts by person and channel ids, no text): 35 days");
   lines.push("  - job rows (ids and the outcome, no text): 1 day");
   for (const letters of summary.deadLetters) {
-    lines.push(`  - ${letters.function}'s dead letters (failure records, which hold the question): ${letters.retentionSeconds === undefined ? "?" : `${Math.round(letters.retentionSeconds / 3600)} hours`} in queue ${letters.queue}`);
+    lines.push(
+      `  - ${letters.function}'s dead letters (failure records, which hold the question): ${letters.retentionSeconds === undefined ? "?" : `${Math.round(letters.retentionSeconds / 3600)} hours`} in queue ${letters.queue}`,
+    );
   }
   for (const table of summary.tables) {
     if (table.pointInTimeRecovery) lines.push(`  - point-in-time recovery of ${table.name} keeps deleted and expired rows recoverable for up to 35 days`);
   }
-  for (const log of summary.logs) lines.push(`  - ${log.group}: ${log.retentionDays} days; ids, outcomes and timings only, never a question, an answer or a token`);
+  for (const log of summary.logs)
+    lines.push(`  - ${log.group}: ${log.retentionDays} days; ids, outcomes and timings only, never a question, an answer or a token`);
   if (summary.keys.length > 0) {
     lines.push("", "Encryption (customer-managed KMS keys)");
     for (const key of summary.keys) {
-      lines.push(`  - ${key.alias}: rotation ${key.rotation ? "on (yearly)" : "OFF"}; $1 a month plus $0.03 per 10,000 requests (list price); encrypts ${key.encrypts.join(", ")}`);
+      lines.push(
+        `  - ${key.alias}: rotation ${key.rotation ? "on (yearly)" : "OFF"}; $1 a month plus $0.03 per 10,000 requests (list price); encrypts ${key.encrypts.join(", ")}`,
+      );
       if (key.policyUnknown) lines.push("    key policy: known only after apply (read the configuration)");
-      for (const statement of key.statements) lines.push(`    key policy ${statement.Sid}: ${statement.Principal.map((principal) => principal.replace(/^(AWS|Service) /, "")).join(", ") || "?"} may ${statement.Action.join(", ")}`);
+      for (const statement of key.statements)
+        lines.push(
+          `    key policy ${statement.Sid}: ${statement.Principal.map((principal) => principal.replace(/^(AWS|Service) /, "")).join(", ") || "?"} may ${statement.Action.join(", ")}`,
+        );
       for (const role of key.roles) lines.push(`    role ${role.role}: ${role.actions.join(", ")}, only via ${role.via.join(", ")}`);
     }
   }
   if (summary.codeSigning.profiles.length > 0) {
     const signing = summary.codeSigning;
-    lines.push("", `Code signing: ${signing.profiles.map((profile) => `profile ${profile.name} (${profile.platform})`).join(", ")}; untrusted code at deploy: ${signing.enforcement.join(", ") || "?"}`);
-    lines.push(`  - signed, and runs only signed code: ${signing.signedFunctions.join(", ") || "none"}; signed layers: ${signing.signedLayers.join(", ") || "none"}`);
+    lines.push(
+      "",
+      `Code signing: ${signing.profiles.map((profile) => `profile ${profile.name} (${profile.platform})`).join(", ")}; untrusted code at deploy: ${signing.enforcement.join(", ") || "?"}`,
+    );
+    lines.push(
+      `  - signed, and runs only signed code: ${signing.signedFunctions.join(", ") || "none"}; signed layers: ${signing.signedLayers.join(", ") || "none"}`,
+    );
     if (signing.unsignedFunctions.length > 0) lines.push(`  - ⚠ NOT SIGNED: ${signing.unsignedFunctions.join(", ")}`);
   } else if (summary.functions.length > 0) {
     lines.push("", "Code signing: off (Lambda runs any bundle the deployer uploads; set codeSigning to have AWS Signer sign them)");
   }
-  if (summary.tracing.length > 0) lines.push("", `X-Ray tracing: ${summary.tracing.map((fn) => `${fn.function} ${fn.mode === "Active" ? "active" : "off"}`).join(", ")}`);
+  if (summary.tracing.length > 0)
+    lines.push("", `X-Ray tracing: ${summary.tracing.map((fn) => `${fn.function} ${fn.mode === "Active" ? "active" : "off"}`).join(", ")}`);
   if (summary.tables.length > 0) {
     lines.push("", "Data");
     for (const table of summary.tables) {
@@ -545,13 +679,24 @@ export function formatSummary(summary: ReviewSummary): string {
 /** Which functions and layers take their code signed, from S3, under a code-signing config (its ARN known after apply). */
 function codeSigningOf(plan: PlanJson, of: (type: string) => After[]): ReviewSummary["codeSigning"] {
   const changes = plan.resource_changes.filter((change) => remains(change));
-  const signed = (change: (typeof changes)[number]) => Boolean(change.change.after?.code_signing_config_arn) || change.change.after_unknown?.code_signing_config_arn === true;
+  const signed = (change: (typeof changes)[number]) =>
+    Boolean(change.change.after?.code_signing_config_arn) || change.change.after_unknown?.code_signing_config_arn === true;
   const functions = changes.filter((change) => change.type === "aws_lambda_function");
   return {
-    profiles: of("aws_signer_signing_profile").map((profile) => ({ name: String(profile.name ?? profile.name_prefix ?? "?"), platform: String(profile.platform_id) })),
+    profiles: of("aws_signer_signing_profile").map((profile) => ({
+      name: String(profile.name ?? profile.name_prefix ?? "?"),
+      platform: String(profile.platform_id),
+    })),
     enforcement: of("aws_lambda_code_signing_config").map((config) => String(config.policies?.[0]?.untrusted_artifact_on_deployment ?? "Warn")),
     signedFunctions: functions.filter(signed).map((change) => String(change.change.after.function_name)),
     unsignedFunctions: functions.filter((change) => !signed(change)).map((change) => String(change.change.after.function_name)),
-    signedLayers: changes.filter((change) => change.type === "aws_lambda_layer_version" && !change.change.after?.filename && (change.change.after?.s3_key || change.change.after_unknown?.s3_key === true)).map((change) => String(change.change.after.layer_name)),
+    signedLayers: changes
+      .filter(
+        (change) =>
+          change.type === "aws_lambda_layer_version" &&
+          !change.change.after?.filename &&
+          (change.change.after?.s3_key || change.change.after_unknown?.s3_key === true),
+      )
+      .map((change) => String(change.change.after.layer_name)),
   };
 }

@@ -25,20 +25,28 @@ async function main(args: string[]): Promise<void> {
   const [verb, environment, key] = args;
   if (verb !== "put" || !environment || !key) throw new UsageError(USAGE);
   const modelKey = key.startsWith("model-key-");
-  if (!(SECRET_KEYS as readonly string[]).includes(key) && !modelKey) throw new UsageError(`unknown secret "${key}"; one of: ${SECRET_KEYS.join(", ")}, model-key-<endpoint>`);
+  if (!(SECRET_KEYS as readonly string[]).includes(key) && !modelKey)
+    throw new UsageError(`unknown secret "${key}"; one of: ${SECRET_KEYS.join(", ")}, model-key-<endpoint>`);
   const settings = loadSettings();
   console.error(`settings: ${settings.source}`);
   const env = parseEnvironments(settings.environments).find((candidate) => candidate.name === environment);
   if (!env) throw new UsageError(`no environment "${environment}" in the settings`);
   const keyed = env.modelEndpoints.filter((endpoint) => endpoint.auth === "apiKey").map((endpoint) => modelKeyOf(endpoint.name));
-  if (modelKey && !keyed.includes(key as SecretKey)) throw new UsageError(`environment ${env.name} has no endpoint with that key; its model-key secrets: ${keyed.join(", ") || "none (no modelEndpoints with auth apiKey)"}`);
-  if (key === "dooray-api-token" && !env.doorayApi) throw new UsageError(`environment ${env.name} has no doorayApi setting, so it has no dooray-api-token secret; set doorayApi ({} for the default host) and deploy first`);
+  if (modelKey && !keyed.includes(key as SecretKey))
+    throw new UsageError(
+      `environment ${env.name} has no endpoint with that key; its model-key secrets: ${keyed.join(", ") || "none (no modelEndpoints with auth apiKey)"}`,
+    );
+  if (key === "dooray-api-token" && !env.doorayApi)
+    throw new UsageError(
+      `environment ${env.name} has no doorayApi setting, so it has no dooray-api-token secret; set doorayApi ({} for the default host) and deploy first`,
+    );
   if (!process.env.AWS_ACCESS_KEY_ID || !process.env.AWS_SECRET_ACCESS_KEY) {
     throw new UsageError(`AWS credentials are not in the environment (account ${env.accountId} expected)\n${USAGE}`);
   }
   // The provider's account guard protects a deploy; this one protects a value from landing in the wrong account.
   const account = await callerAccount({ ...process.env, AWS_REGION: env.region });
-  if (account !== env.accountId) throw new UsageError(`these credentials are for account ${account}, but environment ${env.name} deploys to ${env.accountId}; nothing was written`);
+  if (account !== env.accountId)
+    throw new UsageError(`these credentials are for account ${account}, but environment ${env.name} deploys to ${env.accountId}; nothing was written`);
   const secretId = secretNameOf(env.name, key as SecretKey);
   const value = (process.stdin.isTTY ? await readHidden(`new value of ${secretId} (not shown): `) : await readAll()).trim();
   if (value === "") throw new UsageError("the value is empty; nothing was written");
@@ -74,7 +82,9 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   }
   if (error instanceof AwsCallError && error.code === "NetworkError") {
     const cause = (error.cause as { code?: unknown } | undefined)?.code;
-    console.error(`could not reach AWS (${error.service} at ${endpointOf(error.service, process.env)}${typeof cause === "string" ? `: ${cause}` : ""}); check the network or the AWS_ENDPOINT_URL_* settings. Nothing was written.`);
+    console.error(
+      `could not reach AWS (${error.service} at ${endpointOf(error.service, process.env)}${typeof cause === "string" ? `: ${cause}` : ""}); check the network or the AWS_ENDPOINT_URL_* settings. Nothing was written.`,
+    );
     process.exit(1);
   }
   if (error instanceof AwsCallError) {

@@ -41,7 +41,9 @@ export function spendOf(worker: Record<string, string> | undefined, rate: Exchan
   let listed: ModelEndpoint[] = [];
   let profiles: Record<string, ChannelProfile> = {};
   try {
-    listed = worker.MODEL_ENDPOINTS ? parseModelEndpoints(JSON.parse(worker.MODEL_ENDPOINTS), { inlineKeys: false, at: "MODEL_ENDPOINTS", strictResidency: false }) : [];
+    listed = worker.MODEL_ENDPOINTS
+      ? parseModelEndpoints(JSON.parse(worker.MODEL_ENDPOINTS), { inlineKeys: false, at: "MODEL_ENDPOINTS", strictResidency: false })
+      : [];
     profiles = parseChannelProfiles(JSON.parse(worker.CHANNEL_PROFILES ?? "{}"), MAX_DAILY_TOKENS);
   } catch {
     return undefined;
@@ -64,7 +66,14 @@ export function spendOf(worker: Record<string, string> | undefined, rate: Exchan
     const pricePerMillion = unpriced.length > 0 || prices.length === 0 ? undefined : Math.max(...prices.map((entry) => entry.price!));
     const perPerson = profile?.budgets?.userDailyTokens ?? user;
     const perChannel = profile?.budgets?.channelDailyTokens ?? channel;
-    return { channelId, name: profile?.name, pricePerMillion, unpriced, perPerson: { tokens: perPerson, usd: dollars(perPerson, pricePerMillion) }, perChannel: { tokens: perChannel, usd: dollars(perChannel, pricePerMillion) } };
+    return {
+      channelId,
+      name: profile?.name,
+      pricePerMillion,
+      unpriced,
+      perPerson: { tokens: perPerson, usd: dollars(perPerson, pricePerMillion) },
+      perChannel: { tokens: perChannel, usd: dollars(perChannel, pricePerMillion) },
+    };
   };
   const routes = [ceilingOf(undefined), ...Object.keys(profiles).map(ceilingOf)];
   const totalTokens = Number(worker.BUDGET_TOTAL_DAILY_TOKENS ?? 0);
@@ -81,12 +90,19 @@ export function formatSpend(spend: Spend): string[] {
     const won = spend.rate ? ` (≈ ₩${Math.round(usd * spend.rate.krwPerUsd).toLocaleString("en-US")})` : "";
     return `≤ $${usd.toFixed(2)}${won}`;
   };
-  const rate = spend.rate ? `; ₩ at ${spend.rate.krwPerUsd.toLocaleString("en-US")} per USD on ${spend.rate.rateDate}` : "; set costs.krwPerUsd and costs.rateDate for amounts in won";
+  const rate = spend.rate
+    ? `; ₩ at ${spend.rate.krwPerUsd.toLocaleString("en-US")} per USD on ${spend.rate.rateDate}`
+    : "; set costs.krwPerUsd and costs.rateDate for amounts in won";
   const lines = [`  - model spend per day (every token at the output list price of the channel's own model, the upper bound${rate}):`];
   for (const route of spend.routes) {
     const who = route.channelId ? `channel ${route.channelId} (${route.name})` : "by default";
-    const price = route.pricePerMillion === undefined ? `⚠ price unknown for ${route.unpriced.join(", ")}: set modelPrice (or the endpoint's price)` : `at $${route.pricePerMillion} per million output tokens`;
-    lines.push(`    ${who}: ${money(route.perPerson.usd, route.perPerson.tokens)} per person, ${money(route.perChannel.usd, route.perChannel.tokens)} per channel, ${price}`);
+    const price =
+      route.pricePerMillion === undefined
+        ? `⚠ price unknown for ${route.unpriced.join(", ")}: set modelPrice (or the endpoint's price)`
+        : `at $${route.pricePerMillion} per million output tokens`;
+    lines.push(
+      `    ${who}: ${money(route.perPerson.usd, route.perPerson.tokens)} per person, ${money(route.perChannel.usd, route.perChannel.tokens)} per channel, ${price}`,
+    );
   }
   lines.push(
     spend.total

@@ -72,7 +72,12 @@ describe("the Lambda entry against AWS APIs on loopback", () => {
   const command = async (text: string) => {
     const { hookId, responseUrl } = dooray.newResponseUrl();
     const body = Buffer.from(JSON.stringify(commandPayload({ text, responseUrl }))).toString("base64");
-    const result = await handler({ requestContext: { http: { method: "POST" } }, headers: { "content-type": "application/json" }, body, isBase64Encoded: true });
+    const result = await handler({
+      requestContext: { http: { method: "POST" } },
+      headers: { "content-type": "application/json" },
+      body,
+      isBase64Encoded: true,
+    });
     return { result: result!, hookId };
   };
 
@@ -95,7 +100,11 @@ describe("the Lambda entry against AWS APIs on loopback", () => {
 
     const reads = aws.requests.filter((request) => request.headers["x-amz-target"] === "secretsmanager.GetSecretValue");
     // The edge reads the current token; the worker the current and previous ones (to verify across a rotation) and the key.
-    expect(reads.map((request) => JSON.parse(request.body))).toEqual([{ SecretId: TOKEN_ARN }, { SecretId: TOKEN_ARN, VersionStage: "AWSPREVIOUS" }, { SecretId: KEY_ARN }]);
+    expect(reads.map((request) => JSON.parse(request.body))).toEqual([
+      { SecretId: TOKEN_ARN },
+      { SecretId: TOKEN_ARN, VersionStage: "AWSPREVIOUS" },
+      { SecretId: KEY_ARN },
+    ]);
     expect(reads[0]!.headers.authorization).toContain(`/${REGION}/secretsmanager/aws4_request`);
     expect(reads[0]!.headers["content-type"]).toBe("application/x-amz-json-1.1");
   });
@@ -113,17 +122,25 @@ describe("the Lambda entry against AWS APIs on loopback", () => {
     aws.secrets.set(TOKEN_ARN, "new-app-token-after-rotation");
     aws.previousSecrets.set(TOKEN_ARN, APP_TOKEN);
     const { hookId, responseUrl } = dooray.newResponseUrl();
-    await workerHandler(signJob(newJob({ tenantId: "1", channelId: "2", userId: "3", text: "회전 직전에 서명된 질문", responseUrl }, Date.now()), APP_TOKEN), { getRemainingTimeInMillis: () => 60_000 });
+    await workerHandler(signJob(newJob({ tenantId: "1", channelId: "2", userId: "3", text: "회전 직전에 서명된 질문", responseUrl }, Date.now()), APP_TOKEN), {
+      getRemainingTimeInMillis: () => 60_000,
+    });
     expect(finalPosts(dooray.postsFor(hookId)).map((post) => post.body.text)).toEqual(["답변: 회전 직전에 서명된 질문"]);
   });
 
   it("a worker still holding the old token re-reads it once when a job is signed with the new one", async () => {
     const warmUp = dooray.newResponseUrl();
-    await workerHandler(signJob(newJob({ tenantId: "1", channelId: "2", userId: "3", text: "회전 전", responseUrl: warmUp.responseUrl }, Date.now()), APP_TOKEN), { getRemainingTimeInMillis: () => 60_000 });
+    await workerHandler(
+      signJob(newJob({ tenantId: "1", channelId: "2", userId: "3", text: "회전 전", responseUrl: warmUp.responseUrl }, Date.now()), APP_TOKEN),
+      { getRemainingTimeInMillis: () => 60_000 },
+    );
     aws.secrets.set(TOKEN_ARN, "new-app-token-after-rotation");
     aws.previousSecrets.set(TOKEN_ARN, APP_TOKEN);
     const { hookId, responseUrl } = dooray.newResponseUrl();
-    await workerHandler(signJob(newJob({ tenantId: "1", channelId: "2", userId: "3", text: "회전 후", responseUrl }, Date.now()), "new-app-token-after-rotation"), { getRemainingTimeInMillis: () => 60_000 });
+    await workerHandler(
+      signJob(newJob({ tenantId: "1", channelId: "2", userId: "3", text: "회전 후", responseUrl }, Date.now()), "new-app-token-after-rotation"),
+      { getRemainingTimeInMillis: () => 60_000 },
+    );
     expect(finalPosts(dooray.postsFor(hookId)).map((post) => post.body.text)).toEqual(["답변: 회전 후"]);
     // A forged job cannot make it re-read the secret on every invocation: at most once a minute.
     const readsBefore = aws.requests.filter((request) => request.headers["x-amz-target"] === "secretsmanager.GetSecretValue").length;
@@ -207,7 +224,17 @@ describe("the Lambda entry against AWS APIs on loopback", () => {
 
   it("drops a forged job with a log line and posts nothing", async () => {
     const { hookId, responseUrl } = dooray.newResponseUrl();
-    const forged = { type: "dooray-gpt/job@1", id: "x", issuedAt: Date.now(), tenantId: "1", channelId: "2", userId: "3", text: "hi", responseUrl, signature: "AAAA" };
+    const forged = {
+      type: "dooray-gpt/job@1",
+      id: "x",
+      issuedAt: Date.now(),
+      tenantId: "1",
+      channelId: "2",
+      userId: "3",
+      text: "hi",
+      responseUrl,
+      signature: "AAAA",
+    };
     await workerHandler(forged);
     expect(logs.some((line) => line.includes('"job.dropped"') && line.includes("bad signature"))).toBe(true);
     expect(dooray.postsFor(hookId)).toEqual([]);

@@ -25,16 +25,33 @@ describe("signV4", () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom<Call>(
-          { service: "lambda", path: "/2015-03-31/functions/dooray-gpt-prod-bot/invocations", headers: { "content-type": "application/json", "x-amz-invocation-type": "Event" } },
+          {
+            service: "lambda",
+            path: "/2015-03-31/functions/dooray-gpt-prod-bot/invocations",
+            headers: { "content-type": "application/json", "x-amz-invocation-type": "Event" },
+          },
           { service: "secretsmanager", path: "/", headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "secretsmanager.GetSecretValue" } },
         ),
         fc.string({ unit: "grapheme", maxLength: 200 }),
-        fc.option(fc.string({ minLength: 1, maxLength: 40 }).filter((token) => token.trim() === token && !/\s\s/.test(token)), { nil: undefined }),
+        fc.option(
+          fc.string({ minLength: 1, maxLength: 40 }).filter((token) => token.trim() === token && !/\s\s/.test(token)),
+          { nil: undefined },
+        ),
         fc.date({ min: new Date("2020-01-01"), max: new Date("2030-01-01"), noInvalidDate: true }),
         async (call, body, sessionToken, now) => {
           const url = new URL(`https://${call.service}.ap-northeast-2.amazonaws.com${call.path}`);
-          const ours = signV4({ method: "POST", url, headers: call.headers, body, service: call.service, region: "ap-northeast-2" }, { ...EXAMPLE, sessionToken }, now);
-          const sdk = new SignatureV4({ service: call.service, region: "ap-northeast-2", credentials: { ...EXAMPLE, sessionToken }, sha256: Sha256, applyChecksum: false });
+          const ours = signV4(
+            { method: "POST", url, headers: call.headers, body, service: call.service, region: "ap-northeast-2" },
+            { ...EXAMPLE, sessionToken },
+            now,
+          );
+          const sdk = new SignatureV4({
+            service: call.service,
+            region: "ap-northeast-2",
+            credentials: { ...EXAMPLE, sessionToken },
+            sha256: Sha256,
+            applyChecksum: false,
+          });
           const signed = await sdk.sign(
             { method: "POST", protocol: "https:", hostname: url.hostname, path: url.pathname, headers: { ...call.headers, host: url.host }, body },
             { signingDate: now },

@@ -24,14 +24,15 @@ describe("screenOutsideLinks", () => {
   it("screens bare URLs, www. links, reference definitions, protocol-relative and titled links, and HTML", () => {
     expect(screen("보기: https://evil.example/a?d=1 끝").text).toBe("보기: evil[.]example 끝");
     expect(screen("www.evil.example/steal?d=1").text).toBe("www[.]evil[.]example");
-    expect(screen("[x][1]\n\n[1]: https://evil.example/r?d=1 \"t\"").text).toBe('[x][1]\n\n[1]: evil[.]example "t"');
+    expect(screen('[x][1]\n\n[1]: https://evil.example/r?d=1 "t"').text).toBe('[x][1]\n\n[1]: evil[.]example "t"');
     expect(screen('![a](//evil.example/p.png "t")').text).toBe("[이미지: a (evil[.]example)]");
     expect(screen('<img src="https://evil.example/p.png?d=1"> 본문 <a href="https://evil.example">x</a>').text).toBe(" 본문 x");
     expect(screen("[u](https://evil.example/a_(b)?d=1)").text).toBe("u (evil[.]example)");
   });
 
   it("leaves text without links, relative links and dooray:// mentions as they are", () => {
-    for (const text of ["배포는 화요일에 해요. 1,234,567원", "[@김배포](dooray://1234/members/5678 \"member\")", "[상대](./page)"]) expect(screen(text)).toEqual({ text, removed: 0 });
+    for (const text of ["배포는 화요일에 해요. 1,234,567원", '[@김배포](dooray://1234/members/5678 "member")', "[상대](./page)"])
+      expect(screen(text)).toEqual({ text, removed: 0 });
     expect(screen("[x](javascript:alert(1))").text).toBe("x (링크)");
   });
 

@@ -22,7 +22,10 @@ const body = fc.oneof(
   fc.string({ unit: "binary", maxLength: 300 }),
   jsonValue.map((value) => JSON.stringify(value)),
   fc
-    .record({ field: fc.constantFrom("tenantId", "channelId", "userId", "command", "text", "responseUrl", "appToken", "triggerId", "__proto__"), value: jsonValue })
+    .record({
+      field: fc.constantFrom("tenantId", "channelId", "userId", "command", "text", "responseUrl", "appToken", "triggerId", "__proto__"),
+      value: jsonValue,
+    })
     .map(({ field, value }) => JSON.stringify(commandPayload({ [field]: value }))),
   fc.webUrl({ withQueryParameters: true, withFragments: true }).map((responseUrl) => JSON.stringify(commandPayload({ responseUrl }))),
 );

@@ -17,7 +17,8 @@ describe("a failure record at the edge", () => {
   const logs: string[] = [];
   const config = readConfig({ DOORAY_APP_TOKEN: TOKEN, RESPONSE_URL_HOSTS: "127.0.0.1", ALLOW_INSECURE_RESPONSE_URL: "1", FAILED_JOB_MAX_AGE_SECONDS: "600" });
   const deps = { config, jobTokens: async () => [TOKEN], log: createLogger((line) => logs.push(line)), now: Date.now };
-  const signed = (responseUrl: string, issuedAt = Date.now(), token = TOKEN) => signJob(newJob({ tenantId: "1", channelId: "2", userId: "3", text: "질문", responseUrl }, issuedAt), token);
+  const signed = (responseUrl: string, issuedAt = Date.now(), token = TOKEN) =>
+    signJob(newJob({ tenantId: "1", channelId: "2", userId: "3", text: "질문", responseUrl }, issuedAt), token);
   const lastLog = () => JSON.parse(logs.at(-1)!) as Record<string, unknown>;
   beforeAll(async () => {
     dooray = await startDoorayReceiver();
@@ -38,9 +39,17 @@ describe("a failure record at the edge", () => {
 
   it("tells about a failed follow-up in a new message headed by its question, leaving the earlier answer alone", async () => {
     const hook = dooray.newResponseUrl();
-    const job = signJob({ ...newJob({ tenantId: "1", channelId: "2", userId: "3", text: "이어서 묻기", responseUrl: hook.responseUrl }, Date.now()), thread: { kind: "followUp", conversationId: "conv-0123456789", turn: 0 } }, TOKEN);
+    const job = signJob(
+      {
+        ...newJob({ tenantId: "1", channelId: "2", userId: "3", text: "이어서 묻기", responseUrl: hook.responseUrl }, Date.now()),
+        thread: { kind: "followUp", conversationId: "conv-0123456789", turn: 0 },
+      },
+      TOKEN,
+    );
     await handleFailedJob(failureRecord(job, "EventAgeExceeded"), deps);
-    expect(dooray.postsFor(hook.hookId).map((post) => post.body)).toEqual([{ text: `${messages.followUpHeader("이어서 묻기")}\n\n${messages.busy}`, responseType: "ephemeral", replaceOriginal: false }]);
+    expect(dooray.postsFor(hook.hookId).map((post) => post.body)).toEqual([
+      { text: `${messages.followUpHeader("이어서 묻기")}\n\n${messages.busy}`, responseType: "ephemeral", replaceOriginal: false },
+    ]);
   });
 
   it.each([

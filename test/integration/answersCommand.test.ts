@@ -19,7 +19,12 @@ describe("a /gpt command, end to end through the local Function URL", () => {
     expect(body).toEqual({ responseType: "ephemeral", text: messages.ack });
 
     const posts = await h.dooray.waitFor(hookId, (found) => finalPosts(found).length === 1);
-    expect(posts.at(-1)!.body).toEqual({ text: `답변: ${question}`, responseType: "ephemeral", replaceOriginal: true, attachments: [expect.objectContaining({ callbackId: "dooray-gpt-answer" })] });
+    expect(posts.at(-1)!.body).toEqual({
+      text: `답변: ${question}`,
+      responseType: "ephemeral",
+      replaceOriginal: true,
+      attachments: [expect.objectContaining({ callbackId: "dooray-gpt-answer" })],
+    });
     const modelRequest = h.model.requests.find((request) => request.body.messages.at(-1)?.content === question)!;
     expect(modelRequest.authorization).toBe(`Bearer ${API_KEY}`);
     expect(modelRequest.body).toMatchObject({ stream: true, model: "gpt-4.1-mini" });

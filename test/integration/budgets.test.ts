@@ -32,13 +32,23 @@ describe("daily budgets", () => {
     // The edge acknowledges with one round trip (the Invoke) and reads no budget; the worker's reservation refuses.
     expect(second).toMatchObject({ status: 200, body: { responseType: "ephemeral", text: messages.ack } });
     const [refusal] = finalPosts(await h.dooray.waitFor(second.hookId, (posts) => finalPosts(posts).length === 1));
-    expect(refusal!.body).toMatchObject({ replaceOriginal: true, text: messages.budgetExceeded({ scope: "user", limit: reservation(question), used: reported(question), needed: reservation(question) }, DEFAULT_TIME_ZONE) });
+    expect(refusal!.body).toMatchObject({
+      replaceOriginal: true,
+      text: messages.budgetExceeded(
+        { scope: "user", limit: reservation(question), used: reported(question), needed: reservation(question) },
+        DEFAULT_TIME_ZONE,
+      ),
+    });
     expect(refusal!.body.text).toContain("오늘 나의 사용 한도");
     expect(refusal!.body.text).toContain("0시(한국 시간)");
     await h.dev.idle();
     expect(h.model.requests).toHaveLength(1);
     expect(h.dooray.postsFor(second.hookId)).toHaveLength(1);
-    expect(entries(h).find((entry) => entry.event === "job.finished" && entry.outcome === "refusedByBudget")).toMatchObject({ scope: "user", Outcome: "refusedByBudget", Questions: 1 });
+    expect(entries(h).find((entry) => entry.event === "job.finished" && entry.outcome === "refusedByBudget")).toMatchObject({
+      scope: "user",
+      Outcome: "refusedByBudget",
+      Questions: 1,
+    });
     expect(entries(h).some((entry) => entry.event === "request.refusedByBudget")).toBe(false);
   });
 
@@ -51,14 +61,21 @@ describe("daily budgets", () => {
     // Another person, in another channel: the bot's own row refuses.
     const second = await h.command(question, { userId: "4567891234567891234", channelId: "5678912345678912345" });
     const [refusal] = finalPosts(await h.dooray.waitFor(second.hookId, (posts) => finalPosts(posts).length === 1));
-    expect(refusal!.body.text).toBe(messages.budgetExceeded({ scope: "total", limit: reservation(question) + 10, used: reported(question), needed: reservation(question) }, DEFAULT_TIME_ZONE));
+    expect(refusal!.body.text).toBe(
+      messages.budgetExceeded(
+        { scope: "total", limit: reservation(question) + 10, used: reported(question), needed: reservation(question) },
+        DEFAULT_TIME_ZONE,
+      ),
+    );
     expect(refusal!.body.text).toContain("이 봇 전체의");
     await h.dev.idle();
     expect(h.model.requests).toHaveLength(1);
     expect(entries(h).find((entry) => entry.event === "job.finished" && entry.outcome === "refusedByBudget")).toMatchObject({ scope: "total" });
     // `/gpt usage` shows the bot's line while it has a limit.
     const usage = await h.command("usage");
-    expect(usage.body.text).toContain(`- 봇 전체: ${reported(question).toLocaleString("ko-KR")} / ${(reservation(question) + 10).toLocaleString("ko-KR")} 토큰`);
+    expect(usage.body.text).toContain(
+      `- 봇 전체: ${reported(question).toLocaleString("ko-KR")} / ${(reservation(question) + 10).toLocaleString("ko-KR")} 토큰`,
+    );
   });
 
   it("counts 다시 생성 against the budgets: refused at once, in the answer's place, with no model call", async () => {
@@ -71,7 +88,17 @@ describe("daily budgets", () => {
 
     const pressed = await h.press(regenerate, { responseUrl: h.dooray.newResponseUrl().responseUrl });
 
-    expect(pressed).toEqual({ status: 200, body: { responseType: "ephemeral", replaceOriginal: false, text: messages.budgetExceeded({ scope: "user", limit: reservation(question), used: reported(question), needed: reservation(question) }, DEFAULT_TIME_ZONE) } });
+    expect(pressed).toEqual({
+      status: 200,
+      body: {
+        responseType: "ephemeral",
+        replaceOriginal: false,
+        text: messages.budgetExceeded(
+          { scope: "user", limit: reservation(question), used: reported(question), needed: reservation(question) },
+          DEFAULT_TIME_ZONE,
+        ),
+      },
+    });
     await h.dev.idle();
     expect(h.model.requests).toHaveLength(1);
     expect(entries(h).find((entry) => entry.event === "request.refusedByBudget")).toMatchObject({ kind: "regenerate", Outcome: "refusedByBudget" });
@@ -113,7 +140,8 @@ describe("daily budgets", () => {
     h = await startHarness({ ...settings, BUDGET_CHANNEL_DAILY_TOKENS: String(limit), WORKER_CONCURRENCY: "20" }, { apiKey: API_KEY });
 
     const sent = await Promise.all(Array.from({ length: 20 }, (_, index) => h.command(question, { userId: `user-${index}` })));
-    const refusedSoFar = () => sent.filter(({ hookId }) => finalPosts(h.dooray.postsFor(hookId)).some((post) => post.body.text.startsWith("오늘 이 채널의 사용 한도"))).length;
+    const refusedSoFar = () =>
+      sent.filter(({ hookId }) => finalPosts(h.dooray.postsFor(hookId)).some((post) => post.body.text.startsWith("오늘 이 채널의 사용 한도"))).length;
     for (const until = Date.now() + 20_000; refusedSoFar() + h.model.requests.length < 20; await new Promise((resolve) => setTimeout(resolve, 20))) {
       if (Date.now() > until) throw new Error(`after 20 s, ${refusedSoFar()} refused and ${h.model.requests.length} asked of 20`);
     }
@@ -145,7 +173,9 @@ describe("daily budgets", () => {
     expect(used).toBeGreaterThan(0);
     expect(used).toBeLessThanOrEqual(8_000);
     // A question that cannot fit is refused before the model is called.
-    expect(h.model.requests.length).toBe(sent.filter(({ hookId }) => finalPosts(h.dooray.postsFor(hookId)).some((post) => post.body.text.includes("답변:"))).length);
+    expect(h.model.requests.length).toBe(
+      sent.filter(({ hookId }) => finalPosts(h.dooray.postsFor(hookId)).some((post) => post.body.text.includes("답변:"))).length,
+    );
   });
 
   it("settles on the endpoint's reported usage, and logs tokens, cost and timings as metrics", async () => {
@@ -177,7 +207,9 @@ describe("daily budgets", () => {
       {
         Namespace: "DoorayGpt",
         Dimensions: [["Environment"]],
-        Metrics: ["InputTokens", "CachedInputTokens", "OutputTokens", "EstimatedCostUSD", "TimeToFirstTokenMs", "ModelLatencyMs"].map((name) => expect.objectContaining({ Name: name })),
+        Metrics: ["InputTokens", "CachedInputTokens", "OutputTokens", "EstimatedCostUSD", "TimeToFirstTokenMs", "ModelLatencyMs"].map((name) =>
+          expect.objectContaining({ Name: name }),
+        ),
       },
     ]);
   });
@@ -188,7 +220,11 @@ describe("daily budgets", () => {
     await h.dooray.waitFor(hookId, (posts) => finalPosts(posts).length === 1);
     await h.dev.idle();
     expect(h.model.requests[0]!.body.stream_options).toBeUndefined();
-    expect(entries(h).find((entry) => entry.event === "job.finished")).toMatchObject({ outcome: "answered", usageReported: false, usedTokens: expect.any(Number) });
+    expect(entries(h).find((entry) => entry.event === "job.finished")).toMatchObject({
+      outcome: "answered",
+      usageReported: false,
+      usedTokens: expect.any(Number),
+    });
   });
 
   it("settles on an estimate when the endpoint reports no usage, and gives a failed call's reservation back", async () => {

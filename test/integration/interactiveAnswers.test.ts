@@ -4,7 +4,8 @@ import { loadConversation } from "../../handler/store/conversations.js";
 import { finalPosts, startHarness, USER_ID, type Harness } from "../support/harness.js";
 import type { ReceivedPost } from "../support/doorayReceiver.js";
 
-const buttonsOf = (post: ReceivedPost) => Object.fromEntries((post.body.attachments ?? []).flatMap((block) => block.actions ?? []).map((action) => [action.name, action.value]));
+const buttonsOf = (post: ReceivedPost) =>
+  Object.fromEntries((post.body.attachments ?? []).flatMap((block) => block.actions ?? []).map((action) => [action.name, action.value]));
 
 /** The three buttons under every final answer, through the local Function URL (docs/architecture.md, "Interactive answers"). */
 describe("interactive answers", () => {
@@ -91,7 +92,12 @@ describe("interactive answers", () => {
     const third = h.dooray.newResponseUrl();
     await h.submitDialog(h.dooray.dialogs.at(-1)!.body.callbackId, "세 번째", { responseUrl: third.responseUrl });
     await h.dooray.waitFor(third.hookId, (posts) => finalPosts(posts).length === 1);
-    expect(h.model.requests.at(-1)!.body.messages.filter((message) => message.role === "user").map((message) => message.content)).toEqual(["첫 질문", "두 번째 질문", "세 번째"]);
+    expect(
+      h.model.requests
+        .at(-1)!
+        .body.messages.filter((message) => message.role === "user")
+        .map((message) => message.content),
+    ).toEqual(["첫 질문", "두 번째 질문", "세 번째"]);
   });
 
   it("refuses a press with a wrong app token with 401, changing nothing", async () => {
@@ -158,7 +164,10 @@ describe("interactive answers", () => {
 
     const replay = h.dooray.newResponseUrl();
     expect((await h.submitDialog(callbackId, "다시 제출", { responseUrl: replay.responseUrl, appToken: undefined })).status).toBe(401);
-    expect(await h.submitDialog(callbackId, "다시 제출", { responseUrl: replay.responseUrl })).toEqual({ status: 200, body: { errors: [{ name: "question", error: messages.dialogUsed }] } });
+    expect(await h.submitDialog(callbackId, "다시 제출", { responseUrl: replay.responseUrl })).toEqual({
+      status: 200,
+      body: { errors: [{ name: "question", error: messages.dialogUsed }] },
+    });
     await h.dev.idle();
     expect(h.model.requests).toHaveLength(calls);
     expect(h.dooray.postsFor(replay.hookId)).toEqual([]);
@@ -183,7 +192,10 @@ describe("interactive answers", () => {
   it("asks again in the dialog for an empty follow-up", async () => {
     const { buttons } = await ask("빈 후속");
     await h.press(buttons.followUp!);
-    expect(await h.submitDialog(h.dooray.dialogs.at(-1)!.body.callbackId, "   ")).toEqual({ status: 200, body: { errors: [{ name: "question", error: messages.followUpEmpty } ] } });
+    expect(await h.submitDialog(h.dooray.dialogs.at(-1)!.body.callbackId, "   ")).toEqual({
+      status: 200,
+      body: { errors: [{ name: "question", error: messages.followUpEmpty }] },
+    });
   });
 
   it("says so when Dooray does not open the dialog", async () => {

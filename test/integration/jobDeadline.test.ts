@@ -12,20 +12,24 @@ describe("a job against a hanging responseUrl", () => {
   afterEach(() => h.dev.idle());
   afterAll(() => h.close());
 
-  it("finishes within the worker's time, logging job.finished with the delivery error; the worker is never stopped", async () => {
-    const { hookId, responseUrl } = h.dooray.newResponseUrl();
-    h.dooray.hang(hookId);
-    const response = await h.send({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(payload(responseUrl)) });
-    expect(response.status).toBe(200);
+  it(
+    "finishes within the worker's time, logging job.finished with the delivery error; the worker is never stopped",
+    async () => {
+      const { hookId, responseUrl } = h.dooray.newResponseUrl();
+      h.dooray.hang(hookId);
+      const response = await h.send({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(payload(responseUrl)) });
+      expect(response.status).toBe(200);
 
-    // Idle once the run ended, by itself or stopped at its 3 s (then the on-failure path ran too).
-    await h.dev.idle();
+      // Idle once the run ended, by itself or stopped at its 3 s (then the on-failure path ran too).
+      await h.dev.idle();
 
-    const finished = h.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => entry.event === "job.finished");
-    expect(finished).toHaveLength(1);
-    expect(finished[0]).toMatchObject({ level: "error", outcome: "answered", postError: expect.any(String) });
-    expect(h.logs.some((line) => line.includes('"worker.timedOut"'))).toBe(false);
-  }, PROCESS_BUDGET_MS);
+      const finished = h.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => entry.event === "job.finished");
+      expect(finished).toHaveLength(1);
+      expect(finished[0]).toMatchObject({ level: "error", outcome: "answered", postError: expect.any(String) });
+      expect(h.logs.some((line) => line.includes('"worker.timedOut"'))).toBe(false);
+    },
+    PROCESS_BUDGET_MS,
+  );
 });
 
 function payload(responseUrl: string) {

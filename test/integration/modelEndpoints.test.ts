@@ -71,7 +71,15 @@ describe("model endpoints: failover before the first word, with a cooldown every
     expect(backup.requests).toHaveLength(1);
     // One retry loop: the SDK's own retries are off with an endpoint behind.
     const [failover] = events(h, "model.failover");
-    expect(failover).toMatchObject({ endpoint: primary.name, reason: "overloaded", cooldownSeconds: 7, next: second.name, error: { status: 503 }, EndpointFailures: 1, Endpoint: primary.name });
+    expect(failover).toMatchObject({
+      endpoint: primary.name,
+      reason: "overloaded",
+      cooldownSeconds: 7,
+      next: second.name,
+      error: { status: 503 },
+      EndpointFailures: 1,
+      Endpoint: primary.name,
+    });
     const finished = events(h, "job.finished")[0]!;
     const reported = usageOf(backup.requests[0]!.body.messages, "답변: 배포 체크리스트");
     expect(finished).toMatchObject({ outcome: "answered", endpoint: second.name, failovers: 1, usedTokens: reported.total_tokens, usageReported: true });
@@ -133,7 +141,9 @@ describe("model endpoints: failover before the first word, with a cooldown every
   it("a kr channel never reaches a global endpoint: its kr endpoint failing, the person is told the question stayed in Korea", async () => {
     const korea = await fake({ status: 503 });
     const abroad = await fake();
-    const h = await worker([entry(korea, { residency: "kr" }), entry(abroad)], { CHANNEL_PROFILES: JSON.stringify({ [CHANNEL_ID]: { name: "재무", residency: "kr" } }) });
+    const h = await worker([entry(korea, { residency: "kr" }), entry(abroad)], {
+      CHANNEL_PROFILES: JSON.stringify({ [CHANNEL_ID]: { name: "재무", residency: "kr" } }),
+    });
     expect(await ask(h, "국내에서만")).toBe(`${messages.modelFailed}\n${messages.keptInKorea}`);
     expect(korea.requests).toHaveLength(1);
     expect(abroad.requests).toHaveLength(0);

@@ -49,7 +49,10 @@ describe("when the model fails, the person gets a short Korean message and the s
     expect(`답변: ${question}`.startsWith(partial)).toBe(true);
     expect(partial.length).toBeLessThan(`답변: ${question}`.length);
     await h.dev.idle();
-    const finished = h.logs.slice(logsBefore).map((line) => JSON.parse(line)).find((entry) => entry.event === "job.finished");
+    const finished = h.logs
+      .slice(logsBefore)
+      .map((line) => JSON.parse(line))
+      .find((entry) => entry.event === "job.finished");
     expect(finished).toMatchObject({ outcome: "timedOut" });
   });
 
@@ -81,7 +84,11 @@ describe("a local OpenAI-compatible server needs no key", () => {
 
 describe("configuration problems reach the person too", () => {
   it.each<[string, Record<string, string>, string]>([
-    ["says the key is not configured (the default endpoint needs one), with no model call", { OPENAI_API_KEY: "", OPENAI_BASE_URL: "" }, messages.notConfigured],
+    [
+      "says the key is not configured (the default endpoint needs one), with no model call",
+      { OPENAI_API_KEY: "", OPENAI_BASE_URL: "" },
+      messages.notConfigured,
+    ],
     ["says the key was refused when the endpoint rejects it", { OPENAI_API_KEY: "sk-wrong-key-000000" }, messages.keyRejected],
     ["says the model failed when the endpoint cannot be reached", { OPENAI_BASE_URL: "http://127.0.0.1:9/v1" }, messages.modelFailed],
   ])("%s", async (_label, env, expected) => {

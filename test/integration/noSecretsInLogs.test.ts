@@ -19,7 +19,9 @@ describe("secrets and prompts stay out of logs and answers", () => {
       await h.close();
     }
     const events = h.logs.map((line) => JSON.parse(line) as { event: string });
-    expect(events.map((entry) => entry.event)).toEqual(expect.arrayContaining(["request.accepted", "request.refused", "job.started", "job.finished", "job.modelError"]));
+    expect(events.map((entry) => entry.event)).toEqual(
+      expect.arrayContaining(["request.accepted", "request.refused", "job.started", "job.finished", "job.modelError"]),
+    );
     for (const text of [...h.logs, ...bodies]) {
       expect(text).not.toContain(APP_TOKEN);
       expect(text).not.toContain(API_KEY);

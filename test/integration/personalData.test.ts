@@ -23,7 +23,10 @@ describe("personal data never leaves unmasked", () => {
     await setup.h.dev.idle();
     const posts = finalPosts(setup.h.dooray.postsFor(sent.hookId));
     const last = posts.at(-1)!.body as { text: string; attachments?: { actions: { name: string; value: string }[] }[] };
-    return { final: posts.map((post) => post.body.text).join("\n"), buttons: Object.fromEntries((last.attachments ?? []).flatMap((block) => block.actions).map((action) => [action.name, action.value])) };
+    return {
+      final: posts.map((post) => post.body.text).join("\n"),
+      buttons: Object.fromEntries((last.attachments ?? []).flatMap((block) => block.actions).map((action) => [action.name, action.value])),
+    };
   };
   const sentToModel = (from: number) => JSON.stringify(setup.h.model.requests.slice(from).map((request) => request.body.messages));
 
@@ -41,7 +44,11 @@ describe("personal data never leaves unmasked", () => {
     const finished = setup.h.logs.map((line) => JSON.parse(line)).findLast((line) => line.event === "job.finished");
     expect(finished).toMatchObject({ outcome: "answered", personalData: { rrn: 1 }, ChannelId: CHANNEL_ID, PersonalDataFound: 1 });
     // The per-channel count is an embedded metric, with the channel as its dimension.
-    expect(finished._aws.CloudWatchMetrics).toContainEqual({ Namespace: "DoorayGpt", Dimensions: [["Environment", "ChannelId"]], Metrics: [{ Name: "PersonalDataFound", Unit: "Count" }] });
+    expect(finished._aws.CloudWatchMetrics).toContainEqual({
+      Namespace: "DoorayGpt",
+      Dimensions: [["Environment", "ChannelId"]],
+      Metrics: [{ Name: "PersonalDataFound", Unit: "Count" }],
+    });
   });
 
   it("masks a tool result's card number before the model reads it", async () => {

@@ -79,7 +79,9 @@ describe("다시 생성 that the day's budget cannot hold", () => {
     await h.dev.idle();
 
     const [restored] = finalPosts(h.dooray.postsFor(hookId));
-    expect(restored!.body.text).toBe(`${answer.body.text}\n\n⚠️ ${messages.budgetExceeded({ scope: "user", limit: LIMIT, used: REPORTED, needed: REGENERATION }, DEFAULT_TIME_ZONE)}`);
+    expect(restored!.body.text).toBe(
+      `${answer.body.text}\n\n⚠️ ${messages.budgetExceeded({ scope: "user", limit: LIMIT, used: REPORTED, needed: REGENERATION }, DEFAULT_TIME_ZONE)}`,
+    );
     expect(restored!.body.replaceOriginal).toBe(true);
     expect(restored!.body.attachments?.[0]?.actions?.map((action) => action.name)).toEqual(["share", "regenerate", "followUp"]);
     expect(h.model.requests).toHaveLength(calls);

@@ -44,7 +44,9 @@ describe("when every worker is busy", () => {
     expect(busy).toHaveLength(8);
     for (const { posts } of busy) expect(posts[0]!.body).toMatchObject({ responseType: "ephemeral", replaceOriginal: true });
 
-    const finished = h.logs.map((line) => JSON.parse(line) as { event: string; outcome?: string; condition?: string }).filter((entry) => entry.event === "job.finished");
+    const finished = h.logs
+      .map((line) => JSON.parse(line) as { event: string; outcome?: string; condition?: string })
+      .filter((entry) => entry.event === "job.finished");
     expect(finished.filter((entry) => entry.outcome === "answered")).toHaveLength(2);
     expect(finished.filter((entry) => entry.outcome === "busy" && entry.condition === "EventAgeExceeded")).toHaveLength(8);
   }, 20_000);

@@ -21,7 +21,14 @@ describe("a table that is slow after the answer", { timeout: PROCESS_BUDGET_MS }
     table = await startLocalTable();
     proxy = await startTableProxy(table);
     // The worker has 3 s; storing the answer's turn takes 5.
-    h = await startHarness({ BOT_TABLE: table.table, AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint, AWS_REGION: "ap-northeast-2", AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local", WORKER_TIMEOUT_SECONDS: "3" });
+    h = await startHarness({
+      BOT_TABLE: table.table,
+      AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint,
+      AWS_REGION: "ap-northeast-2",
+      AWS_ACCESS_KEY_ID: "local",
+      AWS_SECRET_ACCESS_KEY: "local",
+      WORKER_TIMEOUT_SECONDS: "3",
+    });
   });
   afterEach(() => h.dev.idle());
   afterAll(async () => {

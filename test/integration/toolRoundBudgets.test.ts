@@ -20,11 +20,17 @@ describe("tool rounds within the day's budget", () => {
   beforeAll(async () => {
     api = await startSampleDoorayApi();
     // What each call of this question holds, measured in a channel with no limit.
-    const probe = await startHarness({ CHANNEL_PROFILES: JSON.stringify({ [CHANNEL_ID]: { name: "플랫폼", dooray: SCOPE } }), DOORAY_API_URL: api.url, DOORAY_API_TOKEN: SAMPLE_TOKEN });
+    const probe = await startHarness({
+      CHANNEL_PROFILES: JSON.stringify({ [CHANNEL_ID]: { name: "플랫폼", dooray: SCOPE } }),
+      DOORAY_API_URL: api.url,
+      DOORAY_API_TOKEN: SAMPLE_TOKEN,
+    });
     try {
       await probe.command(QUESTION);
       await probe.dev.idle();
-      held = lines(probe).filter((line) => line.event === "job.callHeld").map((line) => Number(line.reservedTokens));
+      held = lines(probe)
+        .filter((line) => line.event === "job.callHeld")
+        .map((line) => Number(line.reservedTokens));
     } finally {
       await probe.close();
     }
@@ -38,7 +44,11 @@ describe("tool rounds within the day's budget", () => {
     h = undefined;
   });
   const withChannelLimit = async (channelDailyTokens: number) => {
-    h = await startHarness({ CHANNEL_PROFILES: JSON.stringify({ [CHANNEL_ID]: { name: "플랫폼", dooray: SCOPE, budgets: { channelDailyTokens } } }), DOORAY_API_URL: api.url, DOORAY_API_TOKEN: SAMPLE_TOKEN });
+    h = await startHarness({
+      CHANNEL_PROFILES: JSON.stringify({ [CHANNEL_ID]: { name: "플랫폼", dooray: SCOPE, budgets: { channelDailyTokens } } }),
+      DOORAY_API_URL: api.url,
+      DOORAY_API_TOKEN: SAMPLE_TOKEN,
+    });
     return h;
   };
   const channelTokens = async (harness: Harness) => Number(/이 채널: ([\d,]+)/.exec((await harness.command("사용량")).body.text)![1]!.replace(/,/g, ""));
@@ -53,7 +63,9 @@ describe("tool rounds within the day's budget", () => {
     const before = harness.model.requests.length;
     const sent = await harness.command(QUESTION);
     await harness.dev.idle();
-    const final = finalPosts(harness.dooray.postsFor(sent.hookId)).map((post) => post.body.text).join("\n");
+    const final = finalPosts(harness.dooray.postsFor(sent.hookId))
+      .map((post) => post.body.text)
+      .join("\n");
     // Two rounds with tools, then the last call with none: an answer, not a refusal.
     expect(harness.model.requests.slice(before).map((request) => (request.body.tools ?? []).length)).toEqual([4, 4, 0]);
     expect(final).toContain("답변: ");
@@ -68,7 +80,9 @@ describe("tool rounds within the day's budget", () => {
     const harness = await withChannelLimit(held[0]! + 100);
     const sent = await harness.command(QUESTION);
     await harness.dev.idle();
-    const final = finalPosts(harness.dooray.postsFor(sent.hookId)).map((post) => post.body.text).join("\n");
+    const final = finalPosts(harness.dooray.postsFor(sent.hookId))
+      .map((post) => post.body.text)
+      .join("\n");
     expect(final).toContain(toolMessages.refusedAfterTools(1));
     expect(lines(harness).findLast((line) => line.event === "job.finished")).toMatchObject({ outcome: "refusedByBudget" });
     expect(await channelTokens(harness)).toBeLessThanOrEqual(held[0]! + 100);

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { CONVERSATION_REF_MAX_AGE_SECONDS, DIALOG_REF_MAX_AGE_SECONDS, conversationRef, dialogRef, readConversationRef, readDialogRef } from "../../handler/job/conversationRef.js";
+import {
+  CONVERSATION_REF_MAX_AGE_SECONDS,
+  DIALOG_REF_MAX_AGE_SECONDS,
+  conversationRef,
+  dialogRef,
+  readConversationRef,
+  readDialogRef,
+} from "../../handler/job/conversationRef.js";
 
 const TOKEN = "ref-token-0123456789abcdef";
 const owner = { tenantId: "t1", channelId: "c1", userId: "u1" };
@@ -58,7 +65,10 @@ describe("follow-up dialogs' callbackIds", () => {
     expect(readDialogRef(button, owner, [TOKEN], NOW).ok).toBe(false);
     // Even spelled as a dialog's, a button's signature does not verify.
     const [, , conversation, turn, issued, signature] = button.split(".");
-    expect(readDialogRef(`d1.${conversation}.${turn}.${issued}.${dialog.dialogId}.${signature}`, owner, [TOKEN], NOW)).toEqual({ ok: false, reason: "not this person's" });
+    expect(readDialogRef(`d1.${conversation}.${turn}.${issued}.${dialog.dialogId}.${signature}`, owner, [TOKEN], NOW)).toEqual({
+      ok: false,
+      reason: "not this person's",
+    });
     expect(readConversationRef(dialogRef(dialog, owner, TOKEN, NOW), owner, [TOKEN], NOW).ok).toBe(false);
   });
 

@@ -3,7 +3,13 @@ import { newJob, signJob, verifyJob } from "../../handler/job/signedJob.js";
 
 const TOKEN = "app-token-for-signing";
 const NOW = 1_800_000_000_000;
-const fields = { tenantId: "t1", channelId: "c1", userId: "u1", text: "배포 체크리스트", responseUrl: "https://guide.dooray.com/messenger/api/commands/hook/x" };
+const fields = {
+  tenantId: "t1",
+  channelId: "c1",
+  userId: "u1",
+  text: "배포 체크리스트",
+  responseUrl: "https://guide.dooray.com/messenger/api/commands/hook/x",
+};
 
 describe("signed jobs", () => {
   it("verifies a job signed with the same token, within its age", () => {
@@ -36,7 +42,10 @@ describe("signed jobs", () => {
 
   it("signs a conversation's thread too: a job's kind, conversation or turn cannot be changed in transit", () => {
     const job = signJob({ ...newJob(fields, NOW), thread: { kind: "regenerate", conversationId: "conv-0123456789", turn: 2 } }, TOKEN);
-    expect(verifyJob(JSON.parse(JSON.stringify(job)), [TOKEN], NOW, 360)).toMatchObject({ ok: true, job: { thread: { kind: "regenerate", conversationId: "conv-0123456789", turn: 2 } } });
+    expect(verifyJob(JSON.parse(JSON.stringify(job)), [TOKEN], NOW, 360)).toMatchObject({
+      ok: true,
+      job: { thread: { kind: "regenerate", conversationId: "conv-0123456789", turn: 2 } },
+    });
     for (const thread of [{ ...job.thread, turn: 1 }, { ...job.thread, kind: "followUp" }, { ...job.thread, conversationId: "conv-someone-else" }, undefined]) {
       expect(verifyJob({ ...job, thread }, [TOKEN], NOW, 360)).toMatchObject({ ok: false, reason: "bad signature" });
     }

@@ -7,7 +7,8 @@ const tools = [
   { function: { name: "search_tasks" } },
   { function: { name: "list_wiki_pages", parameters: { properties: { wikiId: { enum: ["3570526358279081999"] } } } } },
 ];
-const ask = (question: string, extra: { role: string; content: string | null }[] = [], offered = tools) => demoReply({ messages: [{ role: "system", content: "시스템" }, { role: "user", content: question }, ...extra], tools: offered });
+const ask = (question: string, extra: { role: string; content: string | null }[] = [], offered = tools) =>
+  demoReply({ messages: [{ role: "system", content: "시스템" }, { role: "user", content: question }, ...extra], tools: offered });
 
 describe("the built-in demo model (npm run dev and try with no key and no endpoint)", () => {
   it("answers with fixed text that says it is a demo and repeats the question, the same every time", () => {
@@ -35,7 +36,13 @@ describe("the built-in demo model (npm run dev and try with no key and no endpoi
 
   it("never ships, and a loopback endpoint (the demo's, any local server's) never reaches AWS: synth refuses it", () => {
     for (const entry of ["edge", "worker"] as const) expect(buildHandlerBundle(entry).inputs.filter((input) => input.startsWith("handler/local/"))).toEqual([]);
-    expect(() => parseEnvironments({ dev: { accountId: "111111111111", openaiBaseUrl: "https://127.0.0.1:8080/v1" } })).toThrowError(/openaiBaseUrl: .*loopback/);
-    expect(() => parseEnvironments({ dev: { accountId: "111111111111", modelEndpoints: [{ name: "local", baseUrl: "https://localhost/v1", model: "m", residency: "kr" }] } })).toThrowError(/modelEndpoints\[0\]\.baseUrl: .*loopback/);
+    expect(() => parseEnvironments({ dev: { accountId: "111111111111", openaiBaseUrl: "https://127.0.0.1:8080/v1" } })).toThrowError(
+      /openaiBaseUrl: .*loopback/,
+    );
+    expect(() =>
+      parseEnvironments({
+        dev: { accountId: "111111111111", modelEndpoints: [{ name: "local", baseUrl: "https://localhost/v1", model: "m", residency: "kr" }] },
+      }),
+    ).toThrowError(/modelEndpoints\[0\]\.baseUrl: .*loopback/);
   });
 });

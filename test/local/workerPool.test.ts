@@ -27,7 +27,14 @@ describe("the local worker pool", () => {
   afterAll(() => dooray.close());
 
   it("a worker that throws yields the failure message, once", async () => {
-    const pool = createWorkerPool({ concurrency: 2, maxEventAgeMs: 5_000, timeoutMs: 5_000, log, onFailure, run: async () => Promise.reject(new TypeError("boom")) });
+    const pool = createWorkerPool({
+      concurrency: 2,
+      maxEventAgeMs: 5_000,
+      timeoutMs: 5_000,
+      log,
+      onFailure,
+      run: async () => Promise.reject(new TypeError("boom")),
+    });
     const { hookId, job: signed } = job();
     await pool.dispatch(signed);
     await pool.idle();

@@ -4,7 +4,13 @@ import { bedrockRegionOf, parseModelEndpoints, routeFor, unlistedEndpoint } from
 import { readModelRouting } from "../../handler/model/modelRouting.js";
 
 const strict = { inlineKeys: false, at: "modelEndpoints", strictResidency: true };
-const seoul = { name: "bedrock-seoul", baseUrl: "https://bedrock-runtime.ap-northeast-2.amazonaws.com/openai/v1", model: "openai.gpt-oss-120b-1:0", residency: "kr", auth: "aws" };
+const seoul = {
+  name: "bedrock-seoul",
+  baseUrl: "https://bedrock-runtime.ap-northeast-2.amazonaws.com/openai/v1",
+  model: "openai.gpt-oss-120b-1:0",
+  residency: "kr",
+  auth: "aws",
+};
 const openai = { name: "openai", baseUrl: "https://api.openai.com/v1", model: "gpt-4.1-mini", residency: "global" };
 
 describe("parseModelEndpoints", () => {
@@ -29,7 +35,11 @@ describe("parseModelEndpoints", () => {
   });
 
   it("locally takes an inline key and a loopback http URL", () => {
-    const [local] = parseModelEndpoints([{ ...openai, baseUrl: "http://127.0.0.1:8080/v1", apiKey: "sk-local" }], { ...strict, inlineKeys: true, strictResidency: false });
+    const [local] = parseModelEndpoints([{ ...openai, baseUrl: "http://127.0.0.1:8080/v1", apiKey: "sk-local" }], {
+      ...strict,
+      inlineKeys: true,
+      strictResidency: false,
+    });
     expect(local).toMatchObject({ apiKey: "sk-local", baseUrl: "http://127.0.0.1:8080/v1" });
   });
 
@@ -47,8 +57,15 @@ describe("routeFor: where one channel's questions may go", () => {
     expect(routeFor([], unlisted, undefined, undefined).endpoints).toEqual([unlisted]);
   });
   it("a channel's own order, and kr keeps only kr endpoints (counting those it left out)", () => {
-    expect(routeFor(listed, unlisted, { endpoints: ["bedrock-seoul", "openai"] }, undefined).endpoints.map((endpoint) => endpoint.name)).toEqual(["bedrock-seoul", "openai"]);
-    expect(routeFor(listed, unlisted, { residency: "kr" }, undefined)).toMatchObject({ residency: "kr", excluded: 1, endpoints: [expect.objectContaining({ name: "bedrock-seoul" })] });
+    expect(routeFor(listed, unlisted, { endpoints: ["bedrock-seoul", "openai"] }, undefined).endpoints.map((endpoint) => endpoint.name)).toEqual([
+      "bedrock-seoul",
+      "openai",
+    ]);
+    expect(routeFor(listed, unlisted, { residency: "kr" }, undefined)).toMatchObject({
+      residency: "kr",
+      excluded: 1,
+      endpoints: [expect.objectContaining({ name: "bedrock-seoul" })],
+    });
     expect(routeFor(listed, unlisted, undefined, "kr").excluded).toBe(1);
     expect(routeFor(listed, unlisted, { residency: "global" }, "kr").excluded).toBe(0);
   });

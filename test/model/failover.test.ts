@@ -3,7 +3,8 @@ import { attemptOrder, cooldownFrom, failoverDecision } from "../../handler/mode
 
 class APIConnectionError extends Error {}
 class APIConnectionTimeoutError extends Error {}
-const httpError = (status: number, headers: Record<string, string> = {}) => Object.assign(new Error(`HTTP ${status}`), { status, headers: new Headers(headers) });
+const httpError = (status: number, headers: Record<string, string> = {}) =>
+  Object.assign(new Error(`HTTP ${status}`), { status, headers: new Headers(headers) });
 
 describe("failoverDecision: which failures another endpoint could mend", () => {
   it.each([
@@ -54,11 +55,19 @@ describe("attemptOrder", () => {
     expect(attemptOrder(endpoints, new Map(), 1_000).map((endpoint) => endpoint.name)).toEqual(["a", "b", "c"]);
   });
   it("puts cooling endpoints last, soonest free first; an ended cooldown counts for nothing", () => {
-    const until = new Map([["a", 9_000], ["b", 5_000], ["c", 500]]);
+    const until = new Map([
+      ["a", 9_000],
+      ["b", 5_000],
+      ["c", 500],
+    ]);
     expect(attemptOrder(endpoints, until, 1_000).map((endpoint) => endpoint.name)).toEqual(["c", "b", "a"]);
   });
   it("when every endpoint cools down, the one that frees up soonest goes first", () => {
-    const until = new Map([["a", 9_000], ["b", 5_000], ["c", 7_000]]);
+    const until = new Map([
+      ["a", 9_000],
+      ["b", 5_000],
+      ["c", 7_000],
+    ]);
     expect(attemptOrder(endpoints, until, 1_000)[0]!.name).toBe("b");
   });
 });

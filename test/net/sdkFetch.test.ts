@@ -39,10 +39,18 @@ describe("sdkFetch", () => {
 
   it("sends the method, the SDK's headers and the body with its length, and gives back status and headers", async () => {
     const { url, requests, nextResponse } = await start();
-    const pending = sdkFetch(`${url}/v1/chat/completions`, { method: "POST", headers: new Headers({ Authorization: "Bearer sk-test", "Content-Type": "application/json" }), body: '{"질문":"배포"}' });
+    const pending = sdkFetch(`${url}/v1/chat/completions`, {
+      method: "POST",
+      headers: new Headers({ Authorization: "Bearer sk-test", "Content-Type": "application/json" }),
+      body: '{"질문":"배포"}',
+    });
     (await nextResponse()).writeHead(429, { "retry-after-ms": "10", "content-type": "application/json" }).end('{"error":{"message":"slow down"}}');
     const response = await pending;
-    expect(requests[0]).toMatchObject({ method: "POST", body: '{"질문":"배포"}', headers: { authorization: "Bearer sk-test", "content-type": "application/json", "content-length": String(Buffer.byteLength('{"질문":"배포"}')) } });
+    expect(requests[0]).toMatchObject({
+      method: "POST",
+      body: '{"질문":"배포"}',
+      headers: { authorization: "Bearer sk-test", "content-type": "application/json", "content-length": String(Buffer.byteLength('{"질문":"배포"}')) },
+    });
     expect([response.ok, response.status, response.headers.get("retry-after-ms")]).toEqual([false, 429, "10"]);
     expect(await response.json()).toEqual({ error: { message: "slow down" } });
   });

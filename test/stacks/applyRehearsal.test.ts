@@ -20,7 +20,8 @@ import { terraformReadiness } from "../support/terraformReady.js";
  */
 const motoServer = process.env.MOTO_SERVER;
 const available = Boolean(motoServer) && terraformReadiness().ready;
-if (!available && process.env.REQUIRE_MOTO === "1") throw new Error(`REQUIRE_MOTO=1 but ${motoServer ? (terraformReadiness() as { reason: string }).reason : "MOTO_SERVER is not set"}`);
+if (!available && process.env.REQUIRE_MOTO === "1")
+  throw new Error(`REQUIRE_MOTO=1 but ${motoServer ? (terraformReadiness() as { reason: string }).reason : "MOTO_SERVER is not set"}`);
 
 const DEV_ACCOUNT = "111111111111";
 const SERVICES = ["cloudwatch", "dynamodb", "iam", "kms", "lambda", "logs", "secretsmanager", "sns", "sqs", "sts"];
@@ -36,8 +37,11 @@ describe.skipIf(!available)("a deploy rehearsed against an AWS API emulator", { 
     new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
       const cliConfig = join(dir, "empty.tfrc");
       writeFileSync(cliConfig, "");
-      execFile("terraform", args, { cwd: dir, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" } }, (error, stdout, stderr) =>
-        resolve({ status: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      execFile(
+        "terraform",
+        args,
+        { cwd: dir, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" } },
+        (error, stdout, stderr) => resolve({ status: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
     });
   const succeeds = async (args: string[]) => {
@@ -48,7 +52,10 @@ describe.skipIf(!available)("a deploy rehearsed against an AWS API emulator", { 
 
   beforeAll(async () => {
     const port = await freePort();
-    moto = spawn(motoServer!, [String(port)], { env: { ...process.env, MOTO_ACCOUNT_ID: DEV_ACCOUNT, MOTO_KEEP_DEAD_LETTER_CONFIG: "1" }, stdio: ["ignore", "ignore", "pipe"] });
+    moto = spawn(motoServer!, [String(port)], {
+      env: { ...process.env, MOTO_ACCOUNT_ID: DEV_ACCOUNT, MOTO_KEEP_DEAD_LETTER_CONFIG: "1" },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     await waitForListening(moto, port);
     const outdir = mkdtempSync(join(tmpdir(), "dooray-gpt-rehearsal-"));
     synthApp(outdir);
@@ -91,11 +98,20 @@ describe.skipIf(!available)("a deploy rehearsed against an AWS API emulator", { 
     expect(key).toMatchObject({ enable_key_rotation: true, key_usage: "ENCRYPT_DECRYPT" });
     expect(one("aws_kms_alias")).toMatchObject({ name: "alias/dooray-gpt-dev", target_key_arn: key.arn });
     expect(one("aws_dynamodb_table").server_side_encryption).toEqual([{ enabled: true, kms_key_arn: key.arn }]);
-    expect(one("aws_sqs_queue")).toMatchObject({ name: "dooray-gpt-dev-edge-dead-letters", kms_master_key_id: "alias/dooray-gpt-dev", message_retention_seconds: 86_400 });
+    expect(one("aws_sqs_queue")).toMatchObject({
+      name: "dooray-gpt-dev-edge-dead-letters",
+      kms_master_key_id: "alias/dooray-gpt-dev",
+      message_retention_seconds: 86_400,
+    });
     const functions = state.filter((resource) => resource.type === "aws_lambda_function").map((resource) => resource.values);
     expect(functions.map((fn) => fn.function_name).sort()).toEqual(["dooray-gpt-dev-edge", "dooray-gpt-dev-worker"]);
     for (const fn of functions) {
-      expect(fn).toMatchObject({ runtime: "nodejs22.x", architectures: ["arm64"], tracing_config: [{ mode: "PassThrough" }], logging_config: [expect.objectContaining({ log_format: "JSON" })] });
+      expect(fn).toMatchObject({
+        runtime: "nodejs22.x",
+        architectures: ["arm64"],
+        tracing_config: [{ mode: "PassThrough" }],
+        logging_config: [expect.objectContaining({ log_format: "JSON" })],
+      });
     }
     for (const group of state.filter((resource) => resource.type === "aws_cloudwatch_log_group")) expect(group.values.kms_key_id).toBe(key.arn);
   });
@@ -109,7 +125,9 @@ describe.skipIf(!available)("a deploy rehearsed against an AWS API emulator", { 
   });
 
   it("destroys cleanly", async () => {
-    expect(await succeeds(["destroy", "-input=false", "-auto-approve", "-no-color", "-lock=false"])).toContain(`Destroy complete! Resources: ${state.length} destroyed.`);
+    expect(await succeeds(["destroy", "-input=false", "-auto-approve", "-no-color", "-lock=false"])).toContain(
+      `Destroy complete! Resources: ${state.length} destroyed.`,
+    );
   });
 });
 

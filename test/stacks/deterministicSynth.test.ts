@@ -18,9 +18,7 @@ describe("synthesis is deterministic", { timeout: SYNTH_BUDGET_MS }, () => {
   });
 
   it("a changed worker changes only the worker's zip, nothing else", () => {
-    const changed = filesUnder(
-      cloneAndSynth(editWorker),
-    );
+    const changed = filesUnder(cloneAndSynth(editWorker));
     const before = JSON.parse(first["stacks/dooray-gpt-dev/cdk.tf.json"]!.toString()) as unknown;
     const after = JSON.parse(changed["stacks/dooray-gpt-dev/cdk.tf.json"]!.toString()) as unknown;
     // The hash is Terraform's filebase64sha256 of the zip, so it differs in the plan, not in cdk.tf.json: the JSON

@@ -63,7 +63,8 @@ describe("the dooray-gpt stack, as synthesized", () => {
   });
 
   it("without codeSigning (the default), ships the bundles as zips with their hashes, and creates no profile, config or bucket", () => {
-    for (const type of ["aws_signer_signing_profile", "aws_lambda_code_signing_config", "aws_s3_bucket", "aws_s3_object", "aws_signer_signing_job"]) expect(resources(json, type), type).toEqual([]);
+    for (const type of ["aws_signer_signing_profile", "aws_lambda_code_signing_config", "aws_s3_bucket", "aws_s3_object", "aws_signer_signing_job"])
+      expect(resources(json, type), type).toEqual([]);
     for (const fn of resources(json, "aws_lambda_function")) {
       expect(fn.code_signing_config_arn).toBeUndefined();
       expect(fn.source_code_hash).toMatch(/^\$\{filebase64sha256\(/);
@@ -80,8 +81,20 @@ describe("the dooray-gpt stack, as synthesized", () => {
 
   it("sizes each function from its own settings: nodejs22.x, arm64, JSON logs, own reserved concurrency", () => {
     const common = { runtime: "nodejs22.x", architectures: ["arm64"], handler: "index.handler" };
-    expect(edge).toMatchObject({ ...common, memory_size: 192, timeout: 20, reserved_concurrent_executions: 9, logging_config: { log_format: "JSON", log_group: "/aws/lambda/dooray-gpt-test-edge" } });
-    expect(worker).toMatchObject({ ...common, memory_size: 384, timeout: 90, reserved_concurrent_executions: 4, logging_config: { log_format: "JSON", log_group: "/aws/lambda/dooray-gpt-test-worker" } });
+    expect(edge).toMatchObject({
+      ...common,
+      memory_size: 192,
+      timeout: 20,
+      reserved_concurrent_executions: 9,
+      logging_config: { log_format: "JSON", log_group: "/aws/lambda/dooray-gpt-test-edge" },
+    });
+    expect(worker).toMatchObject({
+      ...common,
+      memory_size: 384,
+      timeout: 90,
+      reserved_concurrent_executions: 4,
+      logging_config: { log_format: "JSON", log_group: "/aws/lambda/dooray-gpt-test-worker" },
+    });
     for (const fn of [edge, worker]) expect(fn.source_code_hash).toBe(`\${filebase64sha256("${fn.filename}")}`);
     expect(edge.filename).not.toBe(worker.filename);
   });
@@ -89,7 +102,11 @@ describe("the dooray-gpt stack, as synthesized", () => {
   it("gives the layer to the worker only", () => {
     expect(edge.layers).toBeUndefined();
     expect(worker.layers).toEqual([`\${${addressOf(json, "aws_lambda_layer_version", only(json, "aws_lambda_layer_version"))}.arn}`]);
-    expect(only(json, "aws_lambda_layer_version")).toMatchObject({ layer_name: "dooray-gpt-test-openai", compatible_runtimes: ["nodejs22.x"], compatible_architectures: ["arm64"] });
+    expect(only(json, "aws_lambda_layer_version")).toMatchObject({
+      layer_name: "dooray-gpt-test-openai",
+      compatible_runtimes: ["nodejs22.x"],
+      compatible_architectures: ["arm64"],
+    });
   });
 
   it("creates each function's log group and role (with its policy) first, the log group with the configured retention", () => {
@@ -137,9 +154,24 @@ describe("the dooray-gpt stack, as synthesized", () => {
 
   it("grants the edge exactly: its logs, the app token, invoking the worker, reading usage and conversation rows; never the OpenAI key", () => {
     expect(policyOf(json, "dooray-gpt-test-edge").Statement).toEqual([
-      { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/dooray-gpt-test-edge:*`] },
-      { Sid: "ReadAppToken", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [`arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:dooray-gpt/test/dooray-app-token-??????`] },
-      { Sid: "InvokeWorker", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [`arn:aws:lambda:${REGION}:${ACCOUNT}:function:dooray-gpt-test-worker`] },
+      {
+        Sid: "WriteOwnLogs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: [`arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/dooray-gpt-test-edge:*`],
+      },
+      {
+        Sid: "ReadAppToken",
+        Effect: "Allow",
+        Action: ["secretsmanager:GetSecretValue"],
+        Resource: [`arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:dooray-gpt/test/dooray-app-token-??????`],
+      },
+      {
+        Sid: "InvokeWorker",
+        Effect: "Allow",
+        Action: ["lambda:InvokeFunction"],
+        Resource: [`arn:aws:lambda:${REGION}:${ACCOUNT}:function:dooray-gpt-test-worker`],
+      },
       {
         Sid: "ReadUsageConversationsAndJobs",
         Effect: "Allow",
@@ -147,7 +179,12 @@ describe("the dooray-gpt stack, as synthesized", () => {
         Resource: [TABLE_ARN],
         Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["usage#*", "conv#*", "job#*"] } },
       },
-      { Sid: "SendOwnDeadLetters", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [`arn:aws:sqs:${REGION}:${ACCOUNT}:dooray-gpt-test-edge-dead-letters`] },
+      {
+        Sid: "SendOwnDeadLetters",
+        Effect: "Allow",
+        Action: ["sqs:SendMessage"],
+        Resource: [`arn:aws:sqs:${REGION}:${ACCOUNT}:dooray-gpt-test-edge-dead-letters`],
+      },
       {
         Sid: "UseTheKeyForTheSecretTheTableAndDeadLetters",
         Effect: "Allow",
@@ -163,14 +200,27 @@ describe("the dooray-gpt stack, as synthesized", () => {
 
   it("grants the worker exactly: its logs, both secrets, sending failure records to the edge, single items of the table", () => {
     expect(policyOf(json, "dooray-gpt-test-worker").Statement).toEqual([
-      { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/dooray-gpt-test-worker:*`] },
+      {
+        Sid: "WriteOwnLogs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: [`arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/dooray-gpt-test-worker:*`],
+      },
       {
         Sid: "ReadBothSecrets",
         Effect: "Allow",
         Action: ["secretsmanager:GetSecretValue"],
-        Resource: [`arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:dooray-gpt/test/dooray-app-token-??????`, `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:dooray-gpt/test/openai-api-key-??????`],
+        Resource: [
+          `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:dooray-gpt/test/dooray-app-token-??????`,
+          `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:dooray-gpt/test/openai-api-key-??????`,
+        ],
       },
-      { Sid: "SendFailuresToEdge", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [`arn:aws:lambda:${REGION}:${ACCOUNT}:function:dooray-gpt-test-edge`] },
+      {
+        Sid: "SendFailuresToEdge",
+        Effect: "Allow",
+        Action: ["lambda:InvokeFunction"],
+        Resource: [`arn:aws:lambda:${REGION}:${ACCOUNT}:function:dooray-gpt-test-edge`],
+      },
       { Sid: "BudgetsClaimsAndConversations", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], Resource: [TABLE_ARN] },
       {
         Sid: "UseTheKeyForTheSecretsAndTheTable",
@@ -193,7 +243,11 @@ describe("the dooray-gpt stack, as synthesized", () => {
     for (const secret of resources(json, "aws_secretsmanager_secret")) expect(secret.kms_key_id).toBe("alias/dooray-gpt-test");
     expect(only(json, "aws_dynamodb_table").server_side_encryption).toEqual({ enabled: true, kms_key_arn: keyArn });
     expect(only(json, "aws_sns_topic").kms_master_key_id).toBe("alias/dooray-gpt-test");
-    expect(only(json, "aws_sqs_queue")).toMatchObject({ name: "dooray-gpt-test-edge-dead-letters", kms_master_key_id: "alias/dooray-gpt-test", message_retention_seconds: 86_400 });
+    expect(only(json, "aws_sqs_queue")).toMatchObject({
+      name: "dooray-gpt-test-edge-dead-letters",
+      kms_master_key_id: "alias/dooray-gpt-test",
+      message_retention_seconds: 86_400,
+    });
     const statements = JSON.parse(key.policy as string).Statement as { Sid: string; Principal: Json; Action: string[]; Condition?: Json }[];
     expect(statements.map((statement) => [statement.Sid, statement.Principal])).toEqual([
       ["AccountAdministersTheKey", { AWS: `arn:aws:iam::${ACCOUNT}:root` }],
@@ -201,7 +255,11 @@ describe("the dooray-gpt stack, as synthesized", () => {
       ["CloudWatchAlarmsPublishToTheTopic", { Service: "cloudwatch.amazonaws.com" }],
     ]);
     expect(statements[1]!.Condition).toEqual({
-      ArnEquals: { "kms:EncryptionContext:aws:logs:arn": ["edge", "worker"].map((name) => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/dooray-gpt-test-${name}`) },
+      ArnEquals: {
+        "kms:EncryptionContext:aws:logs:arn": ["edge", "worker"].map(
+          (name) => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/dooray-gpt-test-${name}`,
+        ),
+      },
     });
   });
 
@@ -222,14 +280,22 @@ describe("the dooray-gpt stack, as synthesized", () => {
     const { json: traced } = synth({ tracing: true });
     for (const name of ["dooray-gpt-test-edge", "dooray-gpt-test-worker"]) {
       expect(named(traced, "aws_lambda_function", "function_name", name).tracing_config).toEqual({ mode: "Active" });
-      expect(policyOf(traced, name).Statement.at(-1)).toEqual({ Sid: "SendTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: ["*"] });
+      expect(policyOf(traced, name).Statement.at(-1)).toEqual({
+        Sid: "SendTraces",
+        Effect: "Allow",
+        Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+        Resource: ["*"],
+      });
     }
     expect(JSON.stringify(policyOf(json, "dooray-gpt-test-edge"))).not.toContain("xray");
   });
 
   it("lets only Lambda assume either role, with no managed policy attached", () => {
     for (const role of resources(json, "aws_iam_role")) {
-      expect(JSON.parse(role.assume_role_policy)).toEqual({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+      expect(JSON.parse(role.assume_role_policy)).toEqual({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      });
     }
     expect(json.resource.aws_iam_role_policy_attachment).toBeUndefined();
   });
@@ -255,11 +321,19 @@ describe("the dooray-gpt stack, as synthesized", () => {
   });
 
   it("refuses credentials for any other account, and tags everything through the provider", () => {
-    expect(json.provider.aws[0]).toMatchObject({ region: REGION, allowed_account_ids: [ACCOUNT], default_tags: [{ tags: { Project: "dooray-gpt", Environment: "test", Team: "ops" } }] });
+    expect(json.provider.aws[0]).toMatchObject({
+      region: REGION,
+      allowed_account_ids: [ACCOUNT],
+      default_tags: [{ tags: { Project: "dooray-gpt", Environment: "test", Team: "ops" } }],
+    });
   });
 
   it("manages the two secret containers only: no value, no variable, no version resource", () => {
-    expect(resources(json, "aws_secretsmanager_secret").map((secret) => [secret.name, secret.recovery_window_in_days]).sort()).toEqual([
+    expect(
+      resources(json, "aws_secretsmanager_secret")
+        .map((secret) => [secret.name, secret.recovery_window_in_days])
+        .sort(),
+    ).toEqual([
       ["dooray-gpt/test/dooray-app-token", 7],
       ["dooray-gpt/test/openai-api-key", 7],
     ]);
@@ -308,7 +382,10 @@ describe("the dooray-gpt stack, as synthesized", () => {
   });
 
   it("gives both functions the channel profiles as one JSON object, so a plan shows a changed profile as a JSON diff", () => {
-    const channels = { "555": { name: "코드 리뷰", systemPrompt: "You review code.", model: "gpt-4.1", budgets: { channelDailyTokens: 900_000 } }, "666": { name: "잡담" } };
+    const channels = {
+      "555": { name: "코드 리뷰", systemPrompt: "You review code.", model: "gpt-4.1", budgets: { channelDailyTokens: 900_000 } },
+      "666": { name: "잡담" },
+    };
     const { json: withProfiles } = synth({ channels });
     for (const fn of resources(withProfiles, "aws_lambda_function")) expect(JSON.parse(fn.environment.variables.CHANNEL_PROFILES)).toEqual(channels);
     expect(edge.environment.variables.CHANNEL_PROFILES).toBeUndefined();
@@ -316,19 +393,26 @@ describe("the dooray-gpt stack, as synthesized", () => {
 
   it("tells the worker not to ask for usage when the endpoint refuses stream_options", () => {
     const { json: refusing } = synth({ openaiBaseUrl: "https://llm.example/v1", openaiStreamUsage: false });
-    expect(named(refusing, "aws_lambda_function", "function_name", "dooray-gpt-test-worker").environment.variables).toMatchObject({ OPENAI_BASE_URL: "https://llm.example/v1", MODEL_STREAM_USAGE: "0" });
+    expect(named(refusing, "aws_lambda_function", "function_name", "dooray-gpt-test-worker").environment.variables).toMatchObject({
+      OPENAI_BASE_URL: "https://llm.example/v1",
+      MODEL_STREAM_USAGE: "0",
+    });
     expect(worker.environment.variables.MODEL_STREAM_USAGE).toBeUndefined();
   });
 
   it("tells the worker to send max_tokens when the endpoint takes only that", () => {
     const { json: older } = synth({ openaiBaseUrl: "https://llm.example/v1", openaiMaxTokensField: "max_tokens" });
-    expect(named(older, "aws_lambda_function", "function_name", "dooray-gpt-test-worker").environment.variables).toMatchObject({ MODEL_MAX_TOKENS_FIELD: "max_tokens" });
+    expect(named(older, "aws_lambda_function", "function_name", "dooray-gpt-test-worker").environment.variables).toMatchObject({
+      MODEL_MAX_TOKENS_FIELD: "max_tokens",
+    });
     expect(worker.environment.variables.MODEL_MAX_TOKENS_FIELD).toBeUndefined();
   });
 
   it("refuses profiles that would pass Lambda's 4 KB of environment, saying by how much", () => {
     const channels = Object.fromEntries(Array.from({ length: 3 }, (_, index) => [`70${index}`, { name: `채널 ${index}`, systemPrompt: "가".repeat(600) }]));
-    expect(() => synth({ channels })).toThrowError(/dooray-gpt-test-edge: its environment would be \d+ bytes, \d+ over Lambda's 4096; shorten the channels' system prompts/);
+    expect(() => synth({ channels })).toThrowError(
+      /dooray-gpt-test-edge: its environment would be \d+ bytes, \d+ over Lambda's 4096; shorten the channels' system prompts/,
+    );
   });
 
   it("protects the table with point-in-time recovery and deletion protection where configured (prod)", () => {
@@ -342,16 +426,47 @@ describe("the dooray-gpt stack, as synthesized", () => {
     expect(topic.name).toBe("dooray-gpt-test-alarms");
     expect(only(json, "aws_sns_topic_subscription")).toMatchObject({ protocol: "email", endpoint: "ops@example.com" });
     expect(alarms.map((alarm) => alarm.alarm_name).sort()).toEqual(
-      ["budget-refusals", "edge-dead-letters", "edge-errors", "edge-throttles", "failure-record-delivery-failures", "failure-records", "worker-dropped-events", "worker-errors", "worker-throttles"].map((name) => `dooray-gpt-test-${name}`),
+      [
+        "budget-refusals",
+        "edge-dead-letters",
+        "edge-errors",
+        "edge-throttles",
+        "failure-record-delivery-failures",
+        "failure-records",
+        "worker-dropped-events",
+        "worker-errors",
+        "worker-throttles",
+      ].map((name) => `dooray-gpt-test-${name}`),
     );
     const byName = (name: string) => alarms.find((alarm) => alarm.alarm_name === `dooray-gpt-test-${name}`)!;
     for (const alarm of alarms) {
-      expect(alarm).toMatchObject({ comparison_operator: "GreaterThanThreshold", evaluation_periods: 1, treat_missing_data: "notBreaching", alarm_actions: [`arn:aws:sns:${REGION}:${ACCOUNT}:dooray-gpt-test-alarms`] });
+      expect(alarm).toMatchObject({
+        comparison_operator: "GreaterThanThreshold",
+        evaluation_periods: 1,
+        treat_missing_data: "notBreaching",
+        alarm_actions: [`arn:aws:sns:${REGION}:${ACCOUNT}:dooray-gpt-test-alarms`],
+      });
       expect(alarm.depends_on).toEqual([addressOf(json, "aws_sns_topic", topic)]);
     }
-    expect(byName("worker-dropped-events")).toMatchObject({ namespace: "AWS/Lambda", metric_name: "AsyncEventsDropped", dimensions: { FunctionName: "dooray-gpt-test-worker" }, statistic: "Sum", period: 300, threshold: 0 });
-    expect(byName("budget-refusals")).toMatchObject({ namespace: "DoorayGpt", metric_name: "Questions", dimensions: { Environment: "test", Outcome: "refusedByBudget" }, threshold: 7 });
-    expect(byName("failure-records").metric_query.map((query: Json) => query.metric?.dimensions?.Outcome ?? query.expression)).toEqual(["busy", "workerFailed", "FILL(m0, 0) + FILL(m1, 0)"]);
+    expect(byName("worker-dropped-events")).toMatchObject({
+      namespace: "AWS/Lambda",
+      metric_name: "AsyncEventsDropped",
+      dimensions: { FunctionName: "dooray-gpt-test-worker" },
+      statistic: "Sum",
+      period: 300,
+      threshold: 0,
+    });
+    expect(byName("budget-refusals")).toMatchObject({
+      namespace: "DoorayGpt",
+      metric_name: "Questions",
+      dimensions: { Environment: "test", Outcome: "refusedByBudget" },
+      threshold: 7,
+    });
+    expect(byName("failure-records").metric_query.map((query: Json) => query.metric?.dimensions?.Outcome ?? query.expression)).toEqual([
+      "busy",
+      "workerFailed",
+      "FILL(m0, 0) + FILL(m1, 0)",
+    ]);
   });
 
   it("sends alarms nowhere without e-mail addresses, and creates no topic", () => {
@@ -373,7 +488,9 @@ describe("the dooray-gpt stack, as synthesized", () => {
       "Edge health",
     ]);
     expect(body.widgets.every((widget) => widget.properties.region === REGION)).toBe(true);
-    expect(body.widgets[0]!.properties.metrics.map((metric) => metric[5])).toEqual(expect.arrayContaining(["answered", "refusedByBudget", "busy", "workerFailed", "timedOut"]));
+    expect(body.widgets[0]!.properties.metrics.map((metric) => metric[5])).toEqual(
+      expect.arrayContaining(["answered", "refusedByBudget", "busy", "workerFailed", "timedOut"]),
+    );
   });
 
   it("keeps state in an explicit, relative local path by default", () => {
@@ -382,7 +499,9 @@ describe("the dooray-gpt stack, as synthesized", () => {
 
   it("uses an S3 backend with S3-native locking when configured", () => {
     const { json: withS3 } = synth({ backend: { bucket: "acme-tfstate", region: REGION } });
-    expect(withS3.terraform.backend).toEqual({ s3: { bucket: "acme-tfstate", key: "dooray-gpt/test/terraform.tfstate", region: REGION, encrypt: true, use_lockfile: true } });
+    expect(withS3.terraform.backend).toEqual({
+      s3: { bucket: "acme-tfstate", key: "dooray-gpt/test/terraform.tfstate", region: REGION, encrypt: true, use_lockfile: true },
+    });
   });
 });
 
@@ -402,7 +521,11 @@ describe("code signing in the stack", () => {
 
     const jobs = resources(json, "aws_signer_signing_job");
     const uploads = resources(json, "aws_s3_object");
-    expect(uploads.map((upload) => upload.key).sort()).toEqual(["unsigned/dooray-gpt-test-edge.zip", "unsigned/dooray-gpt-test-openai.zip", "unsigned/dooray-gpt-test-worker.zip"]);
+    expect(uploads.map((upload) => upload.key).sort()).toEqual([
+      "unsigned/dooray-gpt-test-edge.zip",
+      "unsigned/dooray-gpt-test-openai.zip",
+      "unsigned/dooray-gpt-test-worker.zip",
+    ]);
     const signedKeyOf = (name: string) => {
       const upload = uploads.find((candidate) => candidate.key === `unsigned/${name}.zip`)!;
       expect(upload.bucket).toBe(bucketId);
@@ -416,7 +539,11 @@ describe("code signing in the stack", () => {
     };
     for (const name of ["dooray-gpt-test-edge", "dooray-gpt-test-worker"]) {
       const fn = named(json, "aws_lambda_function", "function_name", name);
-      expect(fn).toMatchObject({ s3_bucket: bucketId, s3_key: signedKeyOf(name), code_signing_config_arn: ref(json, "aws_lambda_code_signing_config", config, "arn") });
+      expect(fn).toMatchObject({
+        s3_bucket: bucketId,
+        s3_key: signedKeyOf(name),
+        code_signing_config_arn: ref(json, "aws_lambda_code_signing_config", config, "arn"),
+      });
       expect(fn.filename).toBeUndefined();
       expect(fn.source_code_hash).toBeUndefined();
     }
@@ -427,29 +554,53 @@ describe("code signing in the stack", () => {
     // The bucket: versioned (a job signs one version), on the environment's key, private, TLS only, replaced copies expire.
     expect(only(json, "aws_s3_bucket_versioning").versioning_configuration).toEqual({ status: "Enabled" });
     expect(only(json, "aws_s3_bucket_server_side_encryption_configuration").rule).toEqual([
-      { apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: ref(json, "aws_kms_key", only(json, "aws_kms_key"), "arn") }, bucket_key_enabled: true },
+      {
+        apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: ref(json, "aws_kms_key", only(json, "aws_kms_key"), "arn") },
+        bucket_key_enabled: true,
+      },
     ]);
-    expect(only(json, "aws_s3_bucket_public_access_block")).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    expect(only(json, "aws_s3_bucket_public_access_block")).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
     expect(only(json, "aws_s3_bucket_ownership_controls").rule).toEqual({ object_ownership: "BucketOwnerEnforced" });
-    expect(only(json, "aws_s3_bucket_lifecycle_configuration").rule[0]).toMatchObject({ status: "Enabled", noncurrent_version_expiration: [{ noncurrent_days: 30 }] });
+    expect(only(json, "aws_s3_bucket_lifecycle_configuration").rule[0]).toMatchObject({
+      status: "Enabled",
+      noncurrent_version_expiration: [{ noncurrent_days: 30 }],
+    });
     const tls = JSON.parse(only(json, "aws_s3_bucket_policy").policy as string) as { Statement: Json[] };
     expect(tls.Statement).toEqual([expect.objectContaining({ Effect: "Deny", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } })]);
   });
-
 });
 
 describe("Dooray tools in the stack", () => {
-  const channels = { "1111111111111111111": { name: "플랫폼", dooray: { projects: ["3570526358279081523"], wikis: ["3570526358279081999"], taskProject: "3570526358279081523" } }, "2222222222222222222": { name: "잡담" } };
+  const channels = {
+    "1111111111111111111": {
+      name: "플랫폼",
+      dooray: { projects: ["3570526358279081523"], wikis: ["3570526358279081999"], taskProject: "3570526358279081523" },
+    },
+    "2222222222222222222": { name: "잡담" },
+  };
 
   it("gives only the worker the bot account's token, in a secret of its own on the key, with the REST host", () => {
     const { json } = synth({ channels, doorayApi: {} });
     const secret = named(json, "aws_secretsmanager_secret", "name", "dooray-gpt/test/dooray-api-token");
     expect(secret).toMatchObject({ kms_key_id: "alias/dooray-gpt-test", recovery_window_in_days: 7 });
     const tokenArn = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:dooray-gpt/test/dooray-api-token-??????`;
-    expect(policyOf(json, "dooray-gpt-test-worker").Statement.find((statement) => statement.Sid === "ReadDoorayApiToken")).toEqual({ Sid: "ReadDoorayApiToken", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [tokenArn] });
+    expect(policyOf(json, "dooray-gpt-test-worker").Statement.find((statement) => statement.Sid === "ReadDoorayApiToken")).toEqual({
+      Sid: "ReadDoorayApiToken",
+      Effect: "Allow",
+      Action: ["secretsmanager:GetSecretValue"],
+      Resource: [tokenArn],
+    });
     expect(JSON.stringify(policyOf(json, "dooray-gpt-test-edge"))).not.toContain("dooray-api-token");
     const worker = named(json, "aws_lambda_function", "function_name", "dooray-gpt-test-worker");
-    expect(worker.environment.variables).toMatchObject({ DOORAY_API_URL: "https://api.dooray.com", DOORAY_API_TOKEN_SECRET_ID: "dooray-gpt/test/dooray-api-token" });
+    expect(worker.environment.variables).toMatchObject({
+      DOORAY_API_URL: "https://api.dooray.com",
+      DOORAY_API_TOKEN_SECRET_ID: "dooray-gpt/test/dooray-api-token",
+    });
     expect(JSON.parse(worker.environment.variables.CHANNEL_PROFILES)["1111111111111111111"].dooray).toEqual(channels["1111111111111111111"].dooray);
     const edge = named(json, "aws_lambda_function", "function_name", "dooray-gpt-test-edge");
     expect(edge.environment.variables.DOORAY_API_TOKEN_SECRET_ID).toBeUndefined();
@@ -458,7 +609,9 @@ describe("Dooray tools in the stack", () => {
 
   it("tells the worker alone which hosts links may keep besides the tenant's (linkHosts), and refuses a pattern that is not a host", () => {
     const { json } = synth({ channels, doorayApi: {}, linkHosts: ["docs.example-corp.com", "*.example-corp.net"] });
-    expect(named(json, "aws_lambda_function", "function_name", "dooray-gpt-test-worker").environment.variables.LINK_HOSTS).toBe("docs.example-corp.com,*.example-corp.net");
+    expect(named(json, "aws_lambda_function", "function_name", "dooray-gpt-test-worker").environment.variables.LINK_HOSTS).toBe(
+      "docs.example-corp.com,*.example-corp.net",
+    );
     expect(named(json, "aws_lambda_function", "function_name", "dooray-gpt-test-edge").environment.variables.LINK_HOSTS).toBeUndefined();
     expect(() => parseEnvironments({ dev: { accountId: ACCOUNT, linkHosts: ["https://x.example/"] } })).toThrow(/linkHosts/);
   });
@@ -470,12 +623,18 @@ describe("Dooray tools in the stack", () => {
     expect(JSON.parse(worker.CHANNEL_PROFILES)["1111111111111111111"].personalData).toBe("allow");
     expect(named(synth({}).json, "aws_lambda_function", "function_name", "dooray-gpt-test-worker").environment.variables.PERSONAL_DATA).toBeUndefined();
     expect(() => parseEnvironments({ dev: { accountId: ACCOUNT, personalData: "off" } })).toThrow(/personalData/);
-    expect(() => parseEnvironments({ dev: { accountId: ACCOUNT, channels: { "1": { name: "x", personalData: "none" } } } })).toThrow(/personalData: expected one of mask, block, allow/);
+    expect(() => parseEnvironments({ dev: { accountId: ACCOUNT, channels: { "1": { name: "x", personalData: "none" } } } })).toThrow(
+      /personalData: expected one of mask, block, allow/,
+    );
   });
 
   it("has no token secret, statement or setting without doorayApi", () => {
     const { json } = synth({});
-    expect(resources(json, "aws_secretsmanager_secret").map((secret) => secret.name).sort()).toEqual(["dooray-gpt/test/dooray-app-token", "dooray-gpt/test/openai-api-key"]);
+    expect(
+      resources(json, "aws_secretsmanager_secret")
+        .map((secret) => secret.name)
+        .sort(),
+    ).toEqual(["dooray-gpt/test/dooray-app-token", "dooray-gpt/test/openai-api-key"]);
     expect(JSON.stringify(json)).not.toMatch(/ReadDoorayApiToken|DOORAY_API_URL|dooray-api-token/);
   });
 });
@@ -484,8 +643,18 @@ describe("stack configuration", () => {
   it("gives every environment its own stack, names and sizes, with defaults", () => {
     const envs = parseEnvironments({ dev: { accountId: ACCOUNT }, prod: { accountId: ACCOUNT, worker: { memoryMb: 512 } } });
     expect(envs.map((env) => [env.name, env.edge, env.worker, env.region])).toEqual([
-      ["dev", { memoryMb: 256, timeoutSeconds: 30, reservedConcurrency: 10 }, { memoryMb: 256, timeoutSeconds: 120, reservedConcurrency: 5, maxEventAgeSeconds: 300 }, REGION],
-      ["prod", { memoryMb: 256, timeoutSeconds: 30, reservedConcurrency: 10 }, { memoryMb: 512, timeoutSeconds: 120, reservedConcurrency: 5, maxEventAgeSeconds: 300 }, REGION],
+      [
+        "dev",
+        { memoryMb: 256, timeoutSeconds: 30, reservedConcurrency: 10 },
+        { memoryMb: 256, timeoutSeconds: 120, reservedConcurrency: 5, maxEventAgeSeconds: 300 },
+        REGION,
+      ],
+      [
+        "prod",
+        { memoryMb: 256, timeoutSeconds: 30, reservedConcurrency: 10 },
+        { memoryMb: 512, timeoutSeconds: 120, reservedConcurrency: 5, maxEventAgeSeconds: 300 },
+        REGION,
+      ],
     ]);
   });
 
@@ -496,10 +665,22 @@ describe("stack configuration", () => {
     [{ dev: { accountId: ACCOUNT, memoryMb: 256 } }, "environments.dev.memoryMb: there are two functions now; set edge.memoryMb and worker.memoryMb"],
     [{ dev: { accountId: ACCOUNT, edge: { memoryMb: 64 } } }, "environments.dev.edge.memoryMb: expected a whole number from 128 to 3008, got 64"],
     [{ dev: { accountId: ACCOUNT, edge: { timeoutSeconds: 120 } } }, "environments.dev.edge.timeoutSeconds: expected a whole number from 5 to 60, got 120"],
-    [{ dev: { accountId: ACCOUNT, edge: { maxEventAgeSeconds: 60 } } }, "environments.dev.edge.maxEventAgeSeconds: unknown setting; allowed: memoryMb, timeoutSeconds, reservedConcurrency"],
-    [{ dev: { accountId: ACCOUNT, worker: { reservedConcurrency: 0 } } }, "environments.dev.worker.reservedConcurrency: expected a whole number from 1 to 1000, got 0"],
-    [{ dev: { accountId: ACCOUNT, worker: { maxEventAgeSeconds: 30 } } }, "environments.dev.worker.maxEventAgeSeconds: expected a whole number from 60 to 21600, got 30"],
-    [{ dev: { accountId: ACCOUNT, worker: { timeoutSeconds: 1000 } } }, "environments.dev.worker.timeoutSeconds: expected a whole number from 30 to 900, got 1000"],
+    [
+      { dev: { accountId: ACCOUNT, edge: { maxEventAgeSeconds: 60 } } },
+      "environments.dev.edge.maxEventAgeSeconds: unknown setting; allowed: memoryMb, timeoutSeconds, reservedConcurrency",
+    ],
+    [
+      { dev: { accountId: ACCOUNT, worker: { reservedConcurrency: 0 } } },
+      "environments.dev.worker.reservedConcurrency: expected a whole number from 1 to 1000, got 0",
+    ],
+    [
+      { dev: { accountId: ACCOUNT, worker: { maxEventAgeSeconds: 30 } } },
+      "environments.dev.worker.maxEventAgeSeconds: expected a whole number from 60 to 21600, got 30",
+    ],
+    [
+      { dev: { accountId: ACCOUNT, worker: { timeoutSeconds: 1000 } } },
+      "environments.dev.worker.timeoutSeconds: expected a whole number from 30 to 900, got 1000",
+    ],
     [{ dev: { accountId: ACCOUNT, worker: 5 } }, "environments.dev.worker: expected an object with memoryMb"],
     [{ dev: { accountId: ACCOUNT, logRetentionDays: 10 } }, "environments.dev.logRetentionDays: CloudWatch allows 1, 3, 5"],
     [{ dev: { accountId: ACCOUNT, region: "seoul" } }, "environments.dev.region: expected an AWS region such as ap-northeast-2"],
@@ -508,34 +689,95 @@ describe("stack configuration", () => {
     [{ dev: { accountId: ACCOUNT, responseUrlHosts: ["*"] } }, 'environments.dev.responseUrlHosts: "*" is not valid here; expected a list of hostnames'],
     [{ dev: { accountId: ACCOUNT, backend: { bucket: "b", region: REGION } } }, "environments.dev.backend.bucket: expected an S3 bucket name"],
     [{ dev: { accountId: ACCOUNT, backend: { bucket: "acme-state", region: REGION, lock: "dynamodb" } } }, "environments.dev.backend.dynamodbTable: required"],
-    [{ dev: { accountId: ACCOUNT, budgets: { userDailyTokens: 3000 } } }, "environments.dev.budgets.userDailyTokens: 3000 holds less than two answers of maxOutputTokens (2000); use 0 for unlimited or at least 4000"],
+    [
+      { dev: { accountId: ACCOUNT, budgets: { userDailyTokens: 3000 } } },
+      "environments.dev.budgets.userDailyTokens: 3000 holds less than two answers of maxOutputTokens (2000); use 0 for unlimited or at least 4000",
+    ],
     [{ dev: { accountId: ACCOUNT, budgets: { channelDailyTokens: -1 } } }, "environments.dev.budgets.channelDailyTokens: expected a whole number from 0 to"],
-    [{ dev: { accountId: ACCOUNT, budgets: { timeZone: "Asia/Sejong" } } }, 'environments.dev.budgets.timeZone: "Asia/Sejong" is not a time zone Node.js knows'],
-    [{ dev: { accountId: ACCOUNT, budgets: { daily: 5 } } }, "environments.dev.budgets.daily: unknown setting; allowed: userDailyTokens, channelDailyTokens, totalDailyTokens, timeZone"],
+    [
+      { dev: { accountId: ACCOUNT, budgets: { timeZone: "Asia/Sejong" } } },
+      'environments.dev.budgets.timeZone: "Asia/Sejong" is not a time zone Node.js knows',
+    ],
+    [
+      { dev: { accountId: ACCOUNT, budgets: { daily: 5 } } },
+      "environments.dev.budgets.daily: unknown setting; allowed: userDailyTokens, channelDailyTokens, totalDailyTokens, timeZone",
+    ],
     [{ dev: { accountId: ACCOUNT, table: { deletionProtection: "yes" } } }, "environments.dev.table.deletionProtection: expected true or false"],
-    [{ dev: { accountId: ACCOUNT, alarms: { emails: ["ops@example.com", "ops"] } } }, 'environments.dev.alarms.emails: "ops" is not valid here; expected a list of e-mail addresses'],
+    [
+      { dev: { accountId: ACCOUNT, alarms: { emails: ["ops@example.com", "ops"] } } },
+      'environments.dev.alarms.emails: "ops" is not valid here; expected a list of e-mail addresses',
+    ],
     [{ dev: { accountId: ACCOUNT, alarms: { emails: "ops@example.com" } } }, "environments.dev.alarms.emails: expected a list of e-mail addresses"],
     [{ dev: { accountId: ACCOUNT, modelPrice: { inputPerMillionTokens: "0.4" } } }, "environments.dev.modelPrice.inputPerMillionTokens: expected US dollars"],
-    [{ dev: { accountId: ACCOUNT, channels: { "123": { systemPrompt: "x" } } } }, "environments.dev.channels: channel 123.name: expected text of 1 to 40 characters"],
-    [{ dev: { accountId: ACCOUNT, channels: { "123": { name: "리뷰", persona: "x" } } } }, "environments.dev.channels: channel 123.persona: unknown setting; allowed: name, systemPrompt, model, budgets"],
-    [{ dev: { accountId: ACCOUNT, channels: { "123": { name: "리뷰", model: "gpt 4" } } } }, "environments.dev.channels: channel 123.model: a model name has no spaces"],
-    [{ dev: { accountId: ACCOUNT, channels: { "123": { name: "리뷰", budgets: { channelDailyTokens: 100 } } } } }, "environments.dev.channels.123.budgets.channelDailyTokens: 100 holds less than two answers"],
+    [
+      { dev: { accountId: ACCOUNT, channels: { "123": { systemPrompt: "x" } } } },
+      "environments.dev.channels: channel 123.name: expected text of 1 to 40 characters",
+    ],
+    [
+      { dev: { accountId: ACCOUNT, channels: { "123": { name: "리뷰", persona: "x" } } } },
+      "environments.dev.channels: channel 123.persona: unknown setting; allowed: name, systemPrompt, model, budgets",
+    ],
+    [
+      { dev: { accountId: ACCOUNT, channels: { "123": { name: "리뷰", model: "gpt 4" } } } },
+      "environments.dev.channels: channel 123.model: a model name has no spaces",
+    ],
+    [
+      { dev: { accountId: ACCOUNT, channels: { "123": { name: "리뷰", budgets: { channelDailyTokens: 100 } } } } },
+      "environments.dev.channels.123.budgets.channelDailyTokens: 100 holds less than two answers",
+    ],
     [{ dev: { accountId: ACCOUNT, channels: { "#general": { name: "잡담" } } } }, "environments.dev.channels: channel #general: a Dooray channel id is digits"],
     [{ dev: { accountId: ACCOUNT, channels: { abc: { name: "잡담" } } } }, "environments.dev.channels: channel abc: a Dooray channel id is digits"],
-    [{ dev: { accountId: ACCOUNT, channels: { "123": { name: "플랫폼", dooray: { projects: [3570526358279081523] } } } } }, 'environments.dev.channels: channel 123.dooray.projects: 3570526358279081500 is not a Dooray id; write ids as strings of digits'],
-    [{ dev: { accountId: ACCOUNT, channels: { "123": { name: "플랫폼", dooray: { wikis: ["wiki"] } } } } }, 'environments.dev.channels: channel 123.dooray.wikis: "wiki" is not a Dooray id'],
-    [{ dev: { accountId: ACCOUNT, channels: { "123": { name: "플랫폼", dooray: { drives: ["1"] } } } } }, "environments.dev.channels: channel 123.dooray.drives: unknown setting; allowed: projects, wikis, taskProject"],
-    [{ dev: { accountId: ACCOUNT, channels: { "123": { name: "플랫폼", dooray: {} } } } }, "environments.dev.channels: channel 123.dooray: names no project, wiki or taskProject; leave it out instead"],
-    [{ dev: { accountId: ACCOUNT, channels: { "123": { name: "플랫폼", dooray: { taskProject: "1" } } } } }, "environments.dev.channels.123.dooray: this channel creates tasks, which needs the bot account's API token: set environments.dev.doorayApi"],
-    [{ dev: { accountId: ACCOUNT, channels: { "123": { name: "플랫폼", dooray: { projects: ["1"] } } } } }, "environments.dev.channels.123.dooray: this channel reads Dooray, which needs the bot account's API token"],
-    [{ dev: { accountId: ACCOUNT, doorayApi: { url: "http://api.dooray.com" } } }, "environments.dev.doorayApi.url: expected an https URL of Dooray's REST API"],
-    [{ dev: { accountId: ACCOUNT, channels: JSON.parse('{"__proto__": {"name": "잡담"}}') } }, "environments.dev.channels: channel __proto__: a Dooray channel id is digits"],
     [
-      { dev: { accountId: ACCOUNT, maxOutputTokens: 16, channels: { "555": { name: "긴 지침", systemPrompt: "가".repeat(10), budgets: { channelDailyTokens: 40 } } } } },
+      { dev: { accountId: ACCOUNT, channels: { "123": { name: "플랫폼", dooray: { projects: [3570526358279081523] } } } } },
+      "environments.dev.channels: channel 123.dooray.projects: 3570526358279081500 is not a Dooray id; write ids as strings of digits",
+    ],
+    [
+      { dev: { accountId: ACCOUNT, channels: { "123": { name: "플랫폼", dooray: { wikis: ["wiki"] } } } } },
+      'environments.dev.channels: channel 123.dooray.wikis: "wiki" is not a Dooray id',
+    ],
+    [
+      { dev: { accountId: ACCOUNT, channels: { "123": { name: "플랫폼", dooray: { drives: ["1"] } } } } },
+      "environments.dev.channels: channel 123.dooray.drives: unknown setting; allowed: projects, wikis, taskProject",
+    ],
+    [
+      { dev: { accountId: ACCOUNT, channels: { "123": { name: "플랫폼", dooray: {} } } } },
+      "environments.dev.channels: channel 123.dooray: names no project, wiki or taskProject; leave it out instead",
+    ],
+    [
+      { dev: { accountId: ACCOUNT, channels: { "123": { name: "플랫폼", dooray: { taskProject: "1" } } } } },
+      "environments.dev.channels.123.dooray: this channel creates tasks, which needs the bot account's API token: set environments.dev.doorayApi",
+    ],
+    [
+      { dev: { accountId: ACCOUNT, channels: { "123": { name: "플랫폼", dooray: { projects: ["1"] } } } } },
+      "environments.dev.channels.123.dooray: this channel reads Dooray, which needs the bot account's API token",
+    ],
+    [
+      { dev: { accountId: ACCOUNT, doorayApi: { url: "http://api.dooray.com" } } },
+      "environments.dev.doorayApi.url: expected an https URL of Dooray's REST API",
+    ],
+    [
+      { dev: { accountId: ACCOUNT, channels: JSON.parse('{"__proto__": {"name": "잡담"}}') } },
+      "environments.dev.channels: channel __proto__: a Dooray channel id is digits",
+    ],
+    [
+      {
+        dev: {
+          accountId: ACCOUNT,
+          maxOutputTokens: 16,
+          channels: { "555": { name: "긴 지침", systemPrompt: "가".repeat(10), budgets: { channelDailyTokens: 40 } } },
+        },
+      },
       "environments.dev.channels.555.budgets.channelDailyTokens: 40 cannot hold one answer in channel 555: its system prompt (up to 38 tokens) and maxOutputTokens (16) need 62 before any question; use 0 for unlimited or more than 62",
     ],
     [
-      { dev: { accountId: ACCOUNT, maxOutputTokens: 16, budgets: { userDailyTokens: 40 }, channels: { "555": { name: "긴 지침", systemPrompt: "가".repeat(10) } } } },
+      {
+        dev: {
+          accountId: ACCOUNT,
+          maxOutputTokens: 16,
+          budgets: { userDailyTokens: 40 },
+          channels: { "555": { name: "긴 지침", systemPrompt: "가".repeat(10) } },
+        },
+      },
       "environments.dev.budgets.userDailyTokens: 40 cannot hold one answer in channel 555: its system prompt (up to 38 tokens) and maxOutputTokens (16) need 62 before any question; use 0 for unlimited or more than 62",
     ],
     [{}, "environments: expected an object with at least one environment"],
@@ -545,19 +787,28 @@ describe("stack configuration", () => {
   });
 });
 
-describe("model endpoints in the stack (docs/operations.md, \"Model endpoints\")", () => {
-  const SEOUL = { name: "bedrock-seoul", baseUrl: "https://bedrock-runtime.ap-northeast-2.amazonaws.com/openai/v1", model: "openai.gpt-oss-120b-1:0", residency: "kr", auth: "aws" };
-  const OPENAI = { name: "openai", baseUrl: "https://api.openai.com/v1", model: "gpt-4.1-mini", residency: "global", price: { inputPerMillionTokens: 0.4, outputPerMillionTokens: 1.6, cachedInputPerMillionTokens: 0.1 } };
+describe('model endpoints in the stack (docs/operations.md, "Model endpoints")', () => {
+  const SEOUL = {
+    name: "bedrock-seoul",
+    baseUrl: "https://bedrock-runtime.ap-northeast-2.amazonaws.com/openai/v1",
+    model: "openai.gpt-oss-120b-1:0",
+    residency: "kr",
+    auth: "aws",
+  };
+  const OPENAI = {
+    name: "openai",
+    baseUrl: "https://api.openai.com/v1",
+    model: "gpt-4.1-mini",
+    residency: "global",
+    price: { inputPerMillionTokens: 0.4, outputPerMillionTokens: 1.6, cachedInputPerMillionTokens: 0.1 },
+  };
   const channels = { "3333333333333333333": { name: "재무", residency: "kr" }, "4444444444444444444": { name: "잡담", endpoints: ["openai"] } };
 
   it("writes the list without keys, one secret per keyed endpoint, Bedrock rights on the named models only, and the two endpoint alarms", () => {
     const { json } = synth({ modelEndpoints: [SEOUL, OPENAI], channels });
     const worker = named(json, "aws_lambda_function", "function_name", "dooray-gpt-test-worker");
     const variables = worker.environment.variables as Record<string, string>;
-    expect(JSON.parse(variables.MODEL_ENDPOINTS!)).toEqual([
-      SEOUL,
-      { ...OPENAI, auth: "apiKey", apiKeySecretId: "dooray-gpt/test/model-key-openai" },
-    ]);
+    expect(JSON.parse(variables.MODEL_ENDPOINTS!)).toEqual([SEOUL, { ...OPENAI, auth: "apiKey", apiKeySecretId: "dooray-gpt/test/model-key-openai" }]);
     named(json, "aws_secretsmanager_secret", "name", "dooray-gpt/test/model-key-openai");
     expect(resources(json, "aws_secretsmanager_secret").map((secret) => secret.name)).not.toContain("dooray-gpt/test/model-key-bedrock-seoul");
     const statements = policyOf(json, "dooray-gpt-test-worker").Statement;
@@ -567,7 +818,9 @@ describe("model endpoints in the stack (docs/operations.md, \"Model endpoints\")
       Action: ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
       Resource: ["arn:aws:bedrock:ap-northeast-2::foundation-model/openai.gpt-oss-120b-1:0"],
     });
-    expect(statements.find((statement) => statement.Sid === "ReadModelEndpointKeys")!.Resource).toEqual([`arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:dooray-gpt/test/model-key-openai-??????`]);
+    expect(statements.find((statement) => statement.Sid === "ReadModelEndpointKeys")!.Resource).toEqual([
+      `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:dooray-gpt/test/model-key-openai-??????`,
+    ]);
     const alarms = resources(json, "aws_cloudwatch_metric_alarm").map((alarm) => alarm.alarm_name);
     expect(alarms).toEqual(expect.arrayContaining(["dooray-gpt-test-model-endpoints-all-failed", "dooray-gpt-test-model-endpoint-misconfigured"]));
     expect(alarms).toHaveLength(PLANNED_RESOURCES.filter((type) => type === "aws_cloudwatch_metric_alarm").length + 2);
@@ -582,11 +835,26 @@ describe("model endpoints in the stack (docs/operations.md, \"Model endpoints\")
   });
 
   it.each([
-    [{ channels: { "3333333333333333333": { name: "재무", residency: "kr" } } }, /channels\.3333333333333333333\.residency: channel 3333333333333333333 keeps its questions in Korea, but there is no modelEndpoints list/],
-    [{ residency: "kr", modelEndpoints: [OPENAI] }, /environments\.test\.residency: every channel keeps its questions in Korea, but no endpoint in modelEndpoints is "kr"/],
-    [{ modelEndpoints: [SEOUL, OPENAI], channels: { "3333333333333333333": { name: "재무", residency: "kr", endpoints: ["openai"] } } }, /none of its endpoints is "kr"/],
-    [{ modelEndpoints: [OPENAI], channels: { "4444444444444444444": { name: "잡담", endpoints: ["claude"] } } }, /channels\.4444444444444444444\.endpoints: "claude" is not in environments\.test\.modelEndpoints \(openai\)/],
-    [{ modelEndpoints: [OPENAI], channels: { "4444444444444444444": { name: "잡담", model: "gpt-4.1-nano" } } }, /channels\.4444444444444444444\.model: with environments\.test\.modelEndpoints, each endpoint names its model/],
+    [
+      { channels: { "3333333333333333333": { name: "재무", residency: "kr" } } },
+      /channels\.3333333333333333333\.residency: channel 3333333333333333333 keeps its questions in Korea, but there is no modelEndpoints list/,
+    ],
+    [
+      { residency: "kr", modelEndpoints: [OPENAI] },
+      /environments\.test\.residency: every channel keeps its questions in Korea, but no endpoint in modelEndpoints is "kr"/,
+    ],
+    [
+      { modelEndpoints: [SEOUL, OPENAI], channels: { "3333333333333333333": { name: "재무", residency: "kr", endpoints: ["openai"] } } },
+      /none of its endpoints is "kr"/,
+    ],
+    [
+      { modelEndpoints: [OPENAI], channels: { "4444444444444444444": { name: "잡담", endpoints: ["claude"] } } },
+      /channels\.4444444444444444444\.endpoints: "claude" is not in environments\.test\.modelEndpoints \(openai\)/,
+    ],
+    [
+      { modelEndpoints: [OPENAI], channels: { "4444444444444444444": { name: "잡담", model: "gpt-4.1-nano" } } },
+      /channels\.4444444444444444444\.model: with environments\.test\.modelEndpoints, each endpoint names its model/,
+    ],
     [{ modelEndpoints: [{ ...OPENAI, apiKey: "sk-live" }] }, /modelEndpoints\[0\]\.apiKey: a key never goes in the settings/],
   ])("refuses at synth %j", (settings, message) => {
     expect(() => parseEnvironments({ test: { accountId: ACCOUNT, ...settings } })).toThrowError(message);

@@ -34,7 +34,14 @@ describe("npm run forget -- <env> <tenant> <user>", { timeout: PROCESS_BUDGET_MS
     const job = newJob({ tenantId: TENANT, channelId: CHANNEL, userId, text: question, responseUrl: "https://x.dooray.com/h" }, now);
     const plan = await planTurn(table, job, Math.floor(now / 1000));
     if (!plan.ok) throw new Error("a new question always plans");
-    await recordTurn(table, job, plan, `답변: ${question}`, Math.floor(now / 1000), createLogger(() => undefined));
+    await recordTurn(
+      table,
+      job,
+      plan,
+      `답변: ${question}`,
+      Math.floor(now / 1000),
+      createLogger(() => undefined),
+    );
     const who = { tenantId: TENANT, channelId: CHANNEL, userId };
     await reserve(table, who, budgetDay(now, "Asia/Seoul"), { jobId: job.id, tokens: 100 }, { user: 0, channel: 0 }, Math.floor(now / 1000));
     await settle(table, who, budgetDay(now, "Asia/Seoul"), { jobId: job.id, usedTokens: 40, reservedTokens: 100, answered: true }, Math.floor(now / 1000));
@@ -42,7 +49,12 @@ describe("npm run forget -- <env> <tenant> <user>", { timeout: PROCESS_BUDGET_MS
   };
 
   const forget = (args: string[]) =>
-    runTool("forget", args, { AWS_ACCESS_KEY_ID: "AKIAOPERATOR", AWS_SECRET_ACCESS_KEY: "operator-secret", AWS_ENDPOINT_URL_DYNAMODB: table.endpoint, AWS_ENDPOINT_URL_STS: aws.url });
+    runTool("forget", args, {
+      AWS_ACCESS_KEY_ID: "AKIAOPERATOR",
+      AWS_SECRET_ACCESS_KEY: "operator-secret",
+      AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
+      AWS_ENDPOINT_URL_STS: aws.url,
+    });
 
   it("deletes one person's conversations and usage rows, and nobody else's, printing counts and no text", async () => {
     const alice = [await answered(ALICE, "앨리스의 첫 질문"), await answered(ALICE, "앨리스의 둘째 질문")];
@@ -52,7 +64,9 @@ describe("npm run forget -- <env> <tenant> <user>", { timeout: PROCESS_BUDGET_MS
     const result = await forget(["dev", TENANT, ALICE, "--second-pass-after", "0"]);
 
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain(`forgot user ${ALICE} of tenant ${TENANT} in dooray-gpt-dev: 2 conversation(s), 1 day(s) of usage; second pass after 0 s: 0 conversation(s) written meanwhile`);
+    expect(result.stdout).toContain(
+      `forgot user ${ALICE} of tenant ${TENANT} in dooray-gpt-dev: 2 conversation(s), 1 day(s) of usage; second pass after 0 s: 0 conversation(s) written meanwhile`,
+    );
     expect(result.stdout + result.stderr).not.toContain("질문");
     for (const id of alice) expect(await loadConversation(table, id, nowS)).toBeUndefined();
     expect((await loadConversation(table, bob, nowS))?.turns.map((turn) => turn.question)).toEqual(["밥의 질문"]);

@@ -28,7 +28,11 @@ describe("the function bundle and the layer, as Lambda runs them", { timeout: PR
   let table: LocalTable;
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), "dooray-gpt-bundle-"));
-    for (const [dir, files] of [["edge", handlerPackageFiles("edge")], ["worker", handlerPackageFiles("worker")], ["opt", openaiLayerFiles()]] as const) {
+    for (const [dir, files] of [
+      ["edge", handlerPackageFiles("edge")],
+      ["worker", handlerPackageFiles("worker")],
+      ["opt", openaiLayerFiles()],
+    ] as const) {
       for (const file of files) {
         mkdirSync(join(root, dir, file.path, ".."), { recursive: true });
         writeFileSync(join(root, dir, file.path), file.content);
@@ -75,7 +79,11 @@ describe("the function bundle and the layer, as Lambda runs them", { timeout: PR
 
   it("the edge path loads the bundle alone: no openai SDK, no AWS SDK, no other file", async () => {
     const { responseUrl } = dooray.newResponseUrl();
-    const result = await runCold("edge", { requestContext: { http: { method: "POST" } }, body: JSON.stringify(commandPayload({ text: "질문", responseUrl, appToken: TOKEN })), isBase64Encoded: false });
+    const result = await runCold("edge", {
+      requestContext: { http: { method: "POST" } },
+      body: JSON.stringify(commandPayload({ text: "질문", responseUrl, appToken: TOKEN })),
+      isBase64Encoded: false,
+    });
     expect(result.status).toBe(200);
     expect(result.loadedFiles).toEqual([join(root, "edge", "index.js")]);
     // A ceiling against creep, not a target (npm run bench measures the cold start it costs): presses, dialogs,
@@ -86,9 +94,17 @@ describe("the function bundle and the layer, as Lambda runs them", { timeout: PR
   });
 
   it("a press and /gpt usage each load their own file beside the bundle, the first time one comes", async () => {
-    const press = await runCold("edge", { requestContext: { http: { method: "POST" } }, body: JSON.stringify({ tenant: { id: "1" }, channel: { id: "2" }, user: { id: "3" }, actionValue: "not-a-reference", appToken: TOKEN }), isBase64Encoded: false });
+    const press = await runCold("edge", {
+      requestContext: { http: { method: "POST" } },
+      body: JSON.stringify({ tenant: { id: "1" }, channel: { id: "2" }, user: { id: "3" }, actionValue: "not-a-reference", appToken: TOKEN }),
+      isBase64Encoded: false,
+    });
     expect(press.loadedFiles).toEqual([join(root, "edge", "index.js"), join(root, "edge", "handlePress.js")]);
-    const usage = await runCold("edge", { requestContext: { http: { method: "POST" } }, body: JSON.stringify(commandPayload({ text: "usage", responseUrl: dooray.newResponseUrl().responseUrl, appToken: TOKEN })), isBase64Encoded: false });
+    const usage = await runCold("edge", {
+      requestContext: { http: { method: "POST" } },
+      body: JSON.stringify(commandPayload({ text: "usage", responseUrl: dooray.newResponseUrl().responseUrl, appToken: TOKEN })),
+      isBase64Encoded: false,
+    });
     expect(usage.status).toBe(200);
     expect(usage.loadedFiles).toEqual([join(root, "edge", "index.js"), join(root, "edge", "answerUsage.js")]);
   });
@@ -97,7 +113,10 @@ describe("the function bundle and the layer, as Lambda runs them", { timeout: PR
     for (const file of EDGE_LAZY_HANDLERS) {
       const inputs = buildHandlerBundle("edge", file).inputs;
       expect(inputs, file).toContain(`handler/edge/${file}.ts`);
-      expect(inputs.filter((input) => ["handler/runtime.ts", "handler/secrets.ts", "handler/log.ts"].includes(input)), file).toEqual([]);
+      expect(
+        inputs.filter((input) => ["handler/runtime.ts", "handler/secrets.ts", "handler/log.ts"].includes(input)),
+        file,
+      ).toEqual([]);
     }
     // A control: index.js holds them.
     expect(buildHandlerBundle("edge").inputs).toEqual(expect.arrayContaining(["handler/runtime.ts", "handler/secrets.ts", "handler/log.ts"]));
@@ -108,7 +127,11 @@ describe("the function bundle and the layer, as Lambda runs them", { timeout: PR
     const secure = await startFakeAws(cert);
     try {
       const { responseUrl } = dooray.newResponseUrl();
-      const event = { requestContext: { http: { method: "POST" } }, body: JSON.stringify(commandPayload({ text: "질문", responseUrl, appToken: TOKEN })), isBase64Encoded: false };
+      const event = {
+        requestContext: { http: { method: "POST" } },
+        body: JSON.stringify(commandPayload({ text: "질문", responseUrl, appToken: TOKEN })),
+        isBase64Encoded: false,
+      };
       // Node trusts the throwaway certificate only through NODE_EXTRA_CA_CERTS: verification stays on (without it,
       // no request reaches the endpoint).
       const result = await runCold("edge", event, { AWS_ENDPOINT_URL_LAMBDA: secure.url, NODE_EXTRA_CA_CERTS: cert.caFile });

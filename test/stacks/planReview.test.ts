@@ -34,13 +34,26 @@ describe("npm run review", { timeout: PROCESS_BUDGET_MS }, () => {
     expect(run.code).toBe(0);
     const plan = load("fresh");
     expect(run.stdout.split("\n")[0]).toBe(`<!-- dooray-gpt-review stack=dooray-gpt-fixture plan=${planFingerprint(plan)} -->`);
-    expect(run.stdout).toContain(`### Plan for \`dooray-gpt-fixture\`: ${plan.resource_changes.length} to create, 0 to update, 0 to replace, 0 to delete, 0 to forget (0 unchanged)`);
-    expect(run.stdout).toContain("✅ Nothing that holds data is deleted, replaced or forgotten, no protection, retention or key access is weakened, and no access is widened.");
+    expect(run.stdout).toContain(
+      `### Plan for \`dooray-gpt-fixture\`: ${plan.resource_changes.length} to create, 0 to update, 0 to replace, 0 to delete, 0 to forget (0 unchanged)`,
+    );
+    expect(run.stdout).toContain(
+      "✅ Nothing that holds data is deleted, replaced or forgotten, no protection, retention or key access is weakened, and no access is widened.",
+    );
     // The stack's own public surface is explained, not flagged.
     expect(run.stdout).not.toMatch(/widens access|Access already granted/);
     expect(rowsOf(run.stdout)).toHaveLength(plan.resource_changes.length);
     expect(run.stdout).toContain("| ➕ create | `aws_dynamodb_table.table_43360BC0` | dooray-gpt-fixture | new |");
-    for (const heading of ["reviewer's summary: dooray-gpt-fixture (deploys only to account 123456789012)", "What is public", "What each role may do", "Secrets (names only", "Cost ceilings", "What is kept, and for how long", "Alarms (9;", "who is told: ops@example.com"]) {
+    for (const heading of [
+      "reviewer's summary: dooray-gpt-fixture (deploys only to account 123456789012)",
+      "What is public",
+      "What each role may do",
+      "Secrets (names only",
+      "Cost ceilings",
+      "What is kept, and for how long",
+      "Alarms (9;",
+      "who is told: ops@example.com",
+    ]) {
       expect(run.stdout).toContain(heading);
     }
     expectClean(run.stdout);
@@ -48,12 +61,29 @@ describe("npm run review", { timeout: PROCESS_BUDGET_MS }, () => {
 
   it("says a signed function's code changed when a new signature gives it a new key (codeSigning: no asset hash to compare)", () => {
     const plan = load("code-update");
-    type Entry = { address: string; type: string; change: { actions: string[]; before: Record<string, unknown>; after: Record<string, unknown>; after_unknown: Record<string, unknown> } };
-    const worker = (plan.resource_changes as unknown as Entry[]).find((entry) => entry.type === "aws_lambda_function" && entry.change.actions.includes("update"))!;
-    const strip = (values: Record<string, unknown>) => Object.fromEntries(Object.entries(values).filter(([name]) => !["source_code_hash", "filename"].includes(name)));
+    type Entry = {
+      address: string;
+      type: string;
+      change: { actions: string[]; before: Record<string, unknown>; after: Record<string, unknown>; after_unknown: Record<string, unknown> };
+    };
+    const worker = (plan.resource_changes as unknown as Entry[]).find(
+      (entry) => entry.type === "aws_lambda_function" && entry.change.actions.includes("update"),
+    )!;
+    const strip = (values: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(values).filter(([name]) => !["source_code_hash", "filename"].includes(name)));
     const signed = {
       ...plan,
-      resource_changes: [{ ...worker, change: { ...worker.change, before: { ...strip(worker.change.before), s3_key: "signed/dooray-gpt-fixture-worker/a.zip" }, after: strip(worker.change.after), after_unknown: { ...worker.change.after_unknown, s3_key: true } } }],
+      resource_changes: [
+        {
+          ...worker,
+          change: {
+            ...worker.change,
+            before: { ...strip(worker.change.before), s3_key: "signed/dooray-gpt-fixture-worker/a.zip" },
+            after: strip(worker.change.after),
+            after_unknown: { ...worker.change.after_unknown, s3_key: true },
+          },
+        },
+      ],
     } as unknown as PlanJson;
     const [row] = reviewPlan(signed).changes;
     expect(row!.detail).toBe("**code changed** (a new signed bundle: see its upload and signing job)");
@@ -97,8 +127,12 @@ describe("npm run review", { timeout: PROCESS_BUDGET_MS }, () => {
   it("tells a code-only update from a configuration change by the asset hash", () => {
     const text = comment(load("code-update"));
     expect(rowsOf(text)).toEqual([
-      expect.stringMatching(/^\| ✏️ update \| `aws_lambda_function\.edge_function_46D9FB17` \| dooray-gpt-fixture-edge \| \*\*code changed\*\* \(asset hash `b2xkZXIgY2…` → `[\w+/]{10}…`\) \|$/),
-      expect.stringMatching(/^\| ✏️ update \| `aws_lambda_function\.worker_function_64EEEF10` \| dooray-gpt-fixture-worker \| \*\*code changed\*\* \(asset hash `b2xkZXIgY2…` → `[\w+/]{10}…`\) \|$/),
+      expect.stringMatching(
+        /^\| ✏️ update \| `aws_lambda_function\.edge_function_46D9FB17` \| dooray-gpt-fixture-edge \| \*\*code changed\*\* \(asset hash `b2xkZXIgY2…` → `[\w+/]{10}…`\) \|$/,
+      ),
+      expect.stringMatching(
+        /^\| ✏️ update \| `aws_lambda_function\.worker_function_64EEEF10` \| dooray-gpt-fixture-worker \| \*\*code changed\*\* \(asset hash `b2xkZXIgY2…` → `[\w+/]{10}…`\) \|$/,
+      ),
     ]);
   });
 
@@ -119,13 +153,19 @@ describe("npm run review", { timeout: PROCESS_BUDGET_MS }, () => {
     const review = reviewPlan(deleted);
     expect(review.losses.map((loss) => [loss.change.action, loss.change.name])).toEqual([["delete", "dooray-gpt/fixture/old-webhook-token"]]);
     expect(gateFails(review, false)).toBe(true);
-    expect(comment(deleted)).toContain("| 🗑️ delete | `aws_secretsmanager_secret.secrets_old_webhook_token_0A1B2C3D` | dooray-gpt/fixture/old-webhook-token | no longer in the configuration |");
+    expect(comment(deleted)).toContain(
+      "| 🗑️ delete | `aws_secretsmanager_secret.secrets_old_webhook_token_0A1B2C3D` | dooray-gpt/fixture/old-webhook-token | no longer in the configuration |",
+    );
     const blocked = await runTool("review", [fixture("secret-deleted")], {});
     expect(blocked.code).toBe(2);
     const allowed = await runTool("review", [fixture("secret-deleted"), "--allow-destroy"], {});
     expect(allowed.code).toBe(0);
-    expect(allowed.stdout).toContain("⚠️ **This plan loses data, cuts off access or widens it (below); `--allow-destroy` was given, so the gate lets it pass.**");
-    expect(allowed.stdout).toContain("- 🗑️ delete aws_secretsmanager_secret.secrets_old_webhook_token_0A1B2C3D (dooray-gpt/fixture/old-webhook-token): a secret");
+    expect(allowed.stdout).toContain(
+      "⚠️ **This plan loses data, cuts off access or widens it (below); `--allow-destroy` was given, so the gate lets it pass.**",
+    );
+    expect(allowed.stdout).toContain(
+      "- 🗑️ delete aws_secretsmanager_secret.secrets_old_webhook_token_0A1B2C3D (dooray-gpt/fixture/old-webhook-token): a secret",
+    );
   });
 
   it("adds the policy scan from Checkov's JSON report, and refuses a file that is not one", async () => {
@@ -135,7 +175,16 @@ describe("npm run review", { timeout: PROCESS_BUDGET_MS }, () => {
       report,
       JSON.stringify({
         check_type: "terraform_plan",
-        results: { failed_checks: [{ check_id: "CKV_AWS_338", check_name: "Ensure CloudWatch log groups retains logs for at least 1 year", resource: "aws_cloudwatch_log_group.edge_log_group_A7490BCD", file_path: "/plan.json" }] },
+        results: {
+          failed_checks: [
+            {
+              check_id: "CKV_AWS_338",
+              check_name: "Ensure CloudWatch log groups retains logs for at least 1 year",
+              resource: "aws_cloudwatch_log_group.edge_log_group_A7490BCD",
+              file_path: "/plan.json",
+            },
+          ],
+        },
         summary: { passed: 67, failed: 1, skipped: 0 },
       }),
     );
@@ -143,7 +192,9 @@ describe("npm run review", { timeout: PROCESS_BUDGET_MS }, () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("#### Policy scan");
     expect(run.stdout).toContain("policy scan (Checkov, .checkov.yaml): dooray-gpt-fixture: 67 passed, 1 failed; not run, as declared exceptions: CKV_AWS_117");
-    expect(run.stdout).toContain("  FAILED CKV_AWS_338 aws_cloudwatch_log_group.edge_log_group_A7490BCD: Ensure CloudWatch log groups retains logs for at least 1 year");
+    expect(run.stdout).toContain(
+      "  FAILED CKV_AWS_338 aws_cloudwatch_log_group.edge_log_group_A7490BCD: Ensure CloudWatch log groups retains logs for at least 1 year",
+    );
     expectClean(run.stdout);
     const wrong = await runTool("review", [fixture("fresh"), "--checkov", fixture("fresh")], {});
     expect(wrong.code).toBe(1);
@@ -153,7 +204,9 @@ describe("npm run review", { timeout: PROCESS_BUDGET_MS }, () => {
   });
 
   it("gives the same digest for the same plan and another for any other change", () => {
-    const digests = ["fresh", "environment-update", "code-update", "table-replaced", "secret-deleted", "ttl-off-and-forget"].map((name) => planFingerprint(load(name)));
+    const digests = ["fresh", "environment-update", "code-update", "table-replaced", "secret-deleted", "ttl-off-and-forget"].map((name) =>
+      planFingerprint(load(name)),
+    );
     expect(new Set(digests).size).toBe(6);
     expect(planFingerprint(load("code-update"))).toBe(digests[2]);
     // Unchanged resources do not count: the same changes among other unchanged ones are the same plan.
@@ -166,7 +219,11 @@ describe("npm run review", { timeout: PROCESS_BUDGET_MS }, () => {
   it("stays under GitHub's comment limit for a huge plan, saying how many rows it left out", () => {
     const plan = load("fresh");
     const template = plan.resource_changes.find((change) => change.type === "aws_cloudwatch_metric_alarm")!;
-    const many = Array.from({ length: 3000 }, (_, index) => ({ ...template, address: `aws_cloudwatch_metric_alarm.generated_${index}`, change: { ...template.change, after: { ...template.change.after, alarm_name: `generated-${index}` } } }));
+    const many = Array.from({ length: 3000 }, (_, index) => ({
+      ...template,
+      address: `aws_cloudwatch_metric_alarm.generated_${index}`,
+      change: { ...template.change, after: { ...template.change.after, alarm_name: `generated-${index}` } },
+    }));
     const text = comment({ ...plan, resource_changes: [...plan.resource_changes, ...many] } as PlanJson);
     expect(text.length).toBeLessThanOrEqual(COMMENT_LIMIT);
     expect(text).toMatch(/\| … \| \d+ more rows: see the job's log \| \| \|/);
@@ -176,7 +233,9 @@ describe("npm run review", { timeout: PROCESS_BUDGET_MS }, () => {
   it("keeps a channel's name inside the summary's code block, whatever backticks it holds", () => {
     const plan = load("fresh");
     const worker = plan.resource_changes.find((change) => change.address.startsWith("aws_lambda_function.worker"))!.change.after as Record<string, any>;
-    worker.environment[0].variables.CHANNEL_PROFILES = JSON.stringify({ "1111111111111111111": { name: "```\n## 승인됨", model: "gpt-4.1", budgets: { channelDailyTokens: 5 } } });
+    worker.environment[0].variables.CHANNEL_PROFILES = JSON.stringify({
+      "1111111111111111111": { name: "```\n## 승인됨", model: "gpt-4.1", budgets: { channelDailyTokens: 5 } },
+    });
     const text = comment(plan);
     const fence = /^(`{4,})text$/m.exec(text)![1]!;
     const block = text.slice(text.indexOf(`${fence}text`) + fence.length + 5);
@@ -218,14 +277,27 @@ describe("the review gate, rule by rule", { timeout: PROCESS_BUDGET_MS }, () => 
   };
 
   it("has a case below for every rule in the table, and none for a rule it does not hold", () => {
-    expect(GATE_RULES.filter((rule) => rule.attribute !== WHOLE_RESOURCE).map((rule) => `${rule.type} ${rule.attribute}`).sort()).toEqual(Object.keys(IN_PLACE).sort());
-    expect(GATE_RULES.filter((rule) => rule.attribute === WHOLE_RESOURCE).map((rule) => rule.type).sort()).toEqual(Object.keys(WHOLE).sort());
+    expect(
+      GATE_RULES.filter((rule) => rule.attribute !== WHOLE_RESOURCE)
+        .map((rule) => `${rule.type} ${rule.attribute}`)
+        .sort(),
+    ).toEqual(Object.keys(IN_PLACE).sort());
+    expect(
+      GATE_RULES.filter((rule) => rule.attribute === WHOLE_RESOURCE)
+        .map((rule) => rule.type)
+        .sort(),
+    ).toEqual(Object.keys(WHOLE).sort());
   });
 
   it("docs/operations.md lists exactly these rules, in the table's order", () => {
     const docs = readFileSync(join(REPO_ROOT, "docs", "operations.md"), "utf8");
     const section = docs.slice(docs.indexOf("### What the gate blocks"), docs.indexOf("\n## ", docs.indexOf("### What the gate blocks")));
-    const rows = [...section.matchAll(/^\| `(\w+)` \| (?:`([\w.]+)`|\(the resource\)) \| ([^|]+) \| (data|access) \|$/gm)].map((match) => [match[1], match[2] ?? WHOLE_RESOURCE, match[3]!.trim(), match[4]]);
+    const rows = [...section.matchAll(/^\| `(\w+)` \| (?:`([\w.]+)`|\(the resource\)) \| ([^|]+) \| (data|access) \|$/gm)].map((match) => [
+      match[1],
+      match[2] ?? WHOLE_RESOURCE,
+      match[3]!.trim(),
+      match[4],
+    ]);
     expect(rows).toEqual(GATE_RULES.map((rule) => [rule.type, rule.attribute, rule.direction, rule.loses]));
   });
 
@@ -271,7 +343,9 @@ describe("the review gate, rule by rule", { timeout: PROCESS_BUDGET_MS }, () => 
     // Before → after for what is not sensitive, and the key policy statement by statement.
     expect(run.stdout).toContain("`deletion_window_in_days: 30 → 7`, `is_enabled: true → false`, `policy` (statement by statement below)");
     expect(run.stdout).toContain("`recovery_window_in_days: 7 → 0`");
-    expect(run.stdout).toContain("aws_kms_key.key_F64E54E4 policy: - BreakGlassAuditors (Allow): AWS arn:aws:iam::123456789012:role/auditors may kms:Decrypt on *");
+    expect(run.stdout).toContain(
+      "aws_kms_key.key_F64E54E4 policy: - BreakGlassAuditors (Allow): AWS arn:aws:iam::123456789012:role/auditors may kms:Decrypt on *",
+    );
     const allowed = await runTool("review", [fixture("protections-weakened"), "--allow-destroy"], {});
     expect(allowed.code).toBe(0);
     expect(allowed.stdout).toContain("⚠️ **This plan loses data, cuts off access or widens it (below); `--allow-destroy` was given");
@@ -284,7 +358,9 @@ describe("the review gate, rule by rule", { timeout: PROCESS_BUDGET_MS }, () => 
     expect(rowsOf(comment(plan))[0]).toBe(
       "| 👻 forget | `aws_secretsmanager_secret.secrets_old_webhook_token_0A1B2C3D` | dooray-gpt/fixture/old-webhook-token | **forgotten**: taken out of Terraform's state and left in AWS, unmanaged (a `removed` block) |",
     );
-    expect(comment(plan)).toContain("- 👻 forget aws_secretsmanager_secret.secrets_old_webhook_token_0A1B2C3D (dooray-gpt/fixture/old-webhook-token): a secret, left in AWS with nothing managing it");
+    expect(comment(plan)).toContain(
+      "- 👻 forget aws_secretsmanager_secret.secrets_old_webhook_token_0A1B2C3D (dooray-gpt/fixture/old-webhook-token): a secret, left in AWS with nothing managing it",
+    );
     const unforgotten = structuredClone(plan);
     unforgotten.resource_changes.find((entry: Entry) => entry.change.actions.includes("forget"))!.change.actions = ["no-op"];
     expect(planFingerprint(unforgotten)).not.toBe(planFingerprint(plan));
@@ -296,7 +372,10 @@ describe("the review gate, rule by rule", { timeout: PROCESS_BUDGET_MS }, () => 
   it("lets a harmless change and a raised retention through", () => {
     expect(lossesOf(load("environment-update"))).toEqual([]);
     const raised = load("retention-lowered");
-    const group = raised.resource_changes.find((entry) => entry.address === "aws_cloudwatch_log_group.worker_log_group_8430F51A")!.change as unknown as { before: Record<string, unknown>; after: Record<string, unknown> };
+    const group = raised.resource_changes.find((entry) => entry.address === "aws_cloudwatch_log_group.worker_log_group_8430F51A")!.change as unknown as {
+      before: Record<string, unknown>;
+      after: Record<string, unknown>;
+    };
     [group.before.retention_in_days, group.after.retention_in_days] = [30, 0]; // 0: kept forever
     expect(lossesOf(raised)).toEqual([]);
   });
@@ -304,7 +383,17 @@ describe("the review gate, rule by rule", { timeout: PROCESS_BUDGET_MS }, () => 
   it("lists what changed outside Terraform since the last apply (the plan's resource_drift, in Terraform's own format)", () => {
     const plan = load("environment-update") as PlanJson & { resource_drift?: unknown[] };
     const group = plan.resource_changes.find((entry) => entry.type === "aws_cloudwatch_log_group")!;
-    plan.resource_drift = [{ ...group, change: { ...group.change, actions: ["update"], before: { ...group.change.after, retention_in_days: 30 }, after: { ...group.change.after, retention_in_days: 7 } } }];
+    plan.resource_drift = [
+      {
+        ...group,
+        change: {
+          ...group.change,
+          actions: ["update"],
+          before: { ...group.change.after, retention_in_days: 30 },
+          after: { ...group.change.after, retention_in_days: 7 },
+        },
+      },
+    ];
     const text = comment(plan);
     expect(text).toContain("#### Changed outside Terraform since the last apply");
     expect(text).toContain("- `aws_cloudwatch_log_group.edge_log_group_A7490BCD`: `retention_in_days: 30 → 7`");
@@ -329,7 +418,9 @@ describe("the comment tells the truth about access", { timeout: PROCESS_BUDGET_M
     for (const line of widened) expect(run.stderr).toContain(line.slice(2).replace("🔓 ", ""));
     // The edge's reassurance is for the edge's grant only; the worker's is not explained away.
     expect(run.stdout.match(/Safe because \S+ trusts no event by itself/g)).toEqual(["Safe because dooray-gpt-fixture-edge trusts no event by itself"]);
-    expect(run.stdout).toContain("⚠ lambda:InvokeFunction for principal * on dooray-gpt-fixture-worker (FunctionUrlNeedsInvokeFunction): not the edge's URL grant");
+    expect(run.stdout).toContain(
+      "⚠ lambda:InvokeFunction for principal * on dooray-gpt-fixture-worker (FunctionUrlNeedsInvokeFunction): not the edge's URL grant",
+    );
     expect(run.stdout).toContain("    managed policy arn:aws:iam::aws:policy/AdministratorAccess ⚠ admin-like");
     expect(run.stdout).toContain("aws_iam_role.worker_role_E3FA0A4D assume_role_policy: + #2 (Allow): AWS arn:aws:iam::999999999999:root may sts:AssumeRole");
     expect(run.stdout).toContain("aws_iam_role_policy.worker_reads_buckets policy: + #1 (Allow): s3:GetObject on *");
@@ -348,7 +439,9 @@ describe("the comment tells the truth about access", { timeout: PROCESS_BUDGET_M
     expect(gateFails(review, false)).toBe(false);
     const text = comment(plan);
     expect(text).toContain("⚠️ **Access already granted before this plan, for a reviewer to read**");
-    expect(text).toContain("- ⚠ role dooray-gpt-fixture-worker has the managed policy AdministratorAccess (admin-like: the run of the account or of a whole service)");
+    expect(text).toContain(
+      "- ⚠ role dooray-gpt-fixture-worker has the managed policy AdministratorAccess (admin-like: the run of the account or of a whole service)",
+    );
   });
 
   it("says what the personal-data guard does, by default and per channel, with ⚠ where nothing is masked", () => {
@@ -356,8 +449,12 @@ describe("the comment tells the truth about access", { timeout: PROCESS_BUDGET_M
     const worker = plan.resource_changes.find((change) => change.address.startsWith("aws_lambda_function.worker"))!.change.after as Record<string, any>;
     worker.environment[0].variables.CHANNEL_PROFILES = JSON.stringify({ "1111111111111111111": { name: "내부 모델", personalData: "allow" } });
     const text = comment(plan);
-    expect(text).toContain("  - personal data by default (mask): resident, foreigner, passport, driver's licence, card and account numbers are masked before the model sees them");
-    expect(text).toContain("  - personal data in channel 1111111111111111111 (내부 모델) (allow): ⚠ NOTHING IS MASKED: personal numbers go to api.openai.com, a public endpoint outside Korea");
+    expect(text).toContain(
+      "  - personal data by default (mask): resident, foreigner, passport, driver's licence, card and account numbers are masked before the model sees them",
+    );
+    expect(text).toContain(
+      "  - personal data in channel 1111111111111111111 (내부 모델) (allow): ⚠ NOTHING IS MASKED: personal numbers go to api.openai.com, a public endpoint outside Korea",
+    );
   });
 
   it("lists where each channel's questions go, endpoints in order with residency and auth, ⚠ on every one that may process outside Korea", () => {
@@ -366,13 +463,31 @@ describe("the comment tells the truth about access", { timeout: PROCESS_BUDGET_M
     const variables = worker.environment[0].variables as Record<string, string>;
     const before = comment(plan);
     // Today's single endpoint is OpenAI's public API: marked, with the way out.
-    expect(before).toContain(`  - by default: ⚠ api.openai.com (the openai SDK's default: OpenAI's public API, outside Korea), model ${variables.BOT_MODEL}, key in secret ${variables.OPENAI_API_KEY_SECRET_ID}`);
+    expect(before).toContain(
+      `  - by default: ⚠ api.openai.com (the openai SDK's default: OpenAI's public API, outside Korea), model ${variables.BOT_MODEL}, key in secret ${variables.OPENAI_API_KEY_SECRET_ID}`,
+    );
     expect(before).toContain("set modelEndpoints for endpoints in Korea");
     variables.MODEL_ENDPOINTS = JSON.stringify([
-      { name: "bedrock-seoul", baseUrl: "https://bedrock-runtime.ap-northeast-2.amazonaws.com/openai/v1", model: "openai.gpt-oss-120b-1:0", residency: "kr", auth: "aws" },
-      { name: "openai", baseUrl: "https://api.openai.com/v1", model: "gpt-4.1-mini", residency: "global", auth: "apiKey", apiKeySecretId: "dooray-gpt/fixture/model-key-openai" },
+      {
+        name: "bedrock-seoul",
+        baseUrl: "https://bedrock-runtime.ap-northeast-2.amazonaws.com/openai/v1",
+        model: "openai.gpt-oss-120b-1:0",
+        residency: "kr",
+        auth: "aws",
+      },
+      {
+        name: "openai",
+        baseUrl: "https://api.openai.com/v1",
+        model: "gpt-4.1-mini",
+        residency: "global",
+        auth: "apiKey",
+        apiKeySecretId: "dooray-gpt/fixture/model-key-openai",
+      },
     ]);
-    variables.CHANNEL_PROFILES = JSON.stringify({ "3333333333333333333": { name: "재무", residency: "kr", personalData: "allow" }, "4444444444444444444": { name: "잡담", endpoints: ["openai"] } });
+    variables.CHANNEL_PROFILES = JSON.stringify({
+      "3333333333333333333": { name: "재무", residency: "kr", personalData: "allow" },
+      "4444444444444444444": { name: "잡담", endpoints: ["openai"] },
+    });
     const text = comment(plan);
     const seoul = "bedrock-runtime.ap-northeast-2.amazonaws.com (in Korea (kr)), model openai.gpt-oss-120b-1:0, the worker's own role (SigV4)";
     const openai = "⚠ api.openai.com (may process outside Korea (global)), model gpt-4.1-mini, key in secret dooray-gpt/fixture/model-key-openai";
@@ -381,12 +496,18 @@ describe("the comment tells the truth about access", { timeout: PROCESS_BUDGET_M
     expect(text).toContain(`  - channel 4444444444444444444 (잡담): ${openai}`);
     expect(text).not.toContain("set modelEndpoints for endpoints in Korea");
     // A channel that masks nothing says where the numbers go: in Korea only here.
-    expect(text).toContain("  - personal data in channel 3333333333333333333 (재무) (allow): ⚠ NOTHING IS MASKED: personal numbers go to bedrock-runtime.ap-northeast-2.amazonaws.com\n");
+    expect(text).toContain(
+      "  - personal data in channel 3333333333333333333 (재무) (allow): ⚠ NOTHING IS MASKED: personal numbers go to bedrock-runtime.ap-northeast-2.amazonaws.com\n",
+    );
   });
 
   it("names the commit it planned and links the run", () => {
     const plan = load("environment-update");
-    const text = formatComment(reviewPlan(plan), plan, { allowDestroy: false, commit: "0123456789abcdef0123456789abcdef01234567", runUrl: "https://github.com/acme/bot/actions/runs/42" });
+    const text = formatComment(reviewPlan(plan), plan, {
+      allowDestroy: false,
+      commit: "0123456789abcdef0123456789abcdef01234567",
+      runUrl: "https://github.com/acme/bot/actions/runs/42",
+    });
     expect(text.split("\n").slice(0, 4)).toContain("Planned at commit `0123456789ab` in [this run](https://github.com/acme/bot/actions/runs/42).");
   });
 

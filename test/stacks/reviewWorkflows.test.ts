@@ -11,8 +11,24 @@ import { REPO_ROOT } from "../../stacks/assets/buildHandler.js";
  * them in policyScan.test.ts; shellcheck runs on every `run:` script where it is installed (REQUIRE_SHELLCHECK=1,
  * which .ci/run sets, makes a missing one a failure).
  */
-type Step = { name?: string; id?: string; uses?: string; run?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, string>; "continue-on-error"?: boolean };
-type Job = { needs?: string | string[]; if?: string; environment?: string; permissions?: Record<string, string>; steps: Step[]; strategy?: { "max-parallel"?: number } };
+type Step = {
+  name?: string;
+  id?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+  "continue-on-error"?: boolean;
+};
+type Job = {
+  needs?: string | string[];
+  if?: string;
+  environment?: string;
+  permissions?: Record<string, string>;
+  steps: Step[];
+  strategy?: { "max-parallel"?: number };
+};
 type Workflow = { on: Record<string, unknown>; permissions: Record<string, string>; concurrency?: unknown; jobs: Record<string, Job> };
 
 const text = (name: string) => readFileSync(join(REPO_ROOT, ".github", "workflows", name), "utf8");
@@ -23,7 +39,10 @@ const scripts = (job: Job) => job.steps.map((step) => String(step.with?.script ?
 const position = (job: Job, pattern: RegExp) => job.steps.findIndex((step) => pattern.test(step.run ?? "") || pattern.test(step.uses ?? ""));
 const inOrder = (job: Job, patterns: RegExp[]) => {
   const found = patterns.map((pattern) => position(job, pattern));
-  expect(found.every((index) => index >= 0), `steps ${patterns.join(", ")} all present`).toBe(true);
+  expect(
+    found.every((index) => index >= 0),
+    `steps ${patterns.join(", ")} all present`,
+  ).toBe(true);
   expect(found, "steps in order").toEqual([...found].sort((a, b) => a - b));
 };
 
@@ -42,7 +61,15 @@ describe("the review workflows", () => {
     const login = job.steps.find((step) => step.uses?.startsWith("aws-actions/configure-aws-credentials@"))!;
     expect(login.with!["role-to-assume"]).toBe("${{ env.ROLE }}");
     expect(JSON.stringify(job)).toContain("[matrix.stack].planRole");
-    inOrder(job, [/^npm ci$/, /^npm run synth$/, /^aws-actions\/configure-aws-credentials@/, /terraform plan [^\n]*-out=plan\.bin/, /terraform show -json/, /npm run -s policy -- --plan/, /^actions\/upload-artifact@/]);
+    inOrder(job, [
+      /^npm ci$/,
+      /^npm run synth$/,
+      /^aws-actions\/configure-aws-credentials@/,
+      /terraform plan [^\n]*-out=plan\.bin/,
+      /terraform show -json/,
+      /npm run -s policy -- --plan/,
+      /^actions\/upload-artifact@/,
+    ]);
     expect(runs(job)).toMatch(/terraform plan -input=false -lock=false/);
     expect(runs(job)).not.toMatch(/-backend=false|zz_offline_override|npm run -s review/);
     const upload = job.steps.find((step) => step.uses?.startsWith("actions/upload-artifact@"))!;
@@ -59,7 +86,13 @@ describe("the review workflows", () => {
     expect(checkout.with).toMatchObject({ ref: "${{ github.event.repository.default_branch }}", "persist-credentials": false });
     expect(job.steps.some((step) => step.uses?.startsWith("aws-actions/"))).toBe(false);
     expect(JSON.stringify(job)).not.toContain("id-token");
-    inOrder(job, [/^actions\/checkout@/, /^npm ci$/, /^actions\/download-artifact@/, /npm run -s review -- review\/plan\.json "\$\{flags\[@\]\}"/, /--fingerprint/]);
+    inOrder(job, [
+      /^actions\/checkout@/,
+      /^npm ci$/,
+      /^actions\/download-artifact@/,
+      /npm run -s review -- review\/plan\.json "\$\{flags\[@\]\}"/,
+      /--fingerprint/,
+    ]);
     expect(runs(job)).not.toMatch(/npm run synth|terraform /);
     const review = job.steps.find((step) => step.id === "review")!;
     expect(review.run).toContain('--commit "$HEAD_SHA" --run-url "$RUN_URL"');
@@ -83,7 +116,13 @@ describe("the review workflows", () => {
     expect(job.environment).toBe("${{ matrix.stack }}");
     expect(job.strategy!["max-parallel"]).toBe(1);
     expect(job.permissions).toEqual({ contents: "read", "id-token": "write", checks: "read", "pull-requests": "write" });
-    inOrder(job, [/^npm ci$/, /^npm run synth$/, /^aws-actions\/configure-aws-credentials@/, /terraform plan [^\n]*-lock-timeout=30m -detailed-exitcode -out=plan\.bin/, /--fingerprint/]);
+    inOrder(job, [
+      /^npm ci$/,
+      /^npm run synth$/,
+      /^aws-actions\/configure-aws-credentials@/,
+      /terraform plan [^\n]*-lock-timeout=30m -detailed-exitcode -out=plan\.bin/,
+      /--fingerprint/,
+    ]);
     const applying = job.steps.filter((step) => /terraform[^\n]* apply /.test(step.run ?? ""));
     expect(applying).toHaveLength(1);
     expect(applying[0]!.run).toMatch(/apply -input=false -no-color -lock-timeout=30m plan\.bin$/);
@@ -112,7 +151,8 @@ describe("the review workflows", () => {
 
   it("checks out without leaving a token in the repository, and pins every action to a full commit SHA with its version beside it", () => {
     for (const job of allJobs) {
-      for (const step of job.steps.filter((candidate) => candidate.uses?.startsWith("actions/checkout@"))) expect(step.with?.["persist-credentials"]).toBe(false);
+      for (const step of job.steps.filter((candidate) => candidate.uses?.startsWith("actions/checkout@")))
+        expect(step.with?.["persist-credentials"]).toBe(false);
     }
     for (const name of ["plan.yml", "apply.yml"]) {
       const uses = [...text(name).matchAll(/^\s*(?:- )?uses: (\S+)(.*)$/gm)];
@@ -122,7 +162,9 @@ describe("the review workflows", () => {
         expect(rest).toMatch(/^ # v\d+\.\d+\.\d+$/);
       }
     }
-    const dependabot = parse(readFileSync(join(REPO_ROOT, ".github", "dependabot.yml"), "utf8")) as { updates: { "package-ecosystem": string; directory: string }[] };
+    const dependabot = parse(readFileSync(join(REPO_ROOT, ".github", "dependabot.yml"), "utf8")) as {
+      updates: { "package-ecosystem": string; directory: string }[];
+    };
     expect(dependabot.updates).toContainEqual(expect.objectContaining({ "package-ecosystem": "github-actions", directory: "/" }));
   });
 
@@ -136,11 +178,17 @@ describe("the review workflows", () => {
   });
 
   it.skipIf(!shellcheck)("every run script is clean under shellcheck, masked exit statuses included", () => {
-    for (const [file, parsed] of [["plan.yml", plan], ["apply.yml", apply]] as const) {
+    for (const [file, parsed] of [
+      ["plan.yml", plan],
+      ["apply.yml", apply],
+    ] as const) {
       for (const [name, job] of Object.entries(parsed.jobs)) {
         for (const step of job.steps.filter((candidate) => candidate.run)) {
           const script = step.run!.replace(/\$\{\{[^}]*\}\}/g, "placeholder");
-          const check = spawnSync("shellcheck", ["-s", "bash", "-S", "info", "-o", "check-extra-masked-returns", "-f", "gcc", "-"], { input: script, encoding: "utf8" });
+          const check = spawnSync("shellcheck", ["-s", "bash", "-S", "info", "-o", "check-extra-masked-returns", "-f", "gcc", "-"], {
+            input: script,
+            encoding: "utf8",
+          });
           expect(check.stdout, `${file} ${name}: ${step.name ?? step.run!.slice(0, 40)}`).toBe("");
         }
       }
@@ -165,17 +213,40 @@ describe("the review workflows", () => {
     expect(Object.keys(roles["dooray-gpt-prod"]).sort()).toEqual(["applyRole", "planRole", "region"]);
     for (const trust of [planTrust, applyTrust]) {
       const [statement] = trust.Statement;
-      expect(statement).toMatchObject({ Effect: "Allow", Action: "sts:AssumeRoleWithWebIdentity", Principal: { Federated: expect.stringMatching(/:oidc-provider\/token\.actions\.githubusercontent\.com$/) } });
+      expect(statement).toMatchObject({
+        Effect: "Allow",
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Principal: { Federated: expect.stringMatching(/:oidc-provider\/token\.actions\.githubusercontent\.com$/) },
+      });
       expect(statement.Condition.StringEquals["token.actions.githubusercontent.com:aud"]).toBe("sts.amazonaws.com");
     }
     const planSubjects = planTrust.Statement[0].Condition.StringLike["token.actions.githubusercontent.com:sub"] as string[];
-    expect(planSubjects).toEqual([expect.stringMatching(/^repo:ORG\/REPO:pull_request:job_workflow_ref:ORG\/REPO\/\.github\/workflows\/plan\.yml@/), expect.stringMatching(/^repo:ORG\/REPO:ref:refs\/heads\/gh-readonly-queue\/main\/\*:job_workflow_ref:ORG\/REPO\/\.github\/workflows\/plan\.yml@/)]);
-    expect(applyTrust.Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toBe("repo:ORG/REPO:environment:dooray-gpt-prod:job_workflow_ref:ORG/REPO/.github/workflows/apply.yml@refs/heads/main");
+    expect(planSubjects).toEqual([
+      expect.stringMatching(/^repo:ORG\/REPO:pull_request:job_workflow_ref:ORG\/REPO\/\.github\/workflows\/plan\.yml@/),
+      expect.stringMatching(/^repo:ORG\/REPO:ref:refs\/heads\/gh-readonly-queue\/main\/\*:job_workflow_ref:ORG\/REPO\/\.github\/workflows\/plan\.yml@/),
+    ]);
+    expect(applyTrust.Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toBe(
+      "repo:ORG/REPO:environment:dooray-gpt-prod:job_workflow_ref:ORG/REPO/.github/workflows/apply.yml@refs/heads/main",
+    );
     // The plan role: named actions only, nothing that reads data or secrets, the code-signing reads included.
-    const allowed = (planPolicy.Statement as { Effect: string; Action: string[] }[]).filter((statement) => statement.Effect === "Allow").flatMap((statement) => statement.Action);
+    const allowed = (planPolicy.Statement as { Effect: string; Action: string[] }[])
+      .filter((statement) => statement.Effect === "Allow")
+      .flatMap((statement) => statement.Action);
     for (const action of allowed) expect(action).toMatch(/^[a-z0-9]+:[A-Z][A-Za-z]+$/);
-    for (const data of ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan", "logs:GetLogEvents", "logs:FilterLogEvents", "secretsmanager:GetSecretValue", "kms:Decrypt", "sqs:ReceiveMessage"]) expect(allowed).not.toContain(data);
-    expect(allowed).toEqual(expect.arrayContaining(["signer:GetSigningProfile", "signer:DescribeSigningJob", "lambda:GetCodeSigningConfig", "s3:GetBucketVersioning"]));
+    for (const data of [
+      "dynamodb:GetItem",
+      "dynamodb:Query",
+      "dynamodb:Scan",
+      "logs:GetLogEvents",
+      "logs:FilterLogEvents",
+      "secretsmanager:GetSecretValue",
+      "kms:Decrypt",
+      "sqs:ReceiveMessage",
+    ])
+      expect(allowed).not.toContain(data);
+    expect(allowed).toEqual(
+      expect.arrayContaining(["signer:GetSigningProfile", "signer:DescribeSigningJob", "lambda:GetCodeSigningConfig", "s3:GetBucketVersioning"]),
+    );
     const denied = (planPolicy.Statement as { Effect: string; Action: string[] }[]).find((statement) => statement.Effect === "Deny")!.Action;
     expect(denied).toEqual(expect.arrayContaining(["secretsmanager:GetSecretValue", "kms:Decrypt", "dynamodb:GetItem", "logs:GetLogEvents"]));
     // The jobs that assume them: plan.yml's plan job (no environment), apply.yml's apply job (the stack's).

@@ -16,7 +16,18 @@ describe("npm run secret -- put", { timeout: PROCESS_BUDGET_MS }, () => {
   afterAll(() => aws.close());
 
   const put = (args: string[], stdin: string, env: Record<string, string> = {}) =>
-    runTool("secret", args, { AWS_ACCESS_KEY_ID: "AKIAOPERATOR", AWS_SECRET_ACCESS_KEY: "operator-secret", AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.url, AWS_ENDPOINT_URL_STS: aws.url, ...env }, stdin);
+    runTool(
+      "secret",
+      args,
+      {
+        AWS_ACCESS_KEY_ID: "AKIAOPERATOR",
+        AWS_SECRET_ACCESS_KEY: "operator-secret",
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.url,
+        AWS_ENDPOINT_URL_STS: aws.url,
+        ...env,
+      },
+      stdin,
+    );
 
   it("writes the value from stdin to that one secret, signed, in the environment's region, and never prints it", async () => {
     const result = await put(["put", "dev", "openai-api-key"], `${VALUE}\n`);
@@ -35,7 +46,14 @@ describe("npm run secret -- put", { timeout: PROCESS_BUDGET_MS }, () => {
     // script(1) gives the command a real pseudo-terminal, as an operator's shell would.
     const child = spawn("script", ["-qec", "node_modules/.bin/tsx stacks/tools/secret.ts put dev openai-api-key", "/dev/null"], {
       cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH, DOORAY_GPT_SETTINGS: process.env.DOORAY_GPT_SETTINGS, AWS_ACCESS_KEY_ID: "AKIAOPERATOR", AWS_SECRET_ACCESS_KEY: "operator-secret", AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.url, AWS_ENDPOINT_URL_STS: aws.url },
+      env: {
+        PATH: process.env.PATH,
+        DOORAY_GPT_SETTINGS: process.env.DOORAY_GPT_SETTINGS,
+        AWS_ACCESS_KEY_ID: "AKIAOPERATOR",
+        AWS_SECRET_ACCESS_KEY: "operator-secret",
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.url,
+        AWS_ENDPOINT_URL_STS: aws.url,
+      },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let screen = "";
@@ -69,7 +87,10 @@ describe("npm run secret -- put", { timeout: PROCESS_BUDGET_MS }, () => {
   });
 
   it("says it could not reach AWS when the network fails, not that Secrets Manager refused", async () => {
-    const result = await put(["put", "dev", "openai-api-key"], `${VALUE}\n`, { AWS_ENDPOINT_URL_STS: "http://127.0.0.1:1", AWS_ENDPOINT_URL_SECRETS_MANAGER: "http://127.0.0.1:1" });
+    const result = await put(["put", "dev", "openai-api-key"], `${VALUE}\n`, {
+      AWS_ENDPOINT_URL_STS: "http://127.0.0.1:1",
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: "http://127.0.0.1:1",
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("could not reach AWS (sts at http://127.0.0.1:1: ECONNREFUSED)");
     expect(result.stderr).not.toContain("refused");

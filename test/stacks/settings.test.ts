@@ -25,7 +25,9 @@ describe("company settings", () => {
     writeFileSync(join(root, "environments", "README.md"), "not settings");
     const settings = loadSettings(root, {});
     expect(settings.source).toBe("environments/");
-    expect(parseEnvironments(settings.environments).map((env) => [env.name, env.accountId, env.tenantIds])).toEqual([["prod", "333333333333", ["1234567890123456789"]]]);
+    expect(parseEnvironments(settings.environments).map((env) => [env.name, env.accountId, env.tenantIds])).toEqual([
+      ["prod", "333333333333", ["1234567890123456789"]],
+    ]);
   });
 
   it("prefers the file DOORAY_GPT_SETTINGS names, and falls back to the sample when there is neither", () => {
@@ -44,15 +46,22 @@ describe("company settings", () => {
     const root = repository();
     mkdirSync(join(root, "environments"));
     writeFileSync(join(root, "environments", "Prod.json"), "{}");
-    expect(() => loadSettings(root, {})).toThrow(new StackConfigError("environments/Prod.json: the file name is the environment's name: lower-case letters, digits and dashes, up to 20, then .json (for example prod.json)"));
+    expect(() => loadSettings(root, {})).toThrow(
+      new StackConfigError(
+        "environments/Prod.json: the file name is the environment's name: lower-case letters, digits and dashes, up to 20, then .json (for example prod.json)",
+      ),
+    );
     writeFileSync(join(root, "environments", "Prod.json"), "");
     execFileSync("mv", [join(root, "environments", "Prod.json"), join(root, "environments", "prod.json")]);
     expect(() => loadSettings(root, {})).toThrow(/^environments\/prod\.json: not valid JSON/);
-    expect(() => loadSettings(root, { DOORAY_GPT_SETTINGS: join(root, "missing.json") })).toThrow(/^DOORAY_GPT_SETTINGS \(.*missing\.json\): cannot read it \(ENOENT\)$/);
+    expect(() => loadSettings(root, { DOORAY_GPT_SETTINGS: join(root, "missing.json") })).toThrow(
+      /^DOORAY_GPT_SETTINGS \(.*missing\.json\): cannot read it \(ENOENT\)$/,
+    );
   });
 
   it("takes upstream updates and rolls back with no conflict, where editing the sample in place could not", () => {
-    const git = (cwd: string, ...args: string[]) => spawnSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "advice.detachedHead=false", ...args], { cwd, encoding: "utf8" });
+    const git = (cwd: string, ...args: string[]) =>
+      spawnSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "advice.detachedHead=false", ...args], { cwd, encoding: "utf8" });
     const upstream = repository();
     git(upstream, "init", "-q", "-b", "main");
     git(upstream, "add", ".");
@@ -89,7 +98,9 @@ describe("company settings", () => {
     // Rolling back the update (docs/operations.md, "Rolling back"): a revert, reviewed and applied like any change.
     expect(git(company, "revert", "--no-edit", "-m", "1", "HEAD").status).toBe(0);
     expect(git(company, "status", "--porcelain").stdout).toBe("");
-    expect(JSON.parse(readFileSync(join(company, "cdktf.json"), "utf8")).context.environments.dev.tags).toEqual(JSON.parse(sample).context.environments.dev.tags);
+    expect(JSON.parse(readFileSync(join(company, "cdktf.json"), "utf8")).context.environments.dev.tags).toEqual(
+      JSON.parse(sample).context.environments.dev.tags,
+    );
     expect(parseEnvironments(loadSettings(company, {}).environments).map((env) => env.accountId)).toEqual(["333333333333"]);
   });
 });

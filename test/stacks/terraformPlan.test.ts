@@ -15,7 +15,6 @@ import { terraformReadiness } from "../support/terraformReady.js";
  */
 const available = terraformReadiness().ready;
 
-
 describe.skipIf(!available)("terraform init, validate and plan, offline", { timeout: TERRAFORM_BUDGET_MS }, () => {
   let stackDir: string;
   // One plan serves every test here: each reads it, none changes it.
@@ -32,20 +31,29 @@ describe.skipIf(!available)("terraform init, validate and plan, offline", { time
 
   it("plans the whole deployment, with no input at all", () => {
     const { json, text } = planned;
-    const created = json.resource_changes.filter((change) => change.change.actions.join() === "create").map((change) => change.type).sort();
+    const created = json.resource_changes
+      .filter((change) => change.change.actions.join() === "create")
+      .map((change) => change.type)
+      .sort();
     expect(created).toEqual(PLANNED_RESOURCES);
     expect(json.variables ?? {}).toEqual({});
     expect(text).toContain("Plan: 29 to add, 0 to change, 0 to destroy.");
-    const fn = json.resource_changes.find((change) => change.type === "aws_lambda_function" && change.change.after.function_name === "dooray-gpt-ci-worker")!.change.after;
-    expect(fn).toMatchObject({ runtime: "nodejs22.x", architectures: ["arm64"], reserved_concurrent_executions: 3, source_code_hash: expect.stringMatching(/^[A-Za-z0-9+/]{43}=$/) });
+    const fn = json.resource_changes.find((change) => change.type === "aws_lambda_function" && change.change.after.function_name === "dooray-gpt-ci-worker")!
+      .change.after;
+    expect(fn).toMatchObject({
+      runtime: "nodejs22.x",
+      architectures: ["arm64"],
+      reserved_concurrent_executions: 3,
+      source_code_hash: expect.stringMatching(/^[A-Za-z0-9+/]{43}=$/),
+    });
   });
 
   it("after a first deploy, an ordinary one with no input plans no change to either secret (and destroys nothing)", () => {
     // The state a first apply records for the two secrets: their planned values plus what AWS would assign.
     const first = planned.json;
-    const secrets = (first.planned_values as { root_module: { resources: { type: string; name: string; values: Record<string, unknown> }[] } }).root_module.resources.filter(
-      (resource) => resource.type === "aws_secretsmanager_secret",
-    );
+    const secrets = (
+      first.planned_values as { root_module: { resources: { type: string; name: string; values: Record<string, unknown> }[] } }
+    ).root_module.resources.filter((resource) => resource.type === "aws_secretsmanager_secret");
     expect(secrets).toHaveLength(2);
     const later = mkdtempSync(join(tmpdir(), "dooray-gpt-later-"));
     cpSync(stackDir, later, { recursive: true });
@@ -64,7 +72,9 @@ describe.skipIf(!available)("terraform init, validate and plan, offline", { time
             type: secret.type,
             name: secret.name,
             provider: 'provider["registry.terraform.io/hashicorp/aws"]',
-            instances: [{ schema_version: 0, attributes: { ...secret.values, id: arn, arn, name_prefix: "", policy: "", replica: [] }, sensitive_attributes: [] }],
+            instances: [
+              { schema_version: 0, attributes: { ...secret.values, id: arn, arn, name_prefix: "", policy: "", replica: [] }, sensitive_attributes: [] },
+            ],
           };
         }),
       }),
@@ -94,26 +104,33 @@ describe.skipIf(!available)("terraform init, validate and plan, offline", { time
 });
 
 describe.skipIf(!available)("a handler change, as Terraform plans it", { timeout: TERRAFORM_BUDGET_MS }, () => {
-  it("changes the planned worker's source_code_hash and nothing else in the whole plan", () => {
-    // The plans' text (every attribute a create shows, without `terraform show -json`'s second start of the provider).
-    const plannedText = (outdir: string) => {
-      const dir = offlineWorkspace(join(outdir, "stacks", "dooray-gpt-dev"), join(outdir, "offline", "dooray-gpt-dev"));
-      initOffline(dir, { validate: false });
-      return terraform(dir, ["plan", "-input=false", "-lock=false", "-no-color"]).stdout.split("\n");
-    };
-    // Before: these sources, synthesized here; after: a copy with the worker edited, synthesized as `npm run synth` does.
-    const here = mkdtempSync(join(tmpdir(), "dooray-gpt-before-"));
-    synthApp(here);
-    const before = plannedText(here);
-    const after = plannedText(cloneAndSynth(editWorker));
-    expect(after).toHaveLength(before.length);
-    const changed = before.flatMap((line, index) => (line === after[index] ? [] : [index]));
-    expect(changed).toHaveLength(1);
-    expect(before[changed[0]!]).toMatch(/^\s+\+ source_code_hash\s+= "[A-Za-z0-9+/]{43}="$/);
-    // The changed line belongs to the worker: the nearest resource heading above it names it.
-    const heading = before.slice(0, changed[0]).reverse().find((line) => /^\s+# \S+ will be created$/.test(line))!;
-    expect(heading).toMatch(/# aws_lambda_function\.worker_function_[0-9A-F]+ will be created/);
-  }, TERRAFORM_BUDGET_MS);
+  it(
+    "changes the planned worker's source_code_hash and nothing else in the whole plan",
+    () => {
+      // The plans' text (every attribute a create shows, without `terraform show -json`'s second start of the provider).
+      const plannedText = (outdir: string) => {
+        const dir = offlineWorkspace(join(outdir, "stacks", "dooray-gpt-dev"), join(outdir, "offline", "dooray-gpt-dev"));
+        initOffline(dir, { validate: false });
+        return terraform(dir, ["plan", "-input=false", "-lock=false", "-no-color"]).stdout.split("\n");
+      };
+      // Before: these sources, synthesized here; after: a copy with the worker edited, synthesized as `npm run synth` does.
+      const here = mkdtempSync(join(tmpdir(), "dooray-gpt-before-"));
+      synthApp(here);
+      const before = plannedText(here);
+      const after = plannedText(cloneAndSynth(editWorker));
+      expect(after).toHaveLength(before.length);
+      const changed = before.flatMap((line, index) => (line === after[index] ? [] : [index]));
+      expect(changed).toHaveLength(1);
+      expect(before[changed[0]!]).toMatch(/^\s+\+ source_code_hash\s+= "[A-Za-z0-9+/]{43}="$/);
+      // The changed line belongs to the worker: the nearest resource heading above it names it.
+      const heading = before
+        .slice(0, changed[0])
+        .reverse()
+        .find((line) => /^\s+# \S+ will be created$/.test(line))!;
+      expect(heading).toMatch(/# aws_lambda_function\.worker_function_[0-9A-F]+ will be created/);
+    },
+    TERRAFORM_BUDGET_MS,
+  );
 });
 
 /** Terraform's after_unknown mirrors the value's shape with `true` wherever something is known only after apply. */
@@ -125,7 +142,10 @@ function anyUnknown(value: unknown): boolean {
 
 describe.skipIf(!available)("a changed channel profile, as a reviewer sees it in the plan", { timeout: TERRAFORM_BUDGET_MS }, () => {
   it("shows the profile's changed field as a JSON diff inside CHANNEL_PROFILES, not only a new code hash", () => {
-    const base = { accountId: "123456789012", channels: { "555": { name: "코드 리뷰", model: "gpt-4.1", systemPrompt: "You review code." }, "666": { name: "잡담" } } };
+    const base = {
+      accountId: "123456789012",
+      channels: { "555": { name: "코드 리뷰", model: "gpt-4.1", systemPrompt: "You review code." }, "666": { name: "잡담" } },
+    };
     const synthesized = (channels: object) => {
       const outdir = mkdtempSync(join(tmpdir(), "dooray-gpt-profile-"));
       synthApp(outdir, { ci: { ...base, channels } });
@@ -134,7 +154,9 @@ describe.skipIf(!available)("a changed channel profile, as a reviewer sees it in
       return dir;
     };
     // The state a first apply of the old profiles records for both functions.
-    const before = planOffline(synthesized(base.channels)).json as unknown as { planned_values: { root_module: { resources: { type: string; name: string; values: Record<string, unknown> }[] } } };
+    const before = planOffline(synthesized(base.channels)).json as unknown as {
+      planned_values: { root_module: { resources: { type: string; name: string; values: Record<string, unknown> }[] } };
+    };
     const functions = before.planned_values.root_module.resources.filter((resource) => resource.type === "aws_lambda_function");
     const after = synthesized({ ...base.channels, "555": { ...base.channels["555"], model: "o4-mini" } });
     writeFileSync(
@@ -150,7 +172,17 @@ describe.skipIf(!available)("a changed channel profile, as a reviewer sees it in
           type: fn.type,
           name: fn.name,
           provider: 'provider["registry.terraform.io/hashicorp/aws"]',
-          instances: [{ schema_version: 0, attributes: { ...fn.values, id: fn.values.function_name, arn: `arn:aws:lambda:ap-northeast-2:123456789012:function:${String(fn.values.function_name)}` }, sensitive_attributes: [] }],
+          instances: [
+            {
+              schema_version: 0,
+              attributes: {
+                ...fn.values,
+                id: fn.values.function_name,
+                arn: `arn:aws:lambda:ap-northeast-2:123456789012:function:${String(fn.values.function_name)}`,
+              },
+              sensitive_attributes: [],
+            },
+          ],
         })),
       }),
     );

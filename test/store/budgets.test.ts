@@ -22,7 +22,12 @@ describe("daily budgets in the table", () => {
     await reserve(table, who, "2026-11-25", hold(100, "job-first-0001"), { user: 0, channel: 0 }, NOW_S);
     const row = await table.call("GetItem", { TableName: table.table, Key: { pk: { S: usageKey("channel", "t#1", "c#user#x", "2026-11-25") } } });
     // The running question's hold is named after its job, so a retried write is applied once.
-    expect(row.Item).toEqual({ pk: { S: "usage#t%231#channel#c%23user%23x#2026-11-25" }, tokens: { N: "100" }, "hold#job-first-0001": { N: "100" }, expiresAt: { N: String(NOW_S + USAGE_KEEP_SECONDS) } });
+    expect(row.Item).toEqual({
+      pk: { S: "usage#t%231#channel#c%23user%23x#2026-11-25" },
+      tokens: { N: "100" },
+      "hold#job-first-0001": { N: "100" },
+      expiresAt: { N: String(NOW_S + USAGE_KEEP_SECONDS) },
+    });
     // A later write keeps the first expiry: the row lives a month after its day, not after its last question.
     await reserve(table, who, "2026-11-25", hold(5), { user: 0, channel: 0 }, NOW_S + 3600);
     const again = await table.call("GetItem", { TableName: table.table, Key: { pk: { S: usageKey("user", "t#1", "u1", "2026-11-25") } } });
@@ -71,7 +76,13 @@ describe("daily budgets in the table", () => {
 
   it("refuses a question bigger than the whole budget without writing", async () => {
     const who = owner();
-    expect(await reserve(table, who, "d", hold(101), { user: 0, channel: 100 }, NOW_S)).toEqual({ ok: false, scope: "channel", limit: 100, used: 0, needed: 101 });
+    expect(await reserve(table, who, "d", hold(101), { user: 0, channel: 100 }, NOW_S)).toEqual({
+      ok: false,
+      scope: "channel",
+      limit: 100,
+      used: 0,
+      needed: 101,
+    });
     expect(await readUsage(table, who, "d")).toEqual({ user: { tokens: 0, answered: 0 }, channel: { tokens: 0, answered: 0 } });
   });
 });

@@ -11,7 +11,10 @@ const TENANT = "1234567891234567891";
 const CHANNEL = "2000000000000000001";
 let seq = 0;
 const person = () => `30000000000000${String(++seq).padStart(5, "0")}`;
-const indexWrite = ({ action, input }: ProxiedRequest) => action === "UpdateItem" && String((input.Key as { pk: { S: string } }).pk.S).startsWith("person#") && String(input.UpdateExpression).startsWith("ADD conversations");
+const indexWrite = ({ action, input }: ProxiedRequest) =>
+  action === "UpdateItem" &&
+  String((input.Key as { pk: { S: string } }).pk.S).startsWith("person#") &&
+  String(input.UpdateExpression).startsWith("ADD conversations");
 const conversationSave = ({ action }: ProxiedRequest) => action === "PutItem";
 
 /**
@@ -30,8 +33,10 @@ describe("forgetting a person while their answers are being stored", () => {
     if (!plan.ok) throw new Error("a new question always plans");
     return { job, plan };
   };
-  const store = ({ job, plan }: { job: ReturnType<typeof newJob>; plan: Awaited<ReturnType<typeof question>>["plan"] & { ok: true } }) => recordTurn(tables.proxy, job, plan, "답변", Math.floor(Date.now() / 1000), log);
-  const stored = async ({ plan }: { plan: { ok: true; conversationId: string } | { ok: false } }) => plan.ok && (await loadConversation(tables.table, plan.conversationId, Math.floor(Date.now() / 1000))) !== undefined;
+  const store = ({ job, plan }: { job: ReturnType<typeof newJob>; plan: Awaited<ReturnType<typeof question>>["plan"] & { ok: true } }) =>
+    recordTurn(tables.proxy, job, plan, "답변", Math.floor(Date.now() / 1000), log);
+  const stored = async ({ plan }: { plan: { ok: true; conversationId: string } | { ok: false } }) =>
+    plan.ok && (await loadConversation(tables.table, plan.conversationId, Math.floor(Date.now() / 1000))) !== undefined;
   const forget = (userId: string, untilJobsEnd?: () => Promise<void>) => forgetPerson(tables.proxy, TENANT, userId, Date.now(), "Asia/Seoul", {}, untilJobsEnd);
 
   it("stores no conversation whose index write failed, so forget leaves nothing behind", async () => {

@@ -24,6 +24,11 @@ describe("job claims", () => {
   it("keeps the claim a day, then lets TTL remove it", async () => {
     await claimJob(table, "job-ttl", "delivery-a", 1_000);
     const row = await table.call("GetItem", { TableName: table.table, Key: { pk: { S: "job#job-ttl" } } });
-    expect(row.Item).toEqual({ pk: { S: "job#job-ttl" }, owner: { S: "delivery-a" }, claimedAt: { N: "1000" }, expiresAt: { N: String(1_000 + JOB_CLAIM_KEEP_SECONDS) } });
+    expect(row.Item).toEqual({
+      pk: { S: "job#job-ttl" },
+      owner: { S: "delivery-a" },
+      claimedAt: { N: "1000" },
+      expiresAt: { N: String(1_000 + JOB_CLAIM_KEEP_SECONDS) },
+    });
   });
 });

@@ -15,7 +15,8 @@ const owner = (): BudgetOwner => ({ tenantId: "t1", channelId: `c${++seq}`, user
 const jobId = () => `job-lost-${++seq}-0000`;
 const updates = ({ action }: ProxiedRequest) => action === "UpdateItem";
 const puts = ({ action }: ProxiedRequest) => action === "PutItem";
-const givingBack = ({ action, input }: ProxiedRequest) => action === "UpdateItem" && Number((input.ExpressionAttributeValues as Record<string, { N?: string }>)[":tokens"]?.N) < 0;
+const givingBack = ({ action, input }: ProxiedRequest) =>
+  action === "UpdateItem" && Number((input.ExpressionAttributeValues as Record<string, { N?: string }>)[":tokens"]?.N) < 0;
 
 /**
  * A write whose answer is lost (applied by DynamoDB, then the connection drops) is retried by the client. The same
@@ -83,7 +84,10 @@ describe("a write whose answer was lost is counted once", () => {
     const plan = await planTurn(proxy, first, NOW_S);
     if (!plan.ok) throw new Error("a new question always plans");
     await recordTurn(proxy, first, plan, "첫 답변", NOW_S, log);
-    const followUp = { ...newJob({ tenantId: "t", channelId: "c", userId: "u", text: "이어서", responseUrl: "https://x.dooray.com/h" }, NOW_S * 1000), thread: { kind: "followUp" as const, conversationId: first.id, turn: 0 } };
+    const followUp = {
+      ...newJob({ tenantId: "t", channelId: "c", userId: "u", text: "이어서", responseUrl: "https://x.dooray.com/h" }, NOW_S * 1000),
+      thread: { kind: "followUp" as const, conversationId: first.id, turn: 0 },
+    };
     const next = await planTurn(proxy, followUp, NOW_S);
     if (!next.ok) throw new Error("the conversation is there");
 

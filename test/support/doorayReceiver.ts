@@ -7,7 +7,12 @@ export interface ReceivedPost {
   readonly at: number;
   /** When it arrived, in epoch milliseconds with sub-millisecond precision (comparable across processes: the bench's first-words rows). */
   readonly receivedAt: number;
-  readonly body: { text: string; responseType?: string; replaceOriginal?: boolean; attachments?: { callbackId?: string; actions?: { text: string; name: string; value: string }[] }[] };
+  readonly body: {
+    text: string;
+    responseType?: string;
+    replaceOriginal?: boolean;
+    attachments?: { callbackId?: string; actions?: { text: string; name: string; value: string }[] }[];
+  };
 }
 
 /** One dialog Dooray was asked to open (POST /messenger/api/channels/<channel>/dialogs). */
@@ -15,7 +20,12 @@ export interface OpenedDialog {
   readonly channelId: string;
   /** The `token` header: the command token. */
   readonly token: string | undefined;
-  readonly body: { token: string; triggerId: string; callbackId: string; dialog: { callbackId: string; title: string; elements: { type: string; name: string; maxLength?: number }[] } };
+  readonly body: {
+    token: string;
+    triggerId: string;
+    callbackId: string;
+    dialog: { callbackId: string; title: string; elements: { type: string; name: string; maxLength?: number }[] };
+  };
 }
 
 /**
@@ -68,9 +78,7 @@ export async function startDoorayReceiver(): Promise<DoorayReceiver> {
           .end(JSON.stringify({ header: { isSuccessful: false, resultCode: -100, resultMessage: "temporarily unavailable" } }));
       }
       posts.push({ hookId, at: Date.now(), receivedAt: performance.timeOrigin + performance.now(), body: JSON.parse(raw) as ReceivedPost["body"] });
-      response
-        .writeHead(200, { "content-type": "application/json" })
-        .end(JSON.stringify({ header: { isSuccessful: true, resultCode: 0, resultMessage: "" } }));
+      response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ header: { isSuccessful: true, resultCode: 0, resultMessage: "" } }));
     })();
   });
   const postsFor = (hookId: string) => posts.filter((post) => post.hookId === hookId);

@@ -35,7 +35,10 @@ export interface FakeOpenAIOptions {
    * Plays Amazon Bedrock: a request must carry a SigV4 signature for the service `bedrock` made with these
    * credentials, checked by recomputing it with the AWS SDK's own signer; otherwise 403, as Bedrock answers.
    */
-  readonly sigV4?: { readonly region: string; readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string } };
+  readonly sigV4?: {
+    readonly region: string;
+    readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
+  };
 }
 
 export interface RecordedModelRequest {
@@ -87,10 +90,23 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       }
       if (options.apiKey && request.headers.authorization !== `Bearer ${options.apiKey}`) {
         const presented = (request.headers.authorization ?? "").replace(/^Bearer /, "");
-        return json(response, 401, { error: { message: `Incorrect API key provided: ${presented.slice(0, 3)}*********${presented.slice(-4)}.`, type: "invalid_request_error", code: "invalid_api_key" } });
+        return json(response, 401, {
+          error: {
+            message: `Incorrect API key provided: ${presented.slice(0, 3)}*********${presented.slice(-4)}.`,
+            type: "invalid_request_error",
+            code: "invalid_api_key",
+          },
+        });
       }
       if (options.onlyMaxTokens && body.max_completion_tokens !== undefined) {
-        return json(response, 400, { error: { message: "Unrecognized request argument supplied: max_completion_tokens", type: "invalid_request_error", param: "max_completion_tokens", code: null } });
+        return json(response, 400, {
+          error: {
+            message: "Unrecognized request argument supplied: max_completion_tokens",
+            type: "invalid_request_error",
+            param: "max_completion_tokens",
+            code: null,
+          },
+        });
       }
       const question = body.messages.filter((message) => message.role === "user").at(-1)?.content ?? "";
       const directive = (name: string) => new RegExp(`\\[\\[${name}(?::(\\d+))?\\]\\]`).exec(question);
@@ -99,7 +115,10 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       const slow = directive("slow");
       if (slow) await sleep(Number(slow[1]));
       const echo = directive("echo");
-      if (echo) return json(response, Number(echo[1]), { error: { message: `invalid request: content=${question}`, type: "invalid_request_error", code: "bad_request" } });
+      if (echo)
+        return json(response, Number(echo[1]), {
+          error: { message: `invalid request: content=${question}`, type: "invalid_request_error", code: "bad_request" },
+        });
       const status = directive("status");
       if (status) {
         const code = Number(status[1]);
@@ -109,15 +128,26 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       // Tool rounds: the calls written in the question, one round each, while the request offers tools.
       const lastUser = body.messages.map((message) => message.role).lastIndexOf("user");
       const rounds = body.messages.slice(lastUser).filter((message) => message.role === "assistant" && message.tool_calls).length;
-      const wanted = [...question.matchAll(/\[\[calls?:(?:(\d+):)?(\w+):(\{.*?\})\]\]/g)].map((match) => ({ times: Number(match[1] ?? 1), name: match[2]!, args: match[3]! }));
+      const wanted = [...question.matchAll(/\[\[calls?:(?:(\d+):)?(\w+):(\{.*?\})\]\]/g)].map((match) => ({
+        times: Number(match[1] ?? 1),
+        name: match[2]!,
+        args: match[3]!,
+      }));
       if (body.tools && body.tools.length > 0 && rounds < wanted.length) {
         const call = wanted[rounds]!;
         const usage = body.stream_options?.include_usage && options.reportsUsage !== false ? usageOf(body.messages, call.args) : undefined;
         return streamToolCalls(response, body.model, rounds, call.name, call.args, call.times, usage);
       }
-      const toolResults = body.messages.slice(lastUser).filter((message) => message.role === "tool").map((message) => message.content);
+      const toolResults = body.messages
+        .slice(lastUser)
+        .filter((message) => message.role === "tool")
+        .map((message) => message.content);
       const long = directive("long");
-      const answer = directive("empty") ? "" : long ? longAnswer(Number(long[1])) : `답변: ${question}${toolResults.length > 0 ? `\n자료: ${toolResults.join("\n")}` : ""}`;
+      const answer = directive("empty")
+        ? ""
+        : long
+          ? longAnswer(Number(long[1]))
+          : `답변: ${question}${toolResults.length > 0 ? `\n자료: ${toolResults.join("\n")}` : ""}`;
       const finish = directive("length") ? "length" : "stop";
       if (!body.stream) {
         return json(response, 200, {
@@ -129,8 +159,18 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
         });
       }
       const counted = body.stream_options?.include_usage && options.reportsUsage !== false ? usageOf(body.messages, answer) : undefined;
-      const usage = counted && options.cachedPromptTokens !== undefined ? { ...counted, prompt_tokens_details: { cached_tokens: options.cachedPromptTokens } } : counted;
-      await stream(response, body.model, answer, finish, Number(directive("gap")?.[1] ?? 0), Boolean(directive("broken")), usage, () => (firstTokenMs[index] = performance.now() - arrived));
+      const usage =
+        counted && options.cachedPromptTokens !== undefined ? { ...counted, prompt_tokens_details: { cached_tokens: options.cachedPromptTokens } } : counted;
+      await stream(
+        response,
+        body.model,
+        answer,
+        finish,
+        Number(directive("gap")?.[1] ?? 0),
+        Boolean(directive("broken")),
+        usage,
+        () => (firstTokenMs[index] = performance.now() - arrived),
+      );
     })().catch(() => response.destroy());
   });
   return { ...listening, baseUrl: `${listening.url}/v1`, requests, durationsMs, firstTokenMs, release: () => held.splice(0).forEach((resolve) => resolve()) };
@@ -139,7 +179,9 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
 /** Whether the request carries a valid SigV4 signature for `bedrock` with these credentials (recomputed by the AWS SDK's signer). */
 async function signedBy(request: IncomingMessage, body: string, expected: NonNullable<FakeOpenAIOptions["sigV4"]>): Promise<boolean> {
   const authorization = request.headers.authorization ?? "";
-  const parts = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/\d{8}\/([^/]+)\/bedrock\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(authorization);
+  const parts = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/\d{8}\/([^/]+)\/bedrock\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(
+    authorization,
+  );
   const amzDate = request.headers["x-amz-date"];
   if (!parts || typeof amzDate !== "string" || parts[1] !== expected.credentials.accessKeyId || parts[2] !== expected.region) return false;
   const signedNames = parts[3]!.split(";");
@@ -154,17 +196,32 @@ async function signedBy(request: IncomingMessage, body: string, expected: NonNul
   const url = new URL(request.url ?? "/", "http://localhost");
   // The signer adds the date (and the session token) itself, from what it is given.
   const { "x-amz-date": _date, ...unsigned } = headers;
-  const signed = await signer.sign({ method: request.method ?? "POST", protocol: "http:", hostname: url.hostname, path: url.pathname, headers: unsigned, body }, { signingDate, signableHeaders: new Set(signedNames) });
+  const signed = await signer.sign(
+    { method: request.method ?? "POST", protocol: "http:", hostname: url.hostname, path: url.pathname, headers: unsigned, body },
+    { signingDate, signableHeaders: new Set(signedNames) },
+  );
   return signed.headers.authorization === authorization;
 }
 
 /** The fake's token counts: one per character, so a test can tell reported usage from the bot's own estimate. */
-export function usageOf(messages: readonly { content: string | null }[], answer: string): { prompt_tokens: number; completion_tokens: number; total_tokens: number } {
+export function usageOf(
+  messages: readonly { content: string | null }[],
+  answer: string,
+): { prompt_tokens: number; completion_tokens: number; total_tokens: number } {
   const prompt = messages.reduce((sum, message) => sum + (message.content ?? "").length, 0);
   return { prompt_tokens: prompt, completion_tokens: answer.length, total_tokens: prompt + answer.length };
 }
 
-async function stream(response: ServerResponse, model: string, answer: string, finish: string, gapMs: number, broken: boolean, usage?: object, onFirstWords?: () => void): Promise<void> {
+async function stream(
+  response: ServerResponse,
+  model: string,
+  answer: string,
+  finish: string,
+  gapMs: number,
+  broken: boolean,
+  usage?: object,
+  onFirstWords?: () => void,
+): Promise<void> {
   response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
   const chunk = (delta: object, finishReason: string | null) =>
     `data: ${JSON.stringify({ id: "chatcmpl-fake", object: "chat.completion.chunk", created: 0, model, choices: [{ index: 0, delta, finish_reason: finishReason }] })}\n\n`;
@@ -186,7 +243,15 @@ async function stream(response: ServerResponse, model: string, answer: string, f
 }
 
 /** A tool call as OpenAI streams one: id and name first, then the arguments' JSON in fragments. */
-async function streamToolCalls(response: ServerResponse, model: string, round: number, name: string, args: string, times: number, usage?: object): Promise<void> {
+async function streamToolCalls(
+  response: ServerResponse,
+  model: string,
+  round: number,
+  name: string,
+  args: string,
+  times: number,
+  usage?: object,
+): Promise<void> {
   response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
   const chunk = (delta: object, finishReason: string | null) =>
     `data: ${JSON.stringify({ id: "chatcmpl-fake", object: "chat.completion.chunk", created: 0, model, choices: [{ index: 0, delta, finish_reason: finishReason }] })}\n\n`;

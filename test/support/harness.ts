@@ -17,9 +17,16 @@ export interface Harness {
   /** POSTs a slash command; returns the HTTP status, the parsed answer and the hook it will be answered on. */
   command(text: string, overrides?: Record<string, unknown>): Promise<{ status: number; body: { text: string; responseType?: string }; hookId: string }>;
   /** Presses a button: POSTs Dooray's interactive payload with that value; returns the status and the answer. */
-  press(actionValue: string, overrides?: { user?: { id: string; name: string }; responseUrl?: string; appToken?: string }): Promise<{ status: number; body: Record<string, unknown> }>;
+  press(
+    actionValue: string,
+    overrides?: { user?: { id: string; name: string }; responseUrl?: string; appToken?: string },
+  ): Promise<{ status: number; body: Record<string, unknown> }>;
   /** Submits the follow-up dialog whose callbackId is given; returns the status and the answer. */
-  submitDialog(callbackId: string, question: string, overrides?: { responseUrl?: string; appToken?: string | undefined; user?: { id: string; name: string } }): Promise<{ status: number; body: Record<string, unknown> }>;
+  submitDialog(
+    callbackId: string,
+    question: string,
+    overrides?: { responseUrl?: string; appToken?: string | undefined; user?: { id: string; name: string } },
+  ): Promise<{ status: number; body: Record<string, unknown> }>;
   /** Raw request to the local Function URL. */
   send(init: RequestInit & { path?: string }): Promise<Response>;
   close(): Promise<void>;
@@ -67,7 +74,11 @@ export async function startHarness(env: Record<string, string> = {}, modelOption
       return { status: response.status, body: (await response.json()) as { text: string; responseType?: string }, hookId };
     },
     async press(actionValue, overrides = {}) {
-      const response = await send({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(pressPayload(actionValue, overrides)) });
+      const response = await send({
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(pressPayload(actionValue, overrides)),
+      });
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     },
     async submitDialog(callbackId, question, overrides = {}) {
@@ -100,7 +111,10 @@ export const CHANNEL_ID = "2345678912345678912";
 export const USER_ID = "3456789123456789123";
 
 /** A button press as Dooray sends it to the Interactive Message Request URL (docs/architecture.md, "Dooray protocol"). */
-export function pressPayload(actionValue: string, overrides: { user?: { id: string; name: string }; responseUrl?: string; appToken?: string } = {}): Record<string, unknown> {
+export function pressPayload(
+  actionValue: string,
+  overrides: { user?: { id: string; name: string }; responseUrl?: string; appToken?: string } = {},
+): Record<string, unknown> {
   return {
     tenant: { id: TENANT_ID, domain: "guide.dooray.com" },
     channel: { id: CHANNEL_ID, name: "배포" },
@@ -138,4 +152,5 @@ export function commandPayload(fields: Record<string, unknown>): Record<string, 
   };
 }
 
-export const finalPosts = <T extends { body: { text: string } }>(posts: T[]): T[] => posts.filter((post) => !post.body.text.endsWith(" ▍") && !post.body.text.endsWith("(계속 작성 중…)"));
+export const finalPosts = <T extends { body: { text: string } }>(posts: T[]): T[] =>
+  posts.filter((post) => !post.body.text.endsWith(" ▍") && !post.body.text.endsWith("(계속 작성 중…)"));

@@ -3,7 +3,12 @@ import { join } from "node:path";
 import { REPO_ROOT } from "../../stacks/assets/buildHandler.js";
 
 /** One of the operator's commands (stacks/tools/<tool>.ts) in a fresh process, with only the environment given. */
-export function runTool(tool: string, args: readonly string[], env: Record<string, string>, stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runTool(
+  tool: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  stdin?: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(join(REPO_ROOT, "node_modules", ".bin", "tsx"), [`stacks/tools/${tool}.ts`, ...args], {
       cwd: REPO_ROOT,

@@ -32,7 +32,11 @@ export interface ProxiedRequest {
   readonly input: Record<string, unknown>;
 }
 
-type Rule = { readonly matches: (request: ProxiedRequest) => boolean; readonly times: number; readonly effect: "loseAnswer" | "fail" | { delayMs: number } | { until: Promise<void>; held: () => void } };
+type Rule = {
+  readonly matches: (request: ProxiedRequest) => boolean;
+  readonly times: number;
+  readonly effect: "loseAnswer" | "fail" | { delayMs: number } | { until: Promise<void>; held: () => void };
+};
 
 /**
  * A DynamoDB endpoint between the bot and a real one (dynalite) that can misbehave on purpose, the way a network
@@ -61,12 +65,20 @@ export async function startTableProxy(target: LocalTable): Promise<TableProxy> {
   const listening = await listen((request, response) => {
     void (async () => {
       const body = await readBody(request);
-      const proxied = { action: String(request.headers["x-amz-target"] ?? "").split(".").pop() ?? "", input: JSON.parse(body) as Record<string, unknown> };
+      const proxied = {
+        action:
+          String(request.headers["x-amz-target"] ?? "")
+            .split(".")
+            .pop() ?? "",
+        input: JSON.parse(body) as Record<string, unknown>,
+      };
       seen.push(proxied);
       const rule = rules.find((candidate) => candidate.times > 0 && candidate.matches(proxied));
       if (rule) (rule as { times: number }).times--;
       if (rule?.effect === "fail") {
-        return void response.writeHead(500, { "content-type": "application/x-amz-json-1.0" }).end(JSON.stringify({ __type: "com.amazonaws.dynamodb.v20120810#InternalServerError", message: "proxy: failed on purpose" }));
+        return void response
+          .writeHead(500, { "content-type": "application/x-amz-json-1.0" })
+          .end(JSON.stringify({ __type: "com.amazonaws.dynamodb.v20120810#InternalServerError", message: "proxy: failed on purpose" }));
       }
       if (rule && typeof rule.effect === "object" && "until" in rule.effect) {
         rule.effect.held();

@@ -30,8 +30,16 @@ export function probeTerraform(env: NodeJS.ProcessEnv = process.env): TerraformR
     return existsSync(held) ? { ready: true } : { ready: false, reason: `TF_PLUGIN_DIR=${plugins} holds no ${AWS_PROVIDER.source} ${AWS_PROVIDER.version}` };
   }
   const dir = mkdtempSync(join(tmpdir(), "terraform-probe-"));
-  writeFileSync(join(dir, "main.tf.json"), JSON.stringify({ terraform: { required_providers: { aws: { source: AWS_PROVIDER.source, version: AWS_PROVIDER.version } } } }));
-  const init = spawnSync("terraform", ["init", "-input=false", "-no-color", "-backend=false"], { cwd: dir, env: { ...env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" }, encoding: "utf8", timeout: PROBE_TIMEOUT_MS });
+  writeFileSync(
+    join(dir, "main.tf.json"),
+    JSON.stringify({ terraform: { required_providers: { aws: { source: AWS_PROVIDER.source, version: AWS_PROVIDER.version } } } }),
+  );
+  const init = spawnSync("terraform", ["init", "-input=false", "-no-color", "-backend=false"], {
+    cwd: dir,
+    env: { ...env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" },
+    encoding: "utf8",
+    timeout: PROBE_TIMEOUT_MS,
+  });
   if (init.status === 0) return { ready: true };
   return { ready: false, reason: installHint(undefined).replace(/; configure a mirror there.*$/, "") };
 }

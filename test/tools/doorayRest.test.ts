@@ -3,9 +3,13 @@ import type { HttpResult } from "../../handler/net/httpRequest.js";
 import { DOORAY_MAX_ATTEMPTS, DoorayApiError, doorayRest, parseKeepingIds, rateLimitWaitMs, type Requester } from "../../handler/tools/doorayRest.js";
 
 /** The Dooray REST client against scripted answers: what it sends, how it reads, how it fails. */
-const envelope = (result: unknown, extra = "") => `{"header":{"isSuccessful":true,"resultCode":0,"resultMessage":""},"result":${JSON.stringify(result)}${extra}}`;
+const envelope = (result: unknown, extra = "") =>
+  `{"header":{"isSuccessful":true,"resultCode":0,"resultMessage":""},"result":${JSON.stringify(result)}${extra}}`;
 
-function scripted(answers: Partial<HttpResult>[]): { request: Requester; sent: { url: string; method: string | undefined; headers: Record<string, string>; body: string | undefined }[] } {
+function scripted(answers: Partial<HttpResult>[]): {
+  request: Requester;
+  sent: { url: string; method: string | undefined; headers: Record<string, string>; body: string | undefined }[];
+} {
   const sent: { url: string; method: string | undefined; headers: Record<string, string>; body: string | undefined }[] = [];
   return {
     sent,
@@ -25,7 +29,14 @@ describe("Dooray's REST API client", () => {
     const rest = doorayRest("https://api.dooray.com", "t0ken", later(), request);
     const list = await rest.list<{ id: string }>("project/v1/projects/1/posts", { subjects: "배포 체크", size: 10, order: undefined });
     expect(list).toEqual({ items: [{ id: "3570526358279082001", subject: "배포" }], totalCount: 1 });
-    expect(sent).toEqual([{ url: "https://api.dooray.com/project/v1/projects/1/posts?subjects=%EB%B0%B0%ED%8F%AC+%EC%B2%B4%ED%81%AC&size=10", method: "GET", headers: { authorization: "dooray-api t0ken", accept: "application/json" }, body: undefined }]);
+    expect(sent).toEqual([
+      {
+        url: "https://api.dooray.com/project/v1/projects/1/posts?subjects=%EB%B0%B0%ED%8F%AC+%EC%B2%B4%ED%81%AC&size=10",
+        method: "GET",
+        headers: { authorization: "dooray-api t0ken", accept: "application/json" },
+        body: undefined,
+      },
+    ]);
     expect(parseKeepingIds('{"a":12,"b":1.5,"c":3570526358279082001}')).toEqual({ a: 12, b: 1.5, c: "3570526358279082001" });
   });
 
@@ -36,8 +47,12 @@ describe("Dooray's REST API client", () => {
     [400, "badRequest"],
     [500, "unavailable"],
   ] as const)("names HTTP %i as %s, keeping Dooray's message for the person only", async (status, failure) => {
-    const { request } = scripted([{ status, body: '{"header":{"isSuccessful":false,"resultCode":-1,"resultMessage":"%ED%95%84%EC%88%98+%ED%83%9C%EA%B7%B8"},"result":null}' }]);
-    const error = await doorayRest("https://api.dooray.com", "t0ken", later(), request).get("x").catch((caught: unknown) => caught);
+    const { request } = scripted([
+      { status, body: '{"header":{"isSuccessful":false,"resultCode":-1,"resultMessage":"%ED%95%84%EC%88%98+%ED%83%9C%EA%B7%B8"},"result":null}' },
+    ]);
+    const error = await doorayRest("https://api.dooray.com", "t0ken", later(), request)
+      .get("x")
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(DoorayApiError);
     expect(error).toMatchObject({ failure, status, doorayMessage: "필수 태그" });
     expect(JSON.stringify(error)).toBe(`{"name":"DoorayApiError","failure":"${failure}","status":${status}}`);
@@ -48,7 +63,11 @@ describe("Dooray's REST API client", () => {
     expect(rateLimitWaitMs({ "x-ratelimit-remaining": "0", "x-ratelimit-requested-tokens": "1", "x-ratelimit-replenish-rate": "5" })).toBe(1_000);
     expect(rateLimitWaitMs({ "x-ratelimit-remaining": "0", "x-ratelimit-requested-tokens": "12", "x-ratelimit-replenish-rate": "5" })).toBe(3_000);
     expect(rateLimitWaitMs({})).toBe(1_000);
-    const limited = { status: 429, headers: { "x-ratelimit-remaining": "0", "x-ratelimit-requested-tokens": "1", "x-ratelimit-replenish-rate": "5" }, body: "" };
+    const limited = {
+      status: 429,
+      headers: { "x-ratelimit-remaining": "0", "x-ratelimit-requested-tokens": "1", "x-ratelimit-replenish-rate": "5" },
+      body: "",
+    };
     const waits: number[] = [];
     const sleep = async (ms: number) => void waits.push(ms);
     const once = scripted([limited, { body: envelope({ id: "1" }) }]);

@@ -36,20 +36,54 @@ describe("the claim and the hold, side by side", () => {
     return (await import("../../handler/worker/runJob.js")).runJob;
   };
   const configWith = (limits: { user: number; channel: number }) =>
-    readConfig({ DOORAY_APP_TOKEN: TOKEN, OPENAI_API_KEY: "sk-x", OPENAI_BASE_URL: model.baseUrl, RESPONSE_URL_HOSTS: "127.0.0.1", ALLOW_INSECURE_RESPONSE_URL: "1", BOT_SYSTEM_PROMPT: SYSTEM_PROMPT, BUDGET_USER_DAILY_TOKENS: String(limits.user), BUDGET_CHANNEL_DAILY_TOKENS: String(limits.channel) });
-  const depsFor = (config: ReturnType<typeof configWith>, ref: TableRef, deliveryId: string) => ({ config, secrets: secretsFor(config, () => Promise.reject(new Error("local"))), log: createLogger(() => undefined), now: Date.now, remainingMs: () => 30_000, table: ref, deliveryId });
+    readConfig({
+      DOORAY_APP_TOKEN: TOKEN,
+      OPENAI_API_KEY: "sk-x",
+      OPENAI_BASE_URL: model.baseUrl,
+      RESPONSE_URL_HOSTS: "127.0.0.1",
+      ALLOW_INSECURE_RESPONSE_URL: "1",
+      BOT_SYSTEM_PROMPT: SYSTEM_PROMPT,
+      BUDGET_USER_DAILY_TOKENS: String(limits.user),
+      BUDGET_CHANNEL_DAILY_TOKENS: String(limits.channel),
+    });
+  const depsFor = (config: ReturnType<typeof configWith>, ref: TableRef, deliveryId: string) => ({
+    config,
+    secrets: secretsFor(config, () => Promise.reject(new Error("local"))),
+    log: createLogger(() => undefined),
+    now: Date.now,
+    remainingMs: () => 30_000,
+    table: ref,
+    deliveryId,
+  });
   const jobFor = (channelId: string, text: string) => {
     const { hookId, responseUrl } = dooray.newResponseUrl();
-    return { hookId, owner: { tenantId: "1", channelId, userId: `person-${channelId}` }, signed: signJob(newJob({ tenantId: "1", channelId, userId: `person-${channelId}`, text, responseUrl }, Date.now()), TOKEN) };
+    return {
+      hookId,
+      owner: { tenantId: "1", channelId, userId: `person-${channelId}` },
+      signed: signJob(newJob({ tenantId: "1", channelId, userId: `person-${channelId}`, text, responseUrl }, Date.now()), TOKEN),
+    };
   };
   const today = (config: ReturnType<typeof configWith>) => budgetDay(Date.now(), config.budgetTimeZone, config.budgetUtcOffsetMinutes);
   /** What earlier answers today already counted on one row. */
   const counted = (config: ReturnType<typeof configWith>, scope: UsageScope, owner: { tenantId: string; channelId: string; userId: string }, tokens: number) =>
-    table.call("UpdateItem", { TableName: table.table, Key: { [PARTITION_KEY]: { S: usageKey(scope, owner.tenantId, scope === "user" ? owner.userId : owner.channelId, today(config)) } }, UpdateExpression: "ADD tokens :tokens", ExpressionAttributeValues: { ":tokens": { N: String(tokens) } } });
+    table.call("UpdateItem", {
+      TableName: table.table,
+      Key: { [PARTITION_KEY]: { S: usageKey(scope, owner.tenantId, scope === "user" ? owner.userId : owner.channelId, today(config)) } },
+      UpdateExpression: "ADD tokens :tokens",
+      ExpressionAttributeValues: { ":tokens": { N: String(tokens) } },
+    });
   const needed = (config: ReturnType<typeof configWith>, question: string) => reservationFor([SYSTEM_PROMPT, question], config.maxOutputTokens);
   /** The holds still placed on the person's and the channel's rows. */
   const holdsLeft = async (config: ReturnType<typeof configWith>, owner: { tenantId: string; channelId: string; userId: string }) => {
-    const rows = await Promise.all((["user", "channel"] as const).map((scope) => table.call("GetItem", { TableName: table.table, Key: { [PARTITION_KEY]: { S: usageKey(scope, owner.tenantId, scope === "user" ? owner.userId : owner.channelId, today(config)) } }, ConsistentRead: true })));
+    const rows = await Promise.all(
+      (["user", "channel"] as const).map((scope) =>
+        table.call("GetItem", {
+          TableName: table.table,
+          Key: { [PARTITION_KEY]: { S: usageKey(scope, owner.tenantId, scope === "user" ? owner.userId : owner.channelId, today(config)) } },
+          ConsistentRead: true,
+        }),
+      ),
+    );
     return rows.flatMap((row) => Object.keys((row.Item as Record<string, unknown> | undefined) ?? {}).filter((name) => name.startsWith("hold#")));
   };
 
@@ -64,7 +98,10 @@ describe("the claim and the hold, side by side", () => {
     const ref: TableRef = {
       table: table.table,
       call: async (action, input, within) => {
-        const isHold = action === "UpdateItem" && JSON.stringify(input).includes("hold#") && String((input as { UpdateExpression?: string }).UpdateExpression).startsWith("ADD tokens :tokens SET");
+        const isHold =
+          action === "UpdateItem" &&
+          JSON.stringify(input).includes("hold#") &&
+          String((input as { UpdateExpression?: string }).UpdateExpression).startsWith("ADD tokens :tokens SET");
         const isClaim = action === "PutItem" && JSON.stringify(input).includes('"job#');
         if (isHold) arrived.push("hold");
         if (arrived.filter((name) => name === "hold").length === 2) holdsSeen();
@@ -107,7 +144,9 @@ describe("the claim and the hold, side by side", () => {
 
     await Promise.all([first(signed, depsFor(config, table, "delivery-a")), second(signed, depsFor(config, table, "delivery-b"))]);
 
-    expect(finalPosts(dooray.postsFor(hookId)).map((post) => post.body.text)).toEqual([messages.budgetExceeded({ scope: "channel", limit: needed(config, question) + 10, used: 20, needed: needed(config, question) }, config.budgetTimeZone)]);
+    expect(finalPosts(dooray.postsFor(hookId)).map((post) => post.body.text)).toEqual([
+      messages.budgetExceeded({ scope: "channel", limit: needed(config, question) + 10, used: 20, needed: needed(config, question) }, config.budgetTimeZone),
+    ]);
     expect(model.requests.length - calls).toBe(0);
     expect(await readUsage(table, owner, today(config))).toEqual({ user: { tokens: 0, answered: 0 }, channel: { tokens: 20, answered: 0 } });
     expect(await holdsLeft(config, owner)).toEqual([]);
@@ -124,7 +163,9 @@ describe("the claim and the hold, side by side", () => {
 
     await Promise.all([first(signed, depsFor(config, table, "delivery-a")), second(signed, depsFor(config, table, "delivery-b"))]);
 
-    expect(finalPosts(dooray.postsFor(hookId)).map((post) => post.body.text)).toEqual([messages.budgetExceeded({ scope: "user", limit: needed(config, question) + 5, used: 10, needed: needed(config, question) }, config.budgetTimeZone)]);
+    expect(finalPosts(dooray.postsFor(hookId)).map((post) => post.body.text)).toEqual([
+      messages.budgetExceeded({ scope: "user", limit: needed(config, question) + 5, used: 10, needed: needed(config, question) }, config.budgetTimeZone),
+    ]);
     expect(await readUsage(table, owner, today(config))).toEqual({ user: { tokens: 10, answered: 0 }, channel: { tokens: 0, answered: 0 } });
     expect(await holdsLeft(config, owner)).toEqual([]);
   });

@@ -2,14 +2,30 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newJob } from "../../handler/job/signedJob.js";
 import { createLogger } from "../../handler/log.js";
 import { startLocalTable, type LocalTable } from "../../handler/local/localTable.js";
-import { loadConversation, saveConversation, STORED_ANSWER_MAX_CHARS, STORED_TURNS_MAX_CHARS, withTurn, type Conversation } from "../../handler/store/conversations.js";
+import {
+  loadConversation,
+  saveConversation,
+  STORED_ANSWER_MAX_CHARS,
+  STORED_TURNS_MAX_CHARS,
+  withTurn,
+  type Conversation,
+} from "../../handler/store/conversations.js";
 import { CONVERSATION_KEEP_SECONDS } from "../../handler/store/tableKeys.js";
 import { recordTurn } from "../../handler/worker/conversationTurn.js";
 import { planTurn, promptFor } from "../../handler/store/turnPlan.js";
 
 const NOW_S = 1_790_000_000;
 const turn = (n: number, size = 10) => ({ question: `질문 ${n}`, answer: `답변 ${n} ${"가".repeat(size)}` });
-const conversation = (fields: Partial<Conversation> = {}): Conversation => ({ id: "conv-0123456789", tenantId: "t", channelId: "c", userId: "u", firstTurn: 0, turns: [], version: 0, ...fields });
+const conversation = (fields: Partial<Conversation> = {}): Conversation => ({
+  id: "conv-0123456789",
+  tenantId: "t",
+  channelId: "c",
+  userId: "u",
+  firstTurn: 0,
+  turns: [],
+  version: 0,
+  ...fields,
+});
 
 describe("the model's messages for a follow-up", () => {
   it("sends the system prompt, the earlier turns in order, then the question", () => {
@@ -26,7 +42,9 @@ describe("the model's messages for a follow-up", () => {
   it("drops the oldest turns first when the history passes its token budget", () => {
     // Each turn counts its UTF-8 bytes, the tokens' upper bound: about 930 (Hangul: three bytes a syllable).
     const history = [turn(1, 300), turn(2, 300), turn(3, 300)];
-    const kept = promptFor("시스템", history, "다음", 2_000).filter((message) => message.role === "user").map((message) => message.content);
+    const kept = promptFor("시스템", history, "다음", 2_000)
+      .filter((message) => message.role === "user")
+      .map((message) => message.content);
     expect(kept).toEqual(["질문 2", "질문 3", "다음"]);
     expect(promptFor("시스템", history, "다음", 0)).toHaveLength(2);
   });
@@ -69,7 +87,10 @@ describe("stored conversations", () => {
   it("continues only the asker's conversation in its channel; regenerates only a turn that exists", async () => {
     await saveConversation(table, withTurn(conversation({ id: "conv-owner-00001" }), 0, turn(0)), NOW_S);
     const job = (fields: { userId?: string; channelId?: string; turn?: number; kind?: "regenerate" | "followUp" }) => ({
-      ...newJob({ tenantId: "t", channelId: fields.channelId ?? "c", userId: fields.userId ?? "u", text: "다음", responseUrl: "https://x.dooray.com/h" }, NOW_S * 1000),
+      ...newJob(
+        { tenantId: "t", channelId: fields.channelId ?? "c", userId: fields.userId ?? "u", text: "다음", responseUrl: "https://x.dooray.com/h" },
+        NOW_S * 1000,
+      ),
       thread: { kind: fields.kind ?? "followUp", conversationId: "conv-owner-00001", turn: fields.turn ?? 0 },
     });
     expect(await planTurn(table, job({}), NOW_S)).toMatchObject({ ok: true, turn: 1, question: "다음", history: [turn(0)] });
@@ -88,7 +109,10 @@ describe("stored conversations", () => {
     const [first, second] = [followUp("A"), followUp("B")];
     const [planA, planB] = await Promise.all([planTurn(table, first, NOW_S), planTurn(table, second, NOW_S)]);
     const log = createLogger(() => undefined);
-    const indices = await Promise.all([recordTurn(table, first, planA as never, "답 A", NOW_S, log), recordTurn(table, second, planB as never, "답 B", NOW_S, log)]);
+    const indices = await Promise.all([
+      recordTurn(table, first, planA as never, "답 A", NOW_S, log),
+      recordTurn(table, second, planB as never, "답 B", NOW_S, log),
+    ]);
     const stored = (await loadConversation(table, "conv-two-0000001", NOW_S))!;
     expect(stored.turns.map((kept) => kept.question).sort()).toEqual(["A", "B", "질문 0"]);
     // Each is told the turn it was stored under, for its buttons: both planned turn 1, one of them is turn 2.

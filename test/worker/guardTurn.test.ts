@@ -2,11 +2,21 @@ import { describe, expect, it } from "vitest";
 import { guardTurn } from "../../handler/worker/guardTurn.js";
 
 /** The guard on a turn (handler/worker/guardTurn.ts): the question and the conversation a follow-up sends with it. */
-const plan = (question: string, history: { question: string; answer: string }[] = []) => ({ ok: true as const, conversation: undefined, conversationId: "conv-0123456789", turn: history.length, question, history });
+const plan = (question: string, history: { question: string; answer: string }[] = []) => ({
+  ok: true as const,
+  conversation: undefined,
+  conversationId: "conv-0123456789",
+  turn: history.length,
+  question,
+  history,
+});
 
 describe("guardTurn", () => {
   it("masks the question and every earlier turn sent with it (turns stored before the guard included), counting each kind", () => {
-    const guarded = guardTurn(plan("그 카드로 다시 결제해줘", [{ question: "카드 4111-1111-1111-1111 결제 오류", answer: "고객 900101-1234567 건은 확인했어요" }]), "mask");
+    const guarded = guardTurn(
+      plan("그 카드로 다시 결제해줘", [{ question: "카드 4111-1111-1111-1111 결제 오류", answer: "고객 900101-1234567 건은 확인했어요" }]),
+      "mask",
+    );
     expect(guarded.blocked).toBe(false);
     expect(guarded.plan.history).toEqual([{ question: "카드 [카드번호] 결제 오류", answer: "고객 [주민등록번호] 건은 확인했어요" }]);
     expect(guarded.counts).toEqual({ card: 1, rrn: 1 });

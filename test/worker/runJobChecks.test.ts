@@ -23,17 +23,38 @@ describe("the worker re-checks what the edge checked", () => {
   afterAll(() => Promise.all([dooray.close(), model.close(), table.close()]));
 
   const run = async (env: Record<string, string>, fields: { tenantId?: string; text?: string }) => {
-    const config = readConfig({ DOORAY_APP_TOKEN: TOKEN, OPENAI_API_KEY: "sk-x", OPENAI_BASE_URL: model.baseUrl, RESPONSE_URL_HOSTS: "127.0.0.1", ALLOW_INSECURE_RESPONSE_URL: "1", ...env });
+    const config = readConfig({
+      DOORAY_APP_TOKEN: TOKEN,
+      OPENAI_API_KEY: "sk-x",
+      OPENAI_BASE_URL: model.baseUrl,
+      RESPONSE_URL_HOSTS: "127.0.0.1",
+      ALLOW_INSECURE_RESPONSE_URL: "1",
+      ...env,
+    });
     const { hookId, responseUrl } = dooray.newResponseUrl();
-    const job = signJob(newJob({ tenantId: fields.tenantId ?? "111", channelId: "2", userId: "3", text: fields.text ?? "질문", responseUrl }, Date.now()), TOKEN);
+    const job = signJob(
+      newJob({ tenantId: fields.tenantId ?? "111", channelId: "2", userId: "3", text: fields.text ?? "질문", responseUrl }, Date.now()),
+      TOKEN,
+    );
     const before = model.requests.length;
-    await runJob(job, { config, secrets: secretsFor(config, () => Promise.reject(new Error("local"))), log: createLogger((line) => logs.push(line)), now: Date.now, remainingMs: () => 30_000, table });
+    await runJob(job, {
+      config,
+      secrets: secretsFor(config, () => Promise.reject(new Error("local"))),
+      log: createLogger((line) => logs.push(line)),
+      now: Date.now,
+      remainingMs: () => 30_000,
+      table,
+    });
     return { posts: dooray.postsFor(hookId).map((post) => post.body.text), modelCalls: model.requests.length - before, finished: JSON.parse(logs.at(-1)!) };
   };
 
   it("refuses a tenant its own allow-list does not hold, without a model call", async () => {
     const result = await run({ DOORAY_TENANT_IDS: "111,222" }, { tenantId: "999" });
-    expect(result).toMatchObject({ posts: [messages.edge.tenantNotAllowed], modelCalls: 0, finished: { event: "job.finished", outcome: "refused", reason: "tenant not allowed" } });
+    expect(result).toMatchObject({
+      posts: [messages.edge.tenantNotAllowed],
+      modelCalls: 0,
+      finished: { event: "job.finished", outcome: "refused", reason: "tenant not allowed" },
+    });
   });
 
   it("refuses a question longer than its own limit, without a model call", async () => {

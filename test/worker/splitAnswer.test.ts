@@ -73,7 +73,10 @@ describe("answerMessages, bounded in size and count", () => {
   it("puts the note on the last part, after the whole answer", () => {
     const parts = answerMessages(longAnswer(5_000), 3_000, NOTE);
     expect(parts.at(-1)!.endsWith(`\n\n${NOTE}`)).toBe(true);
-    const joined = parts.map((part) => part.replace(/^\(\d+\/\d+\)\n/, "")).join("\n").replace(`\n\n${NOTE}`, "");
+    const joined = parts
+      .map((part) => part.replace(/^\(\d+\/\d+\)\n/, ""))
+      .join("\n")
+      .replace(`\n\n${NOTE}`, "");
     expect(joined.split("\n")).toEqual(longAnswer(5_000).split("\n"));
   });
 });
