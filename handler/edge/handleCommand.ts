@@ -42,7 +42,12 @@ async function dispatchQuestion(command: DoorayCommand, question: string, reques
   const tenantDomain = tenantDomainOrUndefined(command.tenantDomain);
   const who = { tenantId: command.tenantId, channelId: command.channelId, userId: command.userId };
   const job = newJob({ ...who, text: question, responseUrl: command.responseUrl, ...(tenantDomain ? { tenantDomain } : {}) }, deps.now(), request.requestId);
-  const handed = await handOver(job, request.appToken, deps, { jobId: job.id, ...who, textChars: question.length, ...(deps.config.logPrompts ? { text: question } : {}) });
+  const handed = await handOver(job, request.appToken, deps, {
+    jobId: job.id,
+    ...who,
+    textChars: question.length,
+    ...(deps.config.logPrompts ? { text: question } : {}),
+  });
   if (handed.ok) return ephemeral(commandMessages.ack);
   // Refused and logged by handOver; the person reads why.
   if (handed.why === "responseUrl") return { statusCode: handed.status, body: { text: commandMessages.edge.responseUrlNotAllowed } };

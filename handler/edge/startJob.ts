@@ -62,7 +62,13 @@ export async function startJob(
       return refusal.text;
     }
   }
-  const handed = await handOver(job, deps.currentToken, deps, { jobId: job.id, ...who, kind: thread.kind, conversationId: thread.conversationId, turn: thread.turn });
+  const handed = await handOver(job, deps.currentToken, deps, {
+    jobId: job.id,
+    ...who,
+    kind: thread.kind,
+    conversationId: thread.conversationId,
+    turn: thread.turn,
+  });
   if (handed.ok) return undefined;
   return handed.why === "responseUrl" ? messages.edge.responseUrlNotAllowed : messages.dispatchFailed;
 }

@@ -76,17 +76,15 @@ export async function startFakeAws(tls?: Tls): Promise<FakeAws> {
         if (failure && (!failure.secretId || failure.secretId === SecretId)) return awsError(response, failure.status, failure.type, "fake failure");
         const value = (VersionStage === "AWSPREVIOUS" ? state.previousSecrets : state.secrets).get(SecretId);
         if (value === undefined) return awsError(response, 400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
-        response
-          .writeHead(200, { "content-type": "application/x-amz-json-1.1" })
-          .end(
-            JSON.stringify({
-              ARN: SecretId,
-              Name: SecretId.split(":").pop(),
-              SecretString: value,
-              VersionId: VersionStage === "AWSPREVIOUS" ? "v1" : "v2",
-              VersionStages: [VersionStage],
-            }),
-          );
+        response.writeHead(200, { "content-type": "application/x-amz-json-1.1" }).end(
+          JSON.stringify({
+            ARN: SecretId,
+            Name: SecretId.split(":").pop(),
+            SecretString: value,
+            VersionId: VersionStage === "AWSPREVIOUS" ? "v1" : "v2",
+            VersionStages: [VersionStage],
+          }),
+        );
         return;
       }
       if (request.method === "POST" && path === "/" && request.headers["x-amz-target"] === "secretsmanager.PutSecretValue") {
@@ -96,16 +94,14 @@ export async function startFakeAws(tls?: Tls): Promise<FakeAws> {
         const current = state.secrets.get(SecretId);
         if (current !== undefined) state.previousSecrets.set(SecretId, current);
         state.secrets.set(SecretId, SecretString);
-        response
-          .writeHead(200, { "content-type": "application/x-amz-json-1.1" })
-          .end(
-            JSON.stringify({
-              ARN: `arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:${SecretId}-AbCdEf`,
-              Name: SecretId,
-              VersionId: "v-new",
-              VersionStages: ["AWSCURRENT"],
-            }),
-          );
+        response.writeHead(200, { "content-type": "application/x-amz-json-1.1" }).end(
+          JSON.stringify({
+            ARN: `arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:${SecretId}-AbCdEf`,
+            Name: SecretId,
+            VersionId: "v-new",
+            VersionStages: ["AWSCURRENT"],
+          }),
+        );
         return;
       }
       awsError(response, 404, "UnknownOperationException", "unknown operation");
