@@ -1,6 +1,5 @@
 import type { ChannelSettings } from "../channelProfiles.js";
 import { toolMessages } from "../dooray/toolMessages.js";
-import { messages } from "../dooray/messages.js";
 import { allowedLinkHosts, screenOutsideLinks } from "../dooray/outsideLinks.js";
 import type { Job } from "../job/signedJob.js";
 import { linkDomainOf, projectLink, taskLink } from "../tools/doorayLinks.js";

@@ -4,21 +4,20 @@ import { messages } from "../dooray/messages.js";
 import { postToDooray } from "../dooray/postToDooray.js";
 import type { Job } from "../job/signedJob.js";
 import { outcomeMetrics, type Measurement, type Outcome } from "../metrics.js";
-import { giveBack, reserve, scopesOf, settle } from "../store/budgets.js";
 import { markFinished } from "../store/jobClaims.js";
 import type { TurnPlan } from "../store/turnPlan.js";
-import { promptTokenBound, tokenBound } from "../store/tokenEstimate.js";
 import type { DoorayAttachment } from "../types.js";
 import { randomUUID } from "node:crypto";
 import { acceptJob } from "./acceptJob.js";
-import { loadModelSdk, modelSdkLoaded, type TokenUsage } from "../model/askModel.js";
+import { loadModelSdk, modelSdkLoaded } from "../model/askModel.js";
 import { recordTurn } from "./conversationTurn.js";
 import { describeCounts } from "./personalData.js";
 import { createTask } from "./createTask.js";
 import { deliver } from "./deliver.js";
 import { listedEndpointKey, startSetup, type PreparedTurn } from "./jobSetup.js";
 import { answerMessages } from "./splitAnswer.js";
-import { costOf, measurementsOf, streamAnswer } from "./streamAnswer.js";
+import { JobBudget } from "./jobBudget.js";
+import { measurementsOf, streamAnswer } from "./streamAnswer.js";
 import { coolDown, readCooldowns } from "../store/endpointCooldowns.js";
 import type { ModelEndpoint } from "../model/endpoints.js";
 import { channelRoute } from "../model/modelRouting.js";
@@ -147,14 +146,9 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
   if (route.endpoints.length > 1) void readCooldownsNow(route.endpoints.map((endpoint) => endpoint.name));
   const apiKey = await setup.apiKey;
   const prepared = await setup.turn;
-  // The claim is ours: a hold placed beside it that will not be used is given back once its writes are done,
-  // whichever delivery placed it (a second delivery of this job places the same hold, and never gives it back).
-  const giveBackHold = (turn: PreparedTurn) =>
-    bookkeeping.push(
-      turn.hold
-        .then(() => giveBack(deps.table, job, turn.day, { jobId: job.id, tokens: turn.reservedTokens }, nowSeconds(), within, scopesOf(settings.budgets)))
-        .catch((error: unknown) => log("warn", "job.holdNotGivenBack", { ...base, error })),
-    );
+  // The claim is ours: the job's budget is this delivery's to settle, or to give back when the model is not asked.
+  const budgetOf = (turn: PreparedTurn) => new JobBudget(bookkeeping, deps.table, job, turn.day, settings.budgets, within, nowSeconds, log, base);
+  const giveBackHold = (turn: PreparedTurn) => budgetOf(turn).giveBackFirst(turn.hold, turn.reservedTokens);
   const noEndpoint = route.endpoints.length === 0;
   if (prepared.ok && prepared.value && (!apiKey.ok || "missing" in apiKey.value || noEndpoint)) giveBackHold(prepared.value);
   if (!apiKey.ok) {
@@ -171,7 +165,7 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
     return finish("storeUnavailable", [messages.storeUnavailable]);
   }
   if (!prepared.value) return finish("conversationGone", [messages.conversationGone], { conversationId: job.thread?.conversationId });
-  const { plan, prompt, tooling, day, reservedTokens } = prepared.value;
+  const { plan, prompt, tooling, reservedTokens } = prepared.value;
   // block: a question holding personal data is refused before any model call, and holds nothing.
   if (prepared.value.personalData.blocked) {
     giveBackHold(prepared.value);
@@ -205,9 +199,7 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
     return finish("refusedByBudget", [text], fields);
   }
 
-  // A tool round's next call holds its own share first, under a hold of its own (job id and round).
-  const reserveRound = (round: number, tokens: number) =>
-    reserve(deps.table, job, day, { jobId: `${job.id}.${round}`, tokens }, settings.budgets, nowSeconds(), within);
+  const budget = budgetOf(prepared.value);
   const endpoints = {
     keyFor: (endpoint: ModelEndpoint) => (endpoint.unlisted ? Promise.resolve(unlistedKey) : listedEndpointKey(endpoint, deps)),
     cooldowns: readCooldownsNow,
@@ -220,46 +212,11 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
     endpoints,
     showProgress: !asNewMessages,
     tooling,
-    reserveRound,
+    reserveRound: (round, tokens) => budget.reserveRound(round, tokens),
     firstReservedTokens: reservedTokens,
     personalData: { mode: settings.personalData, counts: { ...prepared.value.personalData.counts } },
   });
-  let used: TokenUsage | undefined;
-  let usedTokens = 0;
-  let costUSD = 0;
-  for (const [round, call] of result.calls.entries()) {
-    // What the call used: the endpoint's own count, else the bound of what was sent and what came back.
-    const callUsed =
-      call.usage ??
-      (call.producedText === undefined ? undefined : { inputTokens: promptTokenBound(call.promptTexts), outputTokens: tokenBound(call.producedText) });
-    const callTokens = callUsed ? callUsed.inputTokens + callUsed.outputTokens : 0;
-    if (callUsed) {
-      used = {
-        inputTokens: (used?.inputTokens ?? 0) + callUsed.inputTokens,
-        outputTokens: (used?.outputTokens ?? 0) + callUsed.outputTokens,
-        cachedInputTokens: (used?.cachedInputTokens ?? 0) + (callUsed.cachedInputTokens ?? 0),
-      };
-      costUSD += costOf(callUsed, call.price ?? settings.price);
-    }
-    usedTokens += callTokens;
-    // More than the bound means the endpoint counts something we did not send; the limit still holds (budgets.ts).
-    if (callTokens > call.reservedTokens) log("warn", "job.usageAboveHold", { ...base, round, usedTokens: callTokens, reservedTokens: call.reservedTokens });
-    const holdId = round === 0 ? job.id : `${job.id}.${round}`;
-    bookkeeping.push(
-      settle(
-        deps.table,
-        job,
-        day,
-        { jobId: holdId, usedTokens: callTokens, reservedTokens: call.reservedTokens, answered: round === 0 && result.outcome === "answered" },
-        nowSeconds(),
-        within,
-        scopesOf(settings.budgets),
-      ).catch((error: unknown) => {
-        // The reservation then stays counted for the day: the budget errs on the safe side.
-        log("warn", "job.settleFailed", { ...base, round, error });
-      }),
-    );
-  }
+  const { used, usedTokens, costUSD } = budget.settleCalls(result.calls, result.outcome === "answered", settings.price);
   // An answer becomes a turn of the conversation, and gets the buttons that continue it.
   let buttons: DoorayAttachment[] | undefined;
   if (result.outcome === "answered" && result.producedText !== undefined) {
