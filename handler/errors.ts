@@ -5,8 +5,12 @@ export class AwsCallError extends Error {
     readonly service: "lambda" | "secretsmanager" | "dynamodb" | "sts",
     readonly code: string,
     readonly status: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; item?: Record<string, unknown> },
   ) {
     super(`${service} call failed: ${code} (HTTP ${status})`, options);
+    this.item = options?.item;
   }
+
+  /** DynamoDB's item as it stood when a condition refused a write asked with ReturnValuesOnConditionCheckFailure. */
+  readonly item: Record<string, unknown> | undefined;
 }

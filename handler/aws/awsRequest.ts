@@ -82,7 +82,7 @@ export async function awsRequest(
       continue;
     }
     if (response.status >= 200 && response.status < 300) return response;
-    last = new AwsCallError(service, errorCode(response), response.status);
+    last = new AwsCallError(service, errorCode(response), response.status, { item: refusedItem(response) });
     if (response.status !== 429 && response.status < 500 && !/Throttl/.test(last.code)) break;
   }
   throw last!;
@@ -97,6 +97,17 @@ async function send(url: URL, headers: Record<string, string>, body: string, tim
     ...(readBodyOf ? { readBodyOf } : {}),
   });
   return { status, body: text };
+}
+
+/** The item a refused conditional write names (ReturnValuesOnConditionCheckFailure: ALL_OLD); undefined otherwise. */
+function refusedItem(response: AwsResponse): Record<string, unknown> | undefined {
+  if (response.status !== 400 || !response.body.includes('"Item"')) return undefined;
+  try {
+    const item = (JSON.parse(response.body) as { Item?: unknown }).Item;
+    return item !== null && typeof item === "object" ? (item as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** AWS puts the error type in a header (REST APIs) or in the JSON body's `__type`, sometimes namespaced. */

@@ -1,6 +1,6 @@
 import { PARTITION_KEY, TTL_ATTRIBUTE, USAGE_KEEP_SECONDS, totalUsageKey, usageKey, type UsageScope } from "./tableKeys.js";
 import type { CallLimits } from "../aws/awsRequest.js";
-import { isConditionFailure, numberOf, type TableRef } from "./tableRef.js";
+import { isConditionFailure, numberOf, refusedItem, type TableRef } from "./tableRef.js";
 
 /** Whose budgets a question draws on. */
 export interface BudgetOwner {
@@ -235,16 +235,17 @@ async function placeHold(
         ConditionExpression: condition,
         ExpressionAttributeNames: { "#hold": holdName(hold.jobId) },
         ExpressionAttributeValues: values,
+        ReturnValuesOnConditionCheckFailure: "ALL_OLD",
       },
       within,
     );
     return { held: true };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
+    // Refused: by the limit, or because our own earlier attempt already placed this hold; the row says which.
+    const row = await refusedItem(error, () => ref.call("GetItem", { TableName: ref.table, Key, ConsistentRead: true }, within));
+    return row?.[holdName(hold.jobId)] ? { held: true } : { held: false, used: numberOf(row, "tokens") };
   }
-  // Refused: by the limit, or because our own earlier attempt already placed this hold.
-  const row = (await ref.call("GetItem", { TableName: ref.table, Key, ConsistentRead: true }, within)).Item as Record<string, unknown> | undefined;
-  return row?.[holdName(hold.jobId)] ? { held: true } : { held: false, used: numberOf(row, "tokens") };
 }
 
 /** Removes a job's hold from one row, applying `change` with it; a hold already removed changes nothing. */

@@ -1,6 +1,6 @@
 import { JOB_CLAIM_KEEP_SECONDS, PARTITION_KEY, TTL_ATTRIBUTE, jobKey } from "./tableKeys.js";
 import type { CallLimits } from "../aws/awsRequest.js";
-import { isConditionFailure, type TableRef } from "./tableRef.js";
+import { isConditionFailure, refusedItem, type TableRef } from "./tableRef.js";
 
 export type Claim = "claimed" | "claimedElsewhere";
 
@@ -16,14 +16,15 @@ export async function claimJob(ref: TableRef, jobId: string, owner: string, nowS
       TableName: ref.table,
       Item: { ...Key, owner: { S: owner }, claimedAt: { N: String(nowSeconds) }, [TTL_ATTRIBUTE]: { N: String(nowSeconds + JOB_CLAIM_KEEP_SECONDS) } },
       ConditionExpression: `attribute_not_exists(${PARTITION_KEY})`,
+      ReturnValuesOnConditionCheckFailure: "ALL_OLD",
     });
     return "claimed";
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
+    const existing = await refusedItem(error, () => ref.call("GetItem", { TableName: ref.table, Key, ConsistentRead: true }));
+    const holder = (existing as Record<string, { S?: string }> | undefined)?.owner?.S;
+    return holder === owner ? "claimed" : "claimedElsewhere";
   }
-  const existing = await ref.call("GetItem", { TableName: ref.table, Key, ConsistentRead: true });
-  const holder = (existing.Item as Record<string, { S?: string }> | undefined)?.owner?.S;
-  return holder === owner ? "claimed" : "claimedElsewhere";
 }
 
 /**
