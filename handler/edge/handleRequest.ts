@@ -1,17 +1,17 @@
 import { commandMessages } from "../dooray/commandMessages.js";
 import type { HttpResult } from "../types.js";
-import { refused, type EdgeDeps, type RequestHandler } from "./edgeDeps.js";
+import { refused, type EdgeDeps } from "./edgeDeps.js";
 import { readBody, type FunctionUrlEvent } from "./functionUrlEvent.js";
-import { handleCommand } from "./handleCommand.js";
 import { parseJsonBody, presentedToken } from "./parseCommand.js";
-import { isButtonPress, isDialogSubmission } from "./readInteraction.js";
+import { isDialogSubmission } from "./readInteraction.js";
+import { routeOf } from "./routes.js";
 import { verifyAppToken } from "./verifyAppToken.js";
 
 /**
  * The front door for everything Dooray posts to the Function URL: the method, the size, JSON, then the app token
- * before anything else is read, so a caller without it learns nothing about the schema. Then one handler by the
- * body's shape. A command's is loaded with the edge; a press's and a dialog's only when one comes (docs/architecture.md,
- * "Cold start").
+ * before anything else is read, so a caller without it learns nothing about the schema. Then the route of the
+ * body's shape (routes.ts): a command's handler is loaded with the edge; a press's and a dialog's only when one
+ * comes (docs/architecture.md, "Cold start").
  */
 export async function handleRequest(event: FunctionUrlEvent, deps: EdgeDeps): Promise<HttpResult> {
   if (event.requestContext.http.method.toUpperCase() !== "POST") {
@@ -38,10 +38,6 @@ export async function handleRequest(event: FunctionUrlEvent, deps: EdgeDeps): Pr
     return refused(deps, 401, commandMessages.edge.unauthorized, appToken ? "appToken mismatch" : "no appToken configured");
   }
   const request = { fields: parsed.fields, appToken, carriedAppToken: presented !== undefined, requestId: event.requestContext.requestId };
-  const handler: RequestHandler = submission
-    ? (await import("./handleDialog.js")).handleDialog
-    : isButtonPress(parsed.fields)
-      ? (await import("./handlePress.js")).handlePress
-      : handleCommand;
+  const handler = await routeOf(parsed.fields).handler();
   return handler(request, deps);
 }
