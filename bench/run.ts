@@ -328,7 +328,7 @@ const result = {
   load,
   saturation,
 };
-/** Issue 20's targets, as ratios within this one run. */
+/** The targets the bench checks, as ratios within this one run (docs/benchmark.md). */
 const targets = {
   edge_cold_over_floor: target(result.edge_cold_ms.ours / result.edge_cold_ms.floor, "≤", 1.3),
   baseline_over_edge_cold: target(result.edge_cold_ms.baseline / result.edge_cold_ms.ours, "≥", 10),

@@ -160,7 +160,7 @@ const KNOWN_KEYS = new Set([
   "doorayApi",
   "costs",
 ]);
-/** Settings of the one-function design, and where they live now. */
+/** Settings that name a function's size without saying which function: where each one goes. */
 const MOVED_KEYS: Record<string, string> = {
   memoryMb: "edge.memoryMb and worker.memoryMb",
   timeoutSeconds: "edge.timeoutSeconds and worker.timeoutSeconds",
@@ -187,7 +187,7 @@ function parseEnvironment(name: string, raw: unknown): EnvironmentConfig {
   }
   if (!isObject(raw)) throw new StackConfigError(`${at}: expected an object of settings`);
   for (const key of Object.keys(raw)) {
-    if (MOVED_KEYS[key]) throw new StackConfigError(`${at}.${key}: there are two functions now; set ${MOVED_KEYS[key]}`);
+    if (MOVED_KEYS[key]) throw new StackConfigError(`${at}.${key}: the edge and the worker are sized apart; set ${MOVED_KEYS[key]}`);
     if (!KNOWN_KEYS.has(key)) throw new StackConfigError(`${at}.${key}: unknown setting; allowed: ${[...KNOWN_KEYS].join(", ")}`);
   }
   const logRetentionDays = int(raw, at, "logRetentionDays", DEFAULTS.logRetentionDays, 1, 3653);

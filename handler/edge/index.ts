@@ -1,21 +1,18 @@
 import { commandMessages } from "../dooray/commandMessages.js";
 import { createLogger } from "../log.js";
+import type { LambdaContext } from "../lambdaContext.js";
 import { loadRuntime, type Runtime } from "../runtime.js";
 import { isFailureRecord } from "./failureRecord.js";
 import { isFunctionUrlEvent, toFunctionUrlResult, type FunctionUrlResult } from "./functionUrlEvent.js";
 import { handleRequest } from "./handleRequest.js";
+
+const log = createLogger();
 
 /**
  * The edge function's entry: Dooray's requests through the Function URL, and the worker's on-failure records.
  * Thin by design (docs/architecture.md, "Cold start"): no SDK, no worker code; presses, dialogs, usage and the
  * on-failure path are files of their own, loaded only when used, like the Lambda Invoke client.
  */
-const log = createLogger();
-
-interface LambdaContext {
-  readonly getRemainingTimeInMillis?: () => number;
-}
-
 export async function handler(event: unknown, context: LambdaContext = {}): Promise<FunctionUrlResult | undefined> {
   let runtime: Runtime;
   try {

@@ -13,7 +13,8 @@ export interface HttpRequestOptions {
   readonly readBodyOf?: (status: number) => boolean;
 }
 
-export interface HttpResult {
+/** What came back over the wire: the status, the headers and at most maxResponseBytes of the body. */
+export interface HttpResponse {
   readonly status: number;
   /** The answer's headers (lower-case names), e.g. Dooray's rate-limit counters. */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
@@ -27,7 +28,7 @@ export interface HttpResult {
  * never follows a redirect (a 3xx is returned as it is, so a body never travels to a host nobody checked) and never
  * buffers more than `maxResponseBytes` of the answer. Rejects on a network error or when `timeoutMs` passes.
  */
-export async function httpRequest(url: URL, body: string | undefined, options: HttpRequestOptions): Promise<HttpResult> {
+export async function httpRequest(url: URL, body: string | undefined, options: HttpRequestOptions): Promise<HttpResponse> {
   // Load only the client in use: node:https brings TLS, which a loopback endpoint (tests, bench) never needs.
   // getBuiltinModule rather than import(): the bundle's ESM interop copies every export of the module (≈0.3 ms on
   // a cold start, npm run bench).

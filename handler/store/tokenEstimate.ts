@@ -1,7 +1,7 @@
 /**
  * Token counts before the model reports them, as an upper bound rather than a guess. A tokenizer would put a large
  * table on the cold path, and any guess below the truth lets a budget be overrun: with o200k, dense text (spaced
- * digits, rare Hangul, other scripts) takes 1.8 to 2.3 times the old bytes ÷ 3. A byte-level BPE token is at least one
+ * digits, rare Hangul, other scripts) takes 1.8 to 2.3 times its UTF-8 bytes ÷ 3. A byte-level BPE token is at least one
  * byte, so a text's UTF-8 byte count is a bound no tokenizer of that family can pass. It holds back about three
  * times too much for Hangul and four for English while a question runs; the settlement gives the rest back.
  */

@@ -1,4 +1,4 @@
-import { httpRequest, type HttpResult } from "../net/httpRequest.js";
+import { httpRequest, type HttpResponse } from "../net/httpRequest.js";
 
 /**
  * Dooray's REST API (tasks, wikis) with the bot account's personal token: `Authorization: dooray-api <token>`.
@@ -37,7 +37,7 @@ export interface DoorayRest {
   post<T>(path: string, body: unknown): Promise<T>;
 }
 
-export type Requester = (url: URL, body: string | undefined, options: Parameters<typeof httpRequest>[2]) => Promise<HttpResult>;
+export type Requester = (url: URL, body: string | undefined, options: Parameters<typeof httpRequest>[2]) => Promise<HttpResponse>;
 
 /** The most one answer may hold (a page of 100 tasks is ≈ 200 KB). */
 export const DOORAY_MAX_RESPONSE_BYTES = 1_048_576;

@@ -1,22 +1,19 @@
 import { ConfigError } from "../config.js";
+import type { LambdaContext } from "../lambdaContext.js";
 import { createLogger } from "../log.js";
 import { loadRuntime } from "../runtime.js";
 import { readModelRouting } from "../model/modelRouting.js";
 import { runJob } from "./runJob.js";
+
+const log = createLogger();
+/** The model endpoints, read once per container: the worker's settings alone (the shared runtime leaves them out). */
+let routing: ReturnType<typeof readModelRouting> | undefined;
 
 /**
  * The worker function's entry: one signed job per asynchronous invocation, from the edge. Private: no URL, and
  * only the edge's role may invoke it. An invalid configuration throws, so Lambda's on-failure destination (the
  * edge) still tells the person something went wrong.
  */
-interface LambdaContext {
-  readonly getRemainingTimeInMillis?: () => number;
-}
-
-const log = createLogger();
-/** The model endpoints, read once per container: the worker's settings alone (the shared runtime leaves them out). */
-let routing: ReturnType<typeof readModelRouting> | undefined;
-
 export async function handler(event: unknown, context: LambdaContext = {}): Promise<void> {
   let runtime;
   try {

@@ -662,7 +662,10 @@ describe("stack configuration", () => {
     [{ dev: {} }, "environments.dev.accountId: required (the 12-digit AWS account id to deploy to)"],
     [{ dev: { accountId: "12345678901" } }, "environments.dev.accountId: expected the 12-digit AWS account id"],
     [{ dev: { accountId: 123456789012 } }, "environments.dev.accountId: expected the 12-digit AWS account id"],
-    [{ dev: { accountId: ACCOUNT, memoryMb: 256 } }, "environments.dev.memoryMb: there are two functions now; set edge.memoryMb and worker.memoryMb"],
+    [
+      { dev: { accountId: ACCOUNT, memoryMb: 256 } },
+      "environments.dev.memoryMb: the edge and the worker are sized apart; set edge.memoryMb and worker.memoryMb",
+    ],
     [{ dev: { accountId: ACCOUNT, edge: { memoryMb: 64 } } }, "environments.dev.edge.memoryMb: expected a whole number from 128 to 3008, got 64"],
     [{ dev: { accountId: ACCOUNT, edge: { timeoutSeconds: 120 } } }, "environments.dev.edge.timeoutSeconds: expected a whole number from 5 to 60, got 120"],
     [

@@ -40,15 +40,13 @@ describe("a refused conditional write names the row it was refused on (ReturnVal
   it("the DynamoDB client reads the row from the refusal's body", async () => {
     const server = await listen((request, response) => {
       void readBody(request).then(() =>
-        response
-          .writeHead(400, { "content-type": "application/x-amz-json-1.0" })
-          .end(
-            JSON.stringify({
-              __type: "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",
-              message: "The conditional request failed",
-              Item: { owner: { S: "x" } },
-            }),
-          ),
+        response.writeHead(400, { "content-type": "application/x-amz-json-1.0" }).end(
+          JSON.stringify({
+            __type: "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",
+            message: "The conditional request failed",
+            Item: { owner: { S: "x" } },
+          }),
+        ),
       );
     });
     try {

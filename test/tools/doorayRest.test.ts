@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { HttpResult } from "../../handler/net/httpRequest.js";
+import type { HttpResponse } from "../../handler/net/httpRequest.js";
 import { DOORAY_MAX_ATTEMPTS, DoorayApiError, doorayRest, parseKeepingIds, rateLimitWaitMs, type Requester } from "../../handler/tools/doorayRest.js";
 
 /** The Dooray REST client against scripted answers: what it sends, how it reads, how it fails. */
 const envelope = (result: unknown, extra = "") =>
   `{"header":{"isSuccessful":true,"resultCode":0,"resultMessage":""},"result":${JSON.stringify(result)}${extra}}`;
 
-function scripted(answers: Partial<HttpResult>[]): {
+function scripted(answers: Partial<HttpResponse>[]): {
   request: Requester;
   sent: { url: string; method: string | undefined; headers: Record<string, string>; body: string | undefined }[];
 } {
