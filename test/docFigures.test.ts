@@ -109,3 +109,12 @@ describe("figures in the docs", { timeout: SYNTH_BUDGET_MS }, () => {
     }
   });
 });
+
+describe("the settings' reference", () => {
+  it("docs/configuration.md names every setting the schema declares", async () => {
+    const { ENVIRONMENT_SETTINGS } = await import("../stacks/settingsSchema.js");
+    const doc = read("docs/configuration.md");
+    const missing = Object.keys(ENVIRONMENT_SETTINGS).filter((key) => !doc.includes(`\`${key}`));
+    expect(missing).toEqual([]);
+  });
+});
