@@ -5,7 +5,8 @@ import { StackConfigError } from "../config.js";
 import { synthApp } from "../main.js";
 import { loadSettings } from "../settings.js";
 import { initOffline, OfflineTerraformError, offlineWorkspace, planOffline } from "./offlineTerraform.js";
-import { formatComment, reviewPlan } from "./planReview.js";
+import { formatComment } from "./planComment.js";
+import { reviewPlan } from "./planReview.js";
 import { reviewSummary, type ReviewSummary } from "./reviewSummary.js";
 
 /**

@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../assets/buildHandler.js";
 import type { PlanJson } from "./offlineTerraform.js";
-import { failedComment, formatComment, gateFails, lossLine, reviewPlan } from "./planReview.js";
+import { failedComment, formatComment, gateFails, lossLine } from "./planComment.js";
+import { reviewPlan } from "./planReview.js";
 import { declaredExceptions, PolicyToolError, readCheckovReport } from "./policyReport.js";
 
 /**

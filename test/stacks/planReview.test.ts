@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../stacks/assets/buildHandler.js";
 import type { PlanJson } from "../../stacks/tools/offlineTerraform.js";
 import { GATE_RULES, WHOLE_RESOURCE } from "../../stacks/tools/gateRules.js";
-import { COMMENT_LIMIT, formatComment, gateFails, planFingerprint, reviewPlan } from "../../stacks/tools/planReview.js";
+import { formatComment, gateFails } from "../../stacks/tools/planComment.js";
+import { COMMENT_LIMIT, planFingerprint, reviewPlan } from "../../stacks/tools/planReview.js";
 import { runTool } from "../support/runTool.js";
 import { PROCESS_BUDGET_MS } from "../support/testBudgets.js";
 
