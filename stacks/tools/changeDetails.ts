@@ -1,6 +1,5 @@
 import { type Side } from "./gateRules.js";
 import { policyDiff } from "./iamPolicy.js";
-
 import type { Change, ChangeAction, Entry } from "./planTypes.js";
 
 /** What a reviewer reads of one change: its changed attributes, before → after where they may be shown, and its policies statement by statement. */

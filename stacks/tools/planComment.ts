@@ -1,16 +1,13 @@
 import type { PlanJson } from "./offlineTerraform.js";
 import { WHOLE_RESOURCE } from "./gateRules.js";
-
 import { formatPolicy, type PolicyResult } from "./policyReport.js";
 import { reviewSummary } from "./reviewSummary.js";
-
-/** The pull-request comment for one reviewed plan: its marker, the gate's verdict, the changes table, the summary and the scan, fitted to GitHub's size limit. */
-
 import { allowedAccountsOfPlan } from "./planReview.js";
 import { COMMENT_LIMIT, type ChangeAction, type Loss, type PlanReview } from "./planTypes.js";
 import { formatSummary } from "./summaryText.js";
 import { code } from "./changeDetails.js";
 
+/** The pull-request comment for one reviewed plan: its marker, the gate's verdict, the changes table, the summary and the scan, fitted to GitHub's size limit. */
 export interface CommentOptions {
   readonly allowDestroy: boolean;
   readonly policy?: { readonly result: PolicyResult; readonly exceptions: readonly string[] };

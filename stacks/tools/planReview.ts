@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import type { PlanJson } from "./offlineTerraform.js";
 import { brokenRules } from "./gateRules.js";
-
 import { reviewSummary } from "./reviewSummary.js";
 import { attributeDetail, changedAttributes, describe, nameOf, policyChanges, sideOf } from "./changeDetails.js";
 import type { ChangeAction, Entry, Loss, PlanReview, ResourceChange } from "./planTypes.js";
@@ -9,10 +8,11 @@ import type { ChangeAction, Entry, Loss, PlanReview, ResourceChange } from "./pl
 export { COMMENT_LIMIT, type ChangeAction, type Loss, type PlanReview, type ResourceChange } from "./planTypes.js";
 
 /**
- * One pull-request comment from one saved plan (`terraform show -json`): what changes, whether it destroys state,
- * the reviewer's summary and the policy scan. Pure: the caller reads the files and prints the result
- * (stacks/tools/review.ts). It prints an attribute's values only where the plan does not mark it sensitive and its
- * name does not look like a secret's (see shownValue), so nothing sensitive in a plan can reach the comment.
+ * The review of one saved plan (`terraform show -json`): what changes, what the gate stops (data lost, access
+ * widened), the drift, and the plan's digest. Pure: planComment.ts writes it as the pull request's comment, with the
+ * reviewer's summary and the policy scan; the caller reads the files and prints the result (stacks/tools/review.ts).
+ * Values are shown only where the plan does not mark them sensitive and their names do not look like a secret's
+ * (changeDetails.ts, shownValue), so nothing sensitive in a plan can reach the comment.
  */
 
 const ORDER: readonly ChangeAction[] = ["replace", "delete", "forget", "create", "update"];
