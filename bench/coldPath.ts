@@ -11,6 +11,7 @@ import { startDoorayReceiver } from "../test/support/doorayReceiver.js";
 import { startFakeAws } from "../test/support/fakeAws.js";
 import { startFakeOpenAI } from "../test/support/fakeOpenAI.js";
 import { commandPayload } from "../test/support/harness.js";
+import { median } from "./stats.js";
 
 /**
  * `npm run bench:cold-path`: where a cold start's time goes, the profile docs/architecture.md ("Cold start")
@@ -85,7 +86,6 @@ const job = () =>
     ),
     TOKEN,
   );
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 const edge: Record<string, number[]> = { floor: [], signedFloor: [], ours: [] };

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileS
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openaiLayerFiles } from "../stacks/assets/buildOpenAILayer.js";
+import { median } from "./stats.js";
 
 /**
  * `npm run bench:compile-cache`: the trial of a V8 compile cache for the worker's layer (Node 22's
@@ -52,7 +53,6 @@ for (let round = 0; round < ROUNDS; round++) {
   without.push(await run({}));
   withCache.push(await run({ CACHE_DIR: cacheDir }));
 }
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const files = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? files(join(dir, entry.name)) : [join(dir, entry.name)]));
 const bytes = files(cacheDir).reduce((sum, file) => sum + statSync(file).size, 0);

@@ -5,6 +5,7 @@ import type { ModelEndpoint } from "../handler/model/endpoints.js";
 import { readCooldowns } from "../handler/store/endpointCooldowns.js";
 import { startFakeOpenAI } from "../test/support/fakeOpenAI.js";
 import { listen } from "../test/support/listen.js";
+import { percentile, round } from "./stats.js";
 
 /** Medians and p99s of one way of asking, in milliseconds. */
 export interface AskTimes {
@@ -98,7 +99,5 @@ function signingCost(samples: number): AskTimes {
 }
 
 function summary(times: number[]): AskTimes {
-  const sorted = [...times].sort((a, b) => a - b);
-  const at = (percent: number) => sorted[Math.min(sorted.length - 1, Math.ceil((percent / 100) * sorted.length) - 1)]!;
-  return { p50: Math.round(at(50) * 100) / 100, p99: Math.round(at(99) * 100) / 100 };
+  return { p50: round(percentile(times, 50), 2), p99: round(percentile(times, 99), 2) };
 }

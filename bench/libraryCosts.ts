@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startLocalTable } from "../handler/local/localTable.js";
 import { LAMBDA_BUILD, REPO_ROOT } from "../stacks/assets/buildHandler.js";
+import { median } from "./stats.js";
 
 /**
  * `npm run bench:libraries`: what a library would add to a cold path, measured rather than guessed. Each candidate
@@ -64,7 +65,6 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 await table.close();
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const row = (name: string) => ({ name, bytes: bundles[name]!.bytes, ms: median(runs[name]!) });
 console.log(`cold load + first call, median of ${ROUNDS} fresh processes (Node ${process.versions.node})`);
 console.log("candidate".padEnd(22), "bundle bytes".padStart(13), "median ms".padStart(10));

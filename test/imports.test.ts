@@ -45,12 +45,17 @@ export function firstCircle(files: readonly string[]): string[] | undefined {
   return undefined;
 }
 
-describe("the tree's imports", () => {
+describe("the tree's source files", () => {
   const files = ["handler", "stacks", "bench"].flatMap((folder) => sources(join(REPO_ROOT, folder)));
 
   it("form no circle: each file can be read knowing only what it imports", () => {
     expect(files.length).toBeGreaterThan(100);
     expect(firstCircle(files)?.map((file) => relative(REPO_ROOT, file))).toBeUndefined();
+  });
+
+  it("no source file is over 300 lines: each holds one idea a reader takes in at once", () => {
+    const long = files.map((file) => [relative(REPO_ROOT, file), readFileSync(file, "utf8").split("\n").length] as const).filter(([, lines]) => lines > 300);
+    expect(long).toEqual([]);
   });
 
   it("the check finds a circle where there is one", () => {

@@ -2,13 +2,13 @@ import type { DoorayScope } from "../channelProfiles.js";
 import { taskLink, wikiPageLink } from "./doorayLinks.js";
 import { DoorayApiError, type DoorayFailure, type DoorayRest } from "./doorayRest.js";
 
+export { TOOL_NAMES, toolsFor, type ToolDefinition, type ToolName } from "./toolDefinitions.js";
+
 /**
  * The read-only tools a channel's scope grants the model (docs/architecture.md, "Dooray tools"). Every argument is
  * checked against the scope before any request: a call outside it gets an error back and never reaches Dooray.
  * Results are bounded and carry each item's web link; what was found becomes the answer's sources.
  */
-export const TOOL_NAMES = ["search_tasks", "read_task", "list_wiki_pages", "read_wiki_page"] as const;
-export type ToolName = (typeof TOOL_NAMES)[number];
 
 /** The most one tool result gives the model, in characters (bodies are cut first). */
 export const MAX_TOOL_RESULT_CHARS = 6_000;
@@ -20,11 +20,6 @@ export const MAX_BODY_CHARS = 3_000;
 export const MAX_COMMENTS = 5;
 /** Recent tasks a search also reads per project to match words in titles (Dooray's `subjects` filter may match whole titles only). */
 export const RECENT_TASKS_SCANNED = 100;
-
-export interface ToolDefinition {
-  readonly type: "function";
-  readonly function: { readonly name: ToolName; readonly description: string; readonly parameters: Record<string, unknown> };
-}
 
 export interface Source {
   readonly title: string;
@@ -50,45 +45,6 @@ export interface ToolContext {
   readonly scope: DoorayScope;
   readonly rest: DoorayRest;
   readonly tenantDomain: string;
-}
-
-/** The tools a scope grants: tasks where it names projects, wiki pages where it names wikis, none otherwise. */
-export function toolsFor(scope: DoorayScope | undefined): ToolDefinition[] {
-  if (!scope) return [];
-  const tools: ToolDefinition[] = [];
-  const projectId = { type: "string", enum: scope.projects, description: "One project to look in; all of this channel's projects when left out" };
-  if (scope.projects.length > 0) {
-    tools.push(
-      tool(
-        "search_tasks",
-        "Find Dooray tasks (업무) of this channel's projects whose titles contain the words, newest first.",
-        { query: { type: "string", description: "Words from the task's title" }, projectId },
-        ["query"],
-      ),
-      tool(
-        "read_task",
-        "Read one Dooray task: its body and its latest comments.",
-        { taskId: { type: "string", description: "The task's id from search_tasks" }, projectId },
-        ["taskId"],
-      ),
-    );
-  }
-  if (scope.wikis.length > 0) {
-    tools.push(
-      tool(
-        "list_wiki_pages",
-        "List one level of a Dooray wiki's pages: the top pages, or the children of parentPageId.",
-        { wikiId: { type: "string", enum: scope.wikis }, parentPageId: { type: "string" } },
-        ["wikiId"],
-      ),
-      tool("read_wiki_page", "Read one Dooray wiki page's text.", { pageId: { type: "string" }, wikiId: { type: "string", enum: scope.wikis } }, ["pageId"]),
-    );
-  }
-  return tools;
-}
-
-function tool(name: ToolName, description: string, properties: Record<string, unknown>, required: string[]): ToolDefinition {
-  return { type: "function", function: { name, description, parameters: { type: "object", properties, required, additionalProperties: false } } };
 }
 
 /** Runs one tool call the model asked for; never throws (a failure is a result the model reads). */

@@ -5,7 +5,8 @@ import type { TokenUsage } from "../model/askModel.js";
 import { type DailyLimits, giveBack, type Reservation, reserve, scopesOf, settle } from "../store/budgets.js";
 import type { TableRef } from "../store/tableRef.js";
 import { promptTokenBound, tokenBound } from "../store/tokenEstimate.js";
-import { costOf, type ModelCall, type Price } from "./streamAnswer.js";
+import { costOf, type Price } from "../model/modelCost.js";
+import type { ModelCall } from "./streamAnswer.js";
 
 /** What a job's calls used, all told: the tokens (reported or bounded), what the budgets were charged, and the list-price cost. */
 export interface JobUse {

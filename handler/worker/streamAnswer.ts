@@ -4,95 +4,21 @@ import { allowedLinkHosts, plainTitle, screenOutsideLinks } from "../dooray/outs
 import { PROGRESS_POST } from "../dooray/postToDooray.js";
 import { toolMessages } from "../dooray/toolMessages.js";
 import type { Job } from "../job/signedJob.js";
-import type { Measurement, Outcome } from "../metrics.js";
-import type { Reservation } from "../store/budgets.js";
 import { promptTokenBound, reservationFor } from "../store/tokenEstimate.js";
 import type { Source } from "../tools/doorayTools.js";
-import type { ChatMessage, ModelRequest, TokenUsage } from "../model/askModel.js";
+import type { ChatMessage, ModelRequest } from "../model/askModel.js";
 import { AllEndpointsFailed, askEndpoints, type Attempt, type EndpointDeps } from "../model/askEndpoints.js";
 import { classifyModelError, describeModelError, failureMessage } from "../model/classifyModelError.js";
-import type { Route } from "../model/endpoints.js";
 import { ProgressUpdates } from "./progressUpdates.js";
 import { answerMessages } from "./splitAnswer.js";
-import type { PersonalDataMode } from "../channelProfiles.js";
-import { addCounts, anyFound, describeCounts, maskPersonalData, type PersonalDataCounts } from "./personalData.js";
+import { addCounts, anyFound, describeCounts, maskPersonalData } from "./personalData.js";
 import { citations, lastCallWithin, MAX_TOOL_ROUNDS, runToolRound } from "./toolRounds.js";
-import type { Tooling } from "./tooling.js";
 import type { WorkerDeps } from "./workerDeps.js";
+import type { AnswerOptions, Answered, ModelCall } from "./answerTypes.js";
+export type { AnswerOptions, Answered, ModelCall } from "./answerTypes.js";
 
 /** Time kept back from the function's deadline to tell the person what happened. */
 export const DEADLINE_MARGIN_MS = 10_000;
-
-export type Price = { readonly input: number; readonly output: number; readonly cachedInput?: number };
-
-/** US dollars for one call's tokens at list price: cached prompt tokens at the cached-input price (the input price when none is known). */
-export function costOf(used: TokenUsage, price: Price): number {
-  const cached = Math.min(used.cachedInputTokens ?? 0, used.inputTokens);
-  return ((used.inputTokens - cached) * price.input + cached * (price.cachedInput ?? price.input) + used.outputTokens * price.output) / 1_000_000;
-}
-
-/** The model calls' metrics: tokens (reported or estimated), their list-price cost, and the timings. */
-export function measurementsOf(
-  used: TokenUsage | undefined,
-  costUSD: number,
-  result: Pick<Answered, "firstTextMs" | "modelMs">,
-  allEndpointsFailed = false,
-): Record<string, Measurement | undefined> {
-  return {
-    InputTokens: used && { value: used.inputTokens, unit: "Count" },
-    CachedInputTokens: used && { value: used.cachedInputTokens ?? 0, unit: "Count" },
-    OutputTokens: used && { value: used.outputTokens, unit: "Count" },
-    EstimatedCostUSD: used && { value: costUSD, unit: "None" },
-    TimeToFirstTokenMs: result.firstTextMs === undefined ? undefined : { value: result.firstTextMs, unit: "Milliseconds" },
-    ModelLatencyMs: { value: result.modelMs, unit: "Milliseconds" },
-    AllEndpointsFailed: allEndpointsFailed ? { value: 1, unit: "Count" } : undefined,
-  };
-}
-
-/** One model call: what it held, what was sent and came back (for the bound when usage is not reported). */
-export interface ModelCall {
-  readonly reservedTokens: number;
-  readonly promptTexts: readonly string[];
-  readonly usage: TokenUsage | undefined;
-  /** The text (and tool-call arguments) it produced; undefined when it produced nothing (nothing to charge). */
-  readonly producedText: string | undefined;
-  /** The price of the endpoint that answered it (the channel's when it has none, or when no endpoint answered). */
-  readonly price?: Price;
-}
-
-export interface Answered {
-  readonly outcome: Outcome;
-  readonly texts: string[];
-  readonly fields: Record<string, unknown>;
-  /** Every model call in order: the first under the question's hold, each tool round's next under its own. */
-  readonly calls: readonly ModelCall[];
-  /** The final answer's text; undefined when there is none to store as a turn. */
-  readonly producedText: string | undefined;
-  /** The Dooray projects and wikis the answer cites, for the stored turn. */
-  readonly places?: readonly string[];
-  readonly modelMs: number;
-  readonly firstTextMs: number | undefined;
-  /** Every endpoint asked, in order, across the job's calls; the last one that answered names the answer. */
-  readonly attempts: readonly Attempt[];
-  /** Every endpoint the question could go to failed (more than one). */
-  readonly allEndpointsFailed: boolean;
-}
-
-export interface AnswerOptions {
-  /** Where the calls may go, in order; a route of one is a single endpoint without failover. */
-  readonly route: Route;
-  /** The channel's price, for an endpoint without its own. */
-  readonly price: Price;
-  /** Keys, the shared cooldowns and the clock the failover loop uses. */
-  readonly endpoints: Omit<EndpointDeps, "log" | "jobId" | "environmentName" | "now">;
-  readonly showProgress: boolean;
-  readonly tooling: Tooling;
-  /** Holds a tool round's next call's share of the budgets (round ≥ 1). */
-  readonly reserveRound: (round: number, tokens: number) => Promise<Reservation>;
-  /** The personal-data guard: its mode here, and what it found so far (the question's), which tool results add to. */
-  readonly personalData?: { readonly mode: PersonalDataMode; readonly counts: PersonalDataCounts };
-  readonly firstReservedTokens: number;
-}
 
 const textsOf = (messages: readonly ChatMessage[]) =>
   messages.map((message) => ("tool_calls" in message && message.tool_calls ? `${message.content}${JSON.stringify(message.tool_calls)}` : message.content));
