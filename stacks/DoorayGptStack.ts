@@ -15,6 +15,7 @@ import { BotKey } from "./BotKey.js";
 import { CodeSigning } from "./CodeSigning.js";
 import { EdgeDeadLetters } from "./EdgeDeadLetters.js";
 import { OUTCOMES } from "../handler/metrics.js";
+import { functionEnvironment } from "../handler/functionEnvironment.js";
 import { EXCHANGE_RATE_OUTPUT } from "./tools/spendCeilings.js";
 
 /**
@@ -134,32 +135,32 @@ export class DoorayGptStack extends TerraformStack {
 
 /** What both functions need to keep and show the budgets (the channels' own too), and to label their metrics. */
 export function budgetSettings(env: EnvironmentConfig, tableName: string): Record<string, string> {
-  return {
-    BOT_TABLE: tableName,
-    BOT_ENVIRONMENT: env.name,
-    BUDGET_USER_DAILY_TOKENS: String(env.budgets.userDailyTokens),
-    BUDGET_CHANNEL_DAILY_TOKENS: String(env.budgets.channelDailyTokens),
-    ...(env.budgets.totalDailyTokens > 0 ? { BUDGET_TOTAL_DAILY_TOKENS: String(env.budgets.totalDailyTokens) } : {}),
-    BUDGET_TIME_ZONE: env.budgets.timeZone,
+  return functionEnvironment({
+    tableName,
+    environmentName: env.name,
+    userDailyTokens: env.budgets.userDailyTokens,
+    channelDailyTokens: env.budgets.channelDailyTokens,
+    totalDailyTokens: env.budgets.totalDailyTokens > 0 ? env.budgets.totalDailyTokens : undefined,
+    budgetTimeZone: env.budgets.timeZone,
     // Worked out here, so a cold start needs no time-zone formatter (12-16 ms); a zone with daylight saving has none.
-    ...(env.budgets.utcOffsetMinutes === undefined ? {} : { BUDGET_UTC_OFFSET_MINUTES: String(env.budgets.utcOffsetMinutes) }),
+    budgetUtcOffsetMinutes: env.budgets.utcOffsetMinutes,
     // The edge estimates a question's reservation as the worker does, to refuse at once.
-    BOT_MAX_OUTPUT_TOKENS: String(env.maxOutputTokens),
+    maxOutputTokens: env.maxOutputTokens,
     // One JSON object: the plan shows a changed profile as a diff of that profile.
-    ...(Object.keys(env.channels).length > 0 ? { CHANNEL_PROFILES: JSON.stringify(env.channels) } : {}),
-  };
+    channelProfiles: Object.keys(env.channels).length > 0 ? env.channels : undefined,
+  });
 }
 
-/** The edge's settings (handler/config.ts names): what it checks, where it sends jobs. */
+/** The edge's settings: what it checks, where it sends jobs. */
 export function edgeSettings(env: EnvironmentConfig, appTokenSecretName: string, workerName: string): Record<string, string> {
-  return {
-    DOORAY_APP_TOKEN_SECRET_ID: appTokenSecretName,
-    WORKER_FUNCTION_NAME: workerName,
-    RESPONSE_URL_HOSTS: env.responseUrlHosts.join(","),
-    ...(env.tenantIds.length > 0 ? { DOORAY_TENANT_IDS: env.tenantIds.join(",") } : {}),
+  return functionEnvironment({
+    appTokenSecretId: appTokenSecretName,
+    workerFunctionName: workerName,
+    responseUrlHosts: env.responseUrlHosts,
+    tenantIds: env.tenantIds.length > 0 ? env.tenantIds : undefined,
     // A failure record can arrive after the queue wait, the worker's whole run and Lambda's retries to the edge.
-    FAILED_JOB_MAX_AGE_SECONDS: String(env.worker.maxEventAgeSeconds + env.worker.timeoutSeconds + EDGE_FAILURE_RECORD_MAX_AGE_SECONDS + 60),
-  };
+    failedJobMaxAgeSeconds: env.worker.maxEventAgeSeconds + env.worker.timeoutSeconds + EDGE_FAILURE_RECORD_MAX_AGE_SECONDS + 60,
+  });
 }
 
 /** The worker's settings: the model, its limits, and the same checks the edge made. */
@@ -167,40 +168,39 @@ export function workerSettings(
   env: EnvironmentConfig,
   secretNames: { openaiApiKey: string; doorayAppToken: string; doorayApiToken: string | undefined; modelKeys?: Readonly<Record<string, string>> },
 ): Record<string, string> {
-  return {
-    DOORAY_APP_TOKEN_SECRET_ID: secretNames.doorayAppToken,
-    OPENAI_API_KEY_SECRET_ID: secretNames.openaiApiKey,
+  const doorayTools = env.doorayApi && secretNames.doorayApiToken ? { url: env.doorayApi.url, token: secretNames.doorayApiToken } : undefined;
+  return functionEnvironment({
+    appTokenSecretId: secretNames.doorayAppToken,
+    openaiApiKeySecretId: secretNames.openaiApiKey,
     // The channels' Dooray tools: the REST host and the bot account's token (the worker alone reads it).
-    ...(env.doorayApi && secretNames.doorayApiToken ? { DOORAY_API_URL: env.doorayApi.url, DOORAY_API_TOKEN_SECRET_ID: secretNames.doorayApiToken } : {}),
-    BOT_MODEL: env.model,
-    ...(env.openaiBaseUrl ? { OPENAI_BASE_URL: env.openaiBaseUrl } : {}),
+    doorayRestUrl: doorayTools?.url,
+    doorayApiTokenSecretId: doorayTools?.token,
+    model: env.model,
+    openaiBaseUrl: env.openaiBaseUrl,
     // The endpoints in order, each with its residency and its key's secret (never a key): a reviewer reads in the
     // plan where questions go.
-    ...(env.modelEndpoints.length > 0
-      ? {
-          MODEL_ENDPOINTS: JSON.stringify(
-            env.modelEndpoints.map((endpoint) => ({
-              ...endpoint,
-              ...(secretNames.modelKeys?.[endpoint.name] ? { apiKeySecretId: secretNames.modelKeys[endpoint.name] } : {}),
-            })),
-          ),
-        }
-      : {}),
-    ...(env.residency ? { MODEL_RESIDENCY: env.residency } : {}),
-    ...(env.openaiStreamUsage ? {} : { MODEL_STREAM_USAGE: "0" }),
-    ...(env.openaiMaxTokensField === "max_tokens" ? { MODEL_MAX_TOKENS_FIELD: "max_tokens" } : {}),
-    RESPONSE_URL_HOSTS: env.responseUrlHosts.join(","),
-    ...(env.linkHosts.length > 0 ? { LINK_HOSTS: env.linkHosts.join(",") } : {}),
-    ...(env.personalData !== "mask" ? { PERSONAL_DATA: env.personalData } : {}),
-    ...(env.tenantIds.length > 0 ? { DOORAY_TENANT_IDS: env.tenantIds.join(",") } : {}),
-    MODEL_PRICE_INPUT_PER_MTOK: String(env.modelPrice.inputPerMillionTokens),
-    MODEL_PRICE_OUTPUT_PER_MTOK: String(env.modelPrice.outputPerMillionTokens),
-    MODEL_PRICE_CACHED_INPUT_PER_MTOK: String(env.modelPrice.cachedInputPerMillionTokens),
+    modelEndpoints:
+      env.modelEndpoints.length > 0
+        ? env.modelEndpoints.map((endpoint) => ({
+            ...endpoint,
+            ...(secretNames.modelKeys?.[endpoint.name] ? { apiKeySecretId: secretNames.modelKeys[endpoint.name] } : {}),
+          }))
+        : undefined,
+    modelResidency: env.residency,
+    modelStreamUsage: env.openaiStreamUsage ? undefined : false,
+    modelMaxTokensField: env.openaiMaxTokensField === "max_tokens" ? "max_tokens" : undefined,
+    responseUrlHosts: env.responseUrlHosts,
+    linkHosts: env.linkHosts.length > 0 ? env.linkHosts : undefined,
+    personalData: env.personalData !== "mask" ? env.personalData : undefined,
+    tenantIds: env.tenantIds.length > 0 ? env.tenantIds : undefined,
+    priceInput: env.modelPrice.inputPerMillionTokens,
+    priceOutput: env.modelPrice.outputPerMillionTokens,
+    priceCachedInput: env.modelPrice.cachedInputPerMillionTokens,
     // Leave the worker time to tell the person that the model was too slow.
-    MODEL_TIMEOUT_MS: String(Math.min(900_000, (env.worker.timeoutSeconds - 20) * 1000)),
+    modelTimeoutMs: Math.min(900_000, (env.worker.timeoutSeconds - 20) * 1000),
     // Lambda drops older events to the on-failure path; a minute more covers clock differences.
-    JOB_MAX_AGE_SECONDS: String(env.worker.maxEventAgeSeconds + 60),
-  };
+    jobMaxAgeSeconds: env.worker.maxEventAgeSeconds + 60,
+  });
 }
 
 function declareBackend(stack: TerraformStack, env: EnvironmentConfig): void {

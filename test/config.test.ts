@@ -28,3 +28,34 @@ describe("readConfig", () => {
     expect(() => readConfig({ [name]: value })).toThrowError(new RegExp(`^${name}: `));
   });
 });
+
+describe("the function environment: written by the stack, read by the functions, under one set of names", () => {
+  it("what functionEnvironment writes, readConfig reads back as the same values", async () => {
+    const { functionEnvironment } = await import("../handler/functionEnvironment.js");
+    const written = functionEnvironment({
+      model: "gpt-4.1",
+      tenantIds: ["111", "222"],
+      responseUrlHosts: ["*.dooray.com"],
+      userDailyTokens: 50_000,
+      totalDailyTokens: 1_000_000,
+      modelStreamUsage: false,
+      channelProfiles: { "1234": { name: "리뷰" } },
+      priceCachedInput: 0.25,
+      jobMaxAgeSeconds: 360,
+      openaiBaseUrl: undefined,
+    });
+    expect(written).not.toHaveProperty("OPENAI_BASE_URL");
+    const config = readConfig(written);
+    expect(config).toMatchObject({
+      model: "gpt-4.1",
+      tenantIds: ["111", "222"],
+      responseUrlHosts: ["*.dooray.com"],
+      budgets: { user: 50_000, channel: 0, total: 1_000_000 },
+      modelStreamUsage: false,
+      channelProfiles: { "1234": { name: "리뷰" } },
+      pricePerMillionTokens: { cachedInput: 0.25 },
+      jobMaxAgeSeconds: 360,
+      openaiBaseUrl: undefined,
+    });
+  });
+});

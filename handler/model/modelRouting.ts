@@ -1,6 +1,7 @@
 import type { ChannelProfiles } from "../channelProfiles.js";
 import { ConfigError, type BotConfig, type Env } from "../config.js";
 import { parseModelEndpoints, RESIDENCIES, routeFor, unlistedEndpoint, type ModelEndpoint, type Residency, type Route } from "./endpoints.js";
+import { VARIABLES } from "../functionEnvironment.js";
 
 /** The worker's endpoint settings (MODEL_ENDPOINTS, MODEL_RESIDENCY), read apart from the rest: the edge never needs them. */
 export function readModelRouting(env: Env): Required<Pick<BotConfig, "modelEndpoints">> & Pick<BotConfig, "modelResidency"> {
@@ -12,19 +13,19 @@ export function readModelRouting(env: Env): Required<Pick<BotConfig, "modelEndpo
       raw = JSON.parse(listed);
     } catch {
       throw new ConfigError(
-        "MODEL_ENDPOINTS",
+        VARIABLES.modelEndpoints,
         'expected JSON: a list of endpoints, e.g. [{"name": "openai", "baseUrl": "https://api.openai.com/v1", "model": "gpt-4.1-mini", "residency": "global"}]',
       );
     }
     try {
-      endpoints = parseModelEndpoints(raw, { inlineKeys: true, at: "MODEL_ENDPOINTS", strictResidency: false });
+      endpoints = parseModelEndpoints(raw, { inlineKeys: true, at: VARIABLES.modelEndpoints, strictResidency: false });
     } catch (error) {
-      throw new ConfigError("MODEL_ENDPOINTS", (error as Error).message.replace(/^MODEL_ENDPOINTS/, "").replace(/^: /, ""));
+      throw new ConfigError(VARIABLES.modelEndpoints, (error as Error).message.replace(/^MODEL_ENDPOINTS/, "").replace(/^: /, ""));
     }
   }
   const residency = env.MODEL_RESIDENCY?.trim() || undefined;
   if (residency !== undefined && !RESIDENCIES.includes(residency as Residency))
-    throw new ConfigError("MODEL_RESIDENCY", `expected kr or global, got "${residency}"`);
+    throw new ConfigError(VARIABLES.modelResidency, `expected kr or global, got "${residency}"`);
   return { modelEndpoints: endpoints, modelResidency: residency as Residency | undefined };
 }
 

@@ -1,4 +1,5 @@
 import { ConfigError } from "../config.js";
+import { VARIABLES } from "../functionEnvironment.js";
 import type { LambdaContext } from "../lambdaContext.js";
 import { createLogger } from "../log.js";
 import { loadRuntime } from "../runtime.js";
@@ -27,7 +28,7 @@ export async function handler(event: unknown, context: LambdaContext = {}): Prom
   const config = { ...runtime.config, ...routing };
   if (!table) {
     // Without the table no budget can be kept nor a second delivery stopped: fail, so the on-failure path tells the person.
-    const error = new ConfigError("BOT_TABLE", "not set: the worker keeps budgets, job claims and conversations in this DynamoDB table");
+    const error = new ConfigError(VARIABLES.tableName, "not set: the worker keeps budgets, job claims and conversations in this DynamoDB table");
     log("error", "config.invalid", { error });
     throw error;
   }
