@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { newJob, signJob } from "../handler/job/signedJob.js";
-import { startLocalTable } from "../handler/local/localTable.js";
+import { startLocalTable } from "../handler/dev/localTable.js";
 import { handlerPackageFiles, REPO_ROOT } from "../stacks/assets/buildHandler.js";
 import { openaiLayerFiles } from "../stacks/assets/buildOpenAILayer.js";
 import { startDoorayReceiver } from "../test/support/doorayReceiver.js";

@@ -3,7 +3,7 @@ import { buildSync } from "esbuild";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startLocalTable } from "../handler/local/localTable.js";
+import { startLocalTable } from "../handler/dev/localTable.js";
 import { LAMBDA_BUILD, REPO_ROOT } from "../stacks/assets/buildHandler.js";
 import { median } from "./stats.js";
 

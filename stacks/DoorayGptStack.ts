@@ -16,7 +16,7 @@ import { CodeSigning } from "./CodeSigning.js";
 import { EdgeDeadLetters } from "./EdgeDeadLetters.js";
 import { OUTCOMES } from "../handler/metrics.js";
 import { functionEnvironment } from "../handler/functionEnvironment.js";
-import { EXCHANGE_RATE_OUTPUT } from "./tools/spendCeilings.js";
+import { EXCHANGE_RATE_OUTPUT } from "./ops/spendCeilings.js";
 
 /**
  * Everything one environment needs: the two secrets, the `openai` layer, the table, the public edge and the private
@@ -125,7 +125,7 @@ export class DoorayGptStack extends TerraformStack {
     output(this, "dooray_app_token_secret_name", secrets.names.doorayAppToken, "Secret holding the Dooray app token");
     for (const [endpoint, name] of Object.entries(secrets.names.modelKeys))
       output(this, `model_key_${endpoint.replaceAll("-", "_")}_secret_name`, name, `Secret holding the key of model endpoint ${endpoint}`);
-    // The reviewer's summary prints the spend ceilings in won at this rate (stacks/tools/spendCeilings.ts).
+    // The reviewer's summary prints the spend ceilings in won at this rate (stacks/ops/spendCeilings.ts).
     if (env.costs)
       output(this, EXCHANGE_RATE_OUTPUT, JSON.stringify(env.costs), "Exchange rate of the reviewer's cost figures: won per US dollar, and its date");
     if (secrets.names.doorayApiToken)

@@ -1,6 +1,6 @@
 import { App, TerraformStack } from "cdktf";
 import { copyFileSync, existsSync, readdirSync, rmSync } from "node:fs";
-import { LOCK_FILE } from "./tools/offlineTerraform.js";
+import { LOCK_FILE } from "./ops/offlineTerraform.js";
 import { join } from "node:path";
 import { parseEnvironments, StackConfigError } from "./config.js";
 import { DoorayGptStack } from "./DoorayGptStack.js";

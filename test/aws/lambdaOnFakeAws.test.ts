@@ -9,7 +9,7 @@ import { resetRuntime } from "../../handler/runtime.js";
 import { handler as workerHandler } from "../../handler/worker/index.js";
 import { messages } from "../../handler/dooray/messages.js";
 import { clearSecretCache } from "../../handler/secrets.js";
-import { startLocalTable, type LocalTable } from "../../handler/local/localTable.js";
+import { startLocalTable, type LocalTable } from "../../handler/dev/localTable.js";
 import { startDoorayReceiver, type DoorayReceiver } from "../support/doorayReceiver.js";
 import { startFakeAws, type FakeAws } from "../support/fakeAws.js";
 import { startFakeOpenAI, type FakeOpenAI } from "../support/fakeOpenAI.js";

@@ -6,7 +6,7 @@ import { handleFailedJob } from "../../handler/edge/handleFailedJob.js";
 import { newJob, signJob } from "../../handler/job/signedJob.js";
 import { createLogger } from "../../handler/log.js";
 import { startDoorayReceiver, type DoorayReceiver } from "../support/doorayReceiver.js";
-import { startLocalTable } from "../../handler/local/localTable.js";
+import { startLocalTable } from "../../handler/dev/localTable.js";
 import { claimJob, markFinished } from "../../handler/store/jobClaims.js";
 
 const TOKEN = "failed-job-token-8e2a4c6b";

@@ -38,10 +38,10 @@ describe("npm run dev and npm run try", { timeout: PROCESS_BUDGET_MS }, () => {
       RESPONSE_URL_HOSTS: "127.0.0.1",
       ALLOW_INSECURE_RESPONSE_URL: "1",
     };
-    const dev = spawn(tsx, ["handler/local/dev.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const dev = spawn(tsx, ["handler/dev/dev.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
     try {
       const url = await readyUrl(dev);
-      const { stdout } = await run(tsx, ["handler/local/try.ts", "--url", url, "배포", "체크리스트"], { env });
+      const { stdout } = await run(tsx, ["handler/dev/try.ts", "--url", url, "배포", "체크리스트"], { env });
       expect(stdout).toContain("⏳ 답변을 준비하고 있어요…");
       expect(stdout).toMatch(/── answer ──\n답변: 배포 체크리스트\n/);
     } finally {
@@ -57,10 +57,10 @@ describe("npm run dev and npm run try", { timeout: PROCESS_BUDGET_MS }, () => {
       OPENAI_BASE_URL: model.baseUrl,
       BUDGET_USER_DAILY_TOKENS: "9000",
     };
-    await run(tsx, ["handler/local/try.ts", "첫", "질문"], { env });
-    await run(tsx, ["handler/local/try.ts", "둘째", "질문"], { env });
+    await run(tsx, ["handler/dev/try.ts", "첫", "질문"], { env });
+    await run(tsx, ["handler/dev/try.ts", "둘째", "질문"], { env });
 
-    const { stdout } = await run(tsx, ["handler/local/try.ts", "usage"], { env });
+    const { stdout } = await run(tsx, ["handler/dev/try.ts", "usage"], { env });
 
     const used = /- 나: (\d+) \/ 9,000 토큰 \(\d+%\) · 답변 2개/.exec(stdout);
     expect(used, stdout).not.toBeNull();
@@ -70,7 +70,7 @@ describe("npm run dev and npm run try", { timeout: PROCESS_BUDGET_MS }, () => {
 
   it("try presses the answer's buttons: share to the channel, then a follow-up through the dialog", async () => {
     const env = { ...process.env, OPENAI_API_KEY: "sk-local", OPENAI_BASE_URL: model.baseUrl };
-    const { stdout } = await run(tsx, ["handler/local/try.ts", "--press", "share", "--follow-up", "두 번째 질문", "첫 질문"], { env });
+    const { stdout } = await run(tsx, ["handler/dev/try.ts", "--press", "share", "--follow-up", "두 번째 질문", "첫 질문"], { env });
 
     expect(stdout).toContain("── answer ──\n답변: 첫 질문\n[채널에 공유] [다시 생성] [이어서 질문]");
     expect(stdout).toContain("── HTTP 200 (to the channel) ──\n💬 나 님의 질문\n> 첫 질문\n\n답변: 첫 질문");
@@ -84,14 +84,14 @@ describe("npm run dev and npm run try", { timeout: PROCESS_BUDGET_MS }, () => {
   });
 
   it("try refuses a button it does not know", async () => {
-    await expect(run(tsx, ["handler/local/try.ts", "--press", "like", "질문"], { env: process.env })).rejects.toMatchObject({
+    await expect(run(tsx, ["handler/dev/try.ts", "--press", "like", "질문"], { env: process.env })).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringContaining("--press takes share, regenerate, followUp"),
     });
   });
 
   it("try with no key and no endpoint answers from the built-in demo model, says so, and its buttons work (share, with the outcome's class)", async () => {
-    const { stdout } = await run(tsx, ["handler/local/try.ts", "--press", "share", "데모로 시험"], {
+    const { stdout } = await run(tsx, ["handler/dev/try.ts", "--press", "share", "데모로 시험"], {
       env: { ...withoutModel(), LOCAL_TABLE_PATH: mkdtempSync(join(tmpdir(), "try-demo-")) },
     });
     expect(stdout).toContain("the built-in demo model answers");
@@ -102,7 +102,7 @@ describe("npm run dev and npm run try", { timeout: PROCESS_BUDGET_MS }, () => {
   });
 
   it("try shows the outcome's class beside the person's message: an endpoint nothing listens on", async () => {
-    const { stdout } = await run(tsx, ["handler/local/try.ts", "질문"], {
+    const { stdout } = await run(tsx, ["handler/dev/try.ts", "질문"], {
       env: { ...process.env, OPENAI_API_KEY: "", OPENAI_BASE_URL: "http://127.0.0.1:9/v1" },
     });
     expect(stdout).toContain("(outcome: unreachable)");
@@ -113,7 +113,7 @@ describe("npm run dev and npm run try", { timeout: PROCESS_BUDGET_MS }, () => {
     await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
     const port = (taken.address() as AddressInfo).port;
     try {
-      const failure = await run(tsx, ["handler/local/dev.ts"], { env: { ...process.env, PORT: String(port) } }).catch(
+      const failure = await run(tsx, ["handler/dev/dev.ts"], { env: { ...process.env, PORT: String(port) } }).catch(
         (error: { code: number; stderr: string }) => error,
       );
       expect(failure).toMatchObject({ code: 2 });
@@ -148,15 +148,13 @@ describe("npm run dev and npm run try", { timeout: PROCESS_BUDGET_MS }, () => {
   });
 
   it("dev refuses PORT=abc with the same prefix as every other setting", async () => {
-    const failure = await run(tsx, ["handler/local/dev.ts"], { env: { ...process.env, PORT: "abc" } }).catch(
-      (error: { code: number; stderr: string }) => error,
-    );
+    const failure = await run(tsx, ["handler/dev/dev.ts"], { env: { ...process.env, PORT: "abc" } }).catch((error: { code: number; stderr: string }) => error);
     expect(failure).toMatchObject({ code: 2 });
     expect((failure as { stderr: string }).stderr).toContain('configuration error: PORT: expected a whole number from 0 to 65535, got "abc"');
   });
 
   it("dev says at startup when an empty list means the default", async () => {
-    const dev = spawn(tsx, ["handler/local/dev.ts"], {
+    const dev = spawn(tsx, ["handler/dev/dev.ts"], {
       env: { ...process.env, PORT: "0", RESPONSE_URL_HOSTS: "", DOORAY_TENANT_IDS: "," },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -177,7 +175,7 @@ describe("npm run dev and npm run try", { timeout: PROCESS_BUDGET_MS }, () => {
   });
 
   it("dev stops at startup with a message naming an invalid setting", async () => {
-    const failure = await run(tsx, ["handler/local/dev.ts"], { env: { ...process.env, PORT: "0", MODEL_TIMEOUT_MS: "soon" } }).catch(
+    const failure = await run(tsx, ["handler/dev/dev.ts"], { env: { ...process.env, PORT: "0", MODEL_TIMEOUT_MS: "soon" } }).catch(
       (error: { code: number; stderr: string }) => error,
     );
     expect(failure).toMatchObject({ code: 2 });

@@ -9,7 +9,7 @@ import {
   startSampleDoorayApi,
   type RecordedDoorayRequest,
   type SampleDoorayApi,
-} from "../../handler/local/sampleDoorayApi.js";
+} from "../../handler/dev/sampleDoorayApi.js";
 import { DIALOG_REF_MAX_AGE_SECONDS, dialogRef } from "../../handler/job/conversationRef.js";
 import { clearAccessCache } from "../../handler/tools/askerAccess.js";
 import { RECENT_TASK_MINUTES } from "../../handler/worker/createTask.js";

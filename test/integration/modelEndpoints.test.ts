@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { messages } from "../../handler/dooray/messages.js";
-import { localCredentials, startLocalTable, type LocalTable } from "../../handler/local/localTable.js";
+import { localCredentials, startLocalTable, type LocalTable } from "../../handler/dev/localTable.js";
 import { endpointKey, PARTITION_KEY } from "../../handler/store/tableKeys.js";
 import { startFakeOpenAI, usageOf, type FakeOpenAIOptions } from "../support/fakeOpenAI.js";
 import { CHANNEL_ID, finalPosts, startHarness, type Harness } from "../support/harness.js";

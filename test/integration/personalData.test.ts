@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { messages } from "../../handler/dooray/messages.js";
-import { SAMPLE_PROJECT_ID, SAMPLE_WIKI_ID } from "../../handler/local/sampleDoorayApi.js";
+import { SAMPLE_PROJECT_ID, SAMPLE_WIKI_ID } from "../../handler/dev/sampleDoorayApi.js";
 import { CHANNEL_ID, finalPosts } from "../support/harness.js";
 import { sampleDoorayHarness } from "../support/sampleDoorayHarness.js";
 

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_TIME_ZONE } from "../../handler/config.js";
 import { messages } from "../../handler/dooray/messages.js";
-import { startLocalTable, type LocalTable } from "../../handler/local/localTable.js";
+import { startLocalTable, type LocalTable } from "../../handler/dev/localTable.js";
 import { reservationFor } from "../../handler/store/tokenEstimate.js";
 import { usageOf } from "../support/fakeOpenAI.js";
 import { finalPosts, startHarness, type Harness } from "../support/harness.js";

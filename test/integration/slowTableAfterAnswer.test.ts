@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startLocalTable, type LocalTable } from "../../handler/local/localTable.js";
+import { startLocalTable, type LocalTable } from "../../handler/dev/localTable.js";
 import { messages } from "../../handler/dooray/messages.js";
 import { finalPosts, startHarness, type Harness } from "../support/harness.js";
 import { startTableProxy, type ProxiedRequest, type TableProxy } from "../support/tableProxy.js";

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { toolMessages } from "../../handler/dooray/toolMessages.js";
-import { SAMPLE_PROJECT_ID, SAMPLE_TOKEN, SAMPLE_WIKI_ID, startSampleDoorayApi, type SampleDoorayApi } from "../../handler/local/sampleDoorayApi.js";
+import { SAMPLE_PROJECT_ID, SAMPLE_TOKEN, SAMPLE_WIKI_ID, startSampleDoorayApi, type SampleDoorayApi } from "../../handler/dev/sampleDoorayApi.js";
 import { CHANNEL_ID, finalPosts, startHarness, type Harness } from "../support/harness.js";
 
 /**

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { synthApp } from "../../stacks/main.js";
-import { offlineWorkspace, pluginDir } from "../../stacks/tools/offlineTerraform.js";
+import { offlineWorkspace, pluginDir } from "../../stacks/ops/offlineTerraform.js";
 import { TERRAFORM_BUDGET_MS } from "../support/testBudgets.js";
 import { terraformReadiness } from "../support/terraformReady.js";
 

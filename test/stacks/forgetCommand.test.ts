@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newJob } from "../../handler/job/signedJob.js";
 import { createLogger } from "../../handler/log.js";
-import { startLocalTable, type LocalTable } from "../../handler/local/localTable.js";
+import { startLocalTable, type LocalTable } from "../../handler/dev/localTable.js";
 import { budgetDay } from "../../handler/store/budgetDay.js";
 import { readUsage, reserve, settle } from "../../handler/store/budgets.js";
 import { loadConversation } from "../../handler/store/conversations.js";

@@ -9,7 +9,7 @@ import { openaiLayerFiles } from "../../stacks/assets/buildOpenAILayer.js";
 import { startDoorayReceiver, type DoorayReceiver } from "../support/doorayReceiver.js";
 import { startFakeAws, type FakeAws } from "../support/fakeAws.js";
 import { startFakeOpenAI, type FakeOpenAI } from "../support/fakeOpenAI.js";
-import { startLocalTable, type LocalTable } from "../../handler/local/localTable.js";
+import { startLocalTable, type LocalTable } from "../../handler/dev/localTable.js";
 import { selfSignedCert } from "../support/selfSignedCert.js";
 import { commandPayload, finalPosts } from "../support/harness.js";
 import { PROCESS_BUDGET_MS } from "../support/testBudgets.js";

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { ReviewSummary } from "../../stacks/tools/reviewSummary.js";
-import { AWS_PROVIDER, initOffline, LOCK_FILE } from "../../stacks/tools/offlineTerraform.js";
+import type { ReviewSummary } from "../../stacks/ops/reviewSummary.js";
+import { AWS_PROVIDER, initOffline, LOCK_FILE } from "../../stacks/ops/offlineTerraform.js";
 import { cloneSources } from "../support/cloneAndSynth.js";
 import { TERRAFORM_BUDGET_MS } from "../support/testBudgets.js";
 import { terraformReadiness } from "../support/terraformReady.js";
@@ -44,7 +44,7 @@ describe.skipIf(!available)("npm run plan:offline", { timeout: TERRAFORM_BUDGET_
     const options = { cwd: root, env, maxBuffer: 32 * 1024 * 1024 };
     // One run: with --json the summaries are stdout, and what a reviewer reads without it (the plan, then the
     // summary as text, through the same writer) goes to stderr.
-    const output = await run(join(root, "node_modules", ".bin", "tsx"), ["stacks/tools/planOffline.ts", "dooray-gpt-dev", "--json"], options);
+    const output = await run(join(root, "node_modules", ".bin", "tsx"), ["stacks/ops/planOffline.ts", "dooray-gpt-dev", "--json"], options);
     asJson = JSON.parse(output.stdout);
     stdout = output.stderr;
     synthesized = JSON.parse(readFileSync(join(root, "cdktf.out", "stacks", "dooray-gpt-dev", "cdk.tf.json"), "utf8"));

@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../stacks/assets/buildHandler.js";
-import type { PlanJson } from "../../stacks/tools/offlineTerraform.js";
-import { GATE_RULES, WHOLE_RESOURCE } from "../../stacks/tools/gateRules.js";
-import { formatComment, gateFails } from "../../stacks/tools/planComment.js";
-import { COMMENT_LIMIT, planFingerprint, reviewPlan } from "../../stacks/tools/planReview.js";
+import type { PlanJson } from "../../stacks/ops/offlineTerraform.js";
+import { GATE_RULES, WHOLE_RESOURCE } from "../../stacks/ops/gateRules.js";
+import { formatComment, gateFails } from "../../stacks/ops/planComment.js";
+import { COMMENT_LIMIT, planFingerprint, reviewPlan } from "../../stacks/ops/planReview.js";
 import { runTool } from "../support/runTool.js";
 import { PROCESS_BUDGET_MS } from "../support/testBudgets.js";
 
@@ -245,7 +245,7 @@ describe("npm run review", { timeout: PROCESS_BUDGET_MS }, () => {
 });
 
 /**
- * The gate's rules (stacks/tools/gateRules.ts), each on a real plan: Terraform made every fixture below against a
+ * The gate's rules (stacks/ops/gateRules.ts), each on a real plan: Terraform made every fixture below against a
  * written state (test/fixtures/plans/generate.ts). Whole-resource rules with no fixture of their own take a real
  * plan's entry for that resource and mark it deleted, as Terraform writes a delete.
  */

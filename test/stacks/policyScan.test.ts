@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { synthApp } from "../../stacks/main.js";
-import { CHECKOV_CONFIG, checkovAvailable, planJsonFor, scanPlan, WORKFLOWS_DIR } from "../../stacks/tools/policy.js";
-import { declaredExceptions } from "../../stacks/tools/policyReport.js";
-import { formatSummary, reviewSummary } from "../../stacks/tools/reviewSummary.js";
+import { CHECKOV_CONFIG, checkovAvailable, planJsonFor, scanPlan, WORKFLOWS_DIR } from "../../stacks/ops/policy.js";
+import { declaredExceptions } from "../../stacks/ops/policyReport.js";
+import { formatSummary, reviewSummary } from "../../stacks/ops/reviewSummary.js";
 import { TERRAFORM_BUDGET_MS } from "../support/testBudgets.js";
 import { terraformReadiness } from "../support/terraformReady.js";
 

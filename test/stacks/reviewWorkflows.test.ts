@@ -174,7 +174,7 @@ describe("the review workflows", () => {
       .filter((line) => line.trim() !== "" && !line.startsWith("#"))
       .map((line) => line.split(/\s+/));
     for (const [path, ...owners] of owned) expect(owners.length, path).toBeGreaterThan(0);
-    expect(owned.map(([path]) => path)).toEqual(expect.arrayContaining(["/.github/", "/stacks/tools/", "/.checkov.yaml", "/cdktf.json", "/environments/"]));
+    expect(owned.map(([path]) => path)).toEqual(expect.arrayContaining(["/.github/", "/stacks/ops/", "/.checkov.yaml", "/cdktf.json", "/environments/"]));
   });
 
   it.skipIf(!shellcheck)("every run script is clean under shellcheck, masked exit statuses included", () => {

@@ -44,7 +44,7 @@ describe("npm run secret -- put", { timeout: PROCESS_BUDGET_MS }, () => {
   it.skipIf(!hasScript())("from a terminal, prompts and never echoes what is typed", async () => {
     const typed = "sk-typed-in-a-terminal-4f2a";
     // script(1) gives the command a real pseudo-terminal, as an operator's shell would.
-    const child = spawn("script", ["-qec", "node_modules/.bin/tsx stacks/tools/secret.ts put dev openai-api-key", "/dev/null"], {
+    const child = spawn("script", ["-qec", "node_modules/.bin/tsx stacks/ops/secret.ts put dev openai-api-key", "/dev/null"], {
       cwd: REPO_ROOT,
       env: {
         PATH: process.env.PATH,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatSpend, spendOf } from "../../stacks/tools/spendCeilings.js";
+import { formatSpend, spendOf } from "../../stacks/ops/spendCeilings.js";
 
 /** The worker's settings as the plan shows them: the sample dev's budgets and default model. */
 const worker = (extra: Record<string, string> = {}) => ({

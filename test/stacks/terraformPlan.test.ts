@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { synthApp } from "../../stacks/main.js";
-import { initOffline, OFFLINE_STATE_FILE, offlineWorkspace, planOffline, terraform } from "../../stacks/tools/offlineTerraform.js";
+import { initOffline, OFFLINE_STATE_FILE, offlineWorkspace, planOffline, terraform } from "../../stacks/ops/offlineTerraform.js";
 import { cloneAndSynth, editWorker } from "../support/cloneAndSynth.js";
 import { PLANNED_RESOURCES } from "../support/plannedResources.js";
 import { TERRAFORM_BUDGET_MS } from "../support/testBudgets.js";

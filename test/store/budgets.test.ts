@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalTable, type LocalTable } from "../../handler/local/localTable.js";
+import { startLocalTable, type LocalTable } from "../../handler/dev/localTable.js";
 import { budgetDay, fixedOffsetMinutes } from "../../handler/store/budgetDay.js";
 import { readUsage, reserve, settle, type BudgetOwner } from "../../handler/store/budgets.js";
 import { USAGE_KEEP_SECONDS, usageKey } from "../../handler/store/tableKeys.js";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalTable, type LocalTable } from "../../handler/local/localTable.js";
+import { startLocalTable, type LocalTable } from "../../handler/dev/localTable.js";
 import { claimJob } from "../../handler/store/jobClaims.js";
 import { JOB_CLAIM_KEEP_SECONDS } from "../../handler/store/tableKeys.js";
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newJob } from "../../handler/job/signedJob.js";
 import { createLogger } from "../../handler/log.js";
-import { startLocalTable, type LocalTable } from "../../handler/local/localTable.js";
+import { startLocalTable, type LocalTable } from "../../handler/dev/localTable.js";
 import { readUsage, reserve, settle, type BudgetOwner } from "../../handler/store/budgets.js";
 import { loadConversation } from "../../handler/store/conversations.js";
 import { recordTurn } from "../../handler/worker/conversationTurn.js";

@@ -1,4 +1,4 @@
-import { startDevServer, type DevServer } from "../../handler/local/devServer.js";
+import { startDevServer, type DevServer } from "../../handler/dev/devServer.js";
 import type { Logger } from "../../handler/log.js";
 import { createLogger } from "../../handler/log.js";
 import { startDoorayReceiver, type DoorayReceiver } from "./doorayReceiver.js";

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll } from "vitest";
-import { SAMPLE_TOKEN, startSampleDoorayApi, type SampleDoorayApi } from "../../handler/local/sampleDoorayApi.js";
+import { SAMPLE_TOKEN, startSampleDoorayApi, type SampleDoorayApi } from "../../handler/dev/sampleDoorayApi.js";
 import { startHarness, type Harness } from "./harness.js";
 
 /**

@@ -1,6 +1,6 @@
 import { request as httpRequest } from "node:http";
 import { dynamoCall } from "../../handler/aws/dynamodb.js";
-import { localCredentials, startLocalTable, type LocalTable } from "../../handler/local/localTable.js";
+import { localCredentials, startLocalTable, type LocalTable } from "../../handler/dev/localTable.js";
 import type { TableRef } from "../../handler/store/tableRef.js";
 import { afterAll, beforeAll } from "vitest";
 import { listen, readBody } from "./listen.js";

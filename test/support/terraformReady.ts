@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inject } from "vitest";
-import { AWS_PROVIDER, installHint, pluginDir, terraformAvailable } from "../../stacks/tools/offlineTerraform.js";
+import { AWS_PROVIDER, installHint, pluginDir, terraformAvailable } from "../../stacks/ops/offlineTerraform.js";
 
 /** Whether the Terraform tests can run here, and in one line why not. */
 export type TerraformReadiness = { readonly ready: true } | { readonly ready: false; readonly reason: string };

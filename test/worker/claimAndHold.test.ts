@@ -9,7 +9,7 @@ import { budgetDay } from "../../handler/store/budgetDay.js";
 import { PARTITION_KEY, usageKey, type UsageScope } from "../../handler/store/tableKeys.js";
 import type { TableRef } from "../../handler/store/tableRef.js";
 import { reservationFor } from "../../handler/store/tokenEstimate.js";
-import { startLocalTable, type LocalTable } from "../../handler/local/localTable.js";
+import { startLocalTable, type LocalTable } from "../../handler/dev/localTable.js";
 import { startDoorayReceiver, type DoorayReceiver } from "../support/doorayReceiver.js";
 import { startFakeOpenAI, usageOf, type FakeOpenAI } from "../support/fakeOpenAI.js";
 import { finalPosts } from "../support/harness.js";

@@ -5,7 +5,7 @@ import { newJob, signJob } from "../../handler/job/signedJob.js";
 import { createLogger } from "../../handler/log.js";
 import { secretsFor } from "../../handler/secrets.js";
 import { runJob } from "../../handler/worker/runJob.js";
-import { startLocalTable, type LocalTable } from "../../handler/local/localTable.js";
+import { startLocalTable, type LocalTable } from "../../handler/dev/localTable.js";
 import { startDoorayReceiver, type DoorayReceiver } from "../support/doorayReceiver.js";
 import { startFakeOpenAI, type FakeOpenAI } from "../support/fakeOpenAI.js";
 

@@ -4,7 +4,7 @@ import { messages } from "../../handler/dooray/messages.js";
 import { handleFailedJob } from "../../handler/edge/handleFailedJob.js";
 import { newJob, signJob } from "../../handler/job/signedJob.js";
 import { createLogger } from "../../handler/log.js";
-import { createWorkerPool } from "../../handler/local/workerPool.js";
+import { createWorkerPool } from "../../handler/dev/workerPool.js";
 import { startDoorayReceiver, type DoorayReceiver } from "../support/doorayReceiver.js";
 import { sleep } from "../support/listen.js";
 

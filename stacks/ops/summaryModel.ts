@@ -4,7 +4,7 @@ import type { Statement } from "./iamPolicy.js";
 import type { PlanJson } from "./offlineTerraform.js";
 
 /**
- * What the reviewer's summary says (stacks/tools/reviewSummary.ts reads it from a plan; summaryText.ts writes it):
+ * What the reviewer's summary says (stacks/ops/reviewSummary.ts reads it from a plan; summaryText.ts writes it):
  * its shape, and the few facts both sides share.
  */
 /** What a reviewer needs from a plan, read from the plan itself (never restated by hand): see formatSummary. */

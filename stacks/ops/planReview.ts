@@ -10,7 +10,7 @@ export { COMMENT_LIMIT, type ChangeAction, type Loss, type PlanReview, type Reso
 /**
  * The review of one saved plan (`terraform show -json`): what changes, what the gate stops (data lost, access
  * widened), the drift, and the plan's digest. Pure: planComment.ts writes it as the pull request's comment, with the
- * reviewer's summary and the policy scan; the caller reads the files and prints the result (stacks/tools/review.ts).
+ * reviewer's summary and the policy scan; the caller reads the files and prints the result (stacks/ops/review.ts).
  * Values are shown only where the plan does not mark them sensitive and their names do not look like a secret's
  * (changeDetails.ts, shownValue), so nothing sensitive in a plan can reach the comment.
  */

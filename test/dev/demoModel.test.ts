@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { demoReply } from "../../handler/local/demoModel.js";
+import { demoReply } from "../../handler/dev/demoModel.js";
 import { buildHandlerBundle } from "../../stacks/assets/buildHandler.js";
 import { parseEnvironments } from "../../stacks/config.js";
 
@@ -35,7 +35,7 @@ describe("the built-in demo model (npm run dev and try with no key and no endpoi
   });
 
   it("never ships, and a loopback endpoint (the demo's, any local server's) never reaches AWS: synth refuses it", () => {
-    for (const entry of ["edge", "worker"] as const) expect(buildHandlerBundle(entry).inputs.filter((input) => input.startsWith("handler/local/"))).toEqual([]);
+    for (const entry of ["edge", "worker"] as const) expect(buildHandlerBundle(entry).inputs.filter((input) => input.startsWith("handler/dev/"))).toEqual([]);
     expect(() => parseEnvironments({ dev: { accountId: "111111111111", openaiBaseUrl: "https://127.0.0.1:8080/v1" } })).toThrowError(
       /openaiBaseUrl: .*loopback/,
     );

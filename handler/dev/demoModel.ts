@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
  * an OpenAI-compatible Chat Completions server on loopback whose answers are fixed text that says it is a demo.
  * It streams, reports usage, and, offered the channel's Dooray tools, asks for one when the question names tasks or
  * wiki pages, so every flow (buttons, follow-ups, tools, 할 일로 만들기) can be tried on a fresh machine. Local
- * development only: nothing under handler/local ships, and synth refuses a loopback endpoint.
+ * development only: nothing under handler/dev ships, and synth refuses a loopback endpoint.
  */
 export interface DemoModel {
   /** The base URL to give the SDK (`…/v1`). */
