@@ -16,7 +16,7 @@ export async function loadThroughDevServer(bench: Bench, devEnv: Record<string, 
   const { work, commonEnv, slowModel, dooray, n: N } = bench;
   // The server's log goes to a file: a pipe would make it wait on this (busy) process to read each line.
   const logFile = join(work, "dev-server.log");
-  const proc = spawn(join(REPO_ROOT, "node_modules", ".bin", "tsx"), [join(REPO_ROOT, "handler", "local", "dev.ts")], {
+  const proc = spawn(join(REPO_ROOT, "node_modules", ".bin", "tsx"), [join(REPO_ROOT, "handler", "dev", "dev.ts")], {
     // Every command comes from one person: budgets unlimited (still counted, so every answer makes its round trips).
     env: {
       ...commonEnv,
