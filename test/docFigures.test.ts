@@ -83,6 +83,14 @@ describe("figures in the docs", { timeout: SYNTH_BUDGET_MS }, () => {
     expect(section.match(/^\| `…-/gm)!.length).toBe(withEndpoints - 1);
   });
 
+  it("the table floor architecture.md quotes is the one docs/benchmark.md's run shows", () => {
+    const row = /worker table floor: a job's eight writes alone[^|]*\|\s*([\d.]+) \/ ([\d.]+) ms/.exec(read("docs/benchmark.md"))!;
+    const first = /its first round alone[^|]*\|\s*[\d.]+ \/ ([\d.]+) ms/.exec(read("docs/benchmark.md"))!;
+    expect(figures("docs/architecture.md", /they took a p50 of ([\d.]+) ms/)).toEqual([Number(row[1])]);
+    expect(figures("docs/architecture.md", /and a p99 of ([\d.]+) ms in docs\/benchmark.md's run/)).toEqual([Number(row[2])]);
+    expect(figures("docs/architecture.md", /model call\) a p99 of ([\d.]+) ms/)).toEqual([Number(first[1])]);
+  });
+
   it("every document asks for the same Terraform", () => {
     const stated = ["README.md", "docs/operations.md", "docs/upgrades.md"].flatMap((path) => figures(path, /Terraform ≥ (\d+\.\d+)/));
     expect(new Set(stated)).toEqual(new Set([1.11]));
