@@ -1,3 +1,4 @@
+import { messages } from "../../handler/dooray/messages.js";
 import { startDevServer, type DevServer } from "../../handler/dev/devServer.js";
 import type { Logger } from "../../handler/log.js";
 import { createLogger } from "../../handler/log.js";
@@ -154,3 +155,16 @@ export function commandPayload(fields: Record<string, unknown>): Record<string, 
 
 export const finalPosts = <T extends { body: { text: string } }>(posts: T[]): T[] =>
   posts.filter((post) => !post.body.text.endsWith(" ▍") && !post.body.text.endsWith("(계속 작성 중…)"));
+
+/** Asks a question, waits for the job to finish, and returns every post and the final answer's text. */
+export async function askAndWait(h: Harness, question: string, overrides: Record<string, unknown> = {}): Promise<{ posts: string[]; final: string }> {
+  const sent = await h.command(question, overrides);
+  if (sent.body.text !== messages.ack) throw new Error(`not acknowledged: ${sent.body.text}`);
+  await h.dev.idle();
+  return {
+    posts: h.dooray.postsFor(sent.hookId).map((post) => post.body.text),
+    final: finalPosts(h.dooray.postsFor(sent.hookId))
+      .map((post) => post.body.text)
+      .join("\n"),
+  };
+}
