@@ -1,6 +1,6 @@
 import { isAdminLikeManagedPolicy, parsePolicy, widenings, type Statement } from "./iamPolicy.js";
 import type { PlanJson } from "./offlineTerraform.js";
-import { EDGE_PUBLIC_GRANT, edgeFunctionName, known, remaining, type ReviewSummary } from "./summaryModel.js";
+import { edgeFunctionName, isEdgePublicGrant, known, remaining, type ReviewSummary } from "./summaryModel.js";
 
 /** Who may do what, read from the plan: every role and resource policy, and the access flags the gate judges. */
 /** Every role in the plan, and every policy attached to a role in the plan, however it is attached. */
@@ -83,11 +83,7 @@ export function accessFlagsOf(summary: ReviewSummary, ownAccounts: readonly stri
     if (url.authorization === "NONE" && url.function !== edge) flags.push(`a Function URL with no auth on ${url.function}: anyone on the internet may call it`);
   }
   for (const grant of summary.public.grants) {
-    const isEdgeGrant =
-      grant.function === edge &&
-      grant.statementId === EDGE_PUBLIC_GRANT.statementId &&
-      grant.action === EDGE_PUBLIC_GRANT.action &&
-      grant.principal === EDGE_PUBLIC_GRANT.principal;
+    const isEdgeGrant = isEdgePublicGrant(grant, summary.stack);
     if (isEdgeGrant) continue;
     const account = /^(?:arn:aws[\w-]*:iam::)?(\d{12})\b/.exec(grant.principal)?.[1];
     if (grant.principal === "*") flags.push(`${grant.action} for anyone (principal *) on ${grant.function} (${grant.statementId})`);

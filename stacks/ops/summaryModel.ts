@@ -139,3 +139,13 @@ export function remaining(plan: PlanJson, ...types: string[]): Remaining[] {
 }
 
 export const known = (resource: Remaining, name: string) => (resource.unknown[name] === true ? "(known after apply)" : String(resource.after[name] ?? "?"));
+
+/** Whether a public grant is the edge's own URL grant (EDGE_PUBLIC_GRANT), the one the summary explains rather than flags. */
+export function isEdgePublicGrant(grant: ReviewSummary["public"]["grants"][number], stack: string): boolean {
+  return (
+    grant.function === edgeFunctionName(stack) &&
+    grant.statementId === EDGE_PUBLIC_GRANT.statementId &&
+    grant.action === EDGE_PUBLIC_GRANT.action &&
+    grant.principal === EDGE_PUBLIC_GRANT.principal
+  );
+}

@@ -1,6 +1,5 @@
 import { describeStatement, isAdminLikeManagedPolicy } from "./iamPolicy.js";
-
-import { ARM64_USD_PER_GB_SECOND, EDGE_PUBLIC_GRANT, edgeFunctionName, type ReviewSummary } from "./summaryModel.js";
+import { ARM64_USD_PER_GB_SECOND, edgeFunctionName, isEdgePublicGrant, type ReviewSummary } from "./summaryModel.js";
 import { formatModelRoutes } from "./modelRoutes.js";
 import { formatSpend } from "./spendCeilings.js";
 
@@ -23,11 +22,7 @@ export function formatSummary(summary: ReviewSummary): string {
     );
   }
   for (const grant of summary.public.grants) {
-    const isEdgeGrant =
-      grant.function === edge &&
-      grant.statementId === EDGE_PUBLIC_GRANT.statementId &&
-      grant.action === EDGE_PUBLIC_GRANT.action &&
-      grant.principal === EDGE_PUBLIC_GRANT.principal;
+    const isEdgeGrant = isEdgePublicGrant(grant, summary.stack);
     lines.push(
       isEdgeGrant
         ? `  - ${grant.action} for principal ${grant.principal} on ${grant.function} (${grant.statementId}): new Function URLs need it since October 2025, and provider 5.100.0 cannot limit it to URL calls.` +

@@ -2,16 +2,11 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../handler/config.js";
 import { bedrockRegionOf, parseModelEndpoints, routeFor, unlistedEndpoint } from "../../handler/model/endpoints.js";
 import { readModelRouting } from "../../handler/model/modelRouting.js";
+import { OPENAI_ENDPOINT, SEOUL_ENDPOINT } from "../support/sampleEndpoints.js";
 
 const strict = { inlineKeys: false, at: "modelEndpoints", strictResidency: true };
-const seoul = {
-  name: "bedrock-seoul",
-  baseUrl: "https://bedrock-runtime.ap-northeast-2.amazonaws.com/openai/v1",
-  model: "openai.gpt-oss-120b-1:0",
-  residency: "kr",
-  auth: "aws",
-};
-const openai = { name: "openai", baseUrl: "https://api.openai.com/v1", model: "gpt-4.1-mini", residency: "global" };
+const seoul = SEOUL_ENDPOINT;
+const { price: _price, ...openai } = OPENAI_ENDPOINT;
 
 describe("parseModelEndpoints", () => {
   it("takes an ordered list, apiKey by default", () => {

@@ -2,22 +2,10 @@ import { describe, expect, it } from "vitest";
 import { parseEnvironments } from "../../stacks/config.js";
 import { PLANNED_RESOURCES } from "../support/plannedResources.js";
 import { ACCOUNT, REGION, named, policyOf, resources, synth } from "../support/stackSynth.js";
+import { OPENAI_ENDPOINT, SEOUL_ENDPOINT } from "../support/sampleEndpoints.js";
 
 describe('model endpoints in the stack (docs/operations.md, "Model endpoints")', () => {
-  const SEOUL = {
-    name: "bedrock-seoul",
-    baseUrl: "https://bedrock-runtime.ap-northeast-2.amazonaws.com/openai/v1",
-    model: "openai.gpt-oss-120b-1:0",
-    residency: "kr",
-    auth: "aws",
-  };
-  const OPENAI = {
-    name: "openai",
-    baseUrl: "https://api.openai.com/v1",
-    model: "gpt-4.1-mini",
-    residency: "global",
-    price: { inputPerMillionTokens: 0.4, outputPerMillionTokens: 1.6, cachedInputPerMillionTokens: 0.1 },
-  };
+  const [SEOUL, OPENAI] = [SEOUL_ENDPOINT, OPENAI_ENDPOINT];
   const channels = { "3333333333333333333": { name: "재무", residency: "kr" }, "4444444444444444444": { name: "잡담", endpoints: ["openai"] } };
 
   it("writes the list without keys, one secret per keyed endpoint, Bedrock rights on the named models only, and the two endpoint alarms", () => {

@@ -9,6 +9,7 @@ import { formatComment, gateFails } from "../../stacks/ops/planComment.js";
 import { planFingerprint, reviewPlan } from "../../stacks/ops/planReview.js";
 import { runTool } from "../support/runTool.js";
 import { PROCESS_BUDGET_MS } from "../support/testBudgets.js";
+import { OPENAI_ENDPOINT, SEOUL_ENDPOINT } from "../support/sampleEndpoints.js";
 
 /** The review's gate on saved plans the real Terraform made (test/fixtures/plans/generate.ts): rule by rule, and access. */
 const FIXTURES = join(REPO_ROOT, "test", "fixtures", "plans");
@@ -238,23 +239,7 @@ describe("the comment tells the truth about access", { timeout: PROCESS_BUDGET_M
       `  - by default: ⚠ api.openai.com (the openai SDK's default: OpenAI's public API, outside Korea), model ${variables.BOT_MODEL}, key in secret ${variables.OPENAI_API_KEY_SECRET_ID}`,
     );
     expect(before).toContain("set modelEndpoints for endpoints in Korea");
-    variables.MODEL_ENDPOINTS = JSON.stringify([
-      {
-        name: "bedrock-seoul",
-        baseUrl: "https://bedrock-runtime.ap-northeast-2.amazonaws.com/openai/v1",
-        model: "openai.gpt-oss-120b-1:0",
-        residency: "kr",
-        auth: "aws",
-      },
-      {
-        name: "openai",
-        baseUrl: "https://api.openai.com/v1",
-        model: "gpt-4.1-mini",
-        residency: "global",
-        auth: "apiKey",
-        apiKeySecretId: "dooray-gpt/fixture/model-key-openai",
-      },
-    ]);
+    variables.MODEL_ENDPOINTS = JSON.stringify([SEOUL_ENDPOINT, { ...OPENAI_ENDPOINT, auth: "apiKey", apiKeySecretId: "dooray-gpt/fixture/model-key-openai" }]);
     variables.CHANNEL_PROFILES = JSON.stringify({
       "3333333333333333333": { name: "재무", residency: "kr", personalData: "allow" },
       "4444444444444444444": { name: "잡담", endpoints: ["openai"] },

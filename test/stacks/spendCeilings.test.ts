@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatSpend, spendOf } from "../../stacks/ops/spendCeilings.js";
+import { OPENAI_ENDPOINT, SEOUL_ENDPOINT } from "../support/sampleEndpoints.js";
 
 /** The worker's settings as the plan shows them: the sample dev's budgets and default model. */
 const worker = (extra: Record<string, string> = {}) => ({
@@ -37,22 +38,7 @@ describe("the reviewer's spend ceilings", () => {
   });
 
   it("a route of endpoints costs at its dearest endpoint; one without a price is named", () => {
-    const endpoints = [
-      {
-        name: "bedrock-seoul",
-        baseUrl: "https://bedrock-runtime.ap-northeast-2.amazonaws.com/openai/v1",
-        model: "openai.gpt-oss-120b-1:0",
-        residency: "kr",
-        auth: "aws",
-      },
-      {
-        name: "openai",
-        baseUrl: "https://api.openai.com/v1",
-        model: "gpt-4.1-mini",
-        residency: "global",
-        price: { inputPerMillionTokens: 0.4, outputPerMillionTokens: 1.6 },
-      },
-    ];
+    const endpoints = [SEOUL_ENDPOINT, OPENAI_ENDPOINT];
     const profiles = { "4444444444444444444": { name: "잡담", endpoints: ["openai"] } };
     const spend = spendOf(worker({ MODEL_ENDPOINTS: JSON.stringify(endpoints), CHANNEL_PROFILES: JSON.stringify(profiles) }), undefined)!;
     expect(spend.routes[0]).toMatchObject({ pricePerMillion: undefined, unpriced: ["openai.gpt-oss-120b-1:0"] });

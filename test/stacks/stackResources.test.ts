@@ -1,23 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { ACCOUNT, REGION, addressOf, named, only, policyOf, resources, synth, type Json } from "../support/stackSynth.js";
+import { ACCOUNT, REGION, addressOf, named, only, policyOf, resources, synth, synthSized, type Json } from "../support/stackSynth.js";
 
 describe("the dooray-gpt stack, as synthesized: its key, queue, secrets, table, alarms and state", () => {
   let json: Json;
   let edge: Json;
   let worker: Json;
   beforeAll(() => {
-    ({ json } = synth({
-      edge: { memoryMb: 192, timeoutSeconds: 20, reservedConcurrency: 9 },
-      worker: { memoryMb: 384, timeoutSeconds: 90, reservedConcurrency: 4, maxEventAgeSeconds: 240 },
-      logRetentionDays: 60,
-      tenantIds: ["111", "222"],
-      tags: { Team: "ops" },
-      budgets: { userDailyTokens: 50_000, channelDailyTokens: 400_000, timeZone: "UTC" },
-      modelPrice: { inputPerMillionTokens: 0.15, outputPerMillionTokens: 0.6 },
-      alarms: { emails: ["ops@example.com"], budgetRefusalsPer5Minutes: 7 },
-    }));
-    edge = named(json, "aws_lambda_function", "function_name", "dooray-gpt-test-edge");
-    worker = named(json, "aws_lambda_function", "function_name", "dooray-gpt-test-worker");
+    ({ json, edge, worker } = synthSized());
   });
 
   it("keeps one customer-managed key, rotated, for the secrets, the table, both log groups, the dead letters and the alarm topic", () => {

@@ -43,3 +43,22 @@ export function synth(settings: Json = {}): { json: Json; stack: DoorayGptStack 
   // With the constructs' own checks (node.addValidation), as synth runs them.
   return { json: JSON.parse(Testing.synth(stack, true)) as Json, stack };
 }
+
+/** The stack most tests read: every size, the retention, tenants, tags, budgets, prices and alarms set apart from their defaults. */
+export function synthSized(): { json: Json; edge: Json; worker: Json } {
+  const { json } = synth({
+    edge: { memoryMb: 192, timeoutSeconds: 20, reservedConcurrency: 9 },
+    worker: { memoryMb: 384, timeoutSeconds: 90, reservedConcurrency: 4, maxEventAgeSeconds: 240 },
+    logRetentionDays: 60,
+    tenantIds: ["111", "222"],
+    tags: { Team: "ops" },
+    budgets: { userDailyTokens: 50_000, channelDailyTokens: 400_000, timeZone: "UTC" },
+    modelPrice: { inputPerMillionTokens: 0.15, outputPerMillionTokens: 0.6 },
+    alarms: { emails: ["ops@example.com"], budgetRefusalsPer5Minutes: 7 },
+  });
+  return {
+    json,
+    edge: named(json, "aws_lambda_function", "function_name", "dooray-gpt-test-edge"),
+    worker: named(json, "aws_lambda_function", "function_name", "dooray-gpt-test-worker"),
+  };
+}
