@@ -1,36 +1,27 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { toolMessages } from "../../handler/dooray/toolMessages.js";
 import { messages } from "../../handler/dooray/messages.js";
-import { SAMPLE_PROJECT_ID, SAMPLE_TOKEN, SAMPLE_WIKI_ID, startSampleDoorayApi, type SampleDoorayApi } from "../../handler/dev/sampleDoorayApi.js";
+import { SAMPLE_PROJECT_ID, SAMPLE_TOKEN, SAMPLE_WIKI_ID, type SampleDoorayApi } from "../../handler/dev/sampleDoorayApi.js";
 import { DIALOG_REF_MAX_AGE_SECONDS, dialogRef } from "../../handler/job/conversationRef.js";
 import { RECENT_TASK_MINUTES } from "../../handler/worker/createTask.js";
-import { APP_TOKEN, CHANNEL_ID, finalPosts, pressPayload, startHarness, TENANT_ID, USER_ID, type Harness } from "../support/harness.js";
+import { APP_TOKEN, CHANNEL_ID, finalPosts, pressPayload, TENANT_ID, USER_ID, type Harness } from "../support/harness.js";
+import { sampleDoorayHarness } from "../support/sampleDoorayHarness.js";
 
 /** 할 일로 만들기 end to end: the dialog prefilled from the answer, the task made in the channel's project, once. */
 const SCOPE = { projects: [SAMPLE_PROJECT_ID], wikis: [SAMPLE_WIKI_ID] };
 
 describe("할 일로 만들기", () => {
   const TASK_CHANNEL = "4444444444444444444";
+  const suite = sampleDoorayHarness({
+    [TASK_CHANNEL]: { name: "플랫폼", dooray: { ...SCOPE, taskProject: SAMPLE_PROJECT_ID } },
+    [CHANNEL_ID]: { name: "읽기만", dooray: SCOPE },
+  });
   let api: SampleDoorayApi;
   let h: Harness;
-  beforeAll(async () => {
-    api = await startSampleDoorayApi();
-    h = await startHarness({
-      CHANNEL_PROFILES: JSON.stringify({
-        [TASK_CHANNEL]: { name: "플랫폼", dooray: { ...SCOPE, taskProject: SAMPLE_PROJECT_ID } },
-        [CHANNEL_ID]: { name: "읽기만", dooray: SCOPE },
-      }),
-      DOORAY_API_URL: api.url,
-      DOORAY_API_TOKEN: SAMPLE_TOKEN,
-    });
-  });
+  beforeAll(() => ({ api, h } = suite));
   afterEach(async () => {
     await h.dev.idle();
     api.created.length = 0;
-  });
-  afterAll(async () => {
-    await h?.close();
-    await api?.close();
   });
 
   const user = { id: USER_ID, name: "홍길동" };

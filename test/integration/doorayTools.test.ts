@@ -1,17 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 
 import {
   SAMPLE_LOCKED_PROJECT_ID,
   SAMPLE_PROJECT_ID,
   SAMPLE_TOKEN,
   SAMPLE_WIKI_ID,
-  startSampleDoorayApi,
   type RecordedDoorayRequest,
   type SampleDoorayApi,
 } from "../../handler/dev/sampleDoorayApi.js";
 import { clearAccessCache } from "../../handler/tools/askerAccess.js";
 
-import { API_KEY, askAndWait, CHANNEL_ID, startHarness, USER_ID, type Harness } from "../support/harness.js";
+import { API_KEY, askAndWait, CHANNEL_ID, USER_ID, type Harness } from "../support/harness.js";
+import { sampleDoorayHarness } from "../support/sampleDoorayHarness.js";
 
 /**
  * The channel's Dooray tools, end to end: a model that asks for tools, the worker running them against a loopback
@@ -27,20 +27,14 @@ const isAccessCheck = (request: RecordedDoorayRequest) =>
   /^\/project\/v1\/projects\/\d+(\/members\/\d+)?$/.test(request.path) || request.path === "/wiki/v1/wikis";
 
 describe("Dooray tools", () => {
+  const suite = sampleDoorayHarness({
+    [CHANNEL_ID]: { name: "플랫폼", dooray: SCOPE },
+    [OTHER_CHANNEL]: { name: "잡담" },
+    [TWO_PROJECTS_CHANNEL]: { name: "플랫폼과 보안", dooray: { projects: [SAMPLE_PROJECT_ID, SAMPLE_LOCKED_PROJECT_ID], wikis: [] } },
+  });
   let api: SampleDoorayApi;
   let h: Harness;
-  beforeAll(async () => {
-    api = await startSampleDoorayApi();
-    h = await startHarness({
-      CHANNEL_PROFILES: JSON.stringify({
-        [CHANNEL_ID]: { name: "플랫폼", dooray: SCOPE },
-        [OTHER_CHANNEL]: { name: "잡담" },
-        [TWO_PROJECTS_CHANNEL]: { name: "플랫폼과 보안", dooray: { projects: [SAMPLE_PROJECT_ID, SAMPLE_LOCKED_PROJECT_ID], wikis: [] } },
-      }),
-      DOORAY_API_URL: api.url,
-      DOORAY_API_TOKEN: SAMPLE_TOKEN,
-    });
-  });
+  beforeAll(() => ({ api, h } = suite));
   afterEach(async () => {
     await h.dev.idle();
     api.requests.length = 0;
@@ -49,10 +43,6 @@ describe("Dooray tools", () => {
     clearAccessCache();
   });
   const toolRequests = () => api.requests.filter((request) => !isAccessCheck(request));
-  afterAll(async () => {
-    await h?.close();
-    await api?.close();
-  });
 
   const ask = (question: string, overrides: Record<string, unknown> = {}) => askAndWait(h, question, overrides);
   const offered = (index: number) => (h.model.requests[index]?.body.tools ?? []).map((tool) => tool.function.name);
