@@ -2,7 +2,7 @@ import { channelSettings } from "../channelProfiles.js";
 import { messages } from "../dooray/messages.js";
 import { followUpDialog, shareDialog, openDialog, taskDialog, type Dialog } from "../dooray/openDialog.js";
 import { responseUrlAllowed } from "../dooray/responseUrlAllowed.js";
-import { dialogRef, readConversationRef, type ConversationRef, type DialogKind } from "../job/conversationRef.js";
+import { dialogRef, readConversationRef, type ConversationAction, type ConversationRef, type DialogKind } from "../job/conversationRef.js";
 import { loadConversation, type Turn } from "../store/conversations.js";
 import type { DoorayMessage, HttpResult } from "../types.js";
 import { randomBytes } from "node:crypto";
@@ -34,13 +34,32 @@ export async function handlePress(request: VerifiedRequest, edgeDeps: EdgeDeps):
   }
   const ref = check.ref;
   log("info", "press.accepted", { ...who, action: ref.action, conversationId: ref.conversationId, turn: ref.turn });
-  if (ref.action === "share") return share(press, ref, check.issuedAtMs, deps);
-  if (ref.action === "followUp") return openConversationDialog(press, ref, "followUp", followUpDialog(config.maxQuestionChars), deps);
-  if (ref.action === "task") return openTaskDialog(press, ref, check.issuedAtMs, deps);
-  // 다시 생성: the same acknowledgement and progress as a new question, replacing the answer in place.
-  const refused = await startJob(press, "", { kind: "regenerate", conversationId: ref.conversationId, turn: ref.turn }, deps, requestId);
-  return refused ? ephemeralNote(refused) : { statusCode: 200, body: { responseType: "ephemeral", replaceOriginal: true, text: messages.ack } };
+  return PRESS_ACTIONS[ref.action]({ press, ref, issuedAtMs: check.issuedAtMs, deps, requestId });
 }
+
+/** A verified press, with what its action needs. */
+interface Press {
+  readonly press: ButtonPress;
+  readonly ref: ConversationRef;
+  readonly issuedAtMs: number;
+  readonly deps: InteractionDeps;
+  readonly requestId: string | undefined;
+}
+
+/** Every button under an answer and what it does, at a glance (edge/routes.ts lists the shapes that lead here). */
+const PRESS_ACTIONS: Readonly<Record<ConversationAction, (pressed: Press) => Promise<HttpResult>>> = {
+  /** 채널에 공유: the question and answer to the channel, or first a dialog that asks when Dooray content is in it. */
+  share: ({ press, ref, issuedAtMs, deps }) => share(press, ref, issuedAtMs, deps),
+  /** 이어서 질문: a dialog whose question is answered with the conversation so far. */
+  followUp: ({ press, ref, deps }) => openConversationDialog(press, ref, "followUp", followUpDialog(deps.config.maxQuestionChars), deps),
+  /** 할 일로 만들기: a dialog prefilled from the question and the answer. */
+  task: ({ press, ref, issuedAtMs, deps }) => openTaskDialog(press, ref, issuedAtMs, deps),
+  /** 다시 생성: the same acknowledgement and progress as a new question, replacing the answer in place. */
+  regenerate: async ({ press, ref, deps, requestId }) => {
+    const refused = await startJob(press, "", { kind: "regenerate", conversationId: ref.conversationId, turn: ref.turn }, deps, requestId);
+    return refused ? ephemeralNote(refused) : { statusCode: 200, body: { responseType: "ephemeral", replaceOriginal: true, text: messages.ack } };
+  },
+};
 
 /** A button this young may have come before its answer was stored (the worker stores it beside the delivery). */
 const JUST_ANSWERED_MS = 60_000;

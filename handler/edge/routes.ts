@@ -13,8 +13,9 @@ interface Route {
 /**
  * Everything the edge answers, at a glance, in the order it is told apart (docs/architecture.md, "Interactive
  * answers"): a dialog's submission (follow-up question, 채널에 공유 confirmed, 할 일로 만들기 confirmed, by its
- * signed purpose), a button under an answer (share, regenerate, follow-up, task, by its signed action), else a slash
- * command (`/gpt <question>`, `help`, `usage`). A failure record from Lambda comes to the edge's entry, not here.
+ * signed purpose), a button under an answer (share, regenerate, follow-up, task, by its signed action: handlePress.ts
+ * maps each to what it does in PRESS_ACTIONS), else a slash command (`/gpt <question>`, `help`, `usage`). A failure
+ * record from Lambda comes to the edge's entry, not here.
  */
 export const ROUTES: readonly Route[] = [
   { shape: "dialog submission", matches: isDialogSubmission, handler: async () => (await import("./handleDialog.js")).handleDialog },
