@@ -1,21 +1,17 @@
 import { channelSettings } from "../channelProfiles.js";
-import { answerButtons } from "../dooray/answerButtons.js";
 import { messages } from "../dooray/messages.js";
 import { postToDooray } from "../dooray/postToDooray.js";
-import type { Job } from "../job/signedJob.js";
 import { outcomeMetrics, type Measurement, type Outcome } from "../metrics.js";
 import { markFinished } from "../store/jobClaims.js";
-import type { TurnPlan } from "../store/turnPlan.js";
 import type { DoorayAttachment } from "../types.js";
 import { randomUUID } from "node:crypto";
 import { acceptJob } from "./acceptJob.js";
 import { loadModelSdk, modelSdkLoaded } from "../model/askModel.js";
-import { recordTurn } from "./conversationTurn.js";
 import { describeCounts } from "./personalData.js";
+import { buttonsFor, keepTurnAndButtons, keptAnswer } from "./answerTurn.js";
 import { createTask } from "./createTask.js";
 import { deliver } from "./deliver.js";
 import { listedEndpointKey, startSetup, type PreparedTurn } from "./jobSetup.js";
-import { answerMessages } from "./splitAnswer.js";
 import { JobBudget } from "./jobBudget.js";
 import { measurementsOf } from "../model/modelCost.js";
 import { streamAnswer } from "./streamAnswer.js";
@@ -23,7 +19,6 @@ import { coolDown, readCooldowns } from "../store/endpointCooldowns.js";
 import type { ModelEndpoint } from "../model/endpoints.js";
 import { channelRoute } from "../model/modelRouting.js";
 import type { WorkerDeps } from "./workerDeps.js";
-
 export type { WorkerDeps } from "./workerDeps.js";
 export { DEADLINE_MARGIN_MS } from "./streamAnswer.js";
 export { NO_KEY } from "./jobSetup.js";
@@ -32,8 +27,6 @@ export { NO_KEY } from "./jobSetup.js";
 export const CLOSING_MARGIN_MS = 1_000;
 /** A cooldown read that takes longer is given up: the endpoints are then tried in their own order. */
 export const COOLDOWN_READ_TIMEOUT_MS = 1_000;
-/** At most this long a follow-up's answer waits for its turn to be stored (its buttons name that turn). */
-export const FOLLOW_UP_SAVE_WAIT_MS = 2_000;
 
 /**
  * The slow half, as the steps of a job:
@@ -44,7 +37,7 @@ export const FOLLOW_UP_SAVE_WAIT_MS = 2_000;
  * 3. checks that need the claim: a stale job, the tenant, the length; 할 일로 만들기 goes its own way here;
  * 4. the hold: refused, the person is told why (and the hold given back); placed, the model may be called;
  * 5. stream the answer, replacing the acknowledgement as it grows (streamAnswer.ts);
- * 6. deliver it with its buttons; the settlement and the stored turn run beside the delivery, and the job is
+ * 6. deliver it with its buttons (answerTurn.ts); the settlement and the stored turn run beside the delivery, and the job is
  *    marked finished as soon as the final message went out.
  * The model is never called before the claim and the reservation have succeeded. Every outcome ends in a message
  * to the person or, when we cannot trust or reach the responseUrl, a log line.
@@ -218,21 +211,15 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
     personalData: { mode: settings.personalData, counts: { ...prepared.value.personalData.counts } },
   });
   const { used, usedTokens, costUSD } = budget.settleCalls(result.calls, result.outcome === "answered", settings.price);
-  // An answer becomes a turn of the conversation, and gets the buttons that continue it.
-  let buttons: DoorayAttachment[] | undefined;
-  if (result.outcome === "answered" && result.producedText !== undefined) {
-    const recorded = recordTurn(deps.table, job, plan, result.producedText, nowSeconds(), log, deadlineAt, result.places).catch((error: unknown) => {
-      log("warn", "job.turnNotRecorded", { ...base, error });
-      return undefined;
-    });
-    bookkeeping.push(recorded);
-    // A follow-up's turn number is known once stored (another follow-up may have landed first), so its answer
-    // waits for the save, briefly, and never with more than half the time left: past that it goes without buttons
-    // rather than late. The others' is known now.
-    const turn = asNewMessages ? await Promise.race([recorded, sleep(Math.min(FOLLOW_UP_SAVE_WAIT_MS, (deadlineAt - Date.now()) / 2))]) : plan.turn;
-    if (turn === undefined) log("warn", "job.buttonsLeftOut", { ...base, reason: "turn not stored in time" });
-    else buttons = await buttonsFor(plan.conversationId, turn, job, deps, settings.dooray?.taskProject !== undefined);
-  }
+  const buttons = await keepTurnAndButtons(result, plan, {
+    job,
+    deps,
+    deadlineAt,
+    asNewMessages,
+    bookkeeping,
+    base,
+    withTask: settings.dooray?.taskProject !== undefined,
+  });
   if (asNewMessages && result.texts.length > 0) result.texts[0] = `${messages.followUpHeader(plan.question)}\n\n${result.texts[0]}`;
   return finish(
     result.outcome,
@@ -252,8 +239,6 @@ export async function runJob(event: unknown, deps: WorkerDeps): Promise<void> {
   );
 }
 
-const sleep = (ms: number) => new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), Math.max(0, ms)));
-
 /**
  * Two turns of the event loop: requests just made are then written to their sockets (a new connection's 'connect'
  * comes in the first), so their round trips run while a blocking step (the SDK's load) follows.
@@ -261,20 +246,3 @@ const sleep = (ms: number) => new Promise<undefined>((resolve) => setTimeout(() 
 const afterPendingWrites = async () => {
   for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
 };
-
-/** The buttons under an answer, signed with the current app token (none if it cannot be read). */
-async function buttonsFor(conversationId: string, turn: number, job: Job, deps: WorkerDeps, withTask: boolean): Promise<DoorayAttachment[] | undefined> {
-  const [currentToken] = await deps.secrets.jobTokens().catch(() => []);
-  return currentToken ? answerButtons(conversationId, turn, job, currentToken, deps.now(), { withTask }) : undefined;
-}
-
-/**
- * The regenerated turn's stored answer (its last part, as the message under the button showed it) followed by why
- * it was not asked again; undefined if the turn is not stored.
- */
-function keptAnswer(plan: Extract<TurnPlan, { ok: true }>, note: string, maxChars: number): string | undefined {
-  const stored = plan.conversation?.turns[plan.turn - plan.conversation.firstTurn]?.answer;
-  if (stored === undefined) return undefined;
-  const notice = `⚠️ ${note}`;
-  return `${answerMessages(stored, maxChars - notice.length - 2).at(-1)}\n\n${notice}`;
-}
