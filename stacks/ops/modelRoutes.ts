@@ -1,6 +1,5 @@
-import { parseChannelProfiles } from "../../handler/channelProfiles.js";
-import { MAX_DAILY_TOKENS } from "../../handler/config.js";
-import { hostOf, parseModelEndpoints, routeFor, unlistedEndpoint, type ModelEndpoint, type Residency } from "../../handler/model/endpoints.js";
+import { hostOf, type ModelEndpoint, type Residency } from "../../handler/model/endpoints.js";
+import { workerRouting } from "./workerRouting.js";
 
 /** Where one channel's questions go, as the worker will route them: its endpoints in order. */
 export interface ModelRoute {
@@ -19,37 +18,24 @@ export interface ModelRoute {
   }[];
 }
 
-/**
- * Every route the worker's settings make (MODEL_ENDPOINTS, MODEL_RESIDENCY, CHANNEL_PROFILES, or the one endpoint
- * of OPENAI_BASE_URL and BOT_MODEL), computed by the worker's own routeFor. Undefined when the plan holds no worker,
- * or its settings cannot be read (a value known only after apply): the summary then says nothing rather than guess.
- */
+/** Every route the worker's settings make (workerRouting.ts): the default's, then each profiled channel's. */
 export function modelRoutesOf(worker: Record<string, string> | undefined): ModelRoute[] | undefined {
-  if (!worker?.BOT_MODEL) return undefined;
-  try {
-    const listed = worker.MODEL_ENDPOINTS
-      ? parseModelEndpoints(JSON.parse(worker.MODEL_ENDPOINTS), { inlineKeys: false, at: "MODEL_ENDPOINTS", strictResidency: false })
-      : [];
-    const profiles = parseChannelProfiles(JSON.parse(worker.CHANNEL_PROFILES ?? "{}"), MAX_DAILY_TOKENS);
-    const defaultResidency = worker.MODEL_RESIDENCY === "kr" || worker.MODEL_RESIDENCY === "global" ? worker.MODEL_RESIDENCY : undefined;
-    const describe = (endpoint: ModelEndpoint) => ({
-      name: endpoint.name,
-      host: hostOf(endpoint),
-      model: endpoint.model,
-      residency: endpoint.residency,
-      auth: endpoint.auth,
-      keySecret: endpoint.unlisted ? worker.OPENAI_API_KEY_SECRET_ID : endpoint.apiKeySecretId,
-      isDefault: endpoint.unlisted === true && !endpoint.baseUrl,
-    });
-    const routeOf = (channelId: string | undefined): ModelRoute => {
-      const profile = channelId ? profiles[channelId] : undefined;
-      const route = routeFor(listed, unlistedEndpoint(worker.OPENAI_BASE_URL, profile?.model ?? worker.BOT_MODEL!), profile, defaultResidency);
-      return { channelId, name: profile?.name, residency: route.residency, endpoints: route.endpoints.map(describe) };
-    };
-    return [routeOf(undefined), ...Object.keys(profiles).map(routeOf)];
-  } catch {
-    return undefined;
-  }
+  const routing = workerRouting(worker);
+  if (!routing || !worker) return undefined;
+  const describe = (endpoint: ModelEndpoint) => ({
+    name: endpoint.name,
+    host: hostOf(endpoint),
+    model: endpoint.model,
+    residency: endpoint.residency,
+    auth: endpoint.auth,
+    keySecret: endpoint.unlisted ? worker.OPENAI_API_KEY_SECRET_ID : endpoint.apiKeySecretId,
+    isDefault: endpoint.unlisted === true && !endpoint.baseUrl,
+  });
+  const routeOf = (channelId: string | undefined): ModelRoute => {
+    const route = routing.routeOf(channelId);
+    return { channelId, name: channelId ? routing.profiles[channelId]?.name : undefined, residency: route.residency, endpoints: route.endpoints.map(describe) };
+  };
+  return [routeOf(undefined), ...Object.keys(routing.profiles).map(routeOf)];
 }
 
 /** The summary's lines: one per route, each endpoint in order, ⚠ on every one that may process questions outside Korea. */

@@ -1,6 +1,4 @@
-import { parseChannelProfiles, type ChannelProfile } from "../../handler/channelProfiles.js";
-import { MAX_DAILY_TOKENS } from "../../handler/config.js";
-import { parseModelEndpoints, routeFor, unlistedEndpoint, type ModelEndpoint, type Residency } from "../../handler/model/endpoints.js";
+import { workerRouting } from "./workerRouting.js";
 
 /** The settings' exchange rate for the summary's won amounts (`costs` in the settings, written as a Terraform output). */
 export interface ExchangeRate {
@@ -38,25 +36,16 @@ export interface Spend {
  */
 export function spendOf(worker: Record<string, string> | undefined, rate: ExchangeRate | undefined): Spend | undefined {
   if (!worker?.BOT_MODEL || worker.BUDGET_USER_DAILY_TOKENS === undefined) return undefined;
-  let listed: ModelEndpoint[] = [];
-  let profiles: Record<string, ChannelProfile> = {};
-  try {
-    listed = worker.MODEL_ENDPOINTS
-      ? parseModelEndpoints(JSON.parse(worker.MODEL_ENDPOINTS), { inlineKeys: false, at: "MODEL_ENDPOINTS", strictResidency: false })
-      : [];
-    profiles = parseChannelProfiles(JSON.parse(worker.CHANNEL_PROFILES ?? "{}"), MAX_DAILY_TOKENS);
-  } catch {
-    return undefined;
-  }
+  const routing = workerRouting(worker);
+  if (!routing) return undefined;
+  const profiles = routing.profiles;
   const environmentPrice = Number(worker.MODEL_PRICE_OUTPUT_PER_MTOK ?? 0);
-  const residency = worker.MODEL_RESIDENCY === "kr" || worker.MODEL_RESIDENCY === "global" ? (worker.MODEL_RESIDENCY as Residency) : undefined;
   const user = Number(worker.BUDGET_USER_DAILY_TOKENS);
   const channel = Number(worker.BUDGET_CHANNEL_DAILY_TOKENS);
   const dollars = (tokens: number, price: number | undefined) => (tokens === 0 || price === undefined ? undefined : (tokens * price) / 1_000_000);
   const ceilingOf = (channelId: string | undefined): SpendCeiling => {
     const profile = channelId ? profiles[channelId] : undefined;
-    const model = profile?.model ?? worker.BOT_MODEL!;
-    const route = routeFor(listed, unlistedEndpoint(worker.OPENAI_BASE_URL, model), profile, residency);
+    const route = routing.routeOf(channelId);
     const prices = route.endpoints.map((endpoint) => {
       const own = endpoint.unlisted ? profile?.modelPrice?.outputPerMillionTokens : endpoint.price?.outputPerMillionTokens;
       // The environment's price is its default model's: it prices that model and no other.
